@@ -1,0 +1,2 @@
+/** mounts: real recursive read-only mounts (rro) and the -v / --mount option model. */
+package io.jnerd.mounts;
