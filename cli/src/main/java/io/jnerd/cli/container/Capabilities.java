@@ -26,26 +26,31 @@ public final class Capabilities {
 
     private Capabilities() {}
 
-    /** Default set, then adds, then drops (docker's order); "ALL" works in both. */
+    /**
+     * docker's rule: start from the default set, or from every capability if "ALL" is
+     * added, or from none if "ALL" is dropped; then remove the named drops and add the
+     * named adds (so "--cap-drop ALL --cap-add X" gives exactly X).
+     */
     public static List<String> compute(List<String> add, List<String> drop) {
-        Set<String> caps = new LinkedHashSet<>(DEFAULT);
-        for (String a : add) {
-            String c = canonical(a);
-            if (c.equals("CAP_ALL")) {
-                caps.addAll(ALL);
-            } else {
-                caps.add(c);
-            }
+        List<String> adds = canonical(add);
+        List<String> drops = canonical(drop);
+        Set<String> caps = new LinkedHashSet<>(adds.contains("CAP_ALL") ? ALL : DEFAULT);
+        if (drops.contains("CAP_ALL")) {
+            caps.clear();
         }
-        for (String d : drop) {
-            String c = canonical(d);
-            if (c.equals("CAP_ALL")) {
-                caps.clear();
-            } else {
-                caps.remove(c);
+        caps.removeAll(drops);
+        for (String a : adds) {
+            if (!a.equals("CAP_ALL")) {
+                caps.add(a);
             }
         }
         return List.copyOf(caps);
+    }
+
+    private static List<String> canonical(List<String> names) {
+        List<String> out = new java.util.ArrayList<>();
+        names.forEach(n -> out.add(canonical(n)));
+        return out;
     }
 
     static String canonical(String name) {
