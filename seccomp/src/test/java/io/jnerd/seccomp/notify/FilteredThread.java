@@ -17,14 +17,14 @@ import java.util.concurrent.TimeUnit;
  * itself only, hands the listener out, then runs a workload and ends. Threads it starts
  * inherit the filter; when they have all ended, the listener hangs up.
  */
-final class FilteredThread {
+public final class FilteredThread {
 
     private final CompletableFuture<Fd> listener = new CompletableFuture<>();
     private final CompletableFuture<Void> go = new CompletableFuture<>();
     private final Thread thread;
     private volatile Throwable failure;
 
-    FilteredThread(Runnable workload, String... notified) {
+    public FilteredThread(Runnable workload, String... notified) {
         SeccompFilter.Builder b = SeccompFilter.builder(SeccompAction.allow());
         for (String name : notified) {
             b.rule(Arch.current(), SyscallTable.get().number(Arch.current(), name).orElseThrow(),
@@ -47,15 +47,15 @@ final class FilteredThread {
     }
 
     /** The listener (the caller owns it); the workload starts when {@link #run()} is called. */
-    Fd listener() throws Exception {
+    public Fd listener() throws Exception {
         return listener.get(10, TimeUnit.SECONDS);
     }
 
-    void run() {
+    public void run() {
         go.complete(null);
     }
 
-    void join() throws Throwable {
+    public void join() throws Throwable {
         thread.join(TimeUnit.SECONDS.toMillis(30));
         if (thread.isAlive()) {
             throw new AssertionError("workload thread still running");
