@@ -145,6 +145,80 @@ class RuncAgentPrivilegedTest {
         assertEquals(1, CONNECTS.get(r.id()).get());
     }
 
+    @Test
+    void twoHundredContainersInARowLeaveNoThreadOrFdBehind() throws Exception {
+        SeccompProfile profile = notifyConnect("run=many");
+        runc.run(profile, "true"); // warm-up: classes loaded, runc and JVM helper threads started
+        awaitNoSessions();
+        long fds = OpenFds.count();
+        int threads = Thread.activeCount();
+        long served = agent.served();
+        long started = System.nanoTime();
+        for (int i = 0; i < 200; i++) {
+            RuncBundle.Result r = runc.run(profile, "true");
+            assertEquals(0, r.exitCode(), r.output());
+        }
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        awaitNoSessions();
+        assertEquals(200, agent.served() - served, "every container's listener was served");
+        assertEquals(fds, OpenFds.count(), OpenFds.describe());
+        assertEquals(Set.of(), threadsNamed("seccomp-notify-"), "every session thread ended");
+        // JVM-internal threads (process reaper, JIT) may come and go: a small margin only.
+        assertTrue(Thread.activeCount() <= threads + 2, "threads " + threads + " -> " + Thread.activeCount());
+        System.out.println("200 runc containers with a seccomp agent: " + millis + " ms");
+    }
+
+    @Test
+    void garbageOnTheAgentSocketIsRefusedAndTheNextContainerServed() throws Exception {
+        awaitNoSessions();
+        long fds = OpenFds.count();
+        long rejected = agent.rejected();
+        sendRaw(new byte[0], List.of());
+        byte[] junk = new byte[1 << 20];
+        Arrays.fill(junk, (byte) '[');
+        sendRaw(junk, List.of());
+        sendRaw("{\"ociVersion\":\"1.0.2\",\"pid\":1}".getBytes(StandardCharsets.UTF_8), List.of());
+        try (Fd notAListener = EventFd.create(0, EventFd.EFD_CLOEXEC)) {
+            sendRaw("{\"fds\":[\"seccompFd\"],\"pid\":1}".getBytes(StandardCharsets.UTF_8), List.of(notAListener));
+        }
+        RuncBundle.Result r = runc.run(notifyConnect("run=after-garbage"), "sh", "-c", "wget -q -O - " + url());
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(r.output().contains(BODY), r.output());
+        assertEquals(1, CONNECTS.get(r.id()).get());
+        awaitNoSessions();
+        assertEquals(4, agent.rejected() - rejected);
+        assertEquals(fds, OpenFds.count(), OpenFds.describe());
+    }
+
+    /** Connects to the agent, sends, closes. */
+    private static void sendRaw(byte[] data, List<Fd> fds) throws Exception {
+        try (Fd c = Sockets.socket(SockAddr.AF_UNIX, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0)) {
+            Sockets.connect(c, SockAddr.unix(agent.path().toString()));
+            try {
+                int off = 0;
+                while (off < data.length) {
+                    off += ScmRights.send(c, Arrays.copyOfRange(data, off, data.length), off == 0 ? fds : List.of());
+                }
+            } catch (SyscallException e) {
+                // The agent hangs up on junk before it has all of it.
+                assertTrue(e.is(Errno.EPIPE) || e.is(Errno.ECONNRESET), e.getMessage());
+            }
+        }
+    }
+
+    private static void awaitNoSessions() throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!supervisor.sessions().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(List.of(), supervisor.sessions(), "sessions still open");
+    }
+
+    private static Set<String> threadsNamed(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .filter(n -> n.startsWith(prefix)).collect(Collectors.toSet());
+    }
+
     /** Runs one wget whose connects {@code handler} answers. */
     private static RuncBundle.Result runWithHandler(NotificationHandler handler, String metadata) throws Exception {
         HANDLERS.put(metadata, handler);
