@@ -165,6 +165,8 @@ public final class SeccompNotify {
      * {@code errno} when that is not 0.
      *
      * @return false on ENOENT: the target is gone or was interrupted, nobody waits for this answer
+     * @throws SyscallException EINPROGRESS for a notification not received yet or already
+     *         answered (until its target wakes up; ENOENT after that)
      */
     public static boolean respond(Fd listener, long id, long value, int errno) throws SyscallException {
         if (errno < 0) {

@@ -1,0 +1,48 @@
+package io.jnerd.nativebindings;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Child JVM of {@link SeccompNotifyKernelTest}: installs, on its main thread only, a filter
+ * that sends getppid to a listener, passes the listener to the parent over the unix socket
+ * {@code args[0]}, then calls getppid three times and prints what each call returned.
+ */
+public final class NotifyChild {
+
+    private static final int LD_W_ABS = 0x20;
+    private static final int JEQ_K = 0x15;
+    private static final int RET_K = 0x06;
+    // struct seccomp_data: nr at 0, arch at 4.
+    private static final long[] GETPPID_TO_LISTENER = {
+        Seccomp.instruction(LD_W_ABS, 0, 0, 4),
+        Seccomp.instruction(JEQ_K, 0, 3, Arch.current().auditArch()),
+        Seccomp.instruction(LD_W_ABS, 0, 0, 0),
+        Seccomp.instruction(JEQ_K, 0, 1, SysNr.GETPPID),
+        Seccomp.instruction(RET_K, 0, 0, Seccomp.RET_USER_NOTIF),
+        Seccomp.instruction(RET_K, 0, 0, Seccomp.RET_ALLOW),
+    };
+
+    private NotifyChild() {}
+
+    public static void main(String[] args) throws Exception {
+        Prctl.setNoNewPrivs();
+        try (Fd listener = Seccomp.installWithListener(GETPPID_TO_LISTENER, 0);
+                Fd socket = Sockets.socket(SockAddr.AF_UNIX, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0)) {
+            Sockets.connect(socket, SockAddr.unix(args[0]));
+            ScmRights.send(socket, new byte[] {'L'}, List.of(listener));
+        }
+        long first = Sys.call(SysNr.GETPPID, 0);
+        long second = Sys.call(SysNr.GETPPID, 0);
+        long third = Sys.call(SysNr.GETPPID, 0);
+        String read = "";
+        if (third >= 0) {
+            try (Fd injected = Fd.adopt((int) third)) {
+                byte[] buf = new byte[64];
+                int n = Sockets.read(injected, buf, 0, buf.length);
+                read = new String(buf, 0, Math.max(n, 0), StandardCharsets.UTF_8);
+            }
+        }
+        System.out.println("first=" + first + " second=" + second + " third=" + third + " read=" + read);
+    }
+}
