@@ -155,7 +155,8 @@ public final class KernelFeatures {
     }
 
     private static Feature probeTun() {
-        try (FileChannel ch = FileChannel.open(TUN, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        try {
+            FileChannel.open(TUN, StandardOpenOption.READ, StandardOpenOption.WRITE).close();
             return new Feature(DEV_NET_TUN, true, TUN + " opens read-write for uid " + Processes.getuid());
         } catch (NoSuchFileException e) {
             return new Feature(DEV_NET_TUN, false, TUN + " is missing (modprobe tun, or mknod /dev/net/tun c 10 200)");

@@ -46,22 +46,20 @@ public final class SeccompNotify {
         return ((long) dir << 30) | ((long) size << 16) | (SECCOMP_IOC_MAGIC << 8) | nr;
     }
 
-    /** Buffer sizes: the kernel's own struct sizes, never less than the header's. */
-    private static final class Sizes {
-        static final int NOTIF;
-        static final int RESP;
+    /**
+     * The kernel's struct sizes (never less than the header's), asked once; a kernel that
+     * cannot tell them has no user notification, and each call says so.
+     */
+    private static volatile Seccomp.NotifSizes sizes;
 
-        static {
-            Seccomp.NotifSizes s;
-            try {
-                s = Seccomp.notifSizes();
-            } catch (SyscallException e) {
-                throw new UnsupportedOperationException(
-                        "seccomp user notification requires Linux >= 5.0 (SECCOMP_GET_NOTIF_SIZES): " + e.getMessage(), e);
-            }
-            NOTIF = Math.max(s.notif(), NOTIF_SIZE);
-            RESP = Math.max(s.resp(), RESP_SIZE);
+    private static Seccomp.NotifSizes sizes() throws SyscallException {
+        Seccomp.NotifSizes s = sizes;
+        if (s == null) {
+            Seccomp.NotifSizes k = Seccomp.notifSizes();
+            s = new Seccomp.NotifSizes(Math.max(k.notif(), NOTIF_SIZE), Math.max(k.resp(), RESP_SIZE), k.data());
+            sizes = s;
         }
+        return s;
     }
 
     /** One intercepted syscall: struct seccomp_notif with its struct seccomp_data. */
@@ -145,7 +143,7 @@ public final class SeccompNotify {
      *         or no task uses the filter any more: see the class comment)
      */
     public static Notification receive(Fd listener) throws SyscallException {
-        int size = Sizes.NOTIF;
+        int size = sizes().notif();
         long r;
         NativeBuffer b;
         do {
@@ -192,7 +190,7 @@ public final class SeccompNotify {
     }
 
     private static boolean send(Fd listener, long id, long value, int negativeErrno, int flags) throws SyscallException {
-        int size = Sizes.RESP;
+        int size = sizes().resp();
         long r;
         do {
             NativeBuffer b = Scratch.zeroed(size);
