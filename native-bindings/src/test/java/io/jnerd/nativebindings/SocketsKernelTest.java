@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
@@ -106,6 +107,29 @@ class SocketsKernelTest {
             assertEquals(1, Poll.poll(new Fd[] {event}, new int[] {Poll.POLLIN}, revents, 10_000));
             assertEquals(Poll.POLLIN, revents[0]);
             waker.join();
+        }
+    }
+
+    @Test
+    void epollReportsTheTagOfTheFdThatIsReady() throws Exception {
+        try (Epoll epoll = Epoll.create(); Fd quiet = EventFd.create(0, EventFd.EFD_CLOEXEC);
+                Fd wake = EventFd.create(0, EventFd.EFD_CLOEXEC)) {
+            epoll.add(quiet, Epoll.EPOLLIN, 0x1111_0000_0000_0001L);
+            epoll.add(wake, Epoll.EPOLLIN, 0x2222_0000_0000_0002L);
+            long[] tags = new long[4];
+            int[] events = new int[4];
+            assertEquals(0, epoll.await(tags, events, 10));
+            EventFd.signal(wake, 1);
+            assertEquals(1, epoll.await(tags, events, 10_000));
+            assertEquals(0x2222_0000_0000_0002L, tags[0]);
+            assertEquals(Epoll.EPOLLIN, events[0]);
+            epoll.modify(wake, Epoll.EPOLLOUT, 7);
+            assertEquals(1, epoll.await(tags, events, 10_000));
+            assertEquals(7, tags[0]);
+            epoll.remove(wake);
+            assertEquals(0, epoll.await(tags, events, 0));
+            SyscallException e = assertThrows(SyscallException.class, () -> epoll.remove(wake));
+            assertEquals(Errno.ENOENT, e.errno());
         }
     }
 
