@@ -1,12 +1,17 @@
 package io.jnerd.nativebindings;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
  * Child JVM of {@link SeccompNotifyKernelTest}: installs, on its main thread only, a filter
  * that sends getppid to a listener, passes the listener to the parent over the unix socket
- * {@code args[0]}, then calls getppid three times and prints what each call returned.
+ * {@code args[0]}, then calls getppid three times and prints what each call returned. Last
+ * it stacks a second filter, given as struct sock_filter bytes, that fails getppid with
+ * ENETDOWN: RET_ERRNO takes precedence over RET_USER_NOTIF, so the fourth call never
+ * reaches the parent.
  */
 public final class NotifyChild {
 
@@ -43,6 +48,23 @@ public final class NotifyChild {
                 read = new String(buf, 0, Math.max(n, 0), StandardCharsets.UTF_8);
             }
         }
-        System.out.println("first=" + first + " second=" + second + " third=" + third + " read=" + read);
+        Seccomp.install(asBytes(getppidFailsWith(Errno.ENETDOWN)), 0);
+        long fourth = Sys.call(SysNr.GETPPID, 0);
+        System.out.println("first=" + first + " second=" + second + " third=" + third + " read=" + read
+                + " fourth=" + fourth);
+    }
+
+    private static long[] getppidFailsWith(int errno) {
+        long[] program = GETPPID_TO_LISTENER.clone();
+        program[4] = Seccomp.instruction(RET_K, 0, 0, Seccomp.RET_ERRNO | errno);
+        return program;
+    }
+
+    private static byte[] asBytes(long[] program) {
+        ByteBuffer b = ByteBuffer.allocate(program.length * Seccomp.INSTRUCTION_SIZE).order(ByteOrder.nativeOrder());
+        for (long insn : program) {
+            b.putShort((short) (insn >>> 48)).put((byte) (insn >>> 40)).put((byte) (insn >>> 32)).putInt((int) insn);
+        }
+        return b.array();
     }
 }

@@ -39,7 +39,7 @@ class SeccompNotifyKernelTest {
                             "received fds are close-on-exec");
                     answerThreeGetppids(listener, child);
                     assertEquals("first=-" + Errno.EHOSTUNREACH + " second=" + ProcessHandle.current().pid()
-                            + " third=" + injectedAt + " read=injected", ChildJvm.finish(child));
+                            + " third=" + injectedAt + " read=injected fourth=-" + Errno.ENETDOWN, ChildJvm.finish(child));
                     // Linux 5.8: POLLHUP once no task uses the filter.
                     int[] revents = new int[1];
                     Poll.poll(new Fd[] {listener}, new int[] {Poll.POLLIN}, revents, WAIT_MILLIS);
@@ -52,6 +52,17 @@ class SeccompNotifyKernelTest {
     }
 
     private int injectedAt;
+
+    @Test
+    void kernelReportsNotificationSizesAndKnownActions() throws Exception {
+        Seccomp.NotifSizes sizes = Seccomp.notifSizes();
+        assertTrue(sizes.notif() >= SeccompNotify.NOTIF_SIZE, sizes.toString());
+        assertTrue(sizes.resp() >= SeccompNotify.RESP_SIZE, sizes.toString());
+        assertTrue(sizes.data() >= 64, sizes.toString());
+        assertTrue(Seccomp.actionAvailable(Seccomp.RET_USER_NOTIF));
+        assertTrue(Seccomp.actionAvailable(Seccomp.RET_ALLOW));
+        assertFalse(Seccomp.actionAvailable(0x00010000), "no action has the value 0x00010000");
+    }
 
     private void answerThreeGetppids(Fd listener, Process child) throws Exception {
         SeccompNotify.Notification first = next(listener);
