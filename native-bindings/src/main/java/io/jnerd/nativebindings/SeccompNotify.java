@@ -38,7 +38,8 @@ public final class SeccompNotify {
 
     static final long IOCTL_NOTIF_RECV = ioc(IOC_READ | IOC_WRITE, 0, NOTIF_SIZE);
     static final long IOCTL_NOTIF_SEND = ioc(IOC_READ | IOC_WRITE, 1, RESP_SIZE);
-    // Linux 5.0 declared ID_VALID as _IOR by mistake; 5.6 made it _IOW and still accepts both.
+    // Linux 5.0 declared ID_VALID as _IOR by mistake; later headers say _IOW, and the kernel
+    // still accepts the old number too.
     static final long IOCTL_NOTIF_ID_VALID = ioc(IOC_WRITE, 2, Long.BYTES);
     static final long IOCTL_NOTIF_ADDFD = ioc(IOC_WRITE, 3, ADDFD_SIZE);
 
