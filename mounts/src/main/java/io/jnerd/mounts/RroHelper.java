@@ -22,7 +22,9 @@ import java.util.Set;
  * </pre>
  *
  * Attributes are {@link RecursiveAttribute} names (rdonly, nosuid, nodev, noexec, …),
- * default {@code rdonly}; propagation is an option name (default {@code rprivate}).
+ * default {@code rdonly}. Propagation is an option name ({@code rprivate}, …); without it
+ * {@code bind} makes the copy rprivate (a clone of a shared mount would otherwise join its
+ * peer group and receive new, writable submounts) and the other modes leave it unchanged.
  *
  * <p>{@code oci-hook} is an OCI {@code createContainer} hook (see {@link OciHook}): the
  * runtime runs it in the container's mount namespace after the mounts are made and before
@@ -78,7 +80,7 @@ public final class RroHelper {
             }
             String mode = args[0];
             Set<RecursiveAttribute> attributes = EnumSet.of(RecursiveAttribute.RDONLY);
-            Propagation propagation = Propagation.RPRIVATE;
+            Propagation propagation = null;
             List<String> paths = new ArrayList<>();
             for (int i = 1; i < args.length; i++) {
                 switch (args[i]) {
@@ -113,6 +115,9 @@ public final class RroHelper {
             }
             if (wanted >= 0 ? paths.size() != wanted : paths.isEmpty()) {
                 throw new IllegalArgumentException(mode + ": wrong number of paths: " + paths);
+            }
+            if (propagation == null && mode.equals("bind")) {
+                propagation = Propagation.RPRIVATE;
             }
             return new Command(mode, attributes, propagation, paths);
         }
