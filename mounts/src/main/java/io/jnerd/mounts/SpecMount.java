@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * One entry of the OCI runtime spec's {@code mounts} array, ready to serialize:
- * {@code {"destination": …, "type": …, "source": …, "options": […]}}.
+ * {@code {"destination": …, "type": …, "source": …, "options": […]}} (Jackson writes
+ * exactly these fields).
  */
 public record SpecMount(String destination, String type, String source, List<String> options) {
 
