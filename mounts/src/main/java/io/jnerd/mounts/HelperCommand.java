@@ -23,10 +23,11 @@ public record HelperCommand(String java, String classpath) {
 
     /**
      * The command line that runs the helper with {@code helperArgs}. A short-lived helper:
-     * C1 only and the serial collector keep its start-up short.
+     * C1 only and the serial collector keep its start-up short, and a small heap keeps it
+     * inside the memory limit of the container whose cgroup a hook runs in.
      */
     public List<String> argv(List<String> helperArgs) {
-        List<String> argv = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        List<String> argv = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx32m",
                 "--enable-native-access=ALL-UNNAMED", "-cp", classpath, RroHelper.class.getName()));
         argv.addAll(helperArgs);
         return argv;

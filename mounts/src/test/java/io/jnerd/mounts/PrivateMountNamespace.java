@@ -62,8 +62,21 @@ final class PrivateMountNamespace {
     }
 
     static Result run(Path workDir, String script) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("unshare", "-m", "--propagation", "private",
-                "sh", "-eu", "-c", PRELUDE + script, "sh", workDir.toString()));
+        return run(List.of("unshare", "-m", "--propagation", "private"), workDir, script);
+    }
+
+    /**
+     * Like {@link #run} but in a new user namespace too, root mapped to the caller: the
+     * script has CAP_SYS_ADMIN only there, and the mounts it inherits are locked, as for
+     * a rootless runtime.
+     */
+    static Result runInUserNamespace(Path workDir, String script) throws IOException, InterruptedException {
+        return run(List.of("unshare", "-U", "--map-root-user", "-m", "--propagation", "private"), workDir, script);
+    }
+
+    private static Result run(List<String> unshare, Path workDir, String script) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(unshare);
+        cmd.addAll(List.of("sh", "-eu", "-c", PRELUDE + script, "sh", workDir.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("JNERD_JAVA", ProcessHandle.current().info().command().orElseThrow());
         pb.environment().put("JNERD_CP", System.getProperty("java.class.path"));

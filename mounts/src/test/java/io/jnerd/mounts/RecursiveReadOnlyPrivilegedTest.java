@@ -60,6 +60,22 @@ class RecursiveReadOnlyPrivilegedTest {
     }
 
     @Test
+    void rroWorksWithCapabilitiesOnlyInAUserNamespaceAsForRootless() throws Exception {
+        PrivateMountNamespace.Result r = PrivateMountNamespace.runInUserNamespace(dir, String.join("\n",
+                "T=$1",
+                "mkdir -p $T/src/sub $T/rro",
+                "mount -t tmpfs -o size=1m tmpfs $T/src/sub",
+                "helper bind --attrs rdonly,nosuid,nodev $T/src $T/rro",
+                "probe rro.sub.file $T/rro/sub/file",
+                "grep \" $T/rro/sub \" /proc/self/mountinfo | sed 's/^/mountinfo=/'",
+                "probe src.sub.file $T/src/sub/file"));
+        assertEquals(0, r.exit, r.toString());
+        assertTrue(r.get("rro.sub.file").endsWith(EROFS), r.toString());
+        assertTrue(r.get("mountinfo").contains(" ro,nosuid,nodev"), "per-mount flags of the submount: " + r);
+        assertEquals("written", r.get("src.sub.file"), r.toString());
+    }
+
+    @Test
     void ociHookModeMakesAnExistingContainerMountRecursivelyReadOnly() throws Exception {
         // What a runtime leaves behind for options rbind,rprivate,ro before it runs
         // createContainer hooks: the bind at ROOTFS/data, read-only on top only.
