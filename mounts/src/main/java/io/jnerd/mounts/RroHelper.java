@@ -1,5 +1,6 @@
 package io.jnerd.mounts;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -29,7 +30,8 @@ import java.util.Set;
  * <p>{@code oci-hook} is an OCI {@code createContainer} hook (see {@link OciHook}): the
  * runtime runs it in the container's mount namespace after the mounts are made and before
  * pivot_root, with the container state on stdin. It finds the rootfs from the state's
- * bundle and its config.json and applies the attributes to each DESTINATION under it.
+ * bundle and its config.json and applies the attributes to each DESTINATION, resolved in
+ * the rootfs as the runtime resolved it ({@link RootfsPath}).
  * This is how jnerd gives {@code rro} to a runtime that cannot make it itself, rootful and
  * rootless alike (a rootless runtime runs the hook inside the container's user namespace,
  * where making a mount more restrictive is allowed).
@@ -133,7 +135,7 @@ public final class RroHelper {
                 default:
                     Path rootfs = rootfsFromState(stdin);
                     for (String destination : paths) {
-                        RecursiveBind.apply(under(rootfs, destination), attributes, propagation);
+                        RecursiveBind.apply(RootfsPath.resolve(rootfs, destination), attributes, propagation);
                     }
             }
         }
@@ -161,7 +163,12 @@ public final class RroHelper {
      */
     static Path rootfsFromState(InputStream state) throws IOException {
         ObjectMapper json = new ObjectMapper();
-        JsonNode bundle = json.readTree(state).path("bundle");
+        JsonNode bundle;
+        try {
+            bundle = json.readTree(state).path("bundle");
+        } catch (JsonProcessingException e) {
+            throw new MountException("oci-hook: the container state on stdin is not JSON: " + e.getOriginalMessage(), e);
+        }
         if (!bundle.isTextual() || bundle.asText().isEmpty()) {
             throw new MountException("oci-hook: the container state on stdin has no \"bundle\"");
         }
@@ -171,19 +178,5 @@ public final class RroHelper {
             throw new MountException("oci-hook: " + bundleDir.resolve("config.json") + " has no root.path");
         }
         return bundleDir.resolve(root.asText());
-    }
-
-    /**
-     * A container destination below the rootfs. Before pivot_root the host's tree is
-     * visible, so ".." must not lead out; a symlink inside the rootfs still could, which
-     * is harmless here: the hook can only make mounts of the container's own mount
-     * namespace more restrictive.
-     */
-    static Path under(Path rootfs, String destination) throws MountException {
-        Path inside = rootfs.resolve(destination.replaceFirst("^/+", "")).normalize();
-        if (!inside.startsWith(rootfs.normalize())) {
-            throw new MountException("oci-hook: destination " + destination + " leads out of the rootfs");
-        }
-        return inside;
     }
 }

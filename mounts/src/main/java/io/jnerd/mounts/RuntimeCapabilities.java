@@ -54,7 +54,7 @@ public final class RuntimeCapabilities {
             }
             return fromVersion(runtime, run(runtime, "--version").stdout);
         } catch (IOException e) {
-            return new RuntimeCapabilities(runtime, Set.of(), "cannot run " + runtime + ": " + e.getMessage());
+            return new RuntimeCapabilities(runtime, Set.of(), "cannot probe " + runtime + ": " + e.getMessage());
         }
     }
 

@@ -3,6 +3,7 @@ package io.jnerd.mounts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jnerd.nativebindings.Errno;
 import io.jnerd.nativebindings.SyscallException;
@@ -69,12 +70,28 @@ class RroHelperTest {
     }
 
     @Test
-    void destinationsStayInsideTheRootfs() throws MountException {
-        Path rootfs = Path.of("/run/bundle/rootfs");
-        assertEquals(Path.of("/run/bundle/rootfs/data/x"), RroHelper.under(rootfs, "/data/x"));
-        assertEquals(Path.of("/run/bundle/rootfs/data"), RroHelper.under(rootfs, "//data/"));
-        MountException e = assertThrows(MountException.class, () -> RroHelper.under(rootfs, "/../../../etc"));
-        assertEquals("oci-hook: destination /../../../etc leads out of the rootfs", e.getMessage());
+    void destinationsResolveInsideTheRootfsLikeTheRuntimeDid(@TempDir Path dir) throws IOException {
+        Path rootfs = Files.createDirectories(dir.resolve("rootfs"));
+        Files.createDirectories(rootfs.resolve("var/data"));
+        Files.createSymbolicLink(rootfs.resolve("data"), Path.of("/var/data"));
+        Files.createSymbolicLink(rootfs.resolve("var/up"), Path.of("../../../../.."));
+        Files.createSymbolicLink(rootfs.resolve("loop"), Path.of("loop"));
+
+        assertEquals(rootfs.resolve("srv/x"), RootfsPath.resolve(rootfs, "/srv/x"));
+        assertEquals(rootfs.resolve("srv"), RootfsPath.resolve(rootfs, "//srv/"));
+        assertEquals(rootfs.resolve("etc"), RootfsPath.resolve(rootfs, "/../../../etc"), "\"..\" stops at the rootfs");
+        assertEquals(rootfs.resolve("var/data"), RootfsPath.resolve(rootfs, "/data"), "absolute links start at the rootfs");
+        assertEquals(rootfs.resolve("var/data/sub"), RootfsPath.resolve(rootfs, "/data/sub"));
+        assertEquals(rootfs.resolve("etc"), RootfsPath.resolve(rootfs, "/var/up/etc"), "relative links stop at the rootfs");
+        MountException e = assertThrows(MountException.class, () -> RootfsPath.resolve(rootfs, "/loop"));
+        assertEquals("oci-hook: more than 40 symbolic links in /loop", e.getMessage());
+    }
+
+    @Test
+    void aStateThatIsNotJsonIsOneLine() {
+        MountException e = assertThrows(MountException.class, () -> RroHelper.rootfsFromState(stdin("creating")));
+        assertTrue(e.getMessage().startsWith("oci-hook: the container state on stdin is not JSON: "), e.getMessage());
+        assertEquals(-1, e.getMessage().indexOf('\n'), e.getMessage());
     }
 
     @Test

@@ -71,7 +71,7 @@ class RuntimeCapabilitiesTest {
     void aRuntimeThatCannotRunHasNothing() {
         RuntimeCapabilities c = RuntimeCapabilities.of("/nonexistent/jnerd-runtime");
         assertFalse(c.supports("rro"));
-        assertTrue(c.reason().startsWith("cannot run /nonexistent/jnerd-runtime: "), c.reason());
+        assertTrue(c.reason().startsWith("cannot probe /nonexistent/jnerd-runtime: "), c.reason());
     }
 
     static boolean onPath(String program) {
