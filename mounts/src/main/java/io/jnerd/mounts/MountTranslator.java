@@ -1,6 +1,8 @@
 package io.jnerd.mounts;
 
 import io.jnerd.nativebindings.MountApi;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -47,7 +49,10 @@ public final class MountTranslator {
         return new MountTranslator(RuntimeCapabilities.of(runtime), Kernel.HAS_MOUNT_SETATTR, helper);
     }
 
-    /** Throws when a mount must be recursively read-only and cannot be. */
+    /**
+     * Throws when a bind's source does not exist (Docker's -v would create it; jnerd does
+     * not create host directories) or a mount must be recursively read-only and cannot be.
+     */
     public MountPlan translate(List<MountRequest> requests) throws MountException {
         List<SpecMount> mounts = new ArrayList<>();
         List<String> hookDestinations = new ArrayList<>();
@@ -59,6 +64,9 @@ public final class MountTranslator {
             if (MountRequest.TMPFS.equals(r.type())) {
                 mounts.add(tmpfs(r));
                 continue;
+            }
+            if (!Files.exists(Path.of(r.source()))) {
+                throw new MountException(r.source() + ":" + r.destination() + ": bind source path does not exist");
             }
             List<String> options = new ArrayList<>(List.of(r.recursiveBind() ? "rbind" : "bind", r.propagation().option()));
             switch (r.readOnly()) {
