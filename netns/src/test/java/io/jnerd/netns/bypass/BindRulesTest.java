@@ -47,7 +47,7 @@ class BindRulesTest {
         assertEquals("0.0.0.0 port 8080", rules.hostBindAddress(AF_INET, web).toString());
         assertEquals("0:0:0:0:0:0:0:0 port 8080", rules.hostBindAddress(AF_INET6, web).toString());
         assertEquals("10.200.0.1 port 5353", rules.hostBindAddress(AF_INET, dns).toString());
-        assertEquals(28, rules.hostBindAddress(AF_INET6, dns).raw().length, "IPv4 host IP as v4-mapped on AF_INET6");
+        assertEquals(28, rules.hostBindAddress(AF_INET6, dns).sockAddr().encode().length, "IPv4 host IP as v4-mapped on AF_INET6");
     }
 
     @Test
@@ -59,7 +59,7 @@ class BindRulesTest {
         assertEquals("0:0:0:0:0:0:0:1 port 8080", rules.selfConnect(TCP6, dest(AF_INET6, "::1", 80)).get().toString());
         Destination mapped = rules.selfConnect(TCP6, dest(AF_INET6, "::ffff:127.0.0.1", 80)).get();
         assertEquals("127.0.0.1 port 8080", mapped.toString());
-        assertEquals(28, mapped.raw().length, "stays an AF_INET6 sockaddr");
+        assertEquals(28, mapped.sockAddr().encode().length, "stays an AF_INET6 sockaddr");
         assertEquals(Optional.empty(), rules.selfConnect(TCP4, dest(AF_INET, "127.0.0.1", 81)), "other port");
         rules.markBound(dns);
         assertEquals("10.200.0.1 port 5353", rules.selfConnect(UDP4, dest(AF_INET, "127.0.0.1", 53)).get().toString());

@@ -71,10 +71,11 @@ class ConnectRulesTest {
     @Test
     void v4MappedDecodesToIpv4AndKeepsItsRawBytes() {
         Destination d = dest(AF_INET6, "::ffff:127.0.0.1", 80);
-        assertInstanceOf(Inet4Address.class, d.inet().getAddress());
-        assertEquals("127.0.0.1", d.inet().getAddress().getHostAddress());
-        assertEquals(28, d.raw().length);
-        assertEquals((byte) 0xff, d.raw()[18]);
+        assertInstanceOf(Inet4Address.class, ConnectRules.unmapped(d.inet().getAddress()));
+        assertEquals("127.0.0.1 port 80", d.toString());
+        assertEquals(AF_INET6, d.sockAddr().family());
+        assertEquals(28, d.sockAddr().encode().length);
+        assertEquals((byte) 0xff, d.sockAddr().encode()[18]);
     }
 
     @Test
