@@ -1,5 +1,7 @@
 package io.jnerd.netns.bypass;
 
+import io.jnerd.netns.PortMapping;
+import io.jnerd.netns.Protocol;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -25,15 +27,21 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class BindRules {
 
-    private final List<PublishedPort> published;
-    private final Set<PublishedPort> boundOnHost = ConcurrentHashMap.newKeySet();
+    private final List<PortMapping> published;
+    private final Set<PortMapping> boundOnHost = ConcurrentHashMap.newKeySet();
 
-    public BindRules(List<PublishedPort> published) {
+    /** @param published the mappings with their host ports resolved (no port 0) */
+    public BindRules(List<PortMapping> published) {
+        for (PortMapping p : published) {
+            if (p.hostPort() == 0) {
+                throw new IllegalArgumentException("published port " + p + ": host port 0 must be resolved to a free port first");
+            }
+        }
         this.published = List.copyOf(published);
     }
 
     /** The mapping a bind of {@code kind} to {@code address} publishes, if any. */
-    public Optional<PublishedPort> forBind(SocketKind kind, Destination address) {
+    public Optional<PortMapping> forBind(SocketKind kind, Destination address) {
         InetSocketAddress inet = address.inet();
         if (inet == null || !kind.isInet() || kind.family() != address.family()) {
             return Optional.empty();
@@ -55,16 +63,13 @@ public final class BindRules {
     }
 
     /** Where the host socket binds for {@code port}, as a sockaddr for a socket of {@code family}. */
-    public Destination hostBindAddress(int family, PublishedPort port) {
-        InetAddress ip = port.hostIp();
-        if (ip == null) {
-            ip = wildcard(family);
-        }
+    public Destination hostBindAddress(int family, PortMapping port) {
+        InetAddress ip = port.hostIp().filter(a -> !a.isAnyLocalAddress()).orElseGet(() -> wildcard(family));
         return Destination.of(family, new InetSocketAddress(ip, port.hostPort()));
     }
 
     /** Records that the host socket for {@code port} is bound, so self-connects may go there. */
-    public void markBound(PublishedPort port) {
+    public void markBound(PortMapping port) {
         boundOnHost.add(port);
     }
 
@@ -80,19 +85,28 @@ public final class BindRules {
         return find(kind, inet.getPort())
                 .filter(boundOnHost::contains)
                 .map(p -> {
-                    InetAddress target = p.hostIp() != null ? p.hostIp()
-                            : loopbackLike(ConnectRules.unmapped(inet.getAddress()));
+                    InetAddress target = p.hostIp().filter(a -> !a.isAnyLocalAddress())
+                            .orElseGet(() -> loopbackLike(ConnectRules.unmapped(inet.getAddress())));
                     return Destination.of(kind.family(), new InetSocketAddress(target, p.hostPort()));
                 });
     }
 
-    private Optional<PublishedPort> find(SocketKind kind, int containerPort) {
-        for (PublishedPort p : published) {
-            if (p.containerPort() == containerPort && p.carries(kind) && p.fitsFamily(kind.family())) {
+    private Optional<PortMapping> find(SocketKind kind, int containerPort) {
+        for (PortMapping p : published) {
+            if (p.containerPort() == containerPort && carries(p, kind) && fitsFamily(p, kind.family())) {
                 return Optional.of(p);
             }
         }
         return Optional.empty();
+    }
+
+    private static boolean carries(PortMapping p, SocketKind kind) {
+        return p.protocol() == Protocol.TCP ? kind.isTcp() : kind.isUdp();
+    }
+
+    /** An IPv4 host IP fits an AF_INET6 socket too (v4-mapped); an IPv6 one not an AF_INET socket. */
+    private static boolean fitsFamily(PortMapping p, int family) {
+        return family == SocketKind.AF_INET6 || p.hostIp().map(a -> a instanceof Inet4Address).orElse(true);
     }
 
     private static InetAddress wildcard(int family) {

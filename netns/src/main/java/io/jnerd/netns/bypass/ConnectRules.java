@@ -4,6 +4,8 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import io.jnerd.netns.Cidr;
+import io.jnerd.netns.SwitchScope;
 import java.util.List;
 
 /**
@@ -21,12 +23,18 @@ import java.util.List;
  */
 public final class ConnectRules {
 
-    private final List<AddressSet> containerSubnets;
-    private final List<AddressSet> ignored;
+    private final SwitchScope scope;
+    private final List<Cidr> ownSubnets;
 
-    public ConnectRules(List<? extends AddressSet> containerSubnets, List<? extends AddressSet> ignored) {
-        this.containerSubnets = List.copyOf(containerSubnets);
-        this.ignored = List.copyOf(ignored);
+    /**
+     * @param scope      what stays in the container: the ignore rules and the own subnets
+     * @param ownSubnets the subnets of the container's interfaces, told apart from ignored
+     *                   CIDRs because only a connect to the container itself may go to a
+     *                   published port ({@link BindRules#selfConnect})
+     */
+    public ConnectRules(SwitchScope scope, List<Cidr> ownSubnets) {
+        this.scope = scope;
+        this.ownSubnets = List.copyOf(ownSubnets);
     }
 
     /** Step one: {@link Verdict#SWITCH} means "the destination allows it". */
@@ -51,10 +59,12 @@ public final class ConnectRules {
         if (ip.isMulticastAddress() || isLimitedBroadcast(ip)) {
             return Verdict.NOT_UNICAST;
         }
-        if (AddressSet.anyContains(containerSubnets, ip)) {
-            return Verdict.CONTAINER_SUBNET;
+        for (Cidr own : ownSubnets) {
+            if (own.contains(ip)) {
+                return Verdict.CONTAINER_SUBNET;
+            }
         }
-        if (AddressSet.anyContains(ignored, ip)) {
+        if (scope.keepsInContainer(ip)) {
             return Verdict.IGNORED_CIDR;
         }
         return Verdict.SWITCH;

@@ -1,10 +1,10 @@
 package io.jnerd.netns.bypass;
 
 import io.jnerd.nativebindings.Fd;
-import io.jnerd.nativebindings.Pidfd;
 import io.jnerd.nativebindings.SockAddr;
 import io.jnerd.nativebindings.Sockets;
 import io.jnerd.nativebindings.SyscallException;
+import io.jnerd.seccomp.notify.NotificationContext;
 import java.io.IOException;
 
 /**
@@ -16,34 +16,31 @@ import java.io.IOException;
 final class ContainerSocket implements AutoCloseable {
 
     private final Fd copy;
-    private final int tgid;
+    private final int tid;
     private final int fd;
     private final SocketKind kind;
 
-    private ContainerSocket(Fd copy, int tgid, int fd, SocketKind kind) {
+    private ContainerSocket(Fd copy, int tid, int fd, SocketKind kind) {
         this.copy = copy;
-        this.tgid = tgid;
+        this.tid = tid;
         this.fd = fd;
         this.kind = kind;
     }
 
     /**
-     * Fetches fd {@code fd} of the process thread {@code tid} belongs to.
+     * Fetches the notified thread's fd {@code fd} (through the context's pidfd, which is
+     * checked against the notification, so it cannot name a recycled pid).
      *
      * @return null when it is not a socket (ENOTSOCK from SO_DOMAIN): nothing to decide
      */
-    static ContainerSocket fetch(int tid, int fd) throws IOException {
-        int tgid = ProcFs.tgidOf(tid);
-        Fd copy;
-        try (Pidfd pidfd = Pidfd.open(tgid)) {
-            copy = pidfd.getFd(fd);
-        }
+    static ContainerSocket fetch(NotificationContext ctx, int fd) throws IOException {
+        Fd copy = ctx.targetFd(fd);
         try {
             SocketKind kind = new SocketKind(
                     Sockets.getIntOption(copy, Sockets.SOL_SOCKET, Sockets.SO_DOMAIN),
                     Sockets.getIntOption(copy, Sockets.SOL_SOCKET, Sockets.SO_TYPE),
                     Sockets.getIntOption(copy, Sockets.SOL_SOCKET, Sockets.SO_PROTOCOL));
-            return new ContainerSocket(copy, tgid, fd, kind);
+            return new ContainerSocket(copy, ctx.pid(), fd, kind);
         } catch (SyscallException e) {
             copy.close();
             if (e.is(io.jnerd.nativebindings.Errno.ENOTSOCK)) {
@@ -56,10 +53,6 @@ final class ContainerSocket implements AutoCloseable {
     /** The agent's copy (same open file as the container's fd). */
     Fd copy() {
         return copy;
-    }
-
-    int tgid() {
-        return tgid;
     }
 
     /** The fd number in the container. */
@@ -82,7 +75,7 @@ final class ContainerSocket implements AutoCloseable {
 
     /** Whether the container's fd (not our copy) is close-on-exec. */
     boolean isCloseOnExec() throws IOException {
-        return ProcFs.isCloseOnExec(tgid, fd);
+        return ProcFs.isCloseOnExec(tid, fd);
     }
 
     /** getsockname: the wildcard address and port 0 when unbound. */
@@ -102,6 +95,6 @@ final class ContainerSocket implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "fd " + fd + " of pid " + tgid + " (" + kind + ")";
+        return "fd " + fd + " of pid " + tid + " (" + kind + ")";
     }
 }

@@ -7,14 +7,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
- * What the switch learns about the target from /proc: the thread group of the notified
- * thread, and whether the container's fd is close-on-exec.
- *
- * <p>A seccomp notification names a thread. pidfd_open takes only a thread-group leader
- * before Linux 6.9 (PIDFD_THREAD), so the switch opens the thread group: its threads
- * share the fd table that pidfd_getfd reads. The fd flag FD_CLOEXEC belongs to the
- * container's fd-table entry, not to the file, so the copy pidfd_getfd makes (always
- * close-on-exec) cannot tell it; fdinfo reports it as O_CLOEXEC in {@code flags}.
+ * Whether the container's fd is close-on-exec, from /proc. The fd flag FD_CLOEXEC belongs
+ * to the container's fd-table entry, not to the file, so the copy pidfd_getfd makes
+ * (always close-on-exec) cannot tell it; fdinfo reports it as O_CLOEXEC in {@code flags}.
+ * /proc/TID works for any thread, leader or not, and shows its fd table.
  */
 final class ProcFs {
 
@@ -23,30 +19,17 @@ final class ProcFs {
 
     private ProcFs() {}
 
-    /** The thread group (process) id of thread {@code tid}. */
-    static int tgidOf(int tid) throws IOException {
-        return parseTgid(read(Path.of("/proc", Integer.toString(tid), "status")), tid);
-    }
-
-    /** Whether {@code fd} of process {@code tgid} is close-on-exec. */
-    static boolean isCloseOnExec(int tgid, int fd) throws IOException {
-        String info = read(Path.of("/proc", Integer.toString(tgid), "fdinfo", Integer.toString(fd)));
-        return (parseFdinfoFlags(info, tgid, fd) & O_CLOEXEC) != 0;
-    }
-
-    static int parseTgid(String status, int tid) throws IOException {
-        String v = field(status, "Tgid:");
-        if (v == null) {
-            throw new IOException("/proc/" + tid + "/status has no Tgid line");
-        }
-        return Integer.parseInt(v);
+    /** Whether {@code fd} of thread {@code tid} is close-on-exec. */
+    static boolean isCloseOnExec(int tid, int fd) throws IOException {
+        String info = read(Path.of("/proc", Integer.toString(tid), "fdinfo", Integer.toString(fd)));
+        return (parseFdinfoFlags(info, tid, fd) & O_CLOEXEC) != 0;
     }
 
     /** fdinfo's {@code flags:} line, octal. */
-    static int parseFdinfoFlags(String fdinfo, int tgid, int fd) throws IOException {
+    static int parseFdinfoFlags(String fdinfo, int tid, int fd) throws IOException {
         String v = field(fdinfo, "flags:");
         if (v == null) {
-            throw new IOException("/proc/" + tgid + "/fdinfo/" + fd + " has no flags line");
+            throw new IOException("/proc/" + tid + "/fdinfo/" + fd + " has no flags line");
         }
         return Integer.parseInt(v, 8);
     }

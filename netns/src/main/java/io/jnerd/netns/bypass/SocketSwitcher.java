@@ -2,24 +2,24 @@ package io.jnerd.netns.bypass;
 
 import io.jnerd.nativebindings.Errno;
 import io.jnerd.nativebindings.Fd;
-import io.jnerd.nativebindings.ProcessMemory;
-import io.jnerd.nativebindings.SeccompNotify;
-import io.jnerd.nativebindings.SeccompNotify.Notification;
 import io.jnerd.nativebindings.SockAddr;
 import io.jnerd.nativebindings.Sockets;
 import io.jnerd.nativebindings.SyscallException;
+import io.jnerd.seccomp.notify.NotificationContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The kernel half of the bypass for one seccomp listener: {@code connect} and {@code bind}
- * as DESIGN.md, "Socket switching", describes them.
+ * The kernel half of the bypass: {@code connect} and {@code bind} as DESIGN.md, "Socket
+ * switching", describes them. Every call answers its notification, now or (a blocking
+ * connect) later from the {@link ConnectWaiter}, and never throws.
  *
  * <p>The sockaddr is read once; the container's socket is pinned with pidfd_getfd; the
  * notification is checked with NOTIF_ID_VALID before anything is done with what was read.
@@ -45,24 +45,21 @@ public final class SocketSwitcher {
     /** SO_SNDTIMEO as struct timeval {tv_sec, tv_usec} of the 64-bit ABI. */
     private static final int TIMEVAL_SIZE = 16;
 
-    private final Fd listener;
     private final ConnectRules connectRules;
     private final BindRules bindRules;
     private final ConnectWaiter waiter;
     private final BypassStats stats;
 
-    public SocketSwitcher(Fd listener, ConnectRules connectRules, BindRules bindRules, ConnectWaiter waiter,
-            BypassStats stats) {
-        this.listener = listener;
+    public SocketSwitcher(ConnectRules connectRules, BindRules bindRules, ConnectWaiter waiter, BypassStats stats) {
         this.connectRules = connectRules;
         this.bindRules = bindRules;
         this.waiter = waiter;
         this.stats = stats;
     }
 
-    /** connect(fd, addr, addrlen) from the target. Always answers {@code reply}, now or later. */
-    public void connect(Notification n, Reply reply) {
-        Target t = target(n, reply);
+    /** connect(fd, addr, addrlen) from the target. */
+    public void connect(NotificationContext ctx) {
+        Target t = target(ctx);
         if (t == null) {
             return;
         }
@@ -73,7 +70,7 @@ public final class SocketSwitcher {
                 // running the container's own call, resolves them right.
                 stats.verdict(Verdict.NOT_INET);
                 sock.close();
-                reply.proceed();
+                proceed(ctx);
                 return;
             }
             Destination dest = t.address;
@@ -87,7 +84,7 @@ public final class SocketSwitcher {
                 }
             }
             if (sock.isHostSocket()) {
-                connectSwitchedAgain(n, reply, sock, target, v);
+                connectSwitchedAgain(ctx, sock, target, v);
                 return;
             }
             if (v.switches()) {
@@ -95,87 +92,78 @@ public final class SocketSwitcher {
             }
             stats.verdict(v);
             if (v.switches()) {
-                switchConnect(n, reply, sock, target);
+                switchConnect(ctx, sock, target);
             } else {
-                connectInContainer(n, reply, sock, dest);
+                connectInContainer(ctx, sock, dest);
             }
         } catch (IOException | RuntimeException e) {
             sock.close();
-            fail(n, reply, "connect", e);
+            fail(ctx, "connect", e);
         }
     }
 
     /** bind(fd, addr, addrlen) from the target. */
-    public void bind(Notification n, Reply reply) {
-        Target t = target(n, reply);
+    public void bind(NotificationContext ctx) {
+        Target t = target(ctx);
         if (t == null) {
             return;
         }
         try (ContainerSocket sock = t.socket) {
             if (!sock.kind().isInet()) {
                 stats.verdict(Verdict.NOT_INET);
-                reply.proceed();
+                proceed(ctx);
                 return;
             }
             if (sock.isHostSocket()) {
                 // Already switched, so already connected or bound on the host: binding it
                 // again fails natively with EINVAL, and the kernel must not bind it on the
                 // container's behalf (the address could have been rewritten meanwhile).
-                reply.error(Errno.EINVAL);
+                answer(ctx, Errno.EINVAL);
                 return;
             }
-            Optional<PublishedPort> port = bindRules.forBind(sock.kind(), t.address);
+            Optional<io.jnerd.netns.PortMapping> port = bindRules.forBind(sock.kind(), t.address);
             if (port.isEmpty()) {
                 stats.verdict(bindRules.whyNot(t.address));
-                reply.proceed();
+                proceed(ctx);
                 return;
             }
             stats.verdict(Verdict.SWITCH);
-            switchBind(n, reply, sock, port.get());
+            switchBind(ctx, sock, port.get());
         } catch (IOException | RuntimeException e) {
-            fail(n, reply, "bind", e);
+            fail(ctx, "bind", e);
         }
     }
 
-    /** The pinned socket and the address, or null when {@code reply} was answered already. */
-    private Target target(Notification n, Reply reply) {
-        int fd = (int) n.arg(0);
-        int length = (int) n.arg(2);
+    /** The pinned socket and the address, or null when the notification was answered already. */
+    private Target target(NotificationContext ctx) {
+        int fd = (int) ctx.arg(0);
+        int length = (int) ctx.arg(2);
         if (length <= 0 || length > SockAddr.MAX_SIZE) {
-            reply.error(Errno.EINVAL);
+            answer(ctx, Errno.EINVAL);
             return null;
         }
         byte[] raw = new byte[length];
         try {
-            ProcessMemory.readFully(n.pid(), n.arg(1), raw, 0, length);
+            ctx.readMemoryFully(ctx.arg(1), raw, 0, length);
         } catch (IOException e) {
-            reply.error(Errno.EFAULT);
+            answer(ctx, Errno.EFAULT);
             return null;
         }
         ContainerSocket sock;
         try {
-            sock = ContainerSocket.fetch(n.pid(), fd);
+            // The context's pidfd is checked with NOTIF_ID_VALID after it was opened, so
+            // the memory just read and the socket both belong to the notified target.
+            sock = ContainerSocket.fetch(ctx, fd);
         } catch (SyscallException e) {
-            // EBADF: no such fd, what the syscall itself would say.
-            reply.error(e.errno());
+            // EBADF from pidfd_getfd: no such fd, what the syscall itself would say.
+            answer(ctx, e.errno());
             return null;
         } catch (IOException e) {
-            fail(n, reply, "fetch socket", e);
+            fail(ctx, "fetch socket", e);
             return null;
         }
         if (sock == null) {
-            reply.error(Errno.ENOTSOCK);
-            return null;
-        }
-        try {
-            // Checked after pidfd_open: the pid could have been reused before that.
-            if (!SeccompNotify.isValid(listener, n.id())) {
-                sock.close();
-                return null;
-            }
-        } catch (SyscallException e) {
-            sock.close();
-            fail(n, reply, "NOTIF_ID_VALID", e);
+            answer(ctx, Errno.ENOTSOCK);
             return null;
         }
         return new Target(sock, Destination.decode(raw));
@@ -192,14 +180,13 @@ public final class SocketSwitcher {
     }
 
     /** A new host socket like the container's, connected by the agent, injected on success. */
-    private void switchConnect(Notification n, Reply reply, ContainerSocket sock, Destination target)
-            throws IOException {
+    private void switchConnect(NotificationContext ctx, ContainerSocket sock, Destination target) throws IOException {
         int flags = sock.statusFlags();
         boolean nonBlocking = (flags & SwitchFlags.O_NONBLOCK) != 0;
         boolean closeOnExec = sock.isCloseOnExec();
         int fd = sock.fd();
         Fd host = hostSocketLike(sock);
-        // From here on the host socket is all that matters; the container's is theirs.
+        // From here on the host socket is all that matters.
         sock.close();
         int errno;
         try {
@@ -209,49 +196,45 @@ public final class SocketSwitcher {
             throw e;
         }
         if (errno == Errno.EINPROGRESS && !nonBlocking) {
-            awaitThen(n, reply, host, result -> inject(n, reply, host, fd, flags, closeOnExec, result));
+            awaitThen(ctx, host, result -> inject(ctx, host, fd, flags, closeOnExec, result));
             return;
         }
-        inject(n, reply, host, fd, flags, closeOnExec, errno);
+        inject(ctx, host, fd, flags, closeOnExec, errno);
     }
 
     /** Installs the connected (or connecting) host socket at the container's fd and answers. */
-    private void inject(Notification n, Reply reply, Fd host, int fd, int flags, boolean closeOnExec, int errno) {
+    private void inject(NotificationContext ctx, Fd host, int fd, int flags, boolean closeOnExec, int errno) {
         try (host) {
             if (errno != 0 && errno != Errno.EINPROGRESS) {
-                reply.error(errno);
+                answer(ctx, errno);
                 return;
             }
             // After ADDFD the container shares this open file, and so its status flags.
             Sockets.setFileStatusFlags(host, flags);
-            if (!SeccompNotify.isValid(listener, n.id())) {
+            if (!ctx.isValid()) {
                 return;
             }
-            SeccompNotify.addFd(listener, n.id(), host, SeccompNotify.ADDFD_FLAG_SETFD, fd, closeOnExec);
+            ctx.addFd(host, fd, closeOnExec);
             stats.connectSwitched();
-            if (errno == 0) {
-                reply.result(0);
-            } else {
-                reply.error(errno);
-            }
+            answer(ctx, errno);
         } catch (SyscallException e) {
             if (!e.is(Errno.ENOENT)) {
-                fail(n, reply, "inject connected socket", e);
+                fail(ctx, "inject connected socket", e);
             }
         }
     }
 
     /** Not switched: the agent connects the pinned container socket, in the container's namespace. */
-    private void connectInContainer(Notification n, Reply reply, ContainerSocket sock, Destination dest)
+    private void connectInContainer(NotificationContext ctx, ContainerSocket sock, Destination dest)
             throws IOException {
         if (dest.sockAddr() == null || !dest.sockAddr().isInet()) {
-            // AF_UNSPEC (disconnect), a short or foreign sockaddr: native code has no way to
-            // pass these, and on a container socket the kernel's own answer is right.
+            // AF_UNSPEC (disconnect), a short or foreign sockaddr: native-bindings has no
+            // way to pass these, and on a container socket the kernel's own answer is right.
             sock.close();
-            reply.proceed();
+            proceed(ctx);
             return;
         }
-        agentConnect(n, reply, sock, dest.sockAddr());
+        agentConnect(ctx, sock, dest.sockAddr());
     }
 
     /**
@@ -259,27 +242,26 @@ public final class SocketSwitcher {
      * happens in the agent, to an allowed destination only: the kernel would connect it in
      * the host's namespace, where loopback is the host's.
      */
-    private void connectSwitchedAgain(Notification n, Reply reply, ContainerSocket sock, Destination target,
-            Verdict v) throws IOException {
+    private void connectSwitchedAgain(NotificationContext ctx, ContainerSocket sock, Destination target, Verdict v)
+            throws IOException {
         stats.verdict(v);
         if (v == Verdict.LOOPBACK || v == Verdict.LINK_LOCAL || v == Verdict.NOT_UNICAST
                 || v == Verdict.CONTAINER_SUBNET || v == Verdict.IGNORED_CIDR) {
             sock.close();
-            reply.error(Errno.ENETUNREACH);
+            answer(ctx, Errno.ENETUNREACH);
             return;
         }
         if (target.sockAddr() == null) {
             sock.close();
-            reply.error(target.family() == SocketKind.AF_UNSPEC || target.family() == SocketKind.AF_UNIX
+            answer(ctx, target.family() == SocketKind.AF_UNSPEC || target.family() == SocketKind.AF_UNIX
                     ? Errno.EAFNOSUPPORT : Errno.EINVAL);
             return;
         }
-        agentConnect(n, reply, sock, target.sockAddr());
+        agentConnect(ctx, sock, target.sockAddr());
     }
 
     /** connect on the pinned socket itself (no injection), waiting off-thread if it blocks. */
-    private void agentConnect(Notification n, Reply reply, ContainerSocket sock, SockAddr address)
-            throws IOException {
+    private void agentConnect(NotificationContext ctx, ContainerSocket sock, SockAddr address) throws IOException {
         int flags = sock.statusFlags();
         boolean nonBlocking = (flags & SwitchFlags.O_NONBLOCK) != 0;
         Fd s = sock.copy();
@@ -297,20 +279,21 @@ public final class SocketSwitcher {
             }
         }
         if (errno == Errno.EINPROGRESS && !nonBlocking) {
-            awaitThen(n, reply, s, result -> {
+            awaitThen(ctx, s, result -> {
                 sock.close();
-                answer(reply, result);
+                answer(ctx, result);
             });
             return;
         }
         sock.close();
-        answer(reply, errno);
+        answer(ctx, errno);
     }
 
-    private void awaitThen(Notification n, Reply reply, Fd socket, java.util.function.IntConsumer then)
-            throws SyscallException {
+    /** Defers the answer to the waiter; the container's next notifications are served meanwhile. */
+    private void awaitThen(NotificationContext ctx, Fd socket, IntConsumer then) throws SyscallException {
         long timeout = sendTimeoutNanos(socket);
-        boolean queued = waiter.await(socket, timeout, () -> stillValid(n), new ConnectWaiter.Completion() {
+        ctx.defer();
+        boolean queued = waiter.await(socket, timeout, () -> stillValid(ctx), new ConnectWaiter.Completion() {
             @Override
             public void completed(int errno) {
                 then.accept(errno);
@@ -319,25 +302,27 @@ public final class SocketSwitcher {
             @Override
             public void abandoned() {
                 socket.close();
+                // Nobody waits, but the context must be closed all the same.
+                answer(ctx, Errno.EINTR);
             }
         });
         if (!queued) {
             socket.close();
             stats.error();
-            reply.error(Errno.ENOBUFS);
+            answer(ctx, Errno.ENOBUFS);
         }
     }
 
-    private boolean stillValid(Notification n) {
+    private static boolean stillValid(NotificationContext ctx) {
         try {
-            return SeccompNotify.isValid(listener, n.id());
+            return ctx.isValid();
         } catch (SyscallException e) {
             return false;
         }
     }
 
     /** A host socket bound to the mapping's host port, injected in place of the container's. */
-    private void switchBind(Notification n, Reply reply, ContainerSocket sock, PublishedPort port)
+    private void switchBind(NotificationContext ctx, ContainerSocket sock, io.jnerd.netns.PortMapping port)
             throws IOException {
         boolean closeOnExec = sock.isCloseOnExec();
         int flags = sock.statusFlags();
@@ -347,21 +332,21 @@ public final class SocketSwitcher {
                 Sockets.bind(host, bindRules.hostBindAddress(sock.kind().family(), port).sockAddr());
             } catch (SyscallException e) {
                 // EADDRINUSE, EACCES: what the container would see had its bind failed.
-                reply.error(e.errno());
+                answer(ctx, e.errno());
                 return;
             }
-            if (!SeccompNotify.isValid(listener, n.id())) {
+            if (!ctx.isValid()) {
                 return;
             }
-            SeccompNotify.addFd(listener, n.id(), host, SeccompNotify.ADDFD_FLAG_SETFD, sock.fd(), closeOnExec);
+            ctx.addFd(host, sock.fd(), closeOnExec);
             bindRules.markBound(port);
             stats.bindSwitched();
-            reply.result(0);
+            answer(ctx, 0);
         }
     }
 
     /** socket(2) in the agent's namespace with the container socket's kind and options. */
-    private Fd hostSocketLike(ContainerSocket sock) throws SyscallException {
+    private static Fd hostSocketLike(ContainerSocket sock) throws SyscallException {
         SocketKind k = sock.kind();
         Fd host = Sockets.socket(k.family(), k.type() | Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC, k.protocol());
         List<String> notCopied = OptionCopier.copy(sock.copy(), host, k);
@@ -384,20 +369,33 @@ public final class SocketSwitcher {
         return local.isInet() ? local.toInetSocketAddress() : null;
     }
 
-    private static void answer(Reply reply, int errno) {
-        if (errno == 0) {
-            reply.result(0);
-        } else {
-            reply.error(errno);
+    private static void proceed(NotificationContext ctx) {
+        try {
+            ctx.respondContinue();
+        } catch (SyscallException e) {
+            LOG.warning(() -> "bypass: " + ctx + ": answer CONTINUE: " + e.getMessage());
+        }
+    }
+
+    /** Answers 0 (success) or the errno. */
+    private static void answer(NotificationContext ctx, int errno) {
+        try {
+            if (errno == 0) {
+                ctx.respondValue(0);
+            } else {
+                ctx.respondError(errno);
+            }
+        } catch (SyscallException e) {
+            LOG.warning(() -> "bypass: " + ctx + ": answer " + Errno.name(errno) + ": " + e.getMessage());
         }
     }
 
     /** One line naming pid, syscall and errno; the target gets the errno (EIO if none). */
-    private void fail(Notification n, Reply reply, String step, Exception e) {
+    private void fail(NotificationContext ctx, String step, Exception e) {
         stats.error();
         int errno = e instanceof SyscallException ? ((SyscallException) e).errno() : Errno.EIO;
-        LOG.log(Level.WARNING, "bypass: pid " + n.pid() + " " + step + ": " + e.getMessage()
+        LOG.log(Level.WARNING, "bypass: " + ctx + ": " + step + ": " + e.getMessage()
                 + " (answered " + Errno.name(errno) + ")", LOG.isLoggable(Level.FINE) ? e : null);
-        reply.error(errno);
+        answer(ctx, errno);
     }
 }

@@ -1,12 +1,15 @@
 package io.jnerd.netns.bypass;
 
 import static io.jnerd.netns.bypass.ConnectRulesTest.dest;
+import static io.jnerd.netns.bypass.ConnectRulesTest.ip;
 import static io.jnerd.netns.bypass.SocketKind.AF_INET;
 import static io.jnerd.netns.bypass.SocketKind.AF_INET6;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jnerd.netns.PortMapping;
+import io.jnerd.netns.Protocol;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -17,8 +20,8 @@ class BindRulesTest {
     private static final SocketKind TCP6 = new SocketKind(AF_INET6, SocketKind.SOCK_STREAM, 0);
     private static final SocketKind UDP4 = new SocketKind(AF_INET, SocketKind.SOCK_DGRAM, 0);
 
-    private final PublishedPort web = new PublishedPort("tcp", null, 8080, 80);
-    private final PublishedPort dns = new PublishedPort("UDP", TestCidr.ip("10.200.0.1"), 5353, 53);
+    private final PortMapping web = new PortMapping(null, 8080, 80, Protocol.TCP);
+    private final PortMapping dns = new PortMapping(ip("10.200.0.1"), 5353, 53, Protocol.UDP);
     private final BindRules rules = new BindRules(List.of(web, dns));
 
     @Test
@@ -66,12 +69,18 @@ class BindRulesTest {
     }
 
     @Test
-    void badMappingsNameWhatIsWrong() {
+    void anUnresolvedHostPortIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new PublishedPort("sctp", null, 1, 2));
-        assertTrue(e.getMessage().contains("sctp"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new PublishedPort("tcp", null, 70000, 2));
-        assertTrue(e.getMessage().contains("host port") && e.getMessage().contains("70000"), e.getMessage());
-        assertEquals(null, new PublishedPort("tcp", TestCidr.ip("0.0.0.0"), 1, 2).hostIp(), "wildcard host IP means any");
+                () -> new BindRules(List.of(new PortMapping(null, 0, 80, Protocol.TCP))));
+        assertTrue(e.getMessage().contains("host port 0"), e.getMessage());
+    }
+
+    @Test
+    void aWildcardHostIpBindsEverywhereAndSelfConnectsToLoopback() {
+        PortMapping any = new PortMapping(ip("0.0.0.0"), 9090, 90, Protocol.TCP);
+        BindRules r = new BindRules(List.of(any));
+        assertEquals("0.0.0.0 port 9090", r.hostBindAddress(AF_INET, any).toString());
+        r.markBound(any);
+        assertEquals("127.0.0.1 port 9090", r.selfConnect(TCP4, dest(AF_INET, "127.0.0.1", 90)).get().toString());
     }
 }

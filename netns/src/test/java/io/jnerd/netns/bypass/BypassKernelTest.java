@@ -4,6 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jnerd.nativebindings.Fd;
+import io.jnerd.netns.Cidr;
+import io.jnerd.netns.IgnoreRules;
+import io.jnerd.netns.PortMapping;
+import io.jnerd.netns.Protocol;
+import io.jnerd.netns.SwitchScope;
+import io.jnerd.seccomp.ContainerState;
+import io.jnerd.seccomp.notify.NotificationContext;
+import io.jnerd.seccomp.notify.Supervisor;
 import io.jnerd.nativebindings.Native;
 import io.jnerd.nativebindings.ProcessMemory;
 import io.jnerd.nativebindings.ScmRights;
@@ -23,7 +31,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,7 +65,11 @@ class BypassKernelTest {
     private PrintWriter childIn;
     private ConnectWaiter waiter;
     private BypassStats stats;
-    private ListenerLoop loop;
+    private Supervisor supervisor;
+    /** Off: every notification is answered CONTINUE, as with no agent policy at all. */
+    private volatile boolean bypass = true;
+    /** Runs after the handler returned, before a deferred answer went out. */
+    private volatile Consumer<NotificationContext> afterHandle = ctx -> { };
     private ServerSocket hostLoopback;
     private final AtomicInteger hostLoopbackAccepted = new AtomicInteger();
     private int publishedHostPort;
@@ -99,11 +114,19 @@ class BypassKernelTest {
         assertEquals("ready", childOut.readLine());
 
         waiter = new ConnectWaiter("test-connect-waiter");
-        stats = new BypassStats();
-        ConnectRules rules = new ConnectRules(List.of(TestCidr.of("10.0.2.0/24")), List.of(TestCidr.of("192.168.77.0/24")));
-        BindRules binds = new BindRules(List.of(new PublishedPort("tcp", InetAddress.getByName("127.0.0.1"),
-                publishedHostPort, PUBLISHED_CONTAINER_PORT)));
-        loop = new ListenerLoop(listener, new SocketSwitcher(listener, rules, binds, waiter, stats));
+        List<Cidr> own = List.of(Cidr.parse("10.0.2.0/24"));
+        BypassHandler handler = new BypassHandler(SwitchScope.of(IgnoreRules.parse(List.of("192.168.77.0/24")), own),
+                own, List.of(new PortMapping(InetAddress.getByName("127.0.0.1"), publishedHostPort,
+                        PUBLISHED_CONTAINER_PORT, Protocol.TCP)), waiter);
+        stats = handler.stats();
+        supervisor = new Supervisor(ctx -> {
+            if (bypass) {
+                handler.handle(ctx);
+                afterHandle.accept(ctx);
+            }
+        });
+        supervisor.supervise(new ContainerState("1.0.2", List.of(ContainerState.SECCOMP_FD_NAME), (int) child.pid(),
+                "", null), listener);
     }
 
     private static Process startChild(Path agentSocket) throws IOException {
@@ -129,8 +152,8 @@ class BypassKernelTest {
         if (child != null && !child.waitFor(10, TimeUnit.SECONDS)) {
             child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
-        if (loop != null) {
-            loop.close();
+        if (supervisor != null) {
+            supervisor.close();
         }
         if (waiter != null) {
             waiter.close();
@@ -156,11 +179,11 @@ class BypassKernelTest {
     @Test
     @Order(1)
     void withoutTheBypassTheChildReachesNothing() throws IOException {
-        loop.bypass = false;
+        bypass = false;
         try {
             assertEquals("errno ENETUNREACH", ask("tcp " + host.ipv4() + " " + TestHost.TCP_ECHO));
         } finally {
-            loop.bypass = true;
+            bypass = true;
         }
     }
 
@@ -222,49 +245,75 @@ class BypassKernelTest {
 
     @Test
     @Order(9)
-    void rewritingTheSockaddrDuringTheConnectNeverReachesTheHostLoopback() throws IOException {
+    void rewritingTheSockaddrDuringTheConnectNeverReachesTheHostLoopback() throws Exception {
         int port = hostLoopback.getLocalPort();
         byte[] loopback = SockAddr.inet(InetAddress.getByName("127.0.0.1"), port).encode();
-        AtomicInteger rewrites = new AtomicInteger();
-        // The worst moment: after the switch read the address, before the answer goes out.
-        loop.replyWrapper = (n, r) -> new Reply() {
-            private void rewrite() {
-                try {
-                    ProcessMemory.write(n.pid(), n.arg(1), loopback, 0, loopback.length);
-                    rewrites.incrementAndGet();
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-
-            @Override
-            public void proceed() {
-                rewrite();
-                r.proceed();
-            }
-
-            @Override
-            public void result(long value) {
-                rewrite();
-                r.result(value);
-            }
-
-            @Override
-            public void error(int errno) {
-                rewrite();
-                r.error(errno);
+        AtomicLong where = new AtomicLong();
+        AtomicInteger pid = new AtomicInteger();
+        AtomicInteger rewritesBeforeAnswer = new AtomicInteger();
+        // The worst moment: after the switch read the address, before its answer went out
+        // (a blocking connect is answered by the waiter, later).
+        afterHandle = ctx -> {
+            pid.set(ctx.pid());
+            where.set(ctx.arg(1));
+            if (ctx.isDeferred() && !ctx.isAnswered()) {
+                write(ctx.pid(), ctx.arg(1), loopback);
+                rewritesBeforeAnswer.incrementAndGet();
             }
         };
+        // And all the time: another thread keeps writing the loopback address where the
+        // child builds its sockaddr, as a second thread of the container could.
+        AtomicBoolean racing = new AtomicBoolean(true);
+        byte[] echo4 = SockAddr.inet(InetAddress.getByName(host.ipv4()), TestHost.TCP_ECHO).encode();
+        byte[] udp4 = SockAddr.inet(InetAddress.getByName(host.ipv4()), TestHost.UDP_ECHO).encode();
+        Thread racer = new Thread(() -> {
+            byte[] seen = new byte[16];
+            while (racing.get()) {
+                // Only over a sockaddr: the child's other calls use the same scratch memory.
+                if (where.get() != 0 && read(pid.get(), where.get(), seen)
+                        && (java.util.Arrays.equals(seen, echo4) || java.util.Arrays.equals(seen, udp4))) {
+                    write(pid.get(), where.get(), loopback);
+                }
+            }
+        });
+        racer.start();
+        int switched = 0;
         try {
-            for (int i = 0; i < 100; i++) {
-                assertEquals("ok hello switched=true", ask("tcp " + host.ipv4() + " " + TestHost.TCP_ECHO), "round " + i);
-                assertEquals("ok hello switched=true", ask("udp " + host.ipv4() + " " + TestHost.UDP_ECHO), "round " + i);
+            for (int i = 0; i < 200; i++) {
+                String proto = i % 2 == 0 ? "tcp " : "udp ";
+                String answer = ask(proto + host.ipv4() + " " + (i % 2 == 0 ? TestHost.TCP_ECHO : TestHost.UDP_ECHO));
+                // Either the switch read the real address (and the echo answers), or it read
+                // the loopback one and left the connect to the child's own, empty lo.
+                if (answer.equals("ok hello switched=true")) {
+                    switched++;
+                } else {
+                    assertTrue(answer.startsWith("errno ECONNREFUSED"), "round " + i + ": " + answer);
+                }
             }
         } finally {
-            loop.replyWrapper = (n, r) -> r;
+            racing.set(false);
+            racer.join();
+            afterHandle = ctx -> { };
         }
-        assertEquals(200, rewrites.get());
+        assertTrue(switched > 0, "no connect was switched while racing");
+        assertTrue(rewritesBeforeAnswer.get() > 0, "no rewrite landed between the read and the answer");
         assertEquals(0, hostLoopbackAccepted.get(), "the host's 127.0.0.1 listener was reached");
+    }
+
+    private static boolean read(int pid, long address, byte[] into) {
+        try {
+            return ProcessMemory.read(pid, address, into, 0, into.length) == into.length;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void write(int pid, long address, byte[] bytes) {
+        try {
+            ProcessMemory.write(pid, address, bytes, 0, bytes.length);
+        } catch (IOException e) {
+            // The child may be between calls; the next write tries again.
+        }
     }
 
     @Test

@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.jnerd.netns.Cidr;
+import io.jnerd.netns.IgnoreRules;
+import io.jnerd.netns.SwitchScope;
 import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -22,9 +26,9 @@ class ConnectRulesTest {
     private static final SocketKind UDP4 = new SocketKind(AF_INET, SocketKind.SOCK_DGRAM, 0);
     private static final SocketKind UDP6 = new SocketKind(AF_INET6, SocketKind.SOCK_DGRAM, SocketKind.IPPROTO_UDP);
 
+    private static final List<Cidr> OWN = List.of(Cidr.parse("10.0.2.0/24"), Cidr.parse("fd00:abcd::/64"));
     private final ConnectRules rules = new ConnectRules(
-            List.of(TestCidr.of("10.0.2.0/24"), TestCidr.of("fd00:abcd::/64")),
-            List.of(TestCidr.of("192.168.77.0/24"), TestCidr.of("2001:db8:77::/48")));
+            SwitchScope.of(IgnoreRules.parse(List.of("192.168.77.0/24", "2001:db8:77::/48")), OWN), OWN);
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({
@@ -111,9 +115,9 @@ class ConnectRulesTest {
     void boundSocketsStay() {
         Destination remote = dest(AF_INET, "10.200.0.2", 80);
         assertEquals(Verdict.ALREADY_BOUND,
-                rules.decide(TCP4, remote, new InetSocketAddress(TestCidr.ip("10.0.2.100"), 0)), "specific address");
+                rules.decide(TCP4, remote, new InetSocketAddress(ip("10.0.2.100"), 0)), "specific address");
         assertEquals(Verdict.ALREADY_BOUND,
-                rules.decide(UDP4, remote, new InetSocketAddress(TestCidr.ip("0.0.0.0"), 5353)), "specific port");
+                rules.decide(UDP4, remote, new InetSocketAddress(ip("0.0.0.0"), 5353)), "specific port");
         assertEquals(Verdict.SWITCH, rules.decide(TCP4, remote, null), "no local address known");
     }
 
@@ -125,11 +129,15 @@ class ConnectRulesTest {
     }
 
     static Destination dest(int family, String ip, int port) {
-        return Destination.of(family, new InetSocketAddress(TestCidr.ip(ip), port));
+        return Destination.of(family, new InetSocketAddress(ip(ip), port));
     }
 
     private static InetSocketAddress unbound(int family) {
-        return new InetSocketAddress(TestCidr.ip(family == AF_INET ? "0.0.0.0" : "::"), 0);
+        return new InetSocketAddress(ip(family == AF_INET ? "0.0.0.0" : "::"), 0);
+    }
+
+    static InetAddress ip(String literal) {
+        return io.jnerd.netns.IpLiteral.parse(literal);
     }
 
     private static byte[] sockaddr(int family, int length) {
