@@ -8,7 +8,6 @@ import io.jnerd.netns.Cidr;
 import io.jnerd.netns.IgnoreRules;
 import io.jnerd.netns.PortMapping;
 import io.jnerd.netns.Protocol;
-import io.jnerd.netns.SwitchScope;
 import io.jnerd.seccomp.ContainerState;
 import io.jnerd.seccomp.notify.NotificationContext;
 import io.jnerd.seccomp.notify.Supervisor;
@@ -115,7 +114,7 @@ class BypassKernelTest {
 
         waiter = new ConnectWaiter("test-connect-waiter");
         List<Cidr> own = List.of(Cidr.parse("10.0.2.0/24"));
-        BypassHandler handler = new BypassHandler(SwitchScope.of(IgnoreRules.parse(List.of("192.168.77.0/24")), own),
+        BypassHandler handler = new BypassHandler(IgnoreRules.parse(List.of("192.168.77.0/24")),
                 own, List.of(new PortMapping(InetAddress.getByName("127.0.0.1"), publishedHostPort,
                         PUBLISHED_CONTAINER_PORT, Protocol.TCP)), waiter);
         stats = handler.stats();
