@@ -11,8 +11,8 @@ import java.util.Set;
 
 /**
  * Turns {@link MountRequest}s into OCI spec mounts for one runtime. A recursively
- * read-only bind is made one of three ways, decided per mount and reported in
- * {@link MountPlan#decisions()}:
+ * read-only bind is made one of three ways, decided once per runtime and kernel and
+ * reported per mount in {@link MountPlan#decisions()}:
  * <ol>
  * <li>the runtime does it: options {@code rbind, rprivate, ro, rro} (runc >= 1.1, crun >= 1.4);
  * <li>jnerd does it: options {@code rbind, rprivate, ro} plus a {@code createContainer}
