@@ -4,14 +4,15 @@ import io.jnerd.nativebindings.MountApi;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
 /**
  * Turns {@link MountRequest}s into OCI spec mounts for one runtime. A recursively
- * read-only bind is made one of three ways, decided per mount and reported in
- * {@link MountPlan#decisions()}:
+ * read-only bind is made one of three ways, decided once per runtime and kernel and
+ * reported per mount in {@link MountPlan#decisions()}:
  * <ol>
  * <li>the runtime does it: options {@code rbind, rprivate, ro, rro} (runc >= 1.1, crun >= 1.4);
  * <li>jnerd does it: options {@code rbind, rprivate, ro} plus a {@code createContainer}
@@ -31,14 +32,30 @@ public final class MountTranslator {
         static final boolean HAS_MOUNT_SETATTR = MountApi.hasMountSetattr();
     }
 
-    private final RuntimeCapabilities runtime;
-    private final boolean kernelHasMountSetattr;
+    /** Who makes a recursively read-only bind, decided once per translator. */
+    private enum Way { RUNTIME, JNERD_HOOK, NOBODY }
+
+    /** The recursive attributes a read-only request asks for. */
+    private static final Set<RecursiveAttribute> READ_ONLY = Collections.unmodifiableSet(
+            EnumSet.of(RecursiveAttribute.RDONLY));
+
     private final HelperCommand helper;
+    private final Way way;
+    private final String why;
 
     MountTranslator(RuntimeCapabilities runtime, boolean kernelHasMountSetattr, HelperCommand helper) {
-        this.runtime = runtime;
-        this.kernelHasMountSetattr = kernelHasMountSetattr;
         this.helper = helper;
+        if (!kernelHasMountSetattr) {
+            this.way = Way.NOBODY;
+            this.why = "this kernel (Linux " + System.getProperty("os.version")
+                    + ") has no mount_setattr: recursive read-only requires Linux >= 5.12";
+        } else if (runtime.supportsAll(READ_ONLY)) {
+            this.way = Way.RUNTIME;
+            this.why = "rro made by the runtime (" + runtime + ")";
+        } else {
+            this.way = Way.JNERD_HOOK;
+            this.why = "rro made by jnerd's createContainer hook (" + runtime + ")";
+        }
     }
 
     /**
@@ -47,6 +64,11 @@ public final class MountTranslator {
      */
     public static MountTranslator forRuntime(String runtime, HelperCommand helper) {
         return new MountTranslator(RuntimeCapabilities.of(runtime), Kernel.HAS_MOUNT_SETATTR, helper);
+    }
+
+    /** How recursive read-only mounts are made with this runtime and kernel, for {@code jnerd info}. */
+    public String rroSupport() {
+        return way == Way.NOBODY ? "unavailable: " + why : why;
     }
 
     /**
@@ -58,45 +80,40 @@ public final class MountTranslator {
         List<String> hookDestinations = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         List<String> decisions = new ArrayList<>();
-        Set<RecursiveAttribute> attributes = EnumSet.of(RecursiveAttribute.RDONLY);
         for (MountRequest r : requests) {
             warnings.addAll(r.notes());
             if (MountRequest.TMPFS.equals(r.type())) {
                 mounts.add(tmpfs(r));
                 continue;
             }
+            String where = r.source() + ":" + r.destination();
             if (!Files.exists(Path.of(r.source()))) {
-                throw new MountException(r.source() + ":" + r.destination() + ": bind source path does not exist");
+                throw new MountException(where + ": bind source path does not exist");
             }
             List<String> options = new ArrayList<>(List.of(r.recursiveBind() ? "rbind" : "bind", r.propagation().option()));
-            switch (r.readOnly()) {
-                case WRITABLE:
-                    break;
-                case NON_RECURSIVE:
-                    options.add("ro");
-                    break;
-                default:
-                    options.add("ro");
-                    String where = r.source() + ":" + r.destination();
-                    if (!kernelHasMountSetattr) {
-                        String why = "this kernel (Linux " + System.getProperty("os.version")
-                                + ") has no mount_setattr: recursive read-only requires Linux >= 5.12";
+            if (r.readOnly() != ReadOnlyMode.WRITABLE) {
+                options.add("ro");
+            }
+            boolean recursive = r.readOnly() == ReadOnlyMode.RECURSIVE || r.readOnly() == ReadOnlyMode.RECURSIVE_IF_POSSIBLE;
+            if (recursive) {
+                switch (way) {
+                    case RUNTIME:
+                        READ_ONLY.forEach(a -> options.add(a.ociOption()));
+                        break;
+                    case JNERD_HOOK:
+                        hookDestinations.add(r.destination());
+                        break;
+                    default:
                         if (r.readOnly() == ReadOnlyMode.RECURSIVE) {
                             throw new MountException(where + ": " + why);
                         }
                         warnings.add(where + ": read-only is not recursive, submounts stay writable: " + why);
-                        decisions.add(where + ": plain ro (" + why + ")");
-                    } else if (runtime.supportsAll(attributes)) {
-                        attributes.forEach(a -> options.add(a.ociOption()));
-                        decisions.add(where + ": rro made by the runtime (" + runtime + ")");
-                    } else {
-                        hookDestinations.add(r.destination());
-                        decisions.add(where + ": rro made by jnerd's createContainer hook (" + runtime + ")");
-                    }
+                }
+                decisions.add(where + ": " + (way == Way.NOBODY ? "plain ro (" + why + ")" : why));
             }
             mounts.add(new SpecMount(r.destination(), "bind", r.source(), options));
         }
-        List<OciHook> hooks = hookDestinations.isEmpty() ? List.of() : List.of(helper.ociHook(attributes, hookDestinations));
+        List<OciHook> hooks = hookDestinations.isEmpty() ? List.of() : List.of(helper.ociHook(READ_ONLY, hookDestinations));
         decisions.forEach(d -> LOG.log(System.Logger.Level.DEBUG, d));
         return new MountPlan(mounts, hooks, warnings, decisions);
     }

@@ -153,6 +153,7 @@ public final class RroHelper {
                 attributes.add(RecursiveAttribute.byHelperName(name)
                         .orElseThrow(() -> new IllegalArgumentException("unknown attribute \"" + name + "\"")));
             }
+            RecursiveAttribute.toAttr(attributes, null); // rejects two access-time values now, not after mounting
             return attributes;
         }
     }

@@ -58,6 +58,8 @@ class MountTranslatorTest {
         assertEquals(List.of(), p.createContainerHooks());
         assertEquals(List.of(), p.warnings());
         assertEquals(src() + ":/a: rro made by the runtime (runc: runc features lists rro)", p.decisions().get(0));
+        assertEquals("rro made by the runtime (runc: runc features lists rro)",
+                new MountTranslator(WITH_RRO, true, HELPER).rroSupport());
     }
 
     @Test
@@ -72,7 +74,8 @@ class MountTranslatorTest {
         assertEquals("/usr/bin/java", hook.args().get(0));
         assertEquals(List.of(RroHelper.class.getName(), "oci-hook", "--attrs", "rdonly", "/a", "/c"),
                 hook.args().subList(hook.args().indexOf("/opt/jnerd/jnerd.jar") + 1, hook.args().size()));
-        assertTrue(p.decisions().get(0).contains("rro made by jnerd's createContainer hook"), p.decisions().toString());
+        assertEquals(src() + ":/a: rro made by jnerd's createContainer hook"
+                + " (runc: runc 1.0 has no features command: older than 1.1, no rro)", p.decisions().get(0));
     }
 
     @Test
@@ -93,6 +96,7 @@ class MountTranslatorTest {
         assertTrue(p.warnings().get(0).startsWith(src() + ":/a: read-only is not recursive, submounts stay writable: "),
                 p.warnings().get(0));
         assertTrue(p.warnings().get(0).endsWith("recursive read-only requires Linux >= 5.12"), p.warnings().get(0));
+        assertTrue(new MountTranslator(WITH_RRO, false, HELPER).rroSupport().startsWith("unavailable: this kernel"));
     }
 
     @Test

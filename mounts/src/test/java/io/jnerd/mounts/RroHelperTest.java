@@ -46,6 +46,8 @@ class RroHelperTest {
         assertEquals("unknown propagation \"up\"", parseError("apply", "--propagation", "up", "/m"));
         assertEquals("--attrs needs a value", parseError("apply", "/m", "--attrs"));
         assertEquals("unknown option --force", parseError("apply", "--force", "/m"));
+        assertEquals("only one of noatime, strictatime, relatime can be set",
+                parseError("apply", "--attrs", "noatime,relatime", "/m"));
     }
 
     private static String parseError(String... args) {
