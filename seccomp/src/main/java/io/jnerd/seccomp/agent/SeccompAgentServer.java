@@ -108,18 +108,20 @@ public final class SeccompAgentServer implements AutoCloseable {
         return rejected.get();
     }
 
-    /** Stops accepting, waits for the serving thread, removes the socket. */
+    /** Stops accepting, waits for the serving thread, removes the socket. Idempotent. */
     @Override
-    public void close() throws IOException {
-        if (!thread.isAlive() && !server.isOpen()) {
-            return;
+    public synchronized void close() throws IOException {
+        if (thread.isAlive()) {
+            // Only this method closes the eventfd, so the thread cannot have closed it under us.
+            EventFd.signal(wakeup, 1);
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
-        EventFd.signal(wakeup, 1);
-        try {
-            thread.join(TimeUnit.SECONDS.toMillis(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        server.close();
+        wakeup.close();
         Files.deleteIfExists(path);
     }
 
@@ -144,7 +146,6 @@ public final class SeccompAgentServer implements AutoCloseable {
             LOG.log(Level.ERROR, "seccomp agent on " + path + " stopped: " + e.getMessage());
         } finally {
             server.close();
-            wakeup.close();
         }
     }
 
