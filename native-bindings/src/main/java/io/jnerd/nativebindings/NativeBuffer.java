@@ -29,10 +29,27 @@ public final class NativeBuffer {
 
     /** Zeroes the whole buffer (structs the kernel checks for unused fields being zero). */
     public NativeBuffer clear() {
-        for (int i = 0; i < buffer.capacity(); i++) {
+        return clear(0, buffer.capacity());
+    }
+
+    /** Zeroes {@code length} bytes from {@code offset}, eight at a time where it can. */
+    public NativeBuffer clear(int offset, int length) {
+        int i = offset;
+        int end = offset + length;
+        for (; i + Long.BYTES <= end; i += Long.BYTES) {
+            buffer.putLong(i, 0L);
+        }
+        for (; i < end; i++) {
             buffer.put(i, (byte) 0);
         }
         return this;
+    }
+
+    /** Copies {@code length} bytes at {@code offset} out into a new array. */
+    public byte[] bytes(int offset, int length) {
+        byte[] out = new byte[length];
+        buffer.get(offset, out);
+        return out;
     }
 
     long address() {

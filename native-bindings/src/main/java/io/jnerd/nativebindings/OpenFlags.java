@@ -1,0 +1,20 @@
+package io.jnerd.nativebindings;
+
+/**
+ * open(2)/fcntl(2) flag values. x86_64 and aarch64 both use asm-generic/fcntl.h, so one
+ * table serves both. SOCK_*, EFD_* and the *_CLOEXEC flags of newer syscalls reuse them.
+ */
+public final class OpenFlags {
+
+    public static final int O_RDONLY = 0;
+    public static final int O_WRONLY = 1;
+    public static final int O_RDWR = 2;
+    public static final int O_NONBLOCK = 0x800;
+    public static final int O_DIRECTORY = 0x10000;
+    public static final int O_CLOEXEC = 0x80000;
+
+    /** fcntl F_GETFD/F_SETFD: the only descriptor flag. */
+    public static final int FD_CLOEXEC = 1;
+
+    private OpenFlags() {}
+}

@@ -1,0 +1,179 @@
+package io.jnerd.nativebindings;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * sendmsg/recvmsg of bytes plus file descriptors (SCM_RIGHTS) on an AF_UNIX socket: how runc
+ * and crun hand the seccomp listener to an agent, and how helper processes pass fds back.
+ *
+ * <p>Received fds arrive close-on-exec (MSG_CMSG_CLOEXEC, so no child inherits them by
+ * accident) and as owned {@link Fd}s inside a {@link Received}, which closes whatever the
+ * caller did not {@link Received#take take}: use it in try-with-resources and a failure while
+ * processing the message leaks nothing.
+ */
+public final class ScmRights {
+
+    static final int SCM_RIGHTS = 1;
+    public static final int MSG_NOSIGNAL = 0x4000;
+    static final int MSG_CTRUNC = 0x8;
+    static final int MSG_CMSG_CLOEXEC = 0x40000000;
+
+    // struct msghdr (56 bytes on 64-bit): name, namelen, iov, iovlen, control, controllen, flags.
+    static final int MSGHDR_SIZE = 56;
+    static final int IOVEC_AT = 64;
+    static final int CONTROL_AT = IOVEC_AT + 16;
+    // struct cmsghdr: size_t len, int level, int type, then data at CMSG_ALIGN(16).
+    static final int CMSG_HEADER = 16;
+    /** SCM_MAX_FD: the kernel accepts at most this many fds in one message. */
+    public static final int MAX_FDS = 253;
+
+    /** What one recvmsg gave: bytes, and fds owned until taken or closed. */
+    public static final class Received implements AutoCloseable {
+        private final byte[] data;
+        private final List<Fd> fds;
+
+        Received(byte[] data, List<Fd> fds) {
+            this.data = data;
+            this.fds = Collections.unmodifiableList(fds);
+        }
+
+        /** The bytes received; empty at end of stream (the peer closed without sending). */
+        public byte[] data() {
+            return data;
+        }
+
+        /** The received fds, still owned by this object. */
+        public List<Fd> fds() {
+            return fds;
+        }
+
+        /** Whether the peer closed the connection: no bytes and no fds. */
+        public boolean isEndOfStream() {
+            return data.length == 0 && fds.isEmpty();
+        }
+
+        /** Takes fd {@code index} out: this object will no longer close it, the caller must. */
+        public Fd take(int index) {
+            return Fd.adopt(fds.get(index).release());
+        }
+
+        /** Closes every fd not taken. */
+        @Override
+        public void close() {
+            for (Fd fd : fds) {
+                fd.close();
+            }
+        }
+    }
+
+    private ScmRights() {}
+
+    /**
+     * Sends {@code data} with copies of {@code fds} in one message (the fds stay ours);
+     * retried on EINTR. Stream sockets carry fds only along with data, so give at least one byte.
+     *
+     * @return the count of bytes sent (a stream socket may take fewer than given; the fds go with the first)
+     */
+    public static int send(Fd socket, byte[] data, List<Fd> fds) throws SyscallException {
+        if (fds.size() > MAX_FDS) {
+            throw new IllegalArgumentException(fds.size() + " fds in one message, the kernel takes at most " + MAX_FDS);
+        }
+        if (data.length == 0 && !fds.isEmpty()) {
+            throw new IllegalArgumentException("fds must travel with at least one byte of data");
+        }
+        int controlLength = fds.isEmpty() ? 0 : cmsgSpace(fds.size() * Integer.BYTES);
+        int dataAt = CONTROL_AT + controlLength;
+        NativeBuffer b = Scratch.zeroed(dataAt + data.length);
+        ByteBuffer m = b.buffer();
+        m.put(dataAt, data);
+        writeHeader(b, data.length, dataAt, controlLength);
+        if (!fds.isEmpty()) {
+            m.putLong(CONTROL_AT, CMSG_HEADER + (long) fds.size() * Integer.BYTES);
+            m.putInt(CONTROL_AT + 8, Sockets.SOL_SOCKET);
+            m.putInt(CONTROL_AT + 12, SCM_RIGHTS);
+            for (int i = 0; i < fds.size(); i++) {
+                m.putInt(CONTROL_AT + CMSG_HEADER + i * Integer.BYTES, fds.get(i).get());
+            }
+        }
+        long r;
+        do {
+            r = Sys.call(SysNr.SENDMSG, socket.get(), b.address(), MSG_NOSIGNAL);
+        } while (Sys.interrupted(r));
+        return (int) Sys.check(r, "sendmsg", socket);
+    }
+
+    /**
+     * Receives one message of at most {@code maxBytes} bytes and {@code maxFds} fds;
+     * blocking, retried on EINTR. On a stream socket bytes beyond {@code maxBytes} wait for
+     * the next call; on a datagram or seqpacket socket they are lost.
+     *
+     * @throws IOException when the sender sent more fds than {@code maxFds} (the kernel
+     *         dropped the rest; those that did arrive are closed)
+     */
+    public static Received receive(Fd socket, int maxBytes, int maxFds) throws IOException {
+        if (maxFds < 0 || maxFds > MAX_FDS) {
+            throw new IllegalArgumentException("maxFds " + maxFds + " is outside 0-" + MAX_FDS);
+        }
+        int controlLength = maxFds == 0 ? 0 : cmsgSpace(maxFds * Integer.BYTES);
+        int dataAt = CONTROL_AT + controlLength;
+        long r;
+        NativeBuffer b;
+        do {
+            b = Scratch.zeroed(dataAt + maxBytes);
+            writeHeader(b, maxBytes, dataAt, controlLength);
+            r = Sys.call(SysNr.RECVMSG, socket.get(), b.address(), MSG_CMSG_CLOEXEC);
+        } while (Sys.interrupted(r));
+        Sys.check(r, "recvmsg", socket);
+        ByteBuffer m = b.buffer();
+        List<Fd> fds = receivedFds(m, (int) m.getLong(40));
+        Received received = new Received(b.bytes(dataAt, (int) r), fds);
+        if ((m.getInt(48) & MSG_CTRUNC) != 0) {
+            received.close();
+            throw new IOException("recvmsg " + socket + ": more than " + maxFds
+                    + " fds were sent, the kernel dropped the rest (MSG_CTRUNC)");
+        }
+        return received;
+    }
+
+    /** msghdr with one iovec over the data area and the control area, if any. */
+    private static void writeHeader(NativeBuffer b, int dataLength, int dataAt, int controlLength) {
+        ByteBuffer m = b.buffer();
+        m.putLong(16, b.address(IOVEC_AT));
+        m.putLong(24, 1);
+        if (controlLength > 0) {
+            m.putLong(32, b.address(CONTROL_AT));
+            m.putLong(40, controlLength);
+        }
+        m.putLong(IOVEC_AT, b.address(dataAt));
+        m.putLong(IOVEC_AT + 8, dataLength);
+    }
+
+    /** Walks the control messages the kernel filled in and adopts every SCM_RIGHTS fd. */
+    static List<Fd> receivedFds(ByteBuffer m, int controlLength) {
+        List<Fd> fds = new ArrayList<>();
+        int at = CONTROL_AT;
+        int end = CONTROL_AT + controlLength;
+        while (at + CMSG_HEADER <= end) {
+            int length = (int) m.getLong(at);
+            if (length < CMSG_HEADER) {
+                break;
+            }
+            if (m.getInt(at + 8) == Sockets.SOL_SOCKET && m.getInt(at + 12) == SCM_RIGHTS) {
+                for (int i = 0; i < (length - CMSG_HEADER) / Integer.BYTES; i++) {
+                    fds.add(Fd.adopt(m.getInt(at + CMSG_HEADER + i * Integer.BYTES)));
+                }
+            }
+            at += Sockets.align8(length);
+        }
+        return fds;
+    }
+
+    /** CMSG_SPACE: header plus data, rounded up to the 8-byte alignment of cmsghdr. */
+    static int cmsgSpace(int dataLength) {
+        return CMSG_HEADER + Sockets.align8(dataLength);
+    }
+}

@@ -1,0 +1,287 @@
+package io.jnerd.nativebindings;
+
+/**
+ * Sockets and plain fd calls on descriptors jnerd owns, including ones taken from another
+ * process with {@link Pidfd#getFd}. The values are those of asm-generic/socket.h and
+ * linux/in.h, shared by x86_64 and aarch64.
+ *
+ * <p>EAGAIN on a non-blocking fd is a value (null or -1), and {@link #tryConnect} gives
+ * every connect errno back as a value, because a bypass handler answers it to the
+ * container as it is.
+ */
+public final class Sockets {
+
+    public static final int SOCK_STREAM = 1;
+    public static final int SOCK_DGRAM = 2;
+    public static final int SOCK_RAW = 3;
+    public static final int SOCK_SEQPACKET = 5;
+    public static final int SOCK_NONBLOCK = OpenFlags.O_NONBLOCK;
+    public static final int SOCK_CLOEXEC = OpenFlags.O_CLOEXEC;
+    /** The type bits of SO_TYPE / socket()'s type argument, without the flags. */
+    public static final int SOCK_TYPE_MASK = 0xf;
+
+    public static final int SOL_SOCKET = 1;
+    public static final int SO_REUSEADDR = 2;
+    public static final int SO_TYPE = 3;
+    public static final int SO_ERROR = 4;
+    public static final int SO_BROADCAST = 6;
+    public static final int SO_SNDBUF = 7;
+    public static final int SO_RCVBUF = 8;
+    public static final int SO_KEEPALIVE = 9;
+    public static final int SO_OOBINLINE = 10;
+    public static final int SO_LINGER = 13;
+    public static final int SO_REUSEPORT = 15;
+    public static final int SO_RCVTIMEO = 20;
+    public static final int SO_SNDTIMEO = 21;
+    public static final int SO_PROTOCOL = 38;
+    public static final int SO_DOMAIN = 39;
+
+    public static final int IPPROTO_IP = 0;
+    public static final int IPPROTO_TCP = 6;
+    public static final int IPPROTO_UDP = 17;
+    public static final int IPPROTO_IPV6 = 41;
+    public static final int IP_TOS = 1;
+    public static final int IP_TTL = 2;
+    public static final int IPV6_V6ONLY = 26;
+    public static final int TCP_NODELAY = 1;
+    public static final int TCP_KEEPIDLE = 4;
+    public static final int TCP_KEEPINTVL = 5;
+    public static final int TCP_KEEPCNT = 6;
+
+    public static final int SHUT_RD = 0;
+    public static final int SHUT_WR = 1;
+    public static final int SHUT_RDWR = 2;
+
+    static final int F_GETFD = 1;
+    static final int F_SETFD = 2;
+    static final int F_GETFL = 3;
+    static final int F_SETFL = 4;
+    /** FIONREAD (SIOCINQ for sockets), the same number on x86_64 and aarch64. */
+    static final long FIONREAD = 0x541B;
+
+    /** Room for one int option value, then the socklen_t. */
+    private static final int OPTLEN_AT = 8;
+
+    private Sockets() {}
+
+    public static Fd socket(int domain, int type, int protocol) throws SyscallException {
+        long r = Sys.call(SysNr.SOCKET, domain, type, protocol);
+        if (r < 0) {
+            throw new SyscallException("socket", (int) -r, "domain " + domain + " type " + type + " protocol " + protocol);
+        }
+        return Fd.adopt((int) r);
+    }
+
+    /** socketpair(2): two connected sockets, returned as {@code [0]} and {@code [1]}. */
+    public static Fd[] socketpair(int domain, int type, int protocol) throws SyscallException {
+        NativeBuffer b = Scratch.get(2 * Integer.BYTES);
+        Sys.check(Sys.call(SysNr.SOCKETPAIR, domain, type, protocol, b.address()), "socketpair",
+                "domain " + domain + " type " + type);
+        return new Fd[] {Fd.adopt(b.buffer().getInt(0)), Fd.adopt(b.buffer().getInt(4))};
+    }
+
+    public static void bind(Fd socket, SockAddr address) throws SyscallException {
+        long r = withAddress(SysNr.BIND, socket, address);
+        if (r < 0) {
+            throw new SyscallException("bind", (int) -r, socket + " to " + address);
+        }
+    }
+
+    /**
+     * connect(2), with every failure as a value: 0 when connected, else the errno
+     * (EINPROGRESS on a non-blocking socket, ECONNREFUSED, ENETUNREACH, ...). Not retried on
+     * EINTR: an interrupted connect goes on in the background, so EINTR is returned too.
+     */
+    public static int tryConnect(Fd socket, SockAddr address) {
+        long r = withAddress(SysNr.CONNECT, socket, address);
+        return r < 0 ? (int) -r : 0;
+    }
+
+    /** connect(2) that throws on any failure, EINPROGRESS included. */
+    public static void connect(Fd socket, SockAddr address) throws SyscallException {
+        int errno = tryConnect(socket, address);
+        if (errno != 0) {
+            throw new SyscallException("connect", errno, socket + " to " + address);
+        }
+    }
+
+    private static long withAddress(int nr, Fd socket, SockAddr address) {
+        byte[] encoded = address.encode();
+        NativeBuffer b = Scratch.get(encoded.length);
+        b.buffer().put(0, encoded);
+        return Sys.call(nr, socket.get(), b.address(), encoded.length);
+    }
+
+    public static void listen(Fd socket, int backlog) throws SyscallException {
+        Sys.check(Sys.call(SysNr.LISTEN, socket.get(), backlog), "listen", socket);
+    }
+
+    /**
+     * accept4(2) with {@code flags} (SOCK_NONBLOCK, SOCK_CLOEXEC); retried on EINTR.
+     *
+     * @return the connection, or null on EAGAIN (non-blocking socket, nobody waiting)
+     */
+    public static Fd accept(Fd socket, int flags) throws SyscallException {
+        long r;
+        do {
+            r = Sys.call(SysNr.ACCEPT4, socket.get(), 0, 0, flags);
+        } while (Sys.interrupted(r));
+        if (r == -Errno.EAGAIN) {
+            return null;
+        }
+        return Fd.adopt((int) Sys.check(r, "accept4", socket));
+    }
+
+    public static int getIntOption(Fd socket, int level, int name) throws SyscallException {
+        NativeBuffer b = Scratch.zeroed(OPTLEN_AT + Integer.BYTES);
+        b.buffer().putInt(OPTLEN_AT, Integer.BYTES);
+        long r = Sys.call(SysNr.GETSOCKOPT, socket.get(), level, name, b.address(), b.address(OPTLEN_AT));
+        checkOption(r, "getsockopt", socket, level, name);
+        return b.buffer().getInt(0);
+    }
+
+    public static void setIntOption(Fd socket, int level, int name, int value) throws SyscallException {
+        NativeBuffer b = Scratch.get(Integer.BYTES);
+        b.buffer().putInt(0, value);
+        long r = Sys.call(SysNr.SETSOCKOPT, socket.get(), level, name, b.address(), Integer.BYTES);
+        checkOption(r, "setsockopt", socket, level, name);
+    }
+
+    /** An option's raw bytes (struct linger, struct timeval, ...), at most {@code maxLength}. */
+    public static byte[] getOption(Fd socket, int level, int name, int maxLength) throws SyscallException {
+        int lenAt = align8(maxLength);
+        NativeBuffer b = Scratch.zeroed(lenAt + Integer.BYTES);
+        b.buffer().putInt(lenAt, maxLength);
+        long r = Sys.call(SysNr.GETSOCKOPT, socket.get(), level, name, b.address(), b.address(lenAt));
+        checkOption(r, "getsockopt", socket, level, name);
+        return b.bytes(0, Math.min(b.buffer().getInt(lenAt), maxLength));
+    }
+
+    public static void setOption(Fd socket, int level, int name, byte[] value) throws SyscallException {
+        NativeBuffer b = Scratch.get(value.length);
+        b.buffer().put(0, value);
+        long r = Sys.call(SysNr.SETSOCKOPT, socket.get(), level, name, b.address(), value.length);
+        checkOption(r, "setsockopt", socket, level, name);
+    }
+
+    private static void checkOption(long r, String syscall, Fd socket, int level, int name) throws SyscallException {
+        if (r < 0) {
+            throw new SyscallException(syscall, (int) -r, socket + " level " + level + " option " + name);
+        }
+    }
+
+    /** getsockname(2). */
+    public static SockAddr localAddress(Fd socket) throws SyscallException {
+        return nameOf(SysNr.GETSOCKNAME, "getsockname", socket);
+    }
+
+    /** getpeername(2). */
+    public static SockAddr peerAddress(Fd socket) throws SyscallException {
+        return nameOf(SysNr.GETPEERNAME, "getpeername", socket);
+    }
+
+    private static SockAddr nameOf(int nr, String syscall, Fd socket) throws SyscallException {
+        NativeBuffer b = Scratch.zeroed(SockAddr.MAX_SIZE + Integer.BYTES);
+        b.buffer().putInt(SockAddr.MAX_SIZE, SockAddr.MAX_SIZE);
+        Sys.check(Sys.call(nr, socket.get(), b.address(), b.address(SockAddr.MAX_SIZE)), syscall, socket);
+        int length = Math.min(b.buffer().getInt(SockAddr.MAX_SIZE), SockAddr.MAX_SIZE);
+        return SockAddr.decode(b.bytes(0, length), length);
+    }
+
+    public static void shutdown(Fd socket, int how) throws SyscallException {
+        Sys.check(Sys.call(SysNr.SHUTDOWN, socket.get(), how), "shutdown", socket);
+    }
+
+    /** fcntl F_GETFL: the file status flags (O_NONBLOCK, access mode, ...). */
+    public static int fileStatusFlags(Fd fd) throws SyscallException {
+        return (int) Sys.check(Sys.call(SysNr.FCNTL, fd.get(), F_GETFL), "fcntl(F_GETFL)", fd);
+    }
+
+    /** fcntl F_SETFL (only O_APPEND, O_ASYNC, O_DIRECT, O_NOATIME and O_NONBLOCK change). */
+    public static void setFileStatusFlags(Fd fd, int flags) throws SyscallException {
+        Sys.check(Sys.call(SysNr.FCNTL, fd.get(), F_SETFL, flags), "fcntl(F_SETFL)", fd);
+    }
+
+    /** fcntl F_GETFD: the descriptor flags (FD_CLOEXEC). */
+    public static int fdFlags(Fd fd) throws SyscallException {
+        return (int) Sys.check(Sys.call(SysNr.FCNTL, fd.get(), F_GETFD), "fcntl(F_GETFD)", fd);
+    }
+
+    public static void setFdFlags(Fd fd, int flags) throws SyscallException {
+        Sys.check(Sys.call(SysNr.FCNTL, fd.get(), F_SETFD, flags), "fcntl(F_SETFD)", fd);
+    }
+
+    /** dup3(2): {@code newFd} now refers to the same file (whatever it named is closed). */
+    public static Fd dup3(Fd fd, int newFd, int flags) throws SyscallException {
+        long r;
+        do {
+            r = Sys.call(SysNr.DUP3, fd.get(), newFd, flags);
+        } while (Sys.interrupted(r));
+        if (r < 0) {
+            throw new SyscallException("dup3", (int) -r, fd + " onto " + newFd);
+        }
+        return Fd.adopt((int) r);
+    }
+
+    /** Bytes waiting to be read (FIONREAD / SIOCINQ). */
+    public static int bytesAvailable(Fd fd) throws SyscallException {
+        NativeBuffer b = Scratch.zeroed(Integer.BYTES);
+        Sys.check(Sys.call(SysNr.IOCTL, fd.get(), FIONREAD, b.address()), "ioctl(FIONREAD)", fd);
+        return b.buffer().getInt(0);
+    }
+
+    /**
+     * read(2) into {@code dst[off, off+len)}; retried on EINTR.
+     *
+     * @return the count read, 0 at end of file, -1 on EAGAIN
+     */
+    public static int read(Fd fd, byte[] dst, int off, int len) throws SyscallException {
+        java.util.Objects.checkFromIndexSize(off, len, dst.length);
+        NativeBuffer b = Scratch.get(len);
+        long r;
+        do {
+            r = Sys.call(SysNr.READ, fd.get(), b.address(), len);
+        } while (Sys.interrupted(r));
+        if (r == -Errno.EAGAIN) {
+            return -1;
+        }
+        Sys.check(r, "read", fd);
+        b.buffer().get(0, dst, off, (int) r);
+        return (int) r;
+    }
+
+    /**
+     * write(2) of {@code src[off, off+len)}; retried on EINTR.
+     *
+     * @return the count written (may be short), -1 on EAGAIN
+     */
+    public static int write(Fd fd, byte[] src, int off, int len) throws SyscallException {
+        java.util.Objects.checkFromIndexSize(off, len, src.length);
+        NativeBuffer b = Scratch.get(len);
+        b.buffer().put(0, src, off, len);
+        long r;
+        do {
+            r = Sys.call(SysNr.WRITE, fd.get(), b.address(), len);
+        } while (Sys.interrupted(r));
+        if (r == -Errno.EAGAIN) {
+            return -1;
+        }
+        return (int) Sys.check(r, "write", fd);
+    }
+
+    /** Writes all of {@code src} to a blocking fd. */
+    public static void writeFully(Fd fd, byte[] src) throws SyscallException {
+        int done = 0;
+        while (done < src.length) {
+            int n = write(fd, src, done, src.length - done);
+            if (n < 0) {
+                throw new SyscallException("write", Errno.EAGAIN, fd + " (writeFully needs a blocking fd)");
+            }
+            done += n;
+        }
+    }
+
+    static int align8(int n) {
+        return (n + 7) & ~7;
+    }
+}
