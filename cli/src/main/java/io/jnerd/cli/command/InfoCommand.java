@@ -1,5 +1,6 @@
 package io.jnerd.cli.command;
 
+import io.jnerd.nativebindings.KernelFeatures;
 import io.jnerd.nativebindings.Native;
 import io.jnerd.proto.Containerd;
 import io.jnerd.proto.ContainerdAddress;
@@ -41,6 +42,10 @@ public final class InfoCommand extends ContainerdCommand {
         out.println("Host:");
         out.println(" Kernel:\t" + read("/proc/sys/kernel/osrelease"));
         out.println(" Cgroups:\t" + cgroupMode());
+        out.println(" Features:");
+        for (KernelFeatures.Feature f : KernelFeatures.report()) {
+            out.println("  " + f.name() + ":\t" + (f.available() ? "yes" : "no") + " (" + f.reason() + ")");
+        }
         return 0;
     }
 
