@@ -7,6 +7,7 @@ import io.jnerd.cli.command.InspectCommand;
 import io.jnerd.cli.command.LoadCommand;
 import io.jnerd.cli.command.LogsCommand;
 import io.jnerd.cli.command.PsCommand;
+import io.jnerd.cli.command.PullCommand;
 import io.jnerd.cli.command.RmCommand;
 import io.jnerd.cli.command.RmiCommand;
 import io.jnerd.cli.command.RunCommand;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Mixin;
         description = "Rootless container networking and security for containerd, with a nerdctl-style CLI.",
         subcommands = {
             RunCommand.class, PsCommand.class, RmCommand.class, StopCommand.class, LogsCommand.class,
-            InspectCommand.class, ImagesCommand.class, RmiCommand.class, LoadCommand.class,
+            InspectCommand.class, ImagesCommand.class, RmiCommand.class, PullCommand.class, LoadCommand.class,
             BuildLocalCommand.class, VersionCommand.class, InfoCommand.class
         })
 public final class JnerdCommand implements Runnable {

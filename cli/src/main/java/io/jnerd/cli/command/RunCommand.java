@@ -79,6 +79,9 @@ public final class RunCommand extends ContainerdCommand {
     @Option(names = "--pull", paramLabel = "POLICY", description = "missing (default), always or never")
     String pull = "missing";
 
+    @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]", description = "use plain HTTP for this registry")
+    List<String> insecure = new ArrayList<>();
+
     @Option(names = "--platform", paramLabel = "OS/ARCH", description = "image platform (default: the host's)")
     String platform;
 
@@ -102,7 +105,9 @@ public final class RunCommand extends ContainerdCommand {
     @Override
     int call(Containerd containerd) throws IOException, InterruptedException {
         Platform p = platform == null ? Platform.host() : Platform.parse(platform);
-        return new ContainerRunner(containerd, terminal(), global().stateDir(), global().snapshotter(), p).run(spec);
+        ContainerRunner.ImageFetcher fetcher = ref -> PullCommand.pull(containerd, ref, p, global().snapshotter(),
+                insecure, terminal().env(), line -> { });
+        return new ContainerRunner(containerd, terminal(), global().stateDir(), global().snapshotter(), p, fetcher).run(spec);
     }
 
     /** Checks and translates the flags; everything wrong with them is reported before containerd is touched. */
@@ -112,9 +117,6 @@ public final class RunCommand extends ContainerdCommand {
         }
         if (!pull.equals("missing") && !pull.equals("never") && !pull.equals("always")) {
             throw new JnerdException("invalid --pull policy '" + pull + "' (missing, always or never)");
-        }
-        if (pull.equals("always")) {
-            throw new JnerdException("--pull=always needs registry pulls, which jnerd does not have yet: load the image with 'jnerd load'");
         }
         RunSpec s = new RunSpec();
         s.image = image;
@@ -158,6 +160,7 @@ public final class RunCommand extends ContainerdCommand {
         s.detach = detach;
         s.remove = remove;
         s.interactive = interactive;
+        s.pull = pull;
         chooseRuntime(s);
         s.rootless = !ContainerdAddress.isRoot();
         return s;

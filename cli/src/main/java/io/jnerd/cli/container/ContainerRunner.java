@@ -53,9 +53,18 @@ public final class ContainerRunner {
     private final String snapshotter;
     private final Platform platform;
     private final Deque<Runnable> undo = new ArrayDeque<>();
+    private final ImageFetcher fetcher;
 
-    public ContainerRunner(Containerd containerd, Terminal terminal, Path stateRoot, String snapshotter, Platform platform) {
+    /** Gets an image that containerd does not have (from a registry); returns its stored name. */
+    @FunctionalInterface
+    public interface ImageFetcher {
+        String fetch(String ref) throws IOException;
+    }
+
+    public ContainerRunner(Containerd containerd, Terminal terminal, Path stateRoot, String snapshotter, Platform platform,
+                           ImageFetcher fetcher) {
         this.containerd = containerd;
+        this.fetcher = fetcher;
         this.terminal = terminal;
         this.stateRoot = stateRoot;
         this.snapshotter = snapshotter;
@@ -80,7 +89,7 @@ public final class ContainerRunner {
             run.hostname = id.substring(0, 12);
         }
         ImageService images = new ImageService(containerd);
-        ResolvedImage image = images.resolve(run.image, platform);
+        ResolvedImage image = image(images, run);
         ProcessUser user = new UserResolver(new ImageFiles(new ContentStore(containerd), image)::read)
                 .resolve(run.user != null ? run.user : image.config().path("config").path("User").asText(""));
         Path stateDir = stateRoot.resolve(containerd.namespace()).resolve(id);
@@ -101,6 +110,16 @@ public final class ContainerRunner {
                 undoAll();
             }
         }
+    }
+
+    /** The image by --pull policy: "always" fetches, "missing" fetches when containerd lacks it, "never" does not. */
+    private ResolvedImage image(ImageService images, RunSpec run) throws IOException {
+        String name = ImageService.normalize(run.image);
+        boolean present = images.get(name).isPresent();
+        if (run.pull.equals("always") || (!present && run.pull.equals("missing"))) {
+            name = fetcher.fetch(run.image);
+        }
+        return images.resolve(name, platform);
     }
 
     private List<Mount> createContainer(RunSpec run, ResolvedImage image, ObjectNode spec, String id, String name,

@@ -30,6 +30,8 @@ public final class RunSpec {
     public boolean detach;
     public boolean remove;
     public boolean interactive;
+    /** --pull: "missing", "always" or "never". */
+    public String pull = "missing";
     public String runtime = "io.containerd.runc.v2";
     /** For the runc v2 shim: the OCI runtime binary (runc, crun, or a path); null: the shim's default (runc). */
     public String runtimeBinary;

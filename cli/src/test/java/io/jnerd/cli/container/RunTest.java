@@ -110,9 +110,9 @@ class RunTest {
 
     @Test
     void missingImageAndBadFlagAre125InOneLine() {
-        Cli.Result missing = cli.run("run", "--rm", "no-such-image:1");
+        Cli.Result missing = cli.run("run", "--rm", "--pull", "never", "no-such-image:1");
         assertEquals(125, missing.exitCode);
-        assertEquals("jnerd: image not found: no-such-image:1 (load it with 'jnerd load -i FILE')\n", missing.err);
+        assertEquals("jnerd: image not found: no-such-image:1 (pull it with 'jnerd pull', or load it with 'jnerd load -i FILE')\n", missing.err);
 
         Cli.Result badFlag = cli.run("run", "--no-such-flag", IMAGE);
         assertEquals(125, badFlag.exitCode);
