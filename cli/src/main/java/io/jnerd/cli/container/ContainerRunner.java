@@ -114,12 +114,11 @@ public final class ContainerRunner {
 
     /** The image by --pull policy: "always" fetches, "missing" fetches when containerd lacks it, "never" does not. */
     private ResolvedImage image(ImageService images, RunSpec run) throws IOException {
-        String name = ImageService.normalize(run.image);
-        boolean present = images.get(name).isPresent();
+        boolean present = images.get(ImageService.normalize(run.image)).isPresent();
         if (run.pull.equals("always") || (!present && run.pull.equals("missing"))) {
-            name = fetcher.fetch(run.image);
+            return images.resolve(fetcher.fetch(run.image), platform);
         }
-        return images.resolve(name, platform);
+        return images.resolve(run.image, platform);
     }
 
     private List<Mount> createContainer(RunSpec run, ResolvedImage image, ObjectNode spec, String id, String name,
