@@ -7,6 +7,10 @@ import io.jnerd.cli.container.PortMapping;
 import io.jnerd.cli.container.RunSpec;
 import io.jnerd.cli.image.Platform;
 import io.jnerd.proto.Containerd;
+import io.jnerd.seccomp.profile.DefaultProfile;
+import io.jnerd.seccomp.profile.InvalidProfileException;
+import io.jnerd.seccomp.profile.ProfileJson;
+import io.jnerd.seccomp.profile.ProfileValidator;
 import io.jnerd.proto.ContainerdAddress;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -63,6 +67,10 @@ public final class RunCommand extends ContainerdCommand {
 
     @Option(names = "--read-only", description = "mount the container's root filesystem read-only")
     boolean readOnly;
+
+    @Option(names = "--security-opt", paramLabel = "OPT",
+            description = "seccomp=PATH|unconfined (default: jnerd's default profile), no-new-privileges[=true|false]")
+    List<String> securityOpts = new ArrayList<>();
 
     @Option(names = "--cap-add", paramLabel = "CAP", description = "add a Linux capability (or ALL)")
     List<String> capAdd = new ArrayList<>();
@@ -157,6 +165,7 @@ public final class RunCommand extends ContainerdCommand {
         } catch (IllegalArgumentException e) {
             throw new JnerdException(e.getMessage());
         }
+        securityOptions(s);
         s.detach = detach;
         s.remove = remove;
         s.interactive = interactive;
@@ -164,6 +173,33 @@ public final class RunCommand extends ContainerdCommand {
         chooseRuntime(s);
         s.rootless = !ContainerdAddress.isRoot();
         return s;
+    }
+
+    private void securityOptions(RunSpec s) throws IOException {
+        s.seccomp = ProfileJson.toTree(DefaultProfile.get());
+        for (String opt : securityOpts) {
+            int eq = opt.indexOf('=');
+            String key = eq < 0 ? opt : opt.substring(0, eq);
+            String value = eq < 0 ? "" : opt.substring(eq + 1);
+            if (key.equals("seccomp") && value.equals("unconfined")) {
+                s.seccomp = null;
+            } else if (key.equals("seccomp") && !value.isEmpty()) {
+                Path file = Path.of(value);
+                if (!Files.isRegularFile(file)) {
+                    throw new JnerdException("seccomp profile not found: " + value);
+                }
+                try {
+                    s.seccomp = ProfileJson.toTree(ProfileValidator.validate(ProfileJson.read(file)));
+                } catch (InvalidProfileException e) {
+                    throw new JnerdException(e.getMessage(), e);
+                }
+            } else if (key.equals("no-new-privileges") && (value.isEmpty() || value.equals("true") || value.equals("false"))) {
+                s.noNewPrivileges = !value.equals("false");
+            } else {
+                throw new JnerdException("unsupported --security-opt '" + opt
+                        + "' (seccomp=PATH|unconfined, no-new-privileges[=true|false])");
+            }
+        }
     }
 
     private void addEnv(List<String> out, String kv) {

@@ -97,6 +97,19 @@ class RunTest {
     }
 
     @Test
+    void defaultSeccompProfileIsInTheSpecAndContainersRunUnderIt() {
+        Cli.Result r = cli.run("run", "--name", "sec", IMAGE, "sh", "-c", "grep Seccomp: /proc/self/status");
+        assertEquals(0, r.exitCode, r.toString());
+        assertEquals("Seccomp:\t2\n", r.out, "mode 2: a filter is installed");
+        Cli.Result inspect = cli.run("inspect", "sec");
+        assertTrue(inspect.out.contains("\"defaultAction\" : \"SCMP_ACT_ERRNO\""), inspect.out);
+        assertEquals(0, cli.run("rm", "sec").exitCode);
+        Cli.Result off = cli.run("run", "--rm", "--security-opt", "seccomp=unconfined", IMAGE, "sh", "-c",
+                "grep Seccomp: /proc/self/status");
+        assertEquals("Seccomp:\t0\n", off.out, off.toString());
+    }
+
+    @Test
     void missingCommandIs127AndNotExecutableIs126WithNothingLeft() {
         Cli.Result notFound = cli.run("run", "--rm", IMAGE, "no-such-command");
         assertEquals(127, notFound.exitCode, notFound.toString());
