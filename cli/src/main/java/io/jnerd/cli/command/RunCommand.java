@@ -35,7 +35,7 @@ public final class RunCommand extends ContainerdCommand {
     @Option(names = {"-i", "--interactive"}, description = "keep stdin open (pass jnerd's stdin to the container)")
     boolean interactive;
 
-    @Option(names = {"-t", "--tty"}, description = "allocate a pseudo-terminal (not supported yet)")
+    @Option(names = {"-t", "--tty"}, description = "allocate a pseudo-terminal (with -i: this terminal in raw mode)")
     boolean tty;
 
     @Option(names = "--name", paramLabel = "NAME", description = "container name")
@@ -120,9 +120,6 @@ public final class RunCommand extends ContainerdCommand {
 
     /** Checks and translates the flags; everything wrong with them is reported before containerd is touched. */
     RunSpec toRunSpec() throws IOException {
-        if (tty) {
-            throw new JnerdException("-t/--tty is not supported yet: run without it (stdin works with -i)");
-        }
         if (!pull.equals("missing") && !pull.equals("never") && !pull.equals("always")) {
             throw new JnerdException("invalid --pull policy '" + pull + "' (missing, always or never)");
         }
@@ -169,6 +166,7 @@ public final class RunCommand extends ContainerdCommand {
         s.detach = detach;
         s.remove = remove;
         s.interactive = interactive;
+        s.tty = tty;
         s.pull = pull;
         chooseRuntime(s);
         s.rootless = !ContainerdAddress.isRoot();

@@ -33,6 +33,8 @@ public final class RunSpec {
     public boolean detach;
     public boolean remove;
     public boolean interactive;
+    /** -t: the process gets a pseudo-terminal (its stdout and stderr both go to it). */
+    public boolean tty;
     /** --pull: "missing", "always" or "never". */
     public String pull = "missing";
     public String runtime = "io.containerd.runc.v2";

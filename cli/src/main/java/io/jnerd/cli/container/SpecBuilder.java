@@ -69,7 +69,7 @@ public final class SpecBuilder {
         spec.put("ociVersion", "1.0.2-dev");
 
         ObjectNode process = spec.putObject("process");
-        process.put("terminal", false);
+        process.put("terminal", run.tty);
         ObjectNode u = process.putObject("user");
         u.put("uid", user.uid());
         u.put("gid", user.gid());

@@ -83,7 +83,6 @@ class CommandLineParsingTest {
                 {"run", "--cap-add", "CAP_FLY", "img"},
                 {"run", "--pull", "sometimes", "img"},
                 {"run", "--runtime", "gvisor", "img"},
-                {"run", "-t", "img"},
                 {"run", "--platform", "linux/amd64/v1/extra", "img"},
                 {"run", "--security-opt", "apparmor=x", "img"},
                 {"run", "--security-opt", "seccomp=/no/such/profile.json", "img"}}) {

@@ -87,6 +87,16 @@ class RunTest {
     }
 
     @Test
+    void ttyGivesTheProcessATerminal() {
+        Cli.Result t = cli.run("run", "--rm", "-t", IMAGE, "sh", "-c", "test -t 1 && echo tty; echo err >&2");
+        assertEquals(0, t.exitCode, t.toString());
+        assertEquals("tty\r\nerr\r\n", t.out, "both streams through the pty (which turns \\n into \\r\\n)");
+        Cli.Result it = cli.run("run", "--rm", "-it", IMAGE, "true");
+        assertEquals(125, it.exitCode, it.toString());
+        assertTrue(it.err.contains("not a TTY"), it.err);
+    }
+
+    @Test
     void readOnlyRootAndCapabilities() {
         Cli.Result ro = cli.run("run", "--rm", "--read-only", IMAGE, "touch", "/x");
         assertEquals(1, ro.exitCode, ro.toString());
