@@ -23,12 +23,17 @@ public final class BypassDaemon implements AutoCloseable {
 
     /** A daemon whose bypasses hand agent connections to {@code handler} (the seccomp supervisor). */
     public BypassDaemon(AgentConnectionHandler handler, Consumer<String> log) {
-        this(new AgentSocketBypassFactory(handler), log);
+        this(new BypassRegistry(new AgentSocketBypassFactory(handler), log), log);
     }
 
-    public BypassDaemon(BypassFactory factory, Consumer<String> log) {
-        this.registry = new BypassRegistry(factory, log);
+    private BypassDaemon(BypassRegistry registry, Consumer<String> log) {
+        this.registry = registry;
         this.log = log;
+    }
+
+    /** A daemon whose bypasses come from {@code factory} instead of agent sockets. */
+    public static BypassDaemon withFactory(BypassFactory factory, Consumer<String> log) {
+        return new BypassDaemon(new BypassRegistry(factory, log), log);
     }
 
     /**
