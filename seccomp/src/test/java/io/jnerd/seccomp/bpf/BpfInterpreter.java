@@ -8,21 +8,21 @@ import java.util.Set;
  * the kernel does (opcode subset, in-range forward jumps, aligned loads inside seccomp_data,
  * every path ending in RET). For tests only.
  */
-final class BpfInterpreter {
+public final class BpfInterpreter {
 
     private static final Set<Integer> ALLOWED = Set.of(BpfInsn.LD_W_ABS, BpfInsn.ALU_AND_K, BpfInsn.JA,
             BpfInsn.JEQ_K, BpfInsn.JGT_K, BpfInsn.JGE_K, BpfInsn.JSET_K, BpfInsn.RET_K);
 
     /** The result of one run: the filter's return value and how many instructions ran. */
-    record Result(int ret, int steps) {
-        SeccompAction action() {
+    public record Result(int ret, int steps) {
+        public SeccompAction action() {
             return SeccompAction.fromRet(ret);
         }
     }
 
     private final List<BpfInsn> code;
 
-    BpfInterpreter(BpfProgram program) {
+    public BpfInterpreter(BpfProgram program) {
         this.code = program.instructions();
         verify();
     }
@@ -48,7 +48,7 @@ final class BpfInterpreter {
         }
     }
 
-    Result run(int arch, int nr, long... args) {
+    public Result run(int arch, int nr, long... args) {
         int a = 0;
         int pc = 0;
         int steps = 0;

@@ -1,0 +1,104 @@
+package io.jnerd.netns.bypass;
+
+import io.jnerd.netns.Cidr;
+import io.jnerd.netns.IgnoreRules;
+import io.jnerd.netns.InterfaceSubnets;
+import io.jnerd.netns.PortMapping;
+import io.jnerd.netns.SwitchScope;
+import io.jnerd.seccomp.notify.NotificationContext;
+import io.jnerd.seccomp.notify.NotificationHandler;
+import java.io.IOException;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * The bypass4netns policy as a seccomp {@link NotificationHandler}: {@code connect} and
+ * {@code bind} go to the {@link SocketSwitcher}; everything else nerdctl's profile
+ * notifies (close, setsockopt, fcntl, getpeername, _exit, exit_group) is answered CONTINUE
+ * at once, because the switch reads a socket's options and flags from the socket itself
+ * when it switches it and keeps no per-socket state to update.
+ *
+ * <p>One handler serves one container (its subnets and published ports); give each its
+ * own {@link io.jnerd.seccomp.notify.Supervisor}, whose stats then are the container's.
+ * The {@link ConnectWaiter} may be shared by all containers of a daemon.
+ */
+public final class BypassHandler implements NotificationHandler {
+
+    /** What jnerd's own profile sends to the agent: nothing else is needed. */
+    public static final List<String> NOTIFIED_SYSCALLS = List.of("connect", "bind");
+
+    private static final Logger LOG = Logger.getLogger(BypassHandler.class.getName());
+
+    private final IgnoreRules ignore;
+    private final List<Cidr> givenSubnets;
+    private final BindRules bindRules;
+    private final ConnectWaiter waiter;
+    private final BypassStats stats = new BypassStats();
+    private volatile SocketSwitcher switcher;
+
+    /**
+     * A handler that learns the container's own subnets at its first notification, from the
+     * network namespace of the notifying process ({@link InterfaceSubnets}): by then the
+     * runtime made the namespace and slirp4netns or pasta configured it.
+     *
+     * @param ignore    {@code --bypass-ignore} / bypass4netnsd's ignoreSubnets ("auto" included)
+     * @param published the {@code -p} mappings, host ports resolved; empty for ignoreBind
+     * @param waiter    finishes blocking connects
+     */
+    public BypassHandler(IgnoreRules ignore, List<PortMapping> published, ConnectWaiter waiter) {
+        this(ignore, null, published, waiter);
+    }
+
+    /** A handler for a container whose own subnets are known. */
+    public BypassHandler(IgnoreRules ignore, List<Cidr> ownSubnets, List<PortMapping> published, ConnectWaiter waiter) {
+        this.ignore = ignore;
+        this.givenSubnets = ownSubnets == null ? null : List.copyOf(ownSubnets);
+        this.bindRules = new BindRules(published);
+        this.waiter = waiter;
+    }
+
+    @Override
+    public void handle(NotificationContext ctx) throws Exception {
+        switch (ctx.syscallName()) {
+            case "connect":
+                switcher(ctx).connect(ctx);
+                break;
+            case "bind":
+                switcher(ctx).bind(ctx);
+                break;
+            default:
+                ctx.respondContinue();
+        }
+    }
+
+    public BypassStats stats() {
+        return stats;
+    }
+
+    private SocketSwitcher switcher(NotificationContext ctx) {
+        SocketSwitcher s = switcher;
+        if (s == null) {
+            synchronized (this) {
+                s = switcher;
+                if (s == null) {
+                    List<Cidr> own = givenSubnets != null ? givenSubnets : subnetsOf(ctx);
+                    s = new SocketSwitcher(new ConnectRules(SwitchScope.of(ignore, own), own), bindRules, waiter, stats);
+                    switcher = s;
+                }
+            }
+        }
+        return s;
+    }
+
+    private static List<Cidr> subnetsOf(NotificationContext ctx) {
+        try {
+            List<Cidr> own = InterfaceSubnets.of(ctx.pid());
+            LOG.fine(() -> "bypass: " + ctx.container().containerId() + " has subnets " + own);
+            return own;
+        } catch (IOException e) {
+            LOG.warning(() -> "bypass: " + ctx.container().containerId() + ": cannot read its subnets (" + e.getMessage()
+                    + "); only loopback and the ignore rules stay in the container");
+            return List.of();
+        }
+    }
+}

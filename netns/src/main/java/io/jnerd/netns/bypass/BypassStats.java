@@ -1,0 +1,65 @@
+package io.jnerd.netns.bypass;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What the bypass did for one container beyond the supervisor's own counters (which have
+ * notifications per syscall and the handler latency p50/p99): verdicts, sockets switched,
+ * errors. Safe to update and read from any thread.
+ */
+public final class BypassStats {
+
+    private final Map<Verdict, LongAdder> verdicts = new ConcurrentHashMap<>();
+    private final LongAdder connectsSwitched = new LongAdder();
+    private final LongAdder bindsSwitched = new LongAdder();
+    private final LongAdder errors = new LongAdder();
+
+    void verdict(Verdict v) {
+        verdicts.computeIfAbsent(v, k -> new LongAdder()).increment();
+    }
+
+    void connectSwitched() {
+        connectsSwitched.increment();
+    }
+
+    void bindSwitched() {
+        bindsSwitched.increment();
+    }
+
+    void error() {
+        errors.increment();
+    }
+
+    public long connectsSwitched() {
+        return connectsSwitched.sum();
+    }
+
+    public long bindsSwitched() {
+        return bindsSwitched.sum();
+    }
+
+    /** Notifications the switch could not serve (logged one line each, answered with an errno). */
+    public long errors() {
+        return errors.sum();
+    }
+
+    public long verdicts(Verdict v) {
+        LongAdder a = verdicts.get(v);
+        return a == null ? 0 : a.sum();
+    }
+
+    /** A snapshot for the daemon's {@code GET /v1/bypass/{id}/stats} (plain maps, JSON-ready). */
+    public Map<String, Object> snapshot() {
+        Map<String, Object> m = new TreeMap<>();
+        Map<String, Long> perVerdict = new TreeMap<>();
+        verdicts.forEach((k, v) -> perVerdict.put(k.name(), v.sum()));
+        m.put("verdicts", perVerdict);
+        m.put("connectsSwitched", connectsSwitched());
+        m.put("bindsSwitched", bindsSwitched());
+        m.put("errors", errors());
+        return m;
+    }
+}

@@ -1,0 +1,401 @@
+package io.jnerd.netns.bypass;
+
+import io.jnerd.nativebindings.Errno;
+import io.jnerd.nativebindings.Fd;
+import io.jnerd.nativebindings.SockAddr;
+import io.jnerd.nativebindings.Sockets;
+import io.jnerd.nativebindings.SyscallException;
+import io.jnerd.seccomp.notify.NotificationContext;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.IntConsumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The kernel half of the bypass: {@code connect} and {@code bind} as DESIGN.md, "Socket
+ * switching", describes them. Every call answers its notification, now or (a blocking
+ * connect) later from the {@link ConnectWaiter}, and never throws.
+ *
+ * <p>The sockaddr is read once; the container's socket is pinned with pidfd_getfd; the
+ * notification is checked with NOTIF_ID_VALID before anything is done with what was read.
+ * A connect on an AF_INET/AF_INET6 socket is then always performed by the agent, never
+ * CONTINUEd: switched ones on a new host socket, the others on the pinned container socket
+ * (whose network namespace is the container's, whoever calls connect). So neither a
+ * sockaddr rewritten by another thread nor an fd replaced by dup2 after the check can aim
+ * a connect somewhere the rules did not allow.
+ *
+ * <p>A switched connect is answered with ADDFD (SETFD at the container's fd number,
+ * O_CLOEXEC as the container's fd had it) and then a separate SEND with the connect's
+ * result. ADDFD_FLAG_SEND (Linux 5.14) is not used: it makes the syscall return the
+ * installed fd number, right for accept-like calls but wrong for connect and bind, which
+ * return 0. A failed connect (ECONNREFUSED, ENETUNREACH, ETIMEDOUT, ...) is answered with
+ * its errno and nothing is injected: the container keeps its own unconnected socket, as
+ * after a failed connect without bypass. EINPROGRESS (a non-blocking socket, or a blocking
+ * one whose SO_SNDTIMEO passed) injects the connecting host socket, on which the
+ * container's later poll and getsockopt(SO_ERROR) then act.
+ */
+public final class SocketSwitcher {
+
+    private static final Logger LOG = Logger.getLogger(SocketSwitcher.class.getName());
+    /** SO_SNDTIMEO as struct timeval {tv_sec, tv_usec} of the 64-bit ABI. */
+    private static final int TIMEVAL_SIZE = 16;
+
+    private final ConnectRules connectRules;
+    private final BindRules bindRules;
+    private final ConnectWaiter waiter;
+    private final BypassStats stats;
+
+    public SocketSwitcher(ConnectRules connectRules, BindRules bindRules, ConnectWaiter waiter, BypassStats stats) {
+        this.connectRules = connectRules;
+        this.bindRules = bindRules;
+        this.waiter = waiter;
+        this.stats = stats;
+    }
+
+    /** connect(fd, addr, addrlen) from the target. */
+    public void connect(NotificationContext ctx) {
+        Target t = target(ctx);
+        if (t == null) {
+            return;
+        }
+        ContainerSocket sock = t.socket;
+        try {
+            if (!sock.kind().isInet()) {
+                // AF_UNIX paths resolve in the caller's mount namespace: only the kernel,
+                // running the container's own call, resolves them right.
+                stats.verdict(Verdict.NOT_INET);
+                sock.close();
+                proceed(ctx);
+                return;
+            }
+            Destination dest = t.address;
+            Verdict v = connectRules.forDestination(dest);
+            Destination target = dest;
+            if (v == Verdict.LOOPBACK || v == Verdict.CONTAINER_SUBNET) {
+                Optional<Destination> self = bindRules.selfConnect(sock.kind(), dest);
+                if (self.isPresent()) {
+                    target = self.get();
+                    v = Verdict.SWITCH;
+                }
+            }
+            if (sock.isHostSocket()) {
+                connectSwitchedAgain(ctx, sock, target, v);
+                return;
+            }
+            if (v.switches()) {
+                v = connectRules.forSocket(sock.kind(), target, inet(sock.localAddress()));
+            }
+            stats.verdict(v);
+            if (v.switches()) {
+                switchConnect(ctx, sock, target);
+            } else {
+                connectInContainer(ctx, sock, dest);
+            }
+        } catch (IOException | RuntimeException e) {
+            sock.close();
+            fail(ctx, "connect", e);
+        }
+    }
+
+    /** bind(fd, addr, addrlen) from the target. */
+    public void bind(NotificationContext ctx) {
+        Target t = target(ctx);
+        if (t == null) {
+            return;
+        }
+        try (ContainerSocket sock = t.socket) {
+            if (!sock.kind().isInet()) {
+                stats.verdict(Verdict.NOT_INET);
+                proceed(ctx);
+                return;
+            }
+            if (sock.isHostSocket()) {
+                // Already switched, so already connected or bound on the host: binding it
+                // again fails natively with EINVAL, and the kernel must not bind it on the
+                // container's behalf (the address could have been rewritten meanwhile).
+                answer(ctx, Errno.EINVAL);
+                return;
+            }
+            Optional<io.jnerd.netns.PortMapping> port = bindRules.forBind(sock.kind(), t.address);
+            if (port.isEmpty()) {
+                stats.verdict(bindRules.whyNot(t.address));
+                proceed(ctx);
+                return;
+            }
+            stats.verdict(Verdict.SWITCH);
+            switchBind(ctx, sock, port.get());
+        } catch (IOException | RuntimeException e) {
+            fail(ctx, "bind", e);
+        }
+    }
+
+    /** The pinned socket and the address, or null when the notification was answered already. */
+    private Target target(NotificationContext ctx) {
+        int fd = (int) ctx.arg(0);
+        int length = (int) ctx.arg(2);
+        if (length <= 0 || length > SockAddr.MAX_SIZE) {
+            answer(ctx, Errno.EINVAL);
+            return null;
+        }
+        byte[] raw = new byte[length];
+        try {
+            ctx.readMemoryFully(ctx.arg(1), raw, 0, length);
+        } catch (IOException e) {
+            answer(ctx, Errno.EFAULT);
+            return null;
+        }
+        ContainerSocket sock;
+        try {
+            // The context's pidfd is checked with NOTIF_ID_VALID after it was opened, so
+            // the memory just read and the socket both belong to the notified target.
+            sock = ContainerSocket.fetch(ctx, fd);
+        } catch (SyscallException e) {
+            // EBADF from pidfd_getfd: no such fd, what the syscall itself would say.
+            answer(ctx, e.errno());
+            return null;
+        } catch (IOException e) {
+            fail(ctx, "fetch socket", e);
+            return null;
+        }
+        if (sock == null) {
+            answer(ctx, Errno.ENOTSOCK);
+            return null;
+        }
+        return new Target(sock, Destination.decode(raw));
+    }
+
+    private static final class Target {
+        final ContainerSocket socket;
+        final Destination address;
+
+        Target(ContainerSocket socket, Destination address) {
+            this.socket = socket;
+            this.address = address;
+        }
+    }
+
+    /** A new host socket like the container's, connected by the agent, injected on success. */
+    private void switchConnect(NotificationContext ctx, ContainerSocket sock, Destination target) throws IOException {
+        int flags = sock.statusFlags();
+        boolean nonBlocking = (flags & SwitchFlags.O_NONBLOCK) != 0;
+        boolean closeOnExec = sock.isCloseOnExec();
+        int fd = sock.fd();
+        Fd host = hostSocketLike(sock);
+        // From here on the host socket is all that matters.
+        sock.close();
+        int errno;
+        try {
+            errno = Sockets.tryConnect(host, target.sockAddr());
+        } catch (RuntimeException e) {
+            host.close();
+            throw e;
+        }
+        if (errno == Errno.EINPROGRESS && !nonBlocking) {
+            awaitThen(ctx, host, result -> inject(ctx, host, fd, flags, closeOnExec, result));
+            return;
+        }
+        inject(ctx, host, fd, flags, closeOnExec, errno);
+    }
+
+    /** Installs the connected (or connecting) host socket at the container's fd and answers. */
+    private void inject(NotificationContext ctx, Fd host, int fd, int flags, boolean closeOnExec, int errno) {
+        try (host) {
+            if (errno != 0 && errno != Errno.EINPROGRESS) {
+                answer(ctx, errno);
+                return;
+            }
+            // After ADDFD the container shares this open file, and so its status flags.
+            Sockets.setFileStatusFlags(host, flags);
+            if (!ctx.isValid()) {
+                return;
+            }
+            ctx.addFd(host, fd, closeOnExec);
+            stats.connectSwitched();
+            answer(ctx, errno);
+        } catch (SyscallException e) {
+            if (!e.is(Errno.ENOENT)) {
+                fail(ctx, "inject connected socket", e);
+            }
+        }
+    }
+
+    /** Not switched: the agent connects the pinned container socket, in the container's namespace. */
+    private void connectInContainer(NotificationContext ctx, ContainerSocket sock, Destination dest)
+            throws IOException {
+        if (dest.sockAddr() == null || !dest.sockAddr().isInet()) {
+            // AF_UNSPEC (disconnect), a short or foreign sockaddr: native-bindings has no
+            // way to pass these, and on a container socket the kernel's own answer is right.
+            sock.close();
+            proceed(ctx);
+            return;
+        }
+        agentConnect(ctx, sock, dest.sockAddr());
+    }
+
+    /**
+     * The container's fd is a host socket already (an earlier switch). Connecting it again
+     * happens in the agent, to an allowed destination only: the kernel would connect it in
+     * the host's namespace, where loopback is the host's.
+     */
+    private void connectSwitchedAgain(NotificationContext ctx, ContainerSocket sock, Destination target, Verdict v)
+            throws IOException {
+        stats.verdict(v);
+        if (v == Verdict.LOOPBACK || v == Verdict.LINK_LOCAL || v == Verdict.NOT_UNICAST
+                || v == Verdict.CONTAINER_SUBNET || v == Verdict.IGNORED_CIDR) {
+            sock.close();
+            answer(ctx, Errno.ENETUNREACH);
+            return;
+        }
+        if (target.sockAddr() == null) {
+            sock.close();
+            answer(ctx, target.family() == SocketKind.AF_UNSPEC || target.family() == SocketKind.AF_UNIX
+                    ? Errno.EAFNOSUPPORT : Errno.EINVAL);
+            return;
+        }
+        agentConnect(ctx, sock, target.sockAddr());
+    }
+
+    /** connect on the pinned socket itself (no injection), waiting off-thread if it blocks. */
+    private void agentConnect(NotificationContext ctx, ContainerSocket sock, SockAddr address) throws IOException {
+        int flags = sock.statusFlags();
+        boolean nonBlocking = (flags & SwitchFlags.O_NONBLOCK) != 0;
+        Fd s = sock.copy();
+        int errno;
+        if (nonBlocking) {
+            errno = Sockets.tryConnect(s, address);
+        } else {
+            // Briefly non-blocking (the flag is the container's too): the wait happens in
+            // the waiter, not in a connect that holds this thread.
+            Sockets.setFileStatusFlags(s, flags | SwitchFlags.O_NONBLOCK);
+            try {
+                errno = Sockets.tryConnect(s, address);
+            } finally {
+                Sockets.setFileStatusFlags(s, flags);
+            }
+        }
+        if (errno == Errno.EINPROGRESS && !nonBlocking) {
+            awaitThen(ctx, s, result -> {
+                sock.close();
+                answer(ctx, result);
+            });
+            return;
+        }
+        sock.close();
+        answer(ctx, errno);
+    }
+
+    /** Defers the answer to the waiter; the container's next notifications are served meanwhile. */
+    private void awaitThen(NotificationContext ctx, Fd socket, IntConsumer then) throws SyscallException {
+        long timeout = sendTimeoutNanos(socket);
+        ctx.defer();
+        boolean queued = waiter.await(socket, timeout, () -> stillValid(ctx), new ConnectWaiter.Completion() {
+            @Override
+            public void completed(int errno) {
+                then.accept(errno);
+            }
+
+            @Override
+            public void abandoned() {
+                socket.close();
+                // Nobody waits, but the context must be closed all the same.
+                answer(ctx, Errno.EINTR);
+            }
+        });
+        if (!queued) {
+            socket.close();
+            stats.error();
+            answer(ctx, Errno.ENOBUFS);
+        }
+    }
+
+    private static boolean stillValid(NotificationContext ctx) {
+        try {
+            return ctx.isValid();
+        } catch (SyscallException e) {
+            return false;
+        }
+    }
+
+    /** A host socket bound to the mapping's host port, injected in place of the container's. */
+    private void switchBind(NotificationContext ctx, ContainerSocket sock, io.jnerd.netns.PortMapping port)
+            throws IOException {
+        boolean closeOnExec = sock.isCloseOnExec();
+        int flags = sock.statusFlags();
+        try (Fd host = hostSocketLike(sock)) {
+            Sockets.setFileStatusFlags(host, flags);
+            try {
+                Sockets.bind(host, bindRules.hostBindAddress(sock.kind().family(), port).sockAddr());
+            } catch (SyscallException e) {
+                // EADDRINUSE, EACCES: what the container would see had its bind failed.
+                answer(ctx, e.errno());
+                return;
+            }
+            if (!ctx.isValid()) {
+                return;
+            }
+            ctx.addFd(host, sock.fd(), closeOnExec);
+            bindRules.markBound(port);
+            stats.bindSwitched();
+            answer(ctx, 0);
+        }
+    }
+
+    /** socket(2) in the agent's namespace with the container socket's kind and options. */
+    private static Fd hostSocketLike(ContainerSocket sock) throws SyscallException {
+        SocketKind k = sock.kind();
+        Fd host = Sockets.socket(k.family(), k.type() | Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC, k.protocol());
+        List<String> notCopied = OptionCopier.copy(sock.copy(), host, k);
+        if (!notCopied.isEmpty()) {
+            LOG.warning(() -> "bypass: " + sock + ": options not copied: " + String.join("; ", notCopied));
+        }
+        return host;
+    }
+
+    private static long sendTimeoutNanos(Fd socket) throws SyscallException {
+        byte[] tv = Sockets.getOption(socket, Sockets.SOL_SOCKET, Sockets.SO_SNDTIMEO, TIMEVAL_SIZE);
+        if (tv.length < TIMEVAL_SIZE) {
+            return 0;
+        }
+        ByteBuffer b = ByteBuffer.wrap(tv).order(ByteOrder.nativeOrder());
+        return b.getLong(0) * 1_000_000_000L + b.getLong(8) * 1_000L;
+    }
+
+    private static InetSocketAddress inet(SockAddr local) {
+        return local.isInet() ? local.toInetSocketAddress() : null;
+    }
+
+    private static void proceed(NotificationContext ctx) {
+        try {
+            ctx.respondContinue();
+        } catch (SyscallException e) {
+            LOG.warning(() -> "bypass: " + ctx + ": answer CONTINUE: " + e.getMessage());
+        }
+    }
+
+    /** Answers 0 (success) or the errno. */
+    private static void answer(NotificationContext ctx, int errno) {
+        try {
+            if (errno == 0) {
+                ctx.respondValue(0);
+            } else {
+                ctx.respondError(errno);
+            }
+        } catch (SyscallException e) {
+            LOG.warning(() -> "bypass: " + ctx + ": answer " + Errno.name(errno) + ": " + e.getMessage());
+        }
+    }
+
+    /** One line naming pid, syscall and errno; the target gets the errno (EIO if none). */
+    private void fail(NotificationContext ctx, String step, Exception e) {
+        stats.error();
+        int errno = e instanceof SyscallException ? ((SyscallException) e).errno() : Errno.EIO;
+        LOG.log(Level.WARNING, "bypass: " + ctx + ": " + step + ": " + e.getMessage()
+                + " (answered " + Errno.name(errno) + ")", LOG.isLoggable(Level.FINE) ? e : null);
+        answer(ctx, errno);
+    }
+}

@@ -1,0 +1,86 @@
+package io.jnerd.netns.bypass;
+
+import static io.jnerd.netns.bypass.ConnectRulesTest.dest;
+import static io.jnerd.netns.bypass.ConnectRulesTest.ip;
+import static io.jnerd.netns.bypass.SocketKind.AF_INET;
+import static io.jnerd.netns.bypass.SocketKind.AF_INET6;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jnerd.netns.PortMapping;
+import io.jnerd.netns.Protocol;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class BindRulesTest {
+
+    private static final SocketKind TCP4 = new SocketKind(AF_INET, SocketKind.SOCK_STREAM, 0);
+    private static final SocketKind TCP6 = new SocketKind(AF_INET6, SocketKind.SOCK_STREAM, 0);
+    private static final SocketKind UDP4 = new SocketKind(AF_INET, SocketKind.SOCK_DGRAM, 0);
+
+    private final PortMapping web = new PortMapping(null, 8080, 80, Protocol.TCP);
+    private final PortMapping dns = new PortMapping(ip("10.200.0.1"), 5353, 53, Protocol.UDP);
+    private final BindRules rules = new BindRules(List.of(web, dns));
+
+    @Test
+    void bindToAPublishedPortOnTheWildcardOrAContainerAddressIsPublished() {
+        assertEquals(Optional.of(web), rules.forBind(TCP4, dest(AF_INET, "0.0.0.0", 80)));
+        assertEquals(Optional.of(web), rules.forBind(TCP4, dest(AF_INET, "10.0.2.100", 80)));
+        assertEquals(Optional.of(web), rules.forBind(TCP6, dest(AF_INET6, "::", 80)));
+        assertEquals(Optional.of(dns), rules.forBind(UDP4, dest(AF_INET, "0.0.0.0", 53)));
+    }
+
+    @Test
+    void otherBindsStay() {
+        assertEquals(Optional.empty(), rules.forBind(TCP4, dest(AF_INET, "0.0.0.0", 81)), "unpublished port");
+        assertEquals(Optional.empty(), rules.forBind(UDP4, dest(AF_INET, "0.0.0.0", 80)), "other protocol");
+        assertEquals(Optional.empty(), rules.forBind(TCP4, dest(AF_INET, "127.0.0.1", 80)), "loopback");
+        assertEquals(Verdict.LOOPBACK_BIND, rules.whyNot(dest(AF_INET, "127.0.0.1", 80)));
+        assertEquals(Verdict.LOOPBACK_BIND, rules.whyNot(dest(AF_INET6, "::ffff:127.0.0.1", 80)));
+        assertEquals(Verdict.NOT_PUBLISHED, rules.whyNot(dest(AF_INET, "0.0.0.0", 81)));
+        assertEquals(Optional.empty(), rules.forBind(TCP6, dest(AF_INET, "0.0.0.0", 80)), "family mismatch");
+        assertEquals(Optional.empty(), rules.forBind(
+                new SocketKind(AF_INET, SocketKind.SOCK_RAW, 6), dest(AF_INET, "0.0.0.0", 80)), "raw");
+    }
+
+    @Test
+    void hostBindAddressUsesTheMappingsHostSide() {
+        assertEquals("0.0.0.0 port 8080", rules.hostBindAddress(AF_INET, web).toString());
+        assertEquals("0:0:0:0:0:0:0:0 port 8080", rules.hostBindAddress(AF_INET6, web).toString());
+        assertEquals("10.200.0.1 port 5353", rules.hostBindAddress(AF_INET, dns).toString());
+        assertEquals(28, rules.hostBindAddress(AF_INET6, dns).sockAddr().encode().length, "IPv4 host IP as v4-mapped on AF_INET6");
+    }
+
+    @Test
+    void selfConnectGoesToTheHostPortOnlyOnceBound() {
+        assertEquals(Optional.empty(), rules.selfConnect(TCP4, dest(AF_INET, "127.0.0.1", 80)));
+        rules.markBound(web);
+        assertEquals("127.0.0.1 port 8080", rules.selfConnect(TCP4, dest(AF_INET, "127.0.0.1", 80)).get().toString());
+        assertEquals("127.0.0.1 port 8080", rules.selfConnect(TCP4, dest(AF_INET, "10.0.2.100", 80)).get().toString());
+        assertEquals("0:0:0:0:0:0:0:1 port 8080", rules.selfConnect(TCP6, dest(AF_INET6, "::1", 80)).get().toString());
+        Destination mapped = rules.selfConnect(TCP6, dest(AF_INET6, "::ffff:127.0.0.1", 80)).get();
+        assertEquals("127.0.0.1 port 8080", mapped.toString());
+        assertEquals(28, mapped.sockAddr().encode().length, "stays an AF_INET6 sockaddr");
+        assertEquals(Optional.empty(), rules.selfConnect(TCP4, dest(AF_INET, "127.0.0.1", 81)), "other port");
+        rules.markBound(dns);
+        assertEquals("10.200.0.1 port 5353", rules.selfConnect(UDP4, dest(AF_INET, "127.0.0.1", 53)).get().toString());
+    }
+
+    @Test
+    void anUnresolvedHostPortIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new BindRules(List.of(new PortMapping(null, 0, 80, Protocol.TCP))));
+        assertTrue(e.getMessage().contains("host port 0"), e.getMessage());
+    }
+
+    @Test
+    void aWildcardHostIpBindsEverywhereAndSelfConnectsToLoopback() {
+        PortMapping any = new PortMapping(ip("0.0.0.0"), 9090, 90, Protocol.TCP);
+        BindRules r = new BindRules(List.of(any));
+        assertEquals("0.0.0.0 port 9090", r.hostBindAddress(AF_INET, any).toString());
+        r.markBound(any);
+        assertEquals("127.0.0.1 port 9090", r.selfConnect(TCP4, dest(AF_INET, "127.0.0.1", 90)).get().toString());
+    }
+}

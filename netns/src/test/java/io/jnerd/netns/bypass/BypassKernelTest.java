@@ -1,0 +1,347 @@
+package io.jnerd.netns.bypass;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jnerd.nativebindings.Fd;
+import io.jnerd.netns.Cidr;
+import io.jnerd.netns.IgnoreRules;
+import io.jnerd.netns.PortMapping;
+import io.jnerd.netns.Protocol;
+import io.jnerd.seccomp.ContainerState;
+import io.jnerd.seccomp.notify.NotificationContext;
+import io.jnerd.seccomp.notify.Supervisor;
+import io.jnerd.nativebindings.Native;
+import io.jnerd.nativebindings.ProcessMemory;
+import io.jnerd.nativebindings.ScmRights;
+import io.jnerd.nativebindings.SockAddr;
+import io.jnerd.nativebindings.Sockets;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The switch against the real kernel, no container runtime: a child JVM in its own empty
+ * network namespace (made with unshare -n, hence root) is the "container"; a test-host
+ * namespace behind a veth pair is the "internet". Without the bypass the child cannot
+ * reach the test host at all (ENETUNREACH), so a working exchange proves the switch.
+ */
+@Tag("privileged")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BypassKernelTest {
+
+    private static final int PUBLISHED_CONTAINER_PORT = 80;
+
+    private TestHost host;
+    private Path dir;
+    private Process child;
+    private BufferedReader childOut;
+    private PrintWriter childIn;
+    private ConnectWaiter waiter;
+    private BypassStats stats;
+    private Supervisor supervisor;
+    /** Off: every notification is answered CONTINUE, as with no agent policy at all. */
+    private volatile boolean bypass = true;
+    /** Runs after the handler returned, before a deferred answer went out. */
+    private volatile Consumer<NotificationContext> afterHandle = ctx -> { };
+    private ServerSocket hostLoopback;
+    private final AtomicInteger hostLoopbackAccepted = new AtomicInteger();
+    private int publishedHostPort;
+
+    @BeforeAll
+    void start() throws Exception {
+        Assumptions.assumeTrue(io.jnerd.nativebindings.Processes.getuid() == 0,
+                "needs root: unshare -n and a test-host network namespace");
+        Assumptions.assumeTrue(HostNetns.unavailabilityCause() == null, String.valueOf(HostNetns.unavailabilityCause()));
+        host = TestHost.start();
+        dir = Files.createTempDirectory("jnerd-bypass");
+        hostLoopback = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+        Thread acceptor = new Thread(() -> {
+            while (true) {
+                try (Socket s = hostLoopback.accept()) {
+                    hostLoopbackAccepted.incrementAndGet();
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }, "host-loopback-listener");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        try (ServerSocket free = new ServerSocket(0)) {
+            publishedHostPort = free.getLocalPort();
+        }
+
+        Path sock = dir.resolve("agent.sock");
+        Fd listener;
+        try (Fd server = Sockets.socket(SockAddr.AF_UNIX, io.jnerd.nativebindings.Sockets.SOCK_STREAM
+                | Sockets.SOCK_CLOEXEC, 0)) {
+            Sockets.bind(server, SockAddr.unix(sock.toString()));
+            Sockets.listen(server, 1);
+            child = startChild(sock);
+            try (Fd conn = Sockets.accept(server, Sockets.SOCK_CLOEXEC);
+                    ScmRights.Received got = ScmRights.receive(conn, 16, 1)) {
+                listener = got.take(0);
+            }
+        }
+        childOut = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        childIn = new PrintWriter(child.getOutputStream(), true, StandardCharsets.UTF_8);
+        assertEquals("ready", childOut.readLine());
+
+        waiter = new ConnectWaiter("test-connect-waiter");
+        List<Cidr> own = List.of(Cidr.parse("10.0.2.0/24"));
+        BypassHandler handler = new BypassHandler(IgnoreRules.parse(List.of("192.168.77.0/24")),
+                own, List.of(new PortMapping(InetAddress.getByName("127.0.0.1"), publishedHostPort,
+                        PUBLISHED_CONTAINER_PORT, Protocol.TCP)), waiter);
+        stats = handler.stats();
+        supervisor = new Supervisor(ctx -> {
+            if (bypass) {
+                handler.handle(ctx);
+                afterHandle.accept(ctx);
+            }
+        });
+        supervisor.supervise(new ContainerState("1.0.2", List.of(ContainerState.SECCOMP_FD_NAME), (int) child.pid(),
+                "", null), listener);
+    }
+
+    private static Process startChild(Path agentSocket) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("unshare", "-n", "--", "sh", "-c",
+                "ip link set lo up && exec \"$0\" \"$@\""));
+        cmd.add(ProcessHandle.current().info().command().orElseThrow());
+        cmd.add("--enable-native-access=ALL-UNNAMED");
+        cmd.add("-D" + Native.PROPERTY + "=" + System.getProperty(Native.PROPERTY, ""));
+        cmd.add("-XX:TieredStopAtLevel=1");
+        cmd.add("-XX:+UseSerialGC");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(BypassChild.class.getName());
+        cmd.add(agentSocket.toString());
+        return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (childIn != null) {
+            childIn.close();
+        }
+        if (child != null && !child.waitFor(10, TimeUnit.SECONDS)) {
+            child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        if (supervisor != null) {
+            supervisor.close();
+        }
+        if (waiter != null) {
+            waiter.close();
+        }
+        if (hostLoopback != null) {
+            hostLoopback.close();
+        }
+        if (host != null) {
+            host.close();
+        }
+        if (dir != null) {
+            Files.deleteIfExists(dir.resolve("agent.sock"));
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private String ask(String command) throws IOException {
+        childIn.println(command);
+        String answer = childOut.readLine();
+        return answer == null ? "(child exited)" : answer;
+    }
+
+    @Test
+    @Order(1)
+    void withoutTheBypassTheChildReachesNothing() throws IOException {
+        bypass = false;
+        try {
+            assertEquals("errno ENETUNREACH", ask("tcp " + host.ipv4() + " " + TestHost.TCP_ECHO));
+        } finally {
+            bypass = true;
+        }
+    }
+
+    @Test
+    @Order(2)
+    void tcpConnectIsSwitchedAndCarriesData() throws IOException {
+        long before = stats.connectsSwitched();
+        assertEquals("ok hello switched=true", ask("tcp " + host.ipv4() + " " + TestHost.TCP_ECHO));
+        assertEquals(before + 1, stats.connectsSwitched());
+    }
+
+    @Test
+    @Order(3)
+    void ipv6AndV4MappedAreSwitched() throws IOException {
+        assertEquals("ok hello switched=true", ask("tcp " + host.ipv6() + " " + TestHost.TCP_ECHO));
+        assertEquals("ok hello switched=true", ask("tcp-mapped " + host.ipv4() + " " + TestHost.TCP_ECHO));
+    }
+
+    @Test
+    @Order(4)
+    void nonBlockingConnectGivesEinprogressThenPollWorksOnTheHostSocket() throws IOException {
+        assertEquals("ok hello switched=true inprogress=true",
+                ask("tcp-nonblocking " + host.ipv4() + " " + TestHost.TCP_ECHO));
+    }
+
+    @Test
+    @Order(5)
+    void optionsSetBeforeConnectAreStillSet() throws IOException {
+        assertEquals("ok hello switched=true reuseaddr=1 nodelay=1",
+                ask("tcp-options " + host.ipv4() + " " + TestHost.TCP_ECHO));
+    }
+
+    @Test
+    @Order(6)
+    void connectedUdpIsSwitched() throws IOException {
+        assertEquals("ok hello switched=true", ask("udp " + host.ipv4() + " " + TestHost.UDP_ECHO));
+    }
+
+    @Test
+    @Order(7)
+    void refusedConnectGivesEconnrefused() throws IOException {
+        assertEquals("errno ECONNREFUSED", ask("tcp " + host.ipv4() + " " + TestHost.CLOSED_PORT));
+        assertEquals("errno ECONNREFUSED", ask("tcp-nonblocking " + host.ipv4() + " " + TestHost.CLOSED_PORT));
+    }
+
+    @Test
+    @Order(8)
+    void loopbackAndOwnSubnetStayInTheContainer() throws IOException {
+        int port = hostLoopback.getLocalPort();
+        // The child's own lo is up and nothing listens there: refused, not the host's listener.
+        assertEquals("errno ECONNREFUSED", ask("tcp 127.0.0.1 " + port));
+        assertEquals("errno ECONNREFUSED", ask("tcp 0.0.0.0 " + port));
+        assertEquals("errno ECONNREFUSED", ask("tcp-mapped 127.0.0.1 " + port));
+        // The child's netns has no route to its "own subnet": not switched, so unreachable.
+        assertEquals("errno ENETUNREACH", ask("tcp 10.0.2.3 " + TestHost.TCP_ECHO));
+        assertEquals("errno ENETUNREACH", ask("tcp 192.168.77.3 " + TestHost.TCP_ECHO));
+        assertEquals(0, hostLoopbackAccepted.get(), "the host's 127.0.0.1 listener was reached");
+    }
+
+    @Test
+    @Order(9)
+    void rewritingTheSockaddrDuringTheConnectNeverReachesTheHostLoopback() throws Exception {
+        int port = hostLoopback.getLocalPort();
+        byte[] loopback = SockAddr.inet(InetAddress.getByName("127.0.0.1"), port).encode();
+        AtomicLong where = new AtomicLong();
+        AtomicInteger pid = new AtomicInteger();
+        AtomicInteger rewritesBeforeAnswer = new AtomicInteger();
+        // The worst moment: after the switch read the address, before its answer went out
+        // (a blocking connect is answered by the waiter, later).
+        afterHandle = ctx -> {
+            pid.set(ctx.pid());
+            where.set(ctx.arg(1));
+            if (ctx.isDeferred() && !ctx.isAnswered()) {
+                write(ctx.pid(), ctx.arg(1), loopback);
+                rewritesBeforeAnswer.incrementAndGet();
+            }
+        };
+        // And all the time: another thread keeps writing the loopback address where the
+        // child builds its sockaddr, as a second thread of the container could.
+        AtomicBoolean racing = new AtomicBoolean(true);
+        byte[] echo4 = SockAddr.inet(InetAddress.getByName(host.ipv4()), TestHost.TCP_ECHO).encode();
+        byte[] udp4 = SockAddr.inet(InetAddress.getByName(host.ipv4()), TestHost.UDP_ECHO).encode();
+        Thread racer = new Thread(() -> {
+            byte[] seen = new byte[16];
+            while (racing.get()) {
+                // Only over a sockaddr: the child's other calls use the same scratch memory.
+                if (where.get() != 0 && read(pid.get(), where.get(), seen)
+                        && (java.util.Arrays.equals(seen, echo4) || java.util.Arrays.equals(seen, udp4))) {
+                    write(pid.get(), where.get(), loopback);
+                }
+            }
+        });
+        racer.start();
+        int switched = 0;
+        try {
+            for (int i = 0; i < 200; i++) {
+                String proto = i % 2 == 0 ? "tcp " : "udp ";
+                String answer = ask(proto + host.ipv4() + " " + (i % 2 == 0 ? TestHost.TCP_ECHO : TestHost.UDP_ECHO));
+                // Either the switch read the real address (and the echo answers), or it read
+                // the loopback one and left the connect to the child's own, empty lo.
+                if (answer.equals("ok hello switched=true")) {
+                    switched++;
+                } else {
+                    assertTrue(answer.startsWith("errno ECONNREFUSED"), "round " + i + ": " + answer);
+                }
+            }
+        } finally {
+            racing.set(false);
+            racer.join();
+            afterHandle = ctx -> { };
+        }
+        assertTrue(switched > 0, "no connect was switched while racing");
+        assertTrue(rewritesBeforeAnswer.get() > 0, "no rewrite landed between the read and the answer");
+        assertEquals(0, hostLoopbackAccepted.get(), "the host's 127.0.0.1 listener was reached");
+    }
+
+    private static boolean read(int pid, long address, byte[] into) {
+        try {
+            return ProcessMemory.read(pid, address, into, 0, into.length) == into.length;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void write(int pid, long address, byte[] bytes) {
+        try {
+            ProcessMemory.write(pid, address, bytes, 0, bytes.length);
+        } catch (IOException e) {
+            // The child may be between calls; the next write tries again.
+        }
+    }
+
+    @Test
+    @Order(10)
+    void aSlowBlockingConnectDoesNotHoldUpTheNextOne() throws IOException {
+        String answer = ask("slow-then-fast " + host.unreachableIpv4() + " " + TestHost.TCP_ECHO + " "
+                + host.ipv4() + " " + TestHost.TCP_ECHO);
+        assertTrue(answer.startsWith("ok hello switched=true fastMillis="), answer);
+        assertTrue(answer.contains("slowStillWaiting=true"), answer);
+        assertTrue(answer.endsWith("slow=EHOSTUNREACH"), answer);
+        long fastMillis = Long.parseLong(answer.replaceAll(".*fastMillis=(\\d+).*", "$1"));
+        assertTrue(fastMillis < 1500, answer);
+    }
+
+    @Test
+    @Order(11)
+    void aPublishedPortIsBoundOnTheHostAndReachableFromTheContainerToo() throws IOException {
+        assertEquals("ok listening switched=true", ask("serve " + PUBLISHED_CONTAINER_PORT));
+        assertEquals(1, stats.bindsSwitched());
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", publishedHostPort), 5000);
+            s.setSoTimeout(5000);
+            s.getOutputStream().write("from-host".getBytes(StandardCharsets.US_ASCII));
+            byte[] buf = new byte[32];
+            int n = s.getInputStream().read(buf);
+            assertEquals("from-host", new String(buf, 0, n, StandardCharsets.US_ASCII));
+        }
+        // The container's connect to its own port goes to the host side of the mapping.
+        assertEquals("ok hello switched=true", ask("tcp 127.0.0.1 " + PUBLISHED_CONTAINER_PORT));
+        assertEquals(0, hostLoopbackAccepted.get());
+    }
+}

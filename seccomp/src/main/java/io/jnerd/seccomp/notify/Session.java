@@ -1,0 +1,179 @@
+package io.jnerd.seccomp.notify;
+
+import io.jnerd.nativebindings.EventFd;
+import io.jnerd.nativebindings.Fd;
+import io.jnerd.nativebindings.Poll;
+import io.jnerd.nativebindings.SeccompNotify;
+import io.jnerd.nativebindings.SyscallException;
+import io.jnerd.seccomp.ContainerState;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * One container's notification listener and the thread that serves it: poll, RECV, handler,
+ * SEND, until the listener hangs up (no task uses the filter any more, Linux 5.8) or the
+ * session is closed. Then it closes the listener, its wake-up eventfd and every pidfd a
+ * pending notification still holds, and the thread ends.
+ */
+public final class Session implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(Session.class.getName());
+
+    /** A call on the listener fd, made only while the session is open. */
+    interface ListenerCall<T> {
+        T call(Fd listener) throws SyscallException;
+    }
+
+    private final Supervisor supervisor;
+    private final ContainerState container;
+    private final Fd listener;
+    private final Fd wakeup;
+    private final Thread thread;
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private final Set<NotificationContext> pending = ConcurrentHashMap.newKeySet();
+    // Answers from handler threads take the read lock, so they run in parallel with each
+    // other but never with the close that would free the listener's fd number for reuse.
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    Session(Supervisor supervisor, ContainerState container, Fd listener) throws SyscallException {
+        this.supervisor = supervisor;
+        this.container = container;
+        this.listener = listener;
+        this.wakeup = EventFd.create(0, EventFd.EFD_CLOEXEC | EventFd.EFD_NONBLOCK);
+        this.thread = new Thread(this::serve, "seccomp-notify-" + container.containerId());
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    public ContainerState container() {
+        return container;
+    }
+
+    public boolean isOpen() {
+        return ended.getCount() > 0;
+    }
+
+    /** Waits until the session has ended and freed everything; false on timeout. */
+    public boolean awaitEnd(Duration timeout) throws InterruptedException {
+        return ended.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Asks the session to end; pending notifications are left to the kernel (their targets get ENOSYS). */
+    @Override
+    public void close() {
+        try {
+            withListener(l -> {
+                EventFd.signal(wakeup, 1);
+                return null;
+            }, null);
+        } catch (SyscallException e) {
+            LOG.log(Level.WARNING, "seccomp session of container " + container.containerId()
+                    + ": cannot wake its thread: " + e.getMessage());
+        }
+    }
+
+    private void serve() {
+        Fd[] fds = {listener, wakeup};
+        int[] events = {Poll.POLLIN, Poll.POLLIN};
+        int[] revents = new int[2];
+        try {
+            while (true) {
+                Poll.poll(fds, events, revents, -1);
+                if (revents[1] != 0) {
+                    break;
+                }
+                if ((revents[0] & Poll.POLLIN) == 0) {
+                    // POLLHUP: the last task using the filter is gone; nothing can come any more.
+                    break;
+                }
+                SeccompNotify.Notification n = SeccompNotify.receive(listener);
+                if (n != null) {
+                    dispatch(n);
+                }
+                // null: ENOENT, the target was interrupted between poll and RECV. If the
+                // filter is gone too, the next poll says POLLHUP; it never spins.
+            }
+        } catch (SyscallException | RuntimeException e) {
+            LOG.log(Level.WARNING, "seccomp session of container " + container.containerId() + " ended: "
+                    + e.getMessage());
+        } finally {
+            end();
+        }
+    }
+
+    private void dispatch(SeccompNotify.Notification n) {
+        long received = System.nanoTime();
+        NotificationContext ctx = new NotificationContext(this, n, received);
+        supervisor.counters().received(NotificationContext.nameOf(n));
+        boolean failed = false;
+        try {
+            supervisor.handler().handle(ctx);
+        } catch (Exception | LinkageError e) {
+            failed = true;
+            supervisor.counters().handlerFailed();
+            LOG.log(Level.WARNING, "seccomp handler failed on " + ctx + ": " + describe(e)
+                    + "; answering CONTINUE");
+        }
+        if (failed || !ctx.isDeferred()) {
+            try {
+                ctx.respondContinue();
+            } catch (SyscallException e) {
+                LOG.log(Level.WARNING, "seccomp answer CONTINUE to " + ctx + " failed: " + e.getMessage());
+            }
+        }
+    }
+
+    private static String describe(Throwable e) {
+        String errno = e instanceof SyscallException
+                ? "errno " + io.jnerd.nativebindings.Errno.describe(((SyscallException) e).errno())
+                : "no errno";
+        return errno + ", " + e;
+    }
+
+    /** Runs {@code call} on the listener unless the session has ended; then returns {@code ifClosed}. */
+    <T> T withListener(ListenerCall<T> call, T ifClosed) throws SyscallException {
+        lock.readLock().lock();
+        try {
+            return closed ? ifClosed : call.call(listener);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    void pending(NotificationContext ctx) {
+        pending.add(ctx);
+    }
+
+    void answered(NotificationContext ctx, NotificationContext.Answer kind, boolean delivered, long nanos) {
+        pending.remove(ctx);
+        supervisor.counters().answered(kind, delivered, nanos);
+    }
+
+    private void end() {
+        lock.writeLock().lock();
+        try {
+            closed = true;
+            listener.close();
+            wakeup.close();
+        } finally {
+            lock.writeLock().unlock();
+        }
+        for (NotificationContext ctx : pending) {
+            ctx.release();
+        }
+        pending.clear();
+        supervisor.ended(this);
+        ended.countDown();
+        LOG.log(Level.DEBUG, () -> "seccomp session of container " + container.containerId() + " ended; "
+                + supervisor.stats());
+    }
+}
