@@ -122,10 +122,14 @@ public final class TestHostNamespace implements AutoCloseable {
         return p;
     }
 
-    /** iperf3 server on {@code address():port}; returns once it accepts. */
+    /**
+     * iperf3 server on {@code address():port}; returns once it listens. Readiness is read
+     * from the socket table, not probed by connecting: iperf3 takes any connection for a
+     * test client and turns the next one away while it deals with it.
+     */
     public HelperProcess startIperf3(int port) throws IOException {
         HelperProcess p = start("iperf3", "iperf3", "-s", "-B", address().getHostAddress(), "-p", Integer.toString(port));
-        awaitTcp(p, port);
+        awaitBound(p, "tcp", port);
         return p;
     }
 
@@ -206,15 +210,16 @@ public final class TestHostNamespace implements AutoCloseable {
         }
         servers.clear();
         // Deleting one end of a veth pair deletes both; deleting the namespace would too, but
-        // only once no process holds it, so the link goes first, explicitly.
-        if (linkCreated) {
+        // only once no process holds it, so the link goes first, explicitly. Either may be gone
+        // already (a namespace whose last reference went away takes its veth with it).
+        if (linkCreated && Files.exists(Path.of("/sys/class/net", hostLink))) {
             try {
                 ip("link", "del", hostLink);
             } catch (IOException e) {
                 failure = add(failure, e);
             }
         }
-        if (namespaceCreated) {
+        if (namespaceCreated && Files.exists(Path.of("/run/netns", name))) {
             try {
                 ip("netns", "del", name);
             } catch (IOException e) {
