@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The "remote" side of network tests and benchmarks (DESIGN.md, "The test network"): a
  * network namespace {@code jnerd-th-XXXXXX} joined to the host by a veth pair, host side
- * {@code 10.200.N.1/24}, inside {@code 10.200.N.2/24}, with N chosen so that no address of the
- * host is in that /24. Servers run inside it with {@code ip netns exec}. Needs root.
+ * {@code 10.200.N.1/24} and {@code fd00:200:N::1/64}, inside {@code 10.200.N.2/24} and
+ * {@code fd00:200:N::2/64}, with N chosen so that no address of the host is in that /24. Servers run inside it with {@code ip netns exec}. Needs root.
  * {@link #close()} stops the servers and removes the link and the namespace, also after a
  * half-finished {@link #create()}.
  */
@@ -68,8 +68,11 @@ public final class TestHostNamespace implements AutoCloseable {
         linkCreated = true;
         ip("link", "set", inner, "netns", name);
         ip("addr", "add", hostAddress().getHostAddress() + "/24", "dev", hostLink);
+        // nodad: duplicate address detection would keep the IPv6 addresses "tentative" (unusable) for a second.
+        ip("addr", "add", IpLiteral.format(hostAddress6()) + "/64", "dev", hostLink, "nodad");
         ip("link", "set", hostLink, "up");
         ip("-n", name, "addr", "add", address().getHostAddress() + "/24", "dev", inner);
+        ip("-n", name, "addr", "add", IpLiteral.format(address6()) + "/64", "dev", inner, "nodad");
         ip("-n", name, "link", "set", inner, "up");
         ip("-n", name, "link", "set", "lo", "up");
     }
@@ -99,6 +102,16 @@ public final class TestHostNamespace implements AutoCloseable {
     /** The test host's own address, 10.200.N.2: where its servers listen. */
     public InetAddress address() {
         return IpLiteral.parse("10.200." + subnet + ".2");
+    }
+
+    /** The host side's IPv6 address, fd00:200:N::1. */
+    public InetAddress hostAddress6() {
+        return IpLiteral.parse("fd00:200:" + Integer.toHexString(subnet) + "::1");
+    }
+
+    /** The test host's IPv6 address, fd00:200:N::2. */
+    public InetAddress address6() {
+        return IpLiteral.parse("fd00:200:" + Integer.toHexString(subnet) + "::2");
     }
 
     public Cidr subnet() {
@@ -134,20 +147,18 @@ public final class TestHostNamespace implements AutoCloseable {
     }
 
     /**
-     * socat UDP echo on {@code address():port} (each datagram comes back to its sender).
-     * Returns once the socket is bound inside the namespace.
+     * socat UDP echo on {@code port} of both addresses (each datagram comes back to its
+     * sender). Returns once the socket is bound inside the namespace.
      */
     public HelperProcess startUdpEcho(int port) throws IOException {
-        HelperProcess p = start("udp-echo", "socat", "UDP4-RECVFROM:" + port + ",bind=" + address().getHostAddress()
-                + ",fork", "PIPE");
+        HelperProcess p = start("udp-echo", "socat", "UDP6-RECVFROM:" + port + ",ipv6only=0,fork", "PIPE");
         awaitBound(p, "udp", port);
         return p;
     }
 
-    /** A TCP echo on {@code address():port}; returns once it accepts. */
+    /** A TCP echo on {@code port} of both addresses; returns once it accepts. */
     public HelperProcess startTcpEcho(int port) throws IOException {
-        HelperProcess p = start("tcp-echo", "socat", "TCP4-LISTEN:" + port + ",bind=" + address().getHostAddress()
-                + ",reuseaddr,fork", "PIPE");
+        HelperProcess p = start("tcp-echo", "socat", "TCP6-LISTEN:" + port + ",ipv6only=0,reuseaddr,fork", "PIPE");
         awaitTcp(p, port);
         return p;
     }
@@ -177,12 +188,12 @@ public final class TestHostNamespace implements AutoCloseable {
                 throw new IOException(server + " exited: " + server.lastLogLine());
             }
             String listening = run(List.of("ip", "netns", "exec", name, "ss", "-Hln", "--" + proto));
-            if (listening.contains(address().getHostAddress() + ":" + port + " ")) {
+            if (listening.contains(":" + port + " ")) {
                 return;
             }
             sleep(20);
         }
-        throw new IOException(server + " did not bind " + proto + " " + address().getHostAddress() + ":" + port);
+        throw new IOException(server + " did not bind " + proto + " port " + port);
     }
 
     private static void sleep(long millis) throws IOException {
