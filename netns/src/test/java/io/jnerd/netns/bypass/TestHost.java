@@ -48,7 +48,7 @@ final class TestHost implements AutoCloseable {
             run("ip", "-n", h.name, "addr", "add", "fd00:200:" + x + "::2/64", "dev", inner, "nodad");
             run("ip", "-n", h.name, "link", "set", inner, "up");
             run("ip", "-n", h.name, "link", "set", "lo", "up");
-            h.serve("TCP6-LISTEN:" + TCP_ECHO + ",fork,reuseaddr", "PIPE");
+            h.serve("TCP6-LISTEN:" + TCP_ECHO + ",fork,reuseaddr,backlog=2048", "PIPE");
             h.serve("UDP4-RECVFROM:" + UDP_ECHO + ",fork", "PIPE");
             h.awaitTcp(h.ipv4(), TCP_ECHO);
             return h;
