@@ -63,7 +63,7 @@ public enum RecursiveAttribute {
         long clear = 0;
         for (RecursiveAttribute a : attributes) {
             if (a.isAccessTime() && clear != 0) {
-                throw new IllegalArgumentException("only one of noatime, strictatime, relatime: " + attributes);
+                throw new IllegalArgumentException("only one of noatime, strictatime, relatime can be set");
             }
             set |= a.bit;
             if (a.isAccessTime()) {

@@ -94,6 +94,11 @@ public final class RecursiveBind {
             case Errno.ENOTDIR:
                 why = "not a directory";
                 break;
+            case Errno.EINVAL:
+                why = "mount_setattr".equals(e.syscall())
+                        ? "not the root of a mount, or an attribute this kernel does not know"
+                        : "invalid";
+                break;
             default:
                 why = "failed";
         }

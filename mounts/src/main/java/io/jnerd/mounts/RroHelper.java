@@ -1,5 +1,6 @@
 package io.jnerd.mounts;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -22,12 +23,15 @@ import java.util.Set;
  * </pre>
  *
  * Attributes are {@link RecursiveAttribute} names (rdonly, nosuid, nodev, noexec, …),
- * default {@code rdonly}; propagation is an option name (default {@code rprivate}).
+ * default {@code rdonly}. Propagation is an option name ({@code rprivate}, …); without it
+ * {@code bind} makes the copy rprivate (a clone of a shared mount would otherwise join its
+ * peer group and receive new, writable submounts) and the other modes leave it unchanged.
  *
  * <p>{@code oci-hook} is an OCI {@code createContainer} hook (see {@link OciHook}): the
  * runtime runs it in the container's mount namespace after the mounts are made and before
  * pivot_root, with the container state on stdin. It finds the rootfs from the state's
- * bundle and its config.json and applies the attributes to each DESTINATION under it.
+ * bundle and its config.json and applies the attributes to each DESTINATION, resolved in
+ * the rootfs as the runtime resolved it ({@link RootfsPath}).
  * This is how jnerd gives {@code rro} to a runtime that cannot make it itself, rootful and
  * rootless alike (a rootless runtime runs the hook inside the container's user namespace,
  * where making a mount more restrictive is allowed).
@@ -78,7 +82,7 @@ public final class RroHelper {
             }
             String mode = args[0];
             Set<RecursiveAttribute> attributes = EnumSet.of(RecursiveAttribute.RDONLY);
-            Propagation propagation = Propagation.RPRIVATE;
+            Propagation propagation = null;
             List<String> paths = new ArrayList<>();
             for (int i = 1; i < args.length; i++) {
                 switch (args[i]) {
@@ -114,6 +118,9 @@ public final class RroHelper {
             if (wanted >= 0 ? paths.size() != wanted : paths.isEmpty()) {
                 throw new IllegalArgumentException(mode + ": wrong number of paths: " + paths);
             }
+            if (propagation == null && mode.equals("bind")) {
+                propagation = Propagation.RPRIVATE;
+            }
             return new Command(mode, attributes, propagation, paths);
         }
 
@@ -128,7 +135,7 @@ public final class RroHelper {
                 default:
                     Path rootfs = rootfsFromState(stdin);
                     for (String destination : paths) {
-                        RecursiveBind.apply(under(rootfs, destination), attributes, propagation);
+                        RecursiveBind.apply(RootfsPath.resolve(rootfs, destination), attributes, propagation);
                     }
             }
         }
@@ -146,6 +153,7 @@ public final class RroHelper {
                 attributes.add(RecursiveAttribute.byHelperName(name)
                         .orElseThrow(() -> new IllegalArgumentException("unknown attribute \"" + name + "\"")));
             }
+            RecursiveAttribute.toAttr(attributes, null); // rejects two access-time values now, not after mounting
             return attributes;
         }
     }
@@ -156,7 +164,12 @@ public final class RroHelper {
      */
     static Path rootfsFromState(InputStream state) throws IOException {
         ObjectMapper json = new ObjectMapper();
-        JsonNode bundle = json.readTree(state).path("bundle");
+        JsonNode bundle;
+        try {
+            bundle = json.readTree(state).path("bundle");
+        } catch (JsonProcessingException e) {
+            throw new MountException("oci-hook: the container state on stdin is not JSON: " + e.getOriginalMessage(), e);
+        }
         if (!bundle.isTextual() || bundle.asText().isEmpty()) {
             throw new MountException("oci-hook: the container state on stdin has no \"bundle\"");
         }
@@ -166,19 +179,5 @@ public final class RroHelper {
             throw new MountException("oci-hook: " + bundleDir.resolve("config.json") + " has no root.path");
         }
         return bundleDir.resolve(root.asText());
-    }
-
-    /**
-     * A container destination below the rootfs. Before pivot_root the host's tree is
-     * visible, so ".." must not lead out; a symlink inside the rootfs still could, which
-     * is harmless here: the hook can only make mounts of the container's own mount
-     * namespace more restrictive.
-     */
-    static Path under(Path rootfs, String destination) throws MountException {
-        Path inside = rootfs.resolve(destination.replaceFirst("^/+", "")).normalize();
-        if (!inside.startsWith(rootfs.normalize())) {
-            throw new MountException("oci-hook: destination " + destination + " leads out of the rootfs");
-        }
-        return inside;
     }
 }

@@ -24,7 +24,10 @@ public final class Pidfd implements AutoCloseable {
     }
 
     public static Pidfd open(long pid, int flags) throws SyscallException {
-        long r = Sys.check(Sys.call(SysNr.PIDFD_OPEN, pid, flags), "pidfd_open", "pid " + pid);
+        long r = Sys.call(SysNr.PIDFD_OPEN, pid, flags);
+        if (r < 0) {
+            throw new SyscallException("pidfd_open", (int) -r, "pid " + pid);
+        }
         return new Pidfd(Fd.adopt((int) r), pid);
     }
 

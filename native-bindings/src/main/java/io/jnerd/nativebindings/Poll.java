@@ -55,7 +55,9 @@ public final class Poll {
             }
             r = Sys.call(SysNr.PPOLL, b.address(), fds.length, timeout, 0, 0);
         } while (Sys.interrupted(r));
-        Sys.check(r, "ppoll", fds.length + " fds");
+        if (r < 0) {
+            throw new SyscallException("ppoll", (int) -r, fds.length + " fds");
+        }
         for (int i = 0; i < fds.length; i++) {
             revents[i] = Short.toUnsignedInt(b.buffer().getShort(i * POLLFD_SIZE + 6));
         }

@@ -130,7 +130,7 @@ public final class ProcessMemory {
         return r;
     }
 
-    private static int viaProcMem(long pid, long address, ByteBuffer bytes, boolean write) throws IOException {
+    static int viaProcMem(long pid, long address, ByteBuffer bytes, boolean write) throws IOException {
         Path mem = Path.of("/proc", Long.toString(pid), "mem");
         try (FileChannel ch = FileChannel.open(mem, write ? StandardOpenOption.WRITE : StandardOpenOption.READ)) {
             int n = write ? ch.write(bytes, address) : ch.read(bytes, address);

@@ -108,7 +108,8 @@ public final class ScmRights {
 
     /**
      * Receives one message of at most {@code maxBytes} bytes and {@code maxFds} fds;
-     * blocking, retried on EINTR.
+     * blocking, retried on EINTR. On a stream socket bytes beyond {@code maxBytes} wait for
+     * the next call; on a datagram or seqpacket socket they are lost.
      *
      * @throws IOException when the sender sent more fds than {@code maxFds} (the kernel
      *         dropped the rest; those that did arrive are closed)

@@ -7,6 +7,10 @@ package io.jnerd.nativebindings;
  * <p>One user at a time on a thread: a family method takes the buffer, lays out its
  * structs at offsets of its choosing, makes its syscall and is done with it before it calls
  * into another family method that could take it too.
+ *
+ * <p>Each thread that makes such calls keeps one buffer (4 KiB to start) for its life: call
+ * from long-lived platform threads (a pool, the supervisor loop), not from a new thread or
+ * virtual thread per call, which would allocate a buffer each time.
  */
 final class Scratch {
 

@@ -1,6 +1,7 @@
 package io.jnerd.nativebindings;
 
 import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
@@ -41,6 +42,8 @@ public final class Seccomp {
 
     /** struct sock_filter: u16 code, u8 jt, u8 jf, u32 k. */
     public static final int INSTRUCTION_SIZE = 8;
+    /** struct sock_fprog on 64-bit: u16 len, 6 bytes padding, pointer to the instructions. */
+    static final int SOCK_FPROG_SIZE = 16;
     /** BPF_MAXINSNS: the kernel refuses longer programs with EINVAL. */
     public static final int MAX_INSTRUCTIONS = 4096;
 
@@ -133,9 +136,6 @@ public final class Seccomp {
                 + ", " + program.length + " instructions");
     }
 
-    /** struct sock_fprog on 64-bit: u16 len, 6 bytes padding, pointer to the instructions. */
-    static final int SOCK_FPROG_SIZE = 16;
-
     /** Lays out the instructions and the struct sock_fprog pointing at them. */
     static void writeProgram(long[] program, NativeBuffer filter, NativeBuffer fprog) {
         for (int i = 0; i < program.length; i++) {
@@ -156,7 +156,7 @@ public final class Seccomp {
             throw new IllegalArgumentException("seccomp filter of " + program.length
                     + " bytes is not a whole number of 8-byte instructions");
         }
-        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(program).order(ByteOrder.nativeOrder());
+        ByteBuffer in = ByteBuffer.wrap(program).order(ByteOrder.nativeOrder());
         long[] out = new long[program.length / INSTRUCTION_SIZE];
         for (int i = 0; i < out.length; i++) {
             int at = i * INSTRUCTION_SIZE;

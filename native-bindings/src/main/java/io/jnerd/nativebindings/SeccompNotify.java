@@ -38,7 +38,8 @@ public final class SeccompNotify {
 
     static final long IOCTL_NOTIF_RECV = ioc(IOC_READ | IOC_WRITE, 0, NOTIF_SIZE);
     static final long IOCTL_NOTIF_SEND = ioc(IOC_READ | IOC_WRITE, 1, RESP_SIZE);
-    // Linux 5.0 declared ID_VALID as _IOR by mistake; 5.6 made it _IOW and still accepts both.
+    // Linux 5.0 declared ID_VALID as _IOR by mistake; later headers say _IOW, and the kernel
+    // still accepts the old number too.
     static final long IOCTL_NOTIF_ID_VALID = ioc(IOC_WRITE, 2, Long.BYTES);
     static final long IOCTL_NOTIF_ADDFD = ioc(IOC_WRITE, 3, ADDFD_SIZE);
 
@@ -46,22 +47,20 @@ public final class SeccompNotify {
         return ((long) dir << 30) | ((long) size << 16) | (SECCOMP_IOC_MAGIC << 8) | nr;
     }
 
-    /** Buffer sizes: the kernel's own struct sizes, never less than the header's. */
-    private static final class Sizes {
-        static final int NOTIF;
-        static final int RESP;
+    /**
+     * The kernel's struct sizes (never less than the header's), asked once; a kernel that
+     * cannot tell them has no user notification, and each call says so.
+     */
+    private static volatile Seccomp.NotifSizes sizes;
 
-        static {
-            Seccomp.NotifSizes s;
-            try {
-                s = Seccomp.notifSizes();
-            } catch (SyscallException e) {
-                throw new UnsupportedOperationException(
-                        "seccomp user notification requires Linux >= 5.0 (SECCOMP_GET_NOTIF_SIZES): " + e.getMessage(), e);
-            }
-            NOTIF = Math.max(s.notif(), NOTIF_SIZE);
-            RESP = Math.max(s.resp(), RESP_SIZE);
+    private static Seccomp.NotifSizes sizes() throws SyscallException {
+        Seccomp.NotifSizes s = sizes;
+        if (s == null) {
+            Seccomp.NotifSizes k = Seccomp.notifSizes();
+            s = new Seccomp.NotifSizes(Math.max(k.notif(), NOTIF_SIZE), Math.max(k.resp(), RESP_SIZE), k.data());
+            sizes = s;
         }
+        return s;
     }
 
     /** One intercepted syscall: struct seccomp_notif with its struct seccomp_data. */
@@ -145,7 +144,7 @@ public final class SeccompNotify {
      *         or no task uses the filter any more: see the class comment)
      */
     public static Notification receive(Fd listener) throws SyscallException {
-        int size = Sizes.NOTIF;
+        int size = sizes().notif();
         long r;
         NativeBuffer b;
         do {
@@ -165,6 +164,8 @@ public final class SeccompNotify {
      * {@code errno} when that is not 0.
      *
      * @return false on ENOENT: the target is gone or was interrupted, nobody waits for this answer
+     * @throws SyscallException EINPROGRESS for a notification not received yet or already
+     *         answered (until its target wakes up; ENOENT after that)
      */
     public static boolean respond(Fd listener, long id, long value, int errno) throws SyscallException {
         if (errno < 0) {
@@ -190,7 +191,7 @@ public final class SeccompNotify {
     }
 
     private static boolean send(Fd listener, long id, long value, int negativeErrno, int flags) throws SyscallException {
-        int size = Sizes.RESP;
+        int size = sizes().resp();
         long r;
         do {
             NativeBuffer b = Scratch.zeroed(size);

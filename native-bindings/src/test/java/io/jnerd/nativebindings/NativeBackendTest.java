@@ -33,6 +33,15 @@ class NativeBackendTest {
         }
     }
 
+    /** The kernel tier runs once per backend (pom.xml): check each run really uses its own. */
+    @Test
+    @org.junit.jupiter.api.Tag("kernel")
+    void theForcedOrDefaultBackendIsInUse() {
+        String forced = System.getProperty(Native.PROPERTY, "");
+        String expected = !forced.isEmpty() ? forced : Runtime.version().feature() >= 22 ? "ffm" : "jnr";
+        assertEquals(expected, Native.backend().name(), Native.reason());
+    }
+
     @Test
     void forcingAnUnknownBackendNamesIt() {
         IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(

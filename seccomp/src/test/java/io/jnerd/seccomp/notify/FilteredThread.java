@@ -5,6 +5,7 @@ import io.jnerd.nativebindings.Fd;
 import io.jnerd.nativebindings.Prctl;
 import io.jnerd.nativebindings.Seccomp;
 import io.jnerd.seccomp.SyscallTable;
+import io.jnerd.seccomp.bpf.BpfProgram;
 import io.jnerd.seccomp.bpf.FilterCompiler;
 import io.jnerd.seccomp.bpf.SeccompAction;
 import io.jnerd.seccomp.bpf.SeccompFilter;
@@ -17,20 +18,21 @@ import java.util.concurrent.TimeUnit;
  * itself only, hands the listener out, then runs a workload and ends. Threads it starts
  * inherit the filter; when they have all ended, the listener hangs up.
  */
-final class FilteredThread {
+public final class FilteredThread {
 
     private final CompletableFuture<Fd> listener = new CompletableFuture<>();
     private final CompletableFuture<Void> go = new CompletableFuture<>();
     private final Thread thread;
     private volatile Throwable failure;
 
-    FilteredThread(Runnable workload, String... notified) {
-        SeccompFilter.Builder b = SeccompFilter.builder(SeccompAction.allow());
-        for (String name : notified) {
-            b.rule(Arch.current(), SyscallTable.get().number(Arch.current(), name).orElseThrow(),
-                    SyscallRule.always(SeccompAction.userNotif()));
-        }
-        byte[] program = FilterCompiler.compile(b.build()).encode();
+    /** Notifies {@code notified}, allows everything else. */
+    public FilteredThread(Runnable workload, String... notified) {
+        this(allowAllBut(notified), workload);
+    }
+
+    /** Runs {@code workload} under {@code program}, which must notify something to have a listener. */
+    public FilteredThread(BpfProgram filter, Runnable workload) {
+        byte[] program = filter.encode();
         thread = new Thread(() -> {
             try {
                 Prctl.setNoNewPrivs();
@@ -46,16 +48,25 @@ final class FilteredThread {
         thread.start();
     }
 
+    private static BpfProgram allowAllBut(String... notified) {
+        SeccompFilter.Builder b = SeccompFilter.builder(SeccompAction.allow());
+        for (String name : notified) {
+            b.rule(Arch.current(), SyscallTable.get().number(Arch.current(), name).orElseThrow(),
+                    SyscallRule.always(SeccompAction.userNotif()));
+        }
+        return FilterCompiler.compile(b.build());
+    }
+
     /** The listener (the caller owns it); the workload starts when {@link #run()} is called. */
-    Fd listener() throws Exception {
+    public Fd listener() throws Exception {
         return listener.get(10, TimeUnit.SECONDS);
     }
 
-    void run() {
+    public void run() {
         go.complete(null);
     }
 
-    void join() throws Throwable {
+    public void join() throws Throwable {
         thread.join(TimeUnit.SECONDS.toMillis(30));
         if (thread.isAlive()) {
             throw new AssertionError("workload thread still running");

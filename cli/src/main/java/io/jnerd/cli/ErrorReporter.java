@@ -1,0 +1,41 @@
+package io.jnerd.cli;
+
+import io.grpc.StatusRuntimeException;
+import io.jnerd.proto.ContainerdUnavailableException;
+import java.io.IOException;
+import picocli.CommandLine;
+
+/**
+ * Turns whatever a command threw into one line on stderr and docker's exit code; the stack
+ * trace only with {@code --debug}.
+ */
+final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
+    private final boolean debug;
+
+    ErrorReporter(boolean debug) {
+        this.debug = debug;
+    }
+
+    @Override
+    public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        java.io.PrintWriter err = cmd.getErr();
+        err.println("jnerd: " + describe(e));
+        if (debug) {
+            e.printStackTrace(err);
+        }
+        return e instanceof JnerdException ? ((JnerdException) e).exitCode() : ExitCodes.JNERD_ERROR;
+    }
+
+    static String describe(Throwable e) {
+        if (e instanceof JnerdException || e instanceof ContainerdUnavailableException) {
+            return e.getMessage();
+        }
+        if (e instanceof StatusRuntimeException) {
+            return ContainerdErrors.describe((StatusRuntimeException) e);
+        }
+        if (e instanceof IOException) {
+            return e.getMessage() == null ? e.toString() : e.getMessage();
+        }
+        return e.toString();
+    }
+}

@@ -1,0 +1,81 @@
+package io.jnerd.cli;
+
+import io.jnerd.proto.Containerd;
+import io.jnerd.proto.ContainerdAddress;
+import io.jnerd.proto.ContainerdUnavailableException;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * Options every command takes, before or after its name ({@code jnerd -n x ps} and
+ * {@code jnerd ps -n x}): which containerd, which namespace, where jnerd keeps its state.
+ */
+public final class GlobalOptions {
+    @Option(names = {"-a", "--address", "-H", "--host"}, scope = ScopeType.INHERIT, paramLabel = "SOCKET",
+            description = "containerd socket (env CONTAINERD_ADDRESS; default /run/containerd/containerd.sock "
+                    + "as root, $XDG_RUNTIME_DIR/containerd/containerd.sock otherwise)")
+    String address;
+
+    @Option(names = {"-n", "--namespace"}, scope = ScopeType.INHERIT, paramLabel = "NS",
+            description = "containerd namespace (env CONTAINERD_NAMESPACE; default: default)")
+    String namespace;
+
+    @Option(names = "--snapshotter", scope = ScopeType.INHERIT, paramLabel = "NAME",
+            description = "snapshotter (env CONTAINERD_SNAPSHOTTER; default: overlayfs)")
+    String snapshotter;
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT, description = "print stack traces and more detail on errors")
+    boolean debug;
+
+    private Terminal terminal = Terminal.system();
+
+    public Terminal terminal() {
+        return terminal;
+    }
+
+    void terminal(Terminal terminal) {
+        this.terminal = terminal;
+    }
+
+    public Path socket() {
+        return ContainerdAddress.resolve(address, terminal.env());
+    }
+
+    public String namespace() {
+        if (namespace != null && !namespace.isBlank()) {
+            return namespace;
+        }
+        String env = terminal.env().get("CONTAINERD_NAMESPACE");
+        return env != null && !env.isBlank() ? env : Containerd.DEFAULT_NAMESPACE;
+    }
+
+    public String snapshotter() {
+        if (snapshotter != null && !snapshotter.isBlank()) {
+            return snapshotter;
+        }
+        String env = terminal.env().get("CONTAINERD_SNAPSHOTTER");
+        return env != null && !env.isBlank() ? env : "overlayfs";
+    }
+
+    public boolean debug() {
+        return debug;
+    }
+
+    public Containerd connect() throws ContainerdUnavailableException {
+        return Containerd.connect(socket(), namespace());
+    }
+
+    /** jnerd's own state (stdio FIFOs, -d logs): JNERD_STATE_DIR, else /run/jnerd or $XDG_RUNTIME_DIR/jnerd. */
+    public Path stateDir() {
+        String explicit = terminal.env().get("JNERD_STATE_DIR");
+        if (explicit != null && !explicit.isBlank()) {
+            return Path.of(explicit);
+        }
+        String runtimeDir = terminal.env().get("XDG_RUNTIME_DIR");
+        if (!ContainerdAddress.isRoot() && runtimeDir != null && !runtimeDir.isBlank()) {
+            return Path.of(runtimeDir, "jnerd");
+        }
+        return Path.of("/run/jnerd");
+    }
+}

@@ -1,0 +1,26 @@
+package io.jnerd.cli;
+
+import io.jnerd.cli.command.BuildLocalCommand;
+import io.jnerd.cli.command.LoadCommand;
+import io.jnerd.cli.command.VersionCommand;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** The top command: only options shared by all, and the list of subcommands. */
+@Command(name = "jnerd", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
+        description = "Rootless container networking and security for containerd, with a nerdctl-style CLI.",
+        subcommands = {LoadCommand.class, BuildLocalCommand.class, VersionCommand.class})
+public final class JnerdCommand implements Runnable {
+    @Mixin
+    GlobalOptions global = new GlobalOptions();
+
+    public GlobalOptions global() {
+        return global;
+    }
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(
+                new picocli.CommandLine(this), "missing command (see jnerd --help)");
+    }
+}

@@ -1,0 +1,63 @@
+package io.jnerd.nativebindings;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KernelFeaturesTest {
+
+    @Test
+    void addFdIsDecidedByKernelVersionAndSaysWhatItNeeds() {
+        assertArrayEquals(new int[] {6, 1}, KernelFeatures.kernelVersion("6.1.0-18-amd64"));
+        assertNull(KernelFeatures.kernelVersion("unknown"));
+        assertTrue(KernelFeatures.probeAddFd("5.9.0").available());
+        assertTrue(KernelFeatures.probeAddFd("6.0.1").available());
+        KernelFeatures.Feature old = KernelFeatures.probeAddFd("5.4.0-150-generic");
+        assertFalse(old.available());
+        assertEquals("requires Linux >= 5.9 (SECCOMP_IOCTL_NOTIF_ADDFD); this is Linux 5.4", old.reason());
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, old::require);
+        assertEquals("seccomp ADDFD: " + old.reason(), e.getMessage());
+    }
+
+    @Test
+    void userNamespaceSysctlsAreReadWithTheirReason(@TempDir Path procSys) throws Exception {
+        Files.createDirectories(procSys.resolve("kernel"));
+        Files.createDirectories(procSys.resolve("user"));
+        Files.writeString(procSys.resolve("user/max_user_namespaces"), "63417\n");
+        assertEquals(new KernelFeatures.Feature(KernelFeatures.UNPRIVILEGED_USERNS, true, "user.max_user_namespaces=63417"),
+                KernelFeatures.probeUserNamespaces(procSys));
+        Files.writeString(procSys.resolve("kernel/unprivileged_userns_clone"), "0\n");
+        KernelFeatures.Feature debianOff = KernelFeatures.probeUserNamespaces(procSys);
+        assertFalse(debianOff.available());
+        assertTrue(debianOff.reason().contains("kernel.unprivileged_userns_clone=0"), debianOff.reason());
+        Files.writeString(procSys.resolve("kernel/unprivileged_userns_clone"), "1\n");
+        Files.writeString(procSys.resolve("kernel/apparmor_restrict_unprivileged_userns"), "1\n");
+        assertFalse(KernelFeatures.probeUserNamespaces(procSys).available());
+    }
+
+    @Test
+    @Tag("kernel")
+    void reportAgreesWithWhatTheSyscallsDo() throws Exception {
+        List<KernelFeatures.Feature> report = KernelFeatures.report();
+        assertEquals(6, report.size());
+        for (KernelFeatures.Feature f : report) {
+            assertFalse(f.reason().isBlank(), f.name());
+        }
+        // The kernel tests above rely on these; here the probes must agree with reality.
+        assertEquals(Seccomp.actionAvailable(Seccomp.RET_USER_NOTIF), KernelFeatures.seccompUserNotification().available());
+        long getfd = Sys.call(SysNr.PIDFD_GETFD, -1, 0, 0);
+        assertEquals(getfd != -Errno.ENOSYS, KernelFeatures.pidfdGetfd().available(), KernelFeatures.pidfdGetfd().reason());
+        assertEquals(Files.isWritable(Path.of("/dev/net/tun")) && Files.isReadable(Path.of("/dev/net/tun")),
+                KernelFeatures.devNetTun().available(), KernelFeatures.devNetTun().reason());
+    }
+}

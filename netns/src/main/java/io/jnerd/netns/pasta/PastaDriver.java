@@ -1,0 +1,206 @@
+package io.jnerd.netns.pasta;
+
+import io.jnerd.netns.Executables;
+import io.jnerd.netns.FreePorts;
+import io.jnerd.netns.HelperProcess;
+import io.jnerd.netns.IpLiteral;
+import io.jnerd.netns.NetnsTarget;
+import io.jnerd.netns.NetworkAttachment;
+import io.jnerd.netns.NetworkDriver;
+import io.jnerd.netns.NetworkSetupException;
+import io.jnerd.netns.PortMapping;
+import io.jnerd.netns.Protocol;
+import io.jnerd.netns.TunDevice;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Attaches pasta (passt) to a network namespace: {@code pasta --config-net --no-map-gw
+ * -t ... -u ... -T none -U none TARGET}. Ports are forwarded with {@code -t}/{@code -u} at
+ * start (pasta has no API to add them later).
+ *
+ * <p>Readiness: without {@code --foreground} pasta configures the namespace and only then
+ * forks into the background; the process we started exits 0 once the network is up, and
+ * {@code --pid} names the daemon to stop on detach.
+ *
+ * <p>Target: pasta joins a pid's user and network namespace; that works for a rootless
+ * container (a namespace owned by a user namespace). A namespace owned by the initial user
+ * namespace (rootful) pasta cannot open through /proc once it dropped its capabilities, so
+ * the driver bind-mounts the namespace to a file in the state directory and passes that
+ * with {@code --netns}. As root, pasta would switch to "nobody" and lose access to the
+ * namespace; {@code --runas 0:0} keeps it root (it still drops capabilities it doesn't need).
+ */
+public final class PastaDriver implements NetworkDriver {
+
+    private static final long START_TIMEOUT_SECONDS = 15;
+
+    private final Path stateDir;
+    private final String binary;
+
+    public PastaDriver(Path stateDir) {
+        this(stateDir, "pasta");
+    }
+
+    public PastaDriver(Path stateDir, String binary) {
+        this.stateDir = stateDir;
+        this.binary = binary;
+    }
+
+    @Override
+    public String name() {
+        return "pasta";
+    }
+
+    @Override
+    public NetworkAttachment attach(NetnsTarget target, List<PortMapping> ports) throws IOException {
+        Path program = Executables.require(binary, "passt");
+        TunDevice.requireUsable();
+        Files.createDirectories(stateDir);
+        Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwx------"));
+        Path log = stateDir.resolve("pasta.log");
+        Path pidFile = stateDir.resolve("pasta.pid");
+        Files.deleteIfExists(pidFile);
+        Files.deleteIfExists(log);
+
+        List<PortMapping> published = new ArrayList<>();
+        for (PortMapping p : ports) {
+            published.add(FreePorts.resolve(p));
+        }
+        NetnsBind bind = null;
+        HelperProcess daemon = null;
+        try {
+            List<String> cmd = new ArrayList<>(List.of(program.toString(), "--config-net", "--no-map-gw", "--quiet",
+                    "--pid", pidFile.toString(), "--log-file", log.toString()));
+            // pasta forwards every port bound in the namespace (-t auto) unless told otherwise,
+            // and -T/-U auto would expose the host's loopback ports to the container.
+            cmd.addAll(portOptions("-t", Protocol.TCP, published));
+            cmd.addAll(portOptions("-u", Protocol.UDP, published));
+            cmd.addAll(List.of("-T", "none", "-U", "none"));
+            if (isRoot()) {
+                cmd.addAll(List.of("--runas", "0:0"));
+            }
+            if (target.path().isPresent()) {
+                cmd.addAll(List.of("--netns", target.path().get().toString()));
+                target.userns().ifPresent(u -> cmd.addAll(List.of("--userns", u.toString())));
+            } else if (ownsUserNamespace(target.pid().orElseThrow())) {
+                cmd.add(Long.toString(target.pid().get()));
+            } else {
+                bind = NetnsBind.create(target.netnsFile(), stateDir.resolve("netns"));
+                cmd.addAll(List.of("--netns", bind.file().toString()));
+            }
+            HelperProcess starter = HelperProcess.start("pasta", cmd, stateDir.resolve("pasta.out"));
+            int status;
+            try {
+                status = starter.waitFor(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (IOException timeout) {
+                starter.stop();
+                throw new NetworkSetupException("pasta did not configure " + target + " within "
+                        + START_TIMEOUT_SECONDS + " s: " + lastWords(starter, log));
+            }
+            if (status != 0) {
+                throw new NetworkSetupException("pasta failed for " + target + ": " + lastWords(starter, log));
+            }
+            long pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.US_ASCII).trim());
+            ProcessHandle handle = ProcessHandle.of(pid).orElseThrow(
+                    () -> new NetworkSetupException("pasta (pid " + pid + ") exited right after start: "
+                            + lastWords(starter, log)));
+            daemon = HelperProcess.adopt("pasta", handle, log);
+            return new Attachment(daemon, bind, published);
+        } catch (IOException | RuntimeException | Error e) {
+            cleanUp(e, daemon, bind);
+            throw e;
+        }
+    }
+
+    private static void cleanUp(Throwable failure, HelperProcess daemon, NetnsBind bind) {
+        try {
+            if (daemon != null) {
+                daemon.stop();
+            }
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
+        try {
+            if (bind != null) {
+                bind.close();
+            }
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    private static String lastWords(HelperProcess starter, Path log) {
+        String fromLog = Files.exists(log) ? PastaLog.last(log) : "";
+        return fromLog.isEmpty() ? starter.lastLogLine() : fromLog;
+    }
+
+    /** {@code -t [ADDR/]HOST:CONTAINER} per mapping of {@code protocol}, or {@code -t none}. */
+    static List<String> portOptions(String flag, Protocol protocol, List<PortMapping> ports) {
+        List<String> out = new ArrayList<>();
+        for (PortMapping p : ports) {
+            if (p.protocol() != protocol) {
+                continue;
+            }
+            String address = p.hostIp().map(ip -> IpLiteral.format(ip) + "/").orElse("");
+            out.add(flag);
+            out.add(address + p.hostPort() + ":" + p.containerPort());
+        }
+        if (out.isEmpty()) {
+            out.add(flag);
+            out.add("none");
+        }
+        return out;
+    }
+
+    private static boolean isRoot() throws IOException {
+        return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
+    }
+
+    /** True when the pid's network namespace is owned by a user namespace other than ours. */
+    private static boolean ownsUserNamespace(long pid) throws IOException {
+        Path theirs = Path.of("/proc", Long.toString(pid), "ns", "user");
+        return !Files.readSymbolicLink(theirs).equals(Files.readSymbolicLink(Path.of("/proc/self/ns/user")));
+    }
+
+    private static final class Attachment implements NetworkAttachment {
+
+        private final HelperProcess daemon;
+        private final NetnsBind bind;
+        private final List<PortMapping> published;
+        private boolean closed;
+
+        Attachment(HelperProcess daemon, NetnsBind bind, List<PortMapping> published) {
+            this.daemon = daemon;
+            this.bind = bind;
+            this.published = List.copyOf(published);
+        }
+
+        @Override
+        public List<PortMapping> publishedPorts() {
+            return published;
+        }
+
+        @Override
+        public long driverPid() {
+            return daemon.pid();
+        }
+
+        @Override
+        public synchronized void close() throws IOException {
+            if (closed) {
+                return;
+            }
+            daemon.stop();
+            if (bind != null) {
+                bind.close();
+            }
+            closed = true;
+        }
+    }
+}

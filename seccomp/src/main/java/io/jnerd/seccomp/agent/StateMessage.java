@@ -1,0 +1,96 @@
+package io.jnerd.seccomp.agent;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jnerd.nativebindings.Fd;
+import io.jnerd.seccomp.ContainerState;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The message a runtime sends to {@code listenerPath}: the container state JSON (runc compact,
+ * crun pretty-printed) with the fds it names in {@code fds}. Finds the listener among them.
+ */
+final class StateMessage {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** What /proc/self/fd shows for a seccomp listener: anon_inode_getfile("seccomp notify"). */
+    private static final String LISTENER_LINK = "anon_inode:seccomp notify";
+
+    private StateMessage() {}
+
+    /**
+     * The state, once {@code json} holds all of it. runc 1.1 keeps the connection open after
+     * sending (the container's process holds it), so the end of the message is the end of
+     * the JSON value, not the end of the stream.
+     *
+     * @return empty while the JSON is incomplete
+     * @throws RejectedConnection when it cannot become valid JSON
+     */
+    static Optional<ContainerState> parse(byte[] json, int length) throws RejectedConnection {
+        if (new String(json, 0, length, StandardCharsets.UTF_8).isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            ContainerState state = MAPPER.readValue(json, 0, length, ContainerState.class);
+            if (state == null) {
+                throw new RejectedConnection("state message is JSON null");
+            }
+            return Optional.of(state);
+        } catch (JsonProcessingException e) {
+            if (endsEarly(e)) {
+                return Optional.empty();
+            }
+            JsonLocation at = e.getLocation();
+            throw new RejectedConnection("malformed state JSON: " + e.getOriginalMessage().replace('\n', ' ')
+                    + (at == null ? "" : " at line " + at.getLineNr() + " column " + at.getColumnNr()));
+        } catch (IOException e) {
+            throw new RejectedConnection("unreadable state JSON: " + e.getMessage());
+        }
+    }
+
+    /** Whether parsing failed only because the input ended (databind wraps the parser's exception). */
+    private static boolean endsEarly(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof JsonEOFException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The index of the listener among {@code received}, checked to be a seccomp listener. */
+    static int listenerIndex(ContainerState state, List<Fd> received) throws RejectedConnection {
+        int index = state.fds().indexOf(ContainerState.SECCOMP_FD_NAME);
+        if (index < 0) {
+            throw new RejectedConnection("state of container " + state.containerId() + " names no \""
+                    + ContainerState.SECCOMP_FD_NAME + "\" in fds " + state.fds() + " (" + received.size()
+                    + " fds received)");
+        }
+        if (index >= received.size()) {
+            throw new RejectedConnection("state of container " + state.containerId() + " puts "
+                    + ContainerState.SECCOMP_FD_NAME + " at index " + index + " but " + received.size()
+                    + " fds arrived");
+        }
+        String kind = kindOf(received.get(index));
+        if (!LISTENER_LINK.equals(kind)) {
+            throw new RejectedConnection("fd sent as " + ContainerState.SECCOMP_FD_NAME + " by container "
+                    + state.containerId() + " is " + kind + ", not a seccomp listener");
+        }
+        return index;
+    }
+
+    private static String kindOf(Fd fd) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self/fd", Integer.toString(fd.get()))).toString();
+        } catch (IOException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+}
