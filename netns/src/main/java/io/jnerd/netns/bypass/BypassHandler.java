@@ -33,7 +33,7 @@ public final class BypassHandler implements NotificationHandler {
     private final List<Cidr> givenSubnets;
     private final BindRules bindRules;
     private final ConnectWaiter waiter;
-    private final BypassStats stats = new BypassStats();
+    private final BypassStats stats;
     private volatile SocketSwitcher switcher;
 
     /**
@@ -44,14 +44,17 @@ public final class BypassHandler implements NotificationHandler {
      * @param ignore    {@code --bypass-ignore} / bypass4netnsd's ignoreSubnets ("auto" included)
      * @param published the {@code -p} mappings, host ports resolved; empty for ignoreBind
      * @param waiter    finishes blocking connects
+     * @param stats     where the switch counts
      */
-    public BypassHandler(IgnoreRules ignore, List<PortMapping> published, ConnectWaiter waiter) {
-        this(ignore, null, published, waiter);
+    public BypassHandler(IgnoreRules ignore, List<PortMapping> published, ConnectWaiter waiter, BypassStats stats) {
+        this(ignore, null, published, waiter, stats);
     }
 
-    /** A handler for a container whose own subnets are known. */
-    public BypassHandler(IgnoreRules ignore, List<Cidr> ownSubnets, List<PortMapping> published, ConnectWaiter waiter) {
+    /** A handler for a container whose own subnets are known ({@code ownSubnets}). */
+    public BypassHandler(IgnoreRules ignore, List<Cidr> ownSubnets, List<PortMapping> published, ConnectWaiter waiter,
+            BypassStats stats) {
         this.ignore = ignore;
+        this.stats = stats;
         this.givenSubnets = ownSubnets == null ? null : List.copyOf(ownSubnets);
         this.bindRules = new BindRules(published);
         this.waiter = waiter;
