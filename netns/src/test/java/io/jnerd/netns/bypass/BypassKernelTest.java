@@ -307,10 +307,13 @@ class BypassKernelTest {
                 String answer = ask(proto + host.ipv4() + " " + (i % 2 == 0 ? TestHost.TCP_ECHO : TestHost.UDP_ECHO));
                 // Either the switch read the real address (and the echo answers), or it read
                 // the loopback one and left the connect to the child's own, empty lo.
+                // The racer's check-then-write can land in the child's data buffer (the
+                // same scratch memory) just after the connect: garbled echo, still switched.
                 if (answer.equals("ok hello switched=true")) {
                     switched++;
                 } else {
-                    assertTrue(answer.startsWith("errno ECONNREFUSED"), "round " + i + ": " + answer);
+                    assertTrue(answer.startsWith("errno ECONNREFUSED")
+                            || answer.startsWith("ok ") && answer.endsWith(" switched=true"), "round " + i + ": " + answer);
                 }
             }
         } finally {
