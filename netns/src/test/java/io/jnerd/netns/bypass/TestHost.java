@@ -42,6 +42,11 @@ final class TestHost implements AutoCloseable {
         }
     }
 
+    /** busybox httpd in the test host serving {@code docroot} on port {@code port}. */
+    void startHttpd(java.nio.file.Path docroot, int port) throws IOException {
+        ns.startHttpd(docroot, port);
+    }
+
     String ipv4() {
         return ns.address().getHostAddress();
     }
