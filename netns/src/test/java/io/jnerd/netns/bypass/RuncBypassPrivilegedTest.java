@@ -12,6 +12,7 @@ import io.jnerd.nativebindings.Processes;
 import io.jnerd.netns.IgnoreRules;
 import io.jnerd.netns.bypassd.BypassContext;
 import io.jnerd.netns.bypassd.BypassCounters;
+import io.jnerd.netns.bypassd.PortSpec;
 import io.jnerd.seccomp.agent.SeccompAgentServer;
 import io.jnerd.seccomp.profile.DefaultProfile;
 import io.jnerd.seccomp.profile.ProfileContext;
@@ -62,6 +63,7 @@ class RuncBypassPrivilegedTest {
     private static HttpServer hostLoopback;
     private static final AtomicInteger HOST_LOOPBACK_REQUESTS = new AtomicInteger();
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    private static int publishedHostPort;
 
     @BeforeAll
     static void start() throws Exception {
@@ -74,9 +76,10 @@ class RuncBypassPrivilegedTest {
             Files.createDirectories(rootfs.resolve(d));
         }
         Files.copy(BUSYBOX, rootfs.resolve("bin/busybox"), StandardCopyOption.COPY_ATTRIBUTES);
-        for (String applet : List.of("sh", "wget", "timeout", "echo", "ip")) {
+        for (String applet : List.of("sh", "wget", "timeout", "echo", "ip", "httpd", "sleep")) {
             Files.createSymbolicLink(rootfs.resolve("bin").resolve(applet), Path.of("busybox"));
         }
+        Files.createDirectories(rootfs.resolve("www"));
         Path docroot = Files.createDirectories(dir.resolve("docroot"));
         Files.writeString(docroot.resolve("index.html"), BODY);
         host = TestHost.start();
@@ -94,8 +97,12 @@ class RuncBypassPrivilegedTest {
 
         waiter = new ConnectWaiter("bypass-connect-waiter");
         counters = new BypassCounters();
-        bypass = new BypassAgent(new BypassContext("runc-test", List.of(), IgnoreRules.parse(List.of("auto")), false,
-                counters, line -> { }), waiter);
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            publishedHostPort = free.getLocalPort();
+        }
+        bypass = new BypassAgent(new BypassContext("runc-test",
+                List.of(new PortSpec(List.of("tcp"), "127.0.0.1", publishedHostPort, "", 80)),
+                IgnoreRules.parse(List.of("auto")), false, counters, line -> { }), waiter);
         agent = SeccompAgentServer.start(dir.resolve("agent.sock"), bypass::accept);
     }
 
@@ -147,6 +154,50 @@ class RuncBypassPrivilegedTest {
         assertEquals(0, HOST_LOOPBACK_REQUESTS.get());
     }
 
+    @Test
+    void aPublishedPortIsServedFromTheContainerToTheHostAndToTheContainerItself() throws Exception {
+        long binds = bypass.stats().bindsSwitched();
+        // httpd in the background; the container fetches from itself, then waits for the host.
+        String script = "httpd -p 80 -h /www && sleep 0.3 && timeout 10 wget -q -O - http://127.0.0.1:80/index.html"
+                + " && echo && sleep 3";
+        String[] result = new String[2];
+        Thread container = new Thread(() -> {
+            try {
+                String[] r = run(BypassProfile.of(DefaultProfile.get(), agent.path().toString()), script);
+                result[0] = r[0];
+                result[1] = r[1];
+            } catch (Exception e) {
+                result[1] = e.toString();
+            }
+        });
+        container.start();
+        String fromHost = fetchWithRetry("http://127.0.0.1:" + publishedHostPort + "/index.html");
+        container.join(60_000);
+        assertEquals(BODY, fromHost, "the host reached the container's server through the host port");
+        assertEquals("0", result[0], result[1]);
+        assertTrue(result[1].contains(BODY), "the container reached its own published port: " + result[1]);
+        assertTrue(bypass.stats().bindsSwitched() > binds, "the bind was not switched");
+    }
+
+    private static String fetchWithRetry(String url) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            try {
+                java.net.HttpURLConnection c = (java.net.HttpURLConnection) new java.net.URL(url).openConnection();
+                c.setConnectTimeout(1000);
+                c.setReadTimeout(5000);
+                try (java.io.InputStream in = c.getInputStream()) {
+                    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
     /** {@code runc run} of {@code sh -c script} in a new network namespace (lo up); returns exit code and output. */
     private static String[] run(SeccompProfile seccomp, String script) throws Exception {
         String id = "jnerd-bypass-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
@@ -190,6 +241,9 @@ class RuncBypassPrivilegedTest {
         c.putObject("root").put("path", dir.resolve("rootfs").toString()).put("readonly", true);
         ArrayNode mounts = c.putArray("mounts");
         mounts.addObject().put("destination", "/proc").put("type", "proc").put("source", "proc");
+        ObjectNode www = mounts.addObject().put("destination", "/www").put("type", "bind")
+                .put("source", dir.resolve("docroot").toString());
+        www.putArray("options").add("rbind").add("ro");
         ObjectNode dev = mounts.addObject().put("destination", "/dev").put("type", "tmpfs").put("source", "tmpfs");
         dev.putArray("options").add("nosuid").add("mode=755").add("size=1024k");
         ArrayNode namespaces = c.putObject("linux").putArray("namespaces");
