@@ -34,6 +34,7 @@ public final class BypassHandler implements NotificationHandler {
     private final BindRules bindRules;
     private final ConnectWaiter waiter;
     private final BypassStats stats;
+    private final long quickWaitMillis;
     private volatile SocketSwitcher switcher;
 
     /**
@@ -53,8 +54,15 @@ public final class BypassHandler implements NotificationHandler {
     /** A handler for a container whose own subnets are known ({@code ownSubnets}). */
     public BypassHandler(IgnoreRules ignore, List<Cidr> ownSubnets, List<PortMapping> published, ConnectWaiter waiter,
             BypassStats stats) {
+        this(ignore, ownSubnets, published, waiter, stats, SocketSwitcher.QUICK_WAIT_MILLIS);
+    }
+
+    /** With {@code quickWaitMillis} 0 every blocking connect still in progress goes to the waiter (tests). */
+    BypassHandler(IgnoreRules ignore, List<Cidr> ownSubnets, List<PortMapping> published, ConnectWaiter waiter,
+            BypassStats stats, long quickWaitMillis) {
         this.ignore = ignore;
         this.stats = stats;
+        this.quickWaitMillis = quickWaitMillis;
         this.givenSubnets = ownSubnets == null ? null : List.copyOf(ownSubnets);
         this.bindRules = new BindRules(published);
         this.waiter = waiter;
@@ -85,7 +93,8 @@ public final class BypassHandler implements NotificationHandler {
                 s = switcher;
                 if (s == null) {
                     List<Cidr> own = givenSubnets != null ? givenSubnets : subnetsOf(ctx);
-                    s = new SocketSwitcher(new ConnectRules(SwitchScope.of(ignore, own), own), bindRules, waiter, stats);
+                    s = new SocketSwitcher(new ConnectRules(SwitchScope.of(ignore, own), own), bindRules, waiter, stats,
+                            quickWaitMillis);
                     switcher = s;
                 }
             }
