@@ -203,7 +203,12 @@ public final class SocketSwitcher {
             throw e;
         }
         if (errno == Errno.EINPROGRESS && !nonBlocking) {
-            awaitThen(ctx, host, result -> inject(ctx, host, fd, flags, closeOnExec, result));
+            try {
+                awaitThen(ctx, host, result -> inject(ctx, host, fd, flags, closeOnExec, result));
+            } catch (IOException | RuntimeException e) {
+                host.close();
+                throw e;
+            }
             return;
         }
         inject(ctx, host, fd, flags, closeOnExec, errno);
