@@ -1,5 +1,6 @@
 package io.jnerd.netns.bypassd;
 
+import io.jnerd.netns.bypass.ConnectWaiter;
 import io.jnerd.netns.http.UnixHttpServer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -7,33 +8,25 @@ import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 
 /**
- * {@code jnerd bypassd}: the bypass4netnsd REST API on a unix socket, in front of a
- * {@link BypassRegistry}. The CLI calls {@link #run(Path)} (blocks until {@link #close()}),
- * or {@link #start(Path)} to serve in the background.
+ * {@code jnerd bypassd}: the bypass4netnsd REST API on a unix socket. Each POSTed bypass is a
+ * seccomp agent socket plus a supervisor running the socket switcher
+ * ({@link SupervisedBypassFactory}). The CLI calls {@link #run(Path)} (blocks until
+ * {@link #close()}), or {@link #start(Path)} to serve in the background.
  */
 public final class BypassDaemon implements AutoCloseable {
 
     /** Connections served at once; more get a 503 (clients make one request at a time). */
     public static final int MAX_CONNECTIONS = 32;
 
-    private final BypassRegistry registry;
     private final Consumer<String> log;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private ConnectWaiter waiter;
+    private BypassRegistry registry;
     private UnixHttpServer server;
 
-    /** A daemon whose bypasses hand agent connections to {@code handler} (the seccomp supervisor). */
-    public BypassDaemon(AgentConnectionHandler handler, Consumer<String> log) {
-        this(new BypassRegistry(new AgentSocketBypassFactory(handler), log), log);
-    }
-
-    private BypassDaemon(BypassRegistry registry, Consumer<String> log) {
-        this.registry = registry;
+    /** @param log one line per event (bypass started/stopped, failures); the CLI prints or files it */
+    public BypassDaemon(Consumer<String> log) {
         this.log = log;
-    }
-
-    /** A daemon whose bypasses come from {@code factory} instead of agent sockets. */
-    public static BypassDaemon withFactory(BypassFactory factory, Consumer<String> log) {
-        return new BypassDaemon(new BypassRegistry(factory, log), log);
     }
 
     /**
@@ -55,7 +48,14 @@ public final class BypassDaemon implements AutoCloseable {
         if (server != null) {
             throw new IllegalStateException("bypassd already serves " + server.socket());
         }
-        server = UnixHttpServer.start(socket, new BypassApi(registry), MAX_CONNECTIONS, log);
+        waiter = new ConnectWaiter("bypassd-connect-waiter");
+        registry = new BypassRegistry(new SupervisedBypassFactory(waiter), log);
+        try {
+            server = UnixHttpServer.start(socket, new BypassApi(registry), MAX_CONNECTIONS, log);
+        } catch (IOException | RuntimeException e) {
+            waiter.close();
+            throw e;
+        }
         log.accept("bypassd listening on " + server.socket());
     }
 
@@ -65,7 +65,11 @@ public final class BypassDaemon implements AutoCloseable {
         stopped.await();
     }
 
-    public BypassRegistry registry() {
+    /** The running bypasses (for the CLI's own use, e.g. {@code jnerd run} in the same process). */
+    public synchronized BypassRegistry registry() {
+        if (registry == null) {
+            throw new IllegalStateException("bypassd is not started");
+        }
         return registry;
     }
 
@@ -77,7 +81,12 @@ public final class BypassDaemon implements AutoCloseable {
                 server.close();
             }
         } finally {
-            registry.close();
+            if (registry != null) {
+                registry.close();
+            }
+            if (waiter != null) {
+                waiter.close();
+            }
             stopped.countDown();
         }
     }

@@ -27,14 +27,11 @@ public final class BypassRegistry implements AutoCloseable {
         if (bypasses.containsKey(spec.id())) {
             throw new BypassException(400, "bypass \"" + spec.id() + "\" already exists");
         }
-        BypassContext context = new BypassContext(spec.id(),
-                spec.portMapping() == null ? List.of() : List.copyOf(spec.portMapping()),
-                BypassSpecs.ignoreRules(spec), Boolean.TRUE.equals(spec.ignoreBind()), new BypassCounters(),
-                BypassLog.forSpec(spec, log));
-        Bypass bypass = factory.start(spec, context);
+        Consumer<String> bypassLog = BypassLog.forSpec(spec, log);
+        Bypass bypass = factory.start(spec, bypassLog);
         BypassStatus status = new BypassStatus(spec.id(), ProcessHandle.current().pid(), spec);
-        bypasses.put(spec.id(), new Entry(status, bypass, context.log()));
-        context.log().accept("bypass " + spec.id() + " started (agent socket " + spec.socketPath() + ")");
+        bypasses.put(spec.id(), new Entry(status, bypass, bypassLog));
+        bypassLog.accept("bypass " + spec.id() + " started (agent socket " + spec.socketPath() + ")");
         return status;
     }
 

@@ -4,8 +4,10 @@ import java.util.Map;
 
 /**
  * {@code GET /v1/bypass/{id}/stats}: seccomp notifications per syscall, sockets switched to
- * the host, handler errors, handler latency percentiles (microseconds), and agent
- * connections (runc/crun handing over a seccomp fd).
+ * the host (connects and binds), notifications that failed, the handler latency p50/p99
+ * (microseconds, RECV to answer), the switcher's verdicts, and the agent socket's
+ * connections (listeners received from runc/crun, and connections that brought none).
  */
-public record BypassStats(String id, Map<String, Long> notifications, long socketsSwitched, long errors,
-        double latencyP50Micros, double latencyP99Micros, long agentConnections) {}
+public record BypassStats(String id, Map<String, Long> notifications, long connectsSwitched, long bindsSwitched,
+        long errors, double latencyP50Micros, double latencyP99Micros, Map<String, Long> verdicts,
+        long listenersReceived, long agentConnectionsRejected) {}

@@ -16,7 +16,7 @@ class BypassClientTest {
 
     @Test
     void roundTripThroughTheDaemon(@TempDir Path dir) throws Exception {
-        try (BypassDaemon daemon = new BypassDaemon((fd, ctx) -> fd.close(), line -> { })) {
+        try (BypassDaemon daemon = new BypassDaemon(line -> { })) {
             Path socket = dir.resolve("d.sock");
             daemon.start(socket);
             BypassClient client = new BypassClient(socket);
@@ -29,7 +29,7 @@ class BypassClientTest {
             assertEquals(ProcessHandle.current().pid(), status.pid());
             assertEquals(spec, status.spec());
             assertEquals(List.of(status), client.list());
-            assertEquals(0, client.stats("c1").socketsSwitched());
+            assertEquals(0, client.stats("c1").connectsSwitched());
 
             IOException dup = assertThrows(IOException.class, () -> client.start(spec));
             assertEquals("bypassd POST /v1/bypass: 400 bypass \"c1\" already exists", dup.getMessage());

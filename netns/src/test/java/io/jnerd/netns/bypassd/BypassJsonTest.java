@@ -83,18 +83,11 @@ class BypassJsonTest {
     }
 
     @Test
-    void latencyPercentilesComeFromTheBuckets() {
-        BypassCounters c = new BypassCounters();
-        for (int i = 0; i < 99; i++) {
-            c.notification("connect", 1_000);
-        }
-        c.notification("bind", 1_000_000);
-        BypassStats s = c.snapshot("c1");
-        assertEquals(99L, s.notifications().get("connect"));
-        assertEquals(1L, s.notifications().get("bind"));
-        assertEquals(1.024, s.latencyP50Micros(), 1e-9, "1 us falls in the [512 ns, 1024 ns) bucket");
-        assertEquals(1.024, s.latencyP99Micros(), 1e-9);
-        c.notification("bind", 1_000_000);
-        assertEquals(1048.576, c.snapshot("c1").latencyP99Micros(), 1e-9);
+    void portSpecsBecomeOneMappingPerProtocol() throws Exception {
+        BypassSpec spec = read("{\"id\":\"c1\",\"socketPath\":\"/x\",\"portMapping\":["
+                + "{\"protos\":[\"tcp4\",\"tcp6\",\"udp\"],\"parentIP\":\"127.0.0.1\",\"parentPort\":8080,\"childPort\":80},"
+                + "{\"protos\":[\"tcp\"],\"parentIP\":\"\",\"parentPort\":9090,\"childIP\":\"\",\"childPort\":90}]}");
+        assertEquals("[127.0.0.1:8080:80/tcp, 127.0.0.1:8080:80/udp, 9090:90/tcp]",
+                SupervisedBypassFactory.portMappings(spec).toString());
     }
 }

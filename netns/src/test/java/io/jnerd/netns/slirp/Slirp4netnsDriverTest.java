@@ -150,7 +150,7 @@ class Slirp4netnsDriverTest {
     @Test
     void aMissingBinaryIsOneLine(@TempDir Path state) {
         NetworkSetupException e = assertThrows(NetworkSetupException.class,
-                () -> new Slirp4netnsDriver(state, "slirp4netns-not-installed", 65520, true)
+                () -> new Slirp4netnsDriver(state, "slirp4netns-not-installed", 65520, true, true)
                         .attach(NetnsTarget.ofPid(1), List.of()));
         assertEquals("slirp4netns-not-installed not found in PATH: install it (Debian: apt-get install slirp4netns)",
                 e.getMessage());

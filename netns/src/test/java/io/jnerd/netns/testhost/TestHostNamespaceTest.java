@@ -49,21 +49,25 @@ class TestHostNamespaceTest {
             try (DatagramSocket udp = new DatagramSocket()) {
                 udp.setSoTimeout(5000);
                 byte[] ping = "ping".getBytes(StandardCharsets.US_ASCII);
-                udp.send(new DatagramPacket(ping, ping.length, new InetSocketAddress(th.address(), 7007)));
+                udp.send(new DatagramPacket(ping, ping.length, new InetSocketAddress(th.address6(), 7007)));
                 DatagramPacket reply = new DatagramPacket(new byte[16], 16);
                 udp.receive(reply);
                 assertEquals("ping", new String(reply.getData(), 0, reply.getLength(), StandardCharsets.US_ASCII));
             }
 
             th.startTcpEcho(7008);
-            try (Socket tcp = new Socket()) {
-                tcp.connect(new InetSocketAddress(th.address(), 7008), 5000);
-                tcp.setSoTimeout(5000);
-                OutputStream out = tcp.getOutputStream();
-                out.write("echo\n".getBytes(StandardCharsets.US_ASCII));
-                InputStream in = tcp.getInputStream();
-                assertEquals("echo\n", new String(in.readNBytes(5), StandardCharsets.US_ASCII));
+            for (java.net.InetAddress a : new java.net.InetAddress[] {th.address(), th.address6()}) {
+                try (Socket tcp = new Socket()) {
+                    tcp.connect(new InetSocketAddress(a, 7008), 5000);
+                    tcp.setSoTimeout(5000);
+                    OutputStream out = tcp.getOutputStream();
+                    out.write("echo\n".getBytes(StandardCharsets.US_ASCII));
+                    InputStream in = tcp.getInputStream();
+                    assertEquals("echo\n", new String(in.readNBytes(5), StandardCharsets.US_ASCII), a.toString());
+                }
             }
+            assertEquals("fd00:200:" + Integer.toHexString(th.subnet().network().getAddress()[2] & 0xff) + "::2",
+                    io.jnerd.netns.IpLiteral.format(th.address6()));
 
             th.startIperf3(5201);
             Commands.Result iperf = Commands.run("iperf3", "-c", th.address().getHostAddress(), "-p", "5201", "-t", "1", "-J");

@@ -1,11 +1,9 @@
-package io.jnerd.netns.slirp;
+package io.jnerd.netns;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.jnerd.netns.Commands;
-import io.jnerd.netns.TunDevice;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,9 +18,11 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The driver as an unprivileged user (uid 65534) in a child JVM, which root starts with
+ * The drivers as an unprivileged user (uid 65534) in a child JVM, which root starts with
  * setpriv. /dev/net/tun is commonly 0600 on such machines (TOOLCHAIN.md); instead of
  * changing the machine's device, the attach case runs in a private mount namespace where a
  * 0666 node of the same device (10, 200) is bind-mounted over /dev/net/tun.
@@ -48,24 +48,27 @@ class RootlessShapeTest {
                 r.output().trim());
     }
 
-    @Test
-    void attachPublishAndDetachAsAnUnprivilegedUser() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"slirp4netns", "pasta"})
+    void attachPublishAndDetachAsAnUnprivilegedUser(String mode) throws Exception {
         assumeTrue(Commands.isRoot(), "setpriv to another user and the private tun node need root");
         Path docroot = Files.createDirectory(dir.resolve("docroot"));
         Files.writeString(docroot.resolve("index.html"), "rootless hello\n");
         Path state = dir.resolve("state");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
-        List<String> child = childJvm("attach", state.toString(), docroot.toString());
+        List<String> child = childJvm("attach", mode, state.toString(), docroot.toString());
         String script = "mount --make-rprivate / && mknod " + dir + "/tun c 10 200 && chmod 0666 " + dir + "/tun"
                 + " && mount --bind " + dir + "/tun /dev/net/tun && exec \"$@\"";
         List<String> cmd = new ArrayList<>(List.of("unshare", "-m", "sh", "-c", script, "sh"));
         cmd.addAll(child);
         Commands.Result r = Commands.run(cmd.toArray(new String[0]));
         assertEquals(0, r.status(), r.output());
-        assertTrue(r.output().contains("tap0: ") && r.output().contains("inet 10.0.2.100/24"), r.output());
+        assertTrue(r.output().contains("interface: ") && r.output().contains(
+                mode.equals("slirp4netns") ? "tap0    inet 10.0.2.100/24" : "inet "), r.output());
         assertTrue(r.output().contains("published: rootless hello"), r.output());
         assertTrue(r.output().contains("driver alive after detach: false"), r.output());
         assertTrue(r.output().contains("api socket left: false"), r.output());
+        assertTrue(r.output().contains("netns bind left: false"), r.output());
         assertEquals(List.of(), Commands.processesMentioning(state.toString()));
     }
 
