@@ -19,8 +19,9 @@ import java.util.logging.Logger;
  * when it switches it and keeps no per-socket state to update.
  *
  * <p>One handler serves one container (its subnets and published ports); give each its
- * own {@link io.jnerd.seccomp.notify.Supervisor}, whose stats then are the container's.
- * The {@link ConnectWaiter} may be shared by all containers of a daemon.
+ * own {@link io.jnerd.seccomp.notify.Supervisor}, whose stats then are the container's
+ * (bypassd's SupervisedBypassFactory does). The {@link ConnectWaiter} may be shared by all
+ * containers of a daemon.
  */
 public final class BypassHandler implements NotificationHandler {
 
@@ -33,7 +34,7 @@ public final class BypassHandler implements NotificationHandler {
     private final List<Cidr> givenSubnets;
     private final BindRules bindRules;
     private final ConnectWaiter waiter;
-    private final BypassStats stats;
+    private final BypassStats stats = new BypassStats();
     private final long quickWaitMillis;
     private volatile SocketSwitcher switcher;
 
@@ -45,27 +46,23 @@ public final class BypassHandler implements NotificationHandler {
      * @param ignore    {@code --bypass-ignore} / bypass4netnsd's ignoreSubnets ("auto" included)
      * @param published the {@code -p} mappings, host ports resolved; empty for ignoreBind
      * @param waiter    finishes blocking connects
-     * @param stats     where the switch counts
      */
-    public BypassHandler(IgnoreRules ignore, List<PortMapping> published, ConnectWaiter waiter, BypassStats stats) {
-        this(ignore, null, published, waiter, stats);
+    public BypassHandler(IgnoreRules ignore, List<PortMapping> published, ConnectWaiter waiter) {
+        this(ignore, null, published, waiter, SocketSwitcher.QUICK_WAIT_MILLIS);
     }
 
-    /** A handler for a container whose own subnets are known ({@code ownSubnets}). */
-    public BypassHandler(IgnoreRules ignore, List<Cidr> ownSubnets, List<PortMapping> published, ConnectWaiter waiter,
-            BypassStats stats) {
-        this(ignore, ownSubnets, published, waiter, stats, SocketSwitcher.QUICK_WAIT_MILLIS);
-    }
-
-    /** With {@code quickWaitMillis} 0 every blocking connect still in progress goes to the waiter (tests). */
+    /**
+     * A handler for a container whose own subnets are known ({@code ownSubnets}, null: learn
+     * them); with {@code quickWaitMillis} 0 every blocking connect still in progress goes to
+     * the waiter (tests).
+     */
     BypassHandler(IgnoreRules ignore, List<Cidr> ownSubnets, List<PortMapping> published, ConnectWaiter waiter,
-            BypassStats stats, long quickWaitMillis) {
+            long quickWaitMillis) {
         this.ignore = ignore;
-        this.stats = stats;
-        this.quickWaitMillis = quickWaitMillis;
         this.givenSubnets = ownSubnets == null ? null : List.copyOf(ownSubnets);
         this.bindRules = new BindRules(published);
         this.waiter = waiter;
+        this.quickWaitMillis = quickWaitMillis;
     }
 
     @Override

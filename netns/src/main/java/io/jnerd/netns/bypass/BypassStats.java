@@ -16,18 +16,6 @@ public final class BypassStats {
     private final LongAdder connectsSwitched = new LongAdder();
     private final LongAdder bindsSwitched = new LongAdder();
     private final LongAdder errors = new LongAdder();
-    private final Runnable onSwitched;
-    private final Runnable onError;
-
-    public BypassStats() {
-        this(() -> { }, () -> { });
-    }
-
-    /** Stats that also tell {@code onSwitched} and {@code onError} (a daemon's own counters). */
-    public BypassStats(Runnable onSwitched, Runnable onError) {
-        this.onSwitched = onSwitched;
-        this.onError = onError;
-    }
 
     void verdict(Verdict v) {
         verdicts.computeIfAbsent(v, k -> new LongAdder()).increment();
@@ -35,17 +23,14 @@ public final class BypassStats {
 
     void connectSwitched() {
         connectsSwitched.increment();
-        onSwitched.run();
     }
 
     void bindSwitched() {
         bindsSwitched.increment();
-        onSwitched.run();
     }
 
     void error() {
         errors.increment();
-        onError.run();
     }
 
     public long connectsSwitched() {

@@ -7,8 +7,8 @@
  * {@link io.jnerd.netns.bypass.BindRules}, {@link io.jnerd.netns.bypass.CopiedOption}); the
  * kernel part switches ({@link io.jnerd.netns.bypass.SocketSwitcher}, with one
  * {@link io.jnerd.netns.bypass.ConnectWaiter} thread finishing blocking connects);
- * {@link io.jnerd.netns.bypass.BypassHandler} plugs both into the seccomp supervisor, and
- * {@link io.jnerd.netns.bypass.BypassAgent} is one bypassd bypass.
+ * {@link io.jnerd.netns.bypass.BypassHandler} plugs both into the seccomp supervisor
+ * (bypassd runs one per bypass).
  *
  * <p>Decisions worth knowing:
  * <ul>

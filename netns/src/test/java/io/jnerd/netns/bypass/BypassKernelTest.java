@@ -115,7 +115,7 @@ class BypassKernelTest {
         List<Cidr> own = List.of(Cidr.parse("10.0.2.0/24"));
         BypassHandler handler = new BypassHandler(IgnoreRules.parse(List.of("192.168.77.0/24")),
                 own, List.of(new PortMapping(InetAddress.getByName("127.0.0.1"), publishedHostPort,
-                        PUBLISHED_CONTAINER_PORT, Protocol.TCP)), waiter, new BypassStats(),
+                        PUBLISHED_CONTAINER_PORT, Protocol.TCP)), waiter,
                 // Every blocking connect still in progress goes through the waiter: the
                 // slow path, and the widest window for the rewrite race.
                 0);

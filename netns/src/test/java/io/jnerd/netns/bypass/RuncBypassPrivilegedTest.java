@@ -10,9 +10,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import io.jnerd.nativebindings.Processes;
 import io.jnerd.netns.IgnoreRules;
-import io.jnerd.netns.bypassd.BypassContext;
-import io.jnerd.netns.bypassd.BypassCounters;
-import io.jnerd.netns.bypassd.PortSpec;
+import io.jnerd.netns.PortMapping;
+import io.jnerd.netns.Protocol;
+import io.jnerd.seccomp.notify.Supervisor;
 import io.jnerd.seccomp.agent.SeccompAgentServer;
 import io.jnerd.seccomp.profile.DefaultProfile;
 import io.jnerd.seccomp.profile.ProfileContext;
@@ -21,6 +21,7 @@ import io.jnerd.seccomp.profile.SeccompProfile;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,9 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Real runc containers, each in its own network namespace with nothing but lo (no
  * slirp4netns: what reaches the test host can only have been switched), under jnerd's
- * bypass profile, served by the whole chain bypassd uses: agent socket → supervisor →
- * {@link BypassHandler} through a {@link BypassAgent}, own subnets learned from the
- * container ("auto").
+ * bypass profile, served by the chain bypassd uses: agent socket → supervisor →
+ * {@link BypassHandler}, own subnets learned from the container ("auto").
  */
 @Tag("privileged")
 class RuncBypassPrivilegedTest {
@@ -57,8 +57,8 @@ class RuncBypassPrivilegedTest {
 
     private static TestHost host;
     private static ConnectWaiter waiter;
-    private static BypassCounters counters;
-    private static BypassAgent bypass;
+    private static BypassHandler bypass;
+    private static Supervisor supervisor;
     private static SeccompAgentServer agent;
     private static HttpServer hostLoopback;
     private static final AtomicInteger HOST_LOOPBACK_REQUESTS = new AtomicInteger();
@@ -83,7 +83,7 @@ class RuncBypassPrivilegedTest {
         Path docroot = Files.createDirectories(dir.resolve("docroot"));
         Files.writeString(docroot.resolve("index.html"), BODY);
         host = TestHost.start();
-        host.startHttpd(docroot, HTTP_PORT);
+        host.namespace().startHttpd(docroot, HTTP_PORT);
 
         hostLoopback = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
         hostLoopback.createContext("/", exchange -> {
@@ -96,14 +96,13 @@ class RuncBypassPrivilegedTest {
         hostLoopback.start();
 
         waiter = new ConnectWaiter("bypass-connect-waiter");
-        counters = new BypassCounters();
         try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
             publishedHostPort = free.getLocalPort();
         }
-        bypass = new BypassAgent(new BypassContext("runc-test",
-                List.of(new PortSpec(List.of("tcp"), "127.0.0.1", publishedHostPort, "", 80)),
-                IgnoreRules.parse(List.of("auto")), false, counters, line -> { }), waiter);
-        agent = SeccompAgentServer.start(dir.resolve("agent.sock"), bypass::accept);
+        bypass = new BypassHandler(IgnoreRules.parse(List.of("auto")),
+                List.of(new PortMapping(InetAddress.getByName("127.0.0.1"), publishedHostPort, 80, Protocol.TCP)), waiter);
+        supervisor = new Supervisor(bypass);
+        agent = SeccompAgentServer.start(dir.resolve("agent.sock"), supervisor::supervise);
     }
 
     @AfterAll
@@ -111,8 +110,8 @@ class RuncBypassPrivilegedTest {
         if (agent != null) {
             agent.close();
         }
-        if (bypass != null) {
-            bypass.close();
+        if (supervisor != null) {
+            supervisor.close();
         }
         if (waiter != null) {
             waiter.close();
@@ -133,8 +132,7 @@ class RuncBypassPrivilegedTest {
         assertEquals("0", r[0], r[1]);
         assertEquals(BODY, r[1].trim());
         assertTrue(bypass.stats().connectsSwitched() > switched, "no connect was switched");
-        assertTrue(counters.snapshot("runc-test").socketsSwitched() > 0, "bypassd's counters saw no switch");
-        assertTrue(bypass.supervisorStats().bySyscall().getOrDefault("connect", 0L) > 0);
+        assertTrue(supervisor.stats().bySyscall().getOrDefault("connect", 0L) > 0);
     }
 
     @Test
