@@ -175,6 +175,12 @@ class BypassKernelTest {
         }
     }
 
+    private static long openFds() throws IOException {
+        try (java.util.stream.Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+            return s.count();
+        }
+    }
+
     private String ask(String command) throws IOException {
         childIn.println(command);
         String answer = childOut.readLine();
@@ -359,10 +365,17 @@ class BypassKernelTest {
 
     @Test
     @Order(12)
-    void connectRateThroughTheBypass() throws Exception {
+    void connectRateThroughTheBypassAndNoFdLeftBehind() throws Exception {
         int count = 300;
+        assertTrue(ask("connect-rate " + host.ipv4() + " " + TestHost.TCP_ECHO + " 20").startsWith("ok "), "warm-up");
+        long fds = openFds();
         String answer = ask("connect-rate " + host.ipv4() + " " + TestHost.TCP_ECHO + " " + count);
         assertTrue(answer.startsWith("ok perSecond="), answer);
+        assertEquals(0, waiter.pendingCount());
+        // Every container-socket copy, pidfd and host socket of the 300 switches is closed: a
+        // leak would show as hundreds. A few may come from other tests' threads in this JVM.
+        long after = openFds();
+        assertTrue(after <= fds + 5, "the agent's open fds grew from " + fds + " to " + after);
         SockAddr echo = SockAddr.inet(InetAddress.getByName(host.ipv4()), TestHost.TCP_ECHO);
         long start = System.nanoTime();
         for (int i = 0; i < count; i++) {
