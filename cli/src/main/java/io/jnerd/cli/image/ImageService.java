@@ -90,7 +90,7 @@ public final class ImageService {
         };
     }
 
-    private void putImage(Containerd c, String name, Descriptor root) {
+    void putImage(Containerd c, String name, Descriptor root) {
         Image image = Image.newBuilder().setName(name).setTarget(root.toProto()).build();
         try {
             c.images().create(CreateImageRequest.newBuilder().setImage(image).build());
@@ -127,7 +127,7 @@ public final class ImageService {
     public ResolvedImage resolve(String ref, Platform platform) {
         String name = normalize(ref);
         Image image = get(name).orElseThrow(() -> new JnerdException("image not found: " + ref
-                + " (load it with 'jnerd load -i FILE')"));
+                + " (pull it with 'jnerd pull', or load it with 'jnerd load -i FILE')"));
         ContentStore content = new ContentStore(containerd);
         return ResolvedImage.resolve(name, Descriptor.fromProto(image.getTarget()), platform, content::read);
     }
