@@ -131,7 +131,7 @@ public final class BenchRun {
             ensureRootlessContainerd(user);
             progress.line("loading " + BenchImage.NAME + " into the rootless containerd");
             Path archive = BenchImage.writeArchive(netbench, world(work));
-            Commands.run(user.jnerd("load", "-q", "-i", archive.toString()), SETUP_TIMEOUT);
+            user.run(SETUP_TIMEOUT, "load", "-q", "-i", archive.toString());
         } catch (IOException e) {
             for (Mode m : modes) {
                 results.skipMode(m, "skipped: rootless setup: " + e.getMessage());
@@ -149,7 +149,8 @@ public final class BenchRun {
                 p.exec(List.of("true"), SETUP_TIMEOUT);
                 out.put(m, p);
             } catch (IOException e) {
-                results.skipMode(m, "skipped: jnerd run --net=" + m.label() + " does not work here: " + e.getMessage());
+                String reason = e instanceof Commands.Failed f ? f.reason() : e.getMessage();
+                results.skipMode(m, "skipped: jnerd run --net=" + m.label() + " (as " + user.description() + "): " + reason);
             }
         }
         return out;
@@ -157,10 +158,10 @@ public final class BenchRun {
 
     private void ensureRootlessContainerd(RootlessUser user) throws IOException {
         try {
-            Commands.run(user.jnerd("rootless", "status"), SETUP_TIMEOUT);
+            user.run(SETUP_TIMEOUT, "rootless", "status");
         } catch (IOException notRunning) {
-            Commands.run(user.jnerd("rootless", "start"), SETUP_TIMEOUT);
-            cleanup.push(() -> Commands.run(user.jnerd("rootless", "stop"), SETUP_TIMEOUT));
+            user.run(SETUP_TIMEOUT, "rootless", "start");
+            cleanup.push(() -> user.run(SETUP_TIMEOUT, "rootless", "stop"));
         }
     }
 

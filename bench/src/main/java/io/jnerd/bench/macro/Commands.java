@@ -27,8 +27,8 @@ final class Commands {
             }
             String stdout = Files.readString(out, StandardCharsets.UTF_8);
             if (p.exitValue() != 0) {
-                throw new IOException(shortName(command) + " exited " + p.exitValue() + ": "
-                        + lastLine(Files.readString(err, StandardCharsets.UTF_8) + "\n" + stdout));
+                throw new Failed(shortName(command), p.exitValue(),
+                        lastLine(Files.readString(err, StandardCharsets.UTF_8) + "\n" + stdout));
             }
             return stdout;
         } catch (InterruptedException e) {
@@ -37,6 +37,21 @@ final class Commands {
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
+        }
+    }
+
+    /** A command that exited non-zero; {@link #reason()} is the last line it printed. */
+    static final class Failed extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final String reason;
+
+        Failed(String command, int exit, String reason) {
+            super(command + " exited " + exit + ": " + reason);
+            this.reason = reason;
+        }
+
+        String reason() {
+            return reason;
         }
     }
 

@@ -45,19 +45,19 @@ final class ContainerPlacement implements Placement {
 
     @Override
     public String exec(List<String> command, Duration timeout) throws IOException {
-        List<String> cmd = user.jnerd("run", "--rm", "--net=" + mode.label(), image);
-        cmd.addAll(command);
-        return Commands.run(cmd, timeout);
+        List<String> args = new ArrayList<>(List.of("run", "--rm", "--net=" + mode.label(), image));
+        args.addAll(command);
+        return user.run(timeout, args.toArray(new String[0]));
     }
 
     @Override
     public Running serve(String name, ServerCommand command, int port) throws IOException {
         int hostPort = HostPlacement.freePort(publishAddress);
         String container = "jnerd-bench-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
-        List<String> cmd = user.jnerd("run", "-d", "--name", container, "--net=" + mode.label(),
-                "-p", publishAddress.getHostAddress() + ":" + hostPort + ":" + port, image);
-        cmd.addAll(command.build("0.0.0.0", port));
-        Commands.run(cmd, Duration.ofSeconds(120));
+        List<String> args = new ArrayList<>(List.of("run", "-d", "--name", container, "--net=" + mode.label(),
+                "-p", publishAddress.getHostAddress() + ":" + hostPort + ":" + port, image));
+        args.addAll(command.build("0.0.0.0", port));
+        user.run(Duration.ofSeconds(120), args.toArray(new String[0]));
         started.add(container);
         InetSocketAddress at = new InetSocketAddress(publishAddress, hostPort);
         return new Running() {
@@ -75,7 +75,7 @@ final class ContainerPlacement implements Placement {
 
     private void remove(String container) throws IOException {
         if (started.remove(container)) {
-            Commands.run(user.jnerd("rm", "-f", container), RM_TIMEOUT);
+            user.run(RM_TIMEOUT, "rm", "-f", container);
         }
     }
 

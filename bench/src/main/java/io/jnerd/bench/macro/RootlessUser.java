@@ -55,10 +55,19 @@ final class RootlessUser {
     }
 
     /** {@code jnerd ARGS...} as this user. */
-    List<String> jnerd(String... args) {
+    private List<String> jnerd(String... args) {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.addAll(List.of(args));
         return cmd;
+    }
+
+    /** Runs {@code jnerd ARGS...} as this user; a failure is "jnerd ARGS (as USER): its last line". */
+    String run(Duration timeout, String... args) throws IOException {
+        try {
+            return Commands.run(jnerd(args), timeout);
+        } catch (Commands.Failed e) {
+            throw new IOException("jnerd " + String.join(" ", args) + " (as " + description + "): " + e.reason(), e);
+        }
     }
 
     String description() {
