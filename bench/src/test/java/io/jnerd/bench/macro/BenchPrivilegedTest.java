@@ -32,7 +32,7 @@ class BenchPrivilegedTest {
         JsonNode json = new ObjectMapper().readTree(Files.readString(out.resolve("results.json")));
         assertEquals(2, json.get("results").size(), json.toString());
         for (JsonNode row : json.get("results")) {
-            assertEquals("iperf-tcp-out", row.get("workload").asText());
+            assertEquals("iperf3-tcp-out", row.get("workload").asText());
             assertTrue(row.get("median").asDouble() > 0, row.toString());
         }
         assertTrue(json.get("notes").isEmpty(), "nothing skipped or failed: " + json.get("notes"));

@@ -70,7 +70,7 @@ class ReportsTest {
     void jsonCarriesSamplesMediansRatiosNotesAndVerdicts() throws Exception {
         JsonNode root = new ObjectMapper().readTree(JsonReport.render(sample()));
         JsonNode first = root.get("results").get(0);
-        assertEquals("iperf-tcp-out", first.get("workload").asText());
+        assertEquals("iperf3-tcp-out", first.get("workload").asText());
         assertEquals("host", first.get("mode").asText());
         assertEquals("Gbit/s", first.get("unit").asText());
         assertEquals(3, first.get("samples").size());
