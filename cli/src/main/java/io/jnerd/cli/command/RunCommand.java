@@ -6,6 +6,12 @@ import io.jnerd.cli.container.NetworkModes;
 import io.jnerd.cli.container.PortMapping;
 import io.jnerd.cli.container.RunSpec;
 import io.jnerd.cli.image.Platform;
+import io.jnerd.mounts.HelperCommand;
+import io.jnerd.mounts.MountException;
+import io.jnerd.mounts.MountOptions;
+import io.jnerd.mounts.MountPlan;
+import io.jnerd.mounts.MountRequest;
+import io.jnerd.mounts.MountTranslator;
 import io.jnerd.proto.Containerd;
 import io.jnerd.seccomp.profile.DefaultProfile;
 import io.jnerd.seccomp.profile.InvalidProfileException;
@@ -83,6 +89,16 @@ public final class RunCommand extends ContainerdCommand {
 
     @Option(names = {"-p", "--publish"}, paramLabel = "[IP:]HOST:CONTAINER[/PROTO]", description = "publish a container port")
     List<String> publish = new ArrayList<>();
+
+    @Option(names = {"-v", "--volume"}, paramLabel = "SRC:DST[:OPTS]",
+            description = "bind mount; OPTS: ro (recursive where the kernel can), rro (recursive or fail), rw, "
+                    + "[r]bind, [r]private|[r]shared|[r]slave")
+    List<String> volumes = new ArrayList<>();
+
+    @Option(names = "--mount", paramLabel = "type=bind|tmpfs,...",
+            description = "docker's --mount: type=bind,source=,target=,readonly,bind-recursive=,bind-propagation= "
+                    + "or type=tmpfs,target=,tmpfs-size=,tmpfs-mode=")
+    List<String> mounts = new ArrayList<>();
 
     @Option(names = "--pull", paramLabel = "POLICY", description = "missing (default), always or never")
     String pull = "missing";
@@ -163,12 +179,13 @@ public final class RunCommand extends ContainerdCommand {
             throw new JnerdException(e.getMessage());
         }
         securityOptions(s);
+        chooseRuntime(s);
+        s.volumes = mountPlan(s);
         s.detach = detach;
         s.remove = remove;
         s.interactive = interactive;
         s.tty = tty;
         s.pull = pull;
-        chooseRuntime(s);
         s.rootless = !ContainerdAddress.isRoot();
         return s;
     }
@@ -209,6 +226,40 @@ public final class RunCommand extends ContainerdCommand {
         if (value != null) {
             out.add(kv + "=" + value);
         }
+    }
+
+    /**
+     * -v and --mount, checked and translated for the OCI runtime before anything is made:
+     * a missing source or an rro the kernel cannot give is one line and exit 125.
+     */
+    private MountPlan mountPlan(RunSpec s) throws IOException {
+        if (volumes.isEmpty() && mounts.isEmpty()) {
+            return MountPlan.EMPTY;
+        }
+        Path cwd = Path.of("").toAbsolutePath();
+        List<MountRequest> requests = new ArrayList<>();
+        try {
+            for (String v : volumes) {
+                requests.add(MountOptions.parseVolume(v, cwd));
+            }
+            for (String m : mounts) {
+                requests.add(MountOptions.parseMount(m, cwd));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new JnerdException(e.getMessage());
+        }
+        MountPlan plan;
+        try {
+            String runtimeBinary = s.runtimeBinary == null ? "runc" : s.runtimeBinary;
+            plan = MountTranslator.forRuntime(runtimeBinary, HelperCommand.thisJvm()).translate(requests);
+        } catch (MountException e) {
+            throw new JnerdException(e.getMessage());
+        }
+        plan.warnings().forEach(w -> terminal().err().println("jnerd: warning: " + w));
+        if (global().debug()) {
+            plan.decisions().forEach(d -> terminal().err().println("jnerd: " + d));
+        }
+        return plan;
     }
 
     private void chooseRuntime(RunSpec s) {
