@@ -97,7 +97,9 @@ public final class ContainerRunner {
         ProcessUser user = new UserResolver(new ImageFiles(new ContentStore(containerd), image)::read)
                 .resolve(run.user != null ? run.user : image.config().path("config").path("User").asText(""));
         Path stateDir = stateRoot.resolve(containerd.namespace()).resolve(id);
-        ContainerContext context = new ContainerContext(id, name, containerd.namespace(), run.hostname, stateDir, run.ports);
+        Path networkDir = stateRoot.resolve("net").resolve(id.substring(0, 16));
+        ContainerContext context = new ContainerContext(id, name, containerd.namespace(), run.hostname, stateDir, networkDir,
+                run.ports);
         ObjectNode spec = SpecBuilder.build(image.config(), run, user, "/" + containerd.namespace() + "/" + id);
         run.network.configure(spec, context);
 

@@ -157,6 +157,18 @@ class RunTest {
     }
 
     @Test
+    void slirp4netnsGivesTheContainerATapDevice() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/slirp4netns")), "needs slirp4netns");
+        Cli.Result r = cli.run("run", "--rm", "--net", "slirp4netns", IMAGE, "ip", "-4", "-o", "addr", "show", "tap0");
+        assertEquals(0, r.exitCode, r.toString());
+        assertTrue(r.out.contains("inet 10.0.2."), r.out);
+        Path netDirs = tmp.resolve("state").resolve("net");
+        try (var left = Files.list(netDirs)) {
+            assertEquals(0, left.count(), "the driver's directory is removed after the run");
+        }
+    }
+
+    @Test
     void exitedContainerIsListedUntilRemoved() {
         Cli.Result r = cli.run("run", "--name", "kept", IMAGE, "sh", "-c", "exit 4");
         assertEquals(4, r.exitCode, r.toString());
