@@ -77,6 +77,10 @@ public final class ContainerRunner {
         if (run.detach && run.remove) {
             throw new JnerdException("--rm with -d is not supported yet: remove the container with 'jnerd rm' after it exits");
         }
+        if (run.detach && run.network.needsJnerdRunning()) {
+            throw new JnerdException("-d with --net " + run.network.name() + " is not supported yet: its network driver "
+                    + "stops when jnerd exits (run in the foreground)");
+        }
         if (run.tty && run.interactive && !run.detach) {
             LocalTerminal.requireTerminal();
         }

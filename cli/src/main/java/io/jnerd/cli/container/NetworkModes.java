@@ -116,6 +116,12 @@ public final class NetworkModes {
             return true;
         }
 
+        /** The driver (slirp4netns, pasta) exits with jnerd (its --exit-fd is jnerd's pipe). */
+        @Override
+        public boolean needsJnerdRunning() {
+            return true;
+        }
+
         @Override
         public void configure(ObjectNode spec, ContainerContext context) {
             addNamespace(spec, "network");
