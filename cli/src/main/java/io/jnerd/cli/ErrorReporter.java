@@ -33,8 +33,11 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
         if (e instanceof StatusRuntimeException) {
             return ContainerdErrors.describe((StatusRuntimeException) e);
         }
-        if (e instanceof IOException) {
-            return e.getMessage() == null ? e.toString() : e.getMessage();
+        if (e instanceof java.io.UncheckedIOException) {
+            return e.getMessage() + ": " + describe(e.getCause());
+        }
+        if ((e instanceof IOException || e instanceof IllegalArgumentException) && e.getMessage() != null) {
+            return e.getMessage();
         }
         return e.toString();
     }

@@ -3,7 +3,6 @@ package io.jnerd.cli.command;
 import io.jnerd.cli.JnerdException;
 import io.jnerd.cli.container.ContainerRunner;
 import io.jnerd.cli.container.NetworkModes;
-import io.jnerd.cli.container.PortMapping;
 import io.jnerd.cli.container.RunSpec;
 import io.jnerd.cli.image.Platform;
 import io.jnerd.mounts.HelperCommand;
@@ -84,7 +83,7 @@ public final class RunCommand extends ContainerdCommand {
     @Option(names = "--cap-drop", paramLabel = "CAP", description = "drop a Linux capability (or ALL)")
     List<String> capDrop = new ArrayList<>();
 
-    @Option(names = {"--net", "--network"}, paramLabel = "MODE", description = "network: none (default) or host")
+    @Option(names = {"--net", "--network"}, paramLabel = "MODE", description = "network: none (default), host, slirp4netns or pasta")
     String network = NetworkModes.DEFAULT;
 
     @Option(names = {"-p", "--publish"}, paramLabel = "[IP:]HOST:CONTAINER[/PROTO]", description = "publish a container port")
@@ -169,7 +168,7 @@ public final class RunCommand extends ContainerdCommand {
         try {
             s.network = NetworkModes.of(network);
             for (String p : publish) {
-                s.ports.add(PortMapping.parse(p));
+                s.ports.addAll(io.jnerd.netns.PortMappingParser.parse(p));
             }
             io.jnerd.cli.container.Capabilities.compute(capAdd, capDrop);
             if (platform != null) {
