@@ -9,7 +9,7 @@ import picocli.CommandLine;
  * Turns whatever a command threw into one line on stderr and docker's exit code; the stack
  * trace only with {@code --debug}.
  */
-final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
+public final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
     private final boolean debug;
 
     ErrorReporter(boolean debug) {
@@ -26,7 +26,8 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
         return e instanceof JnerdException ? ((JnerdException) e).exitCode() : ExitCodes.JNERD_ERROR;
     }
 
-    static String describe(Throwable e) {
+    /** One line for an error, as the user sees it. */
+    public static String describe(Throwable e) {
         if (e instanceof JnerdException || e instanceof ContainerdUnavailableException) {
             return e.getMessage();
         }
