@@ -9,7 +9,8 @@ import picocli.CommandLine.Mixin;
 /** The top command: only options shared by all, and the list of subcommands. */
 @Command(name = "jnerd", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Rootless container networking and security for containerd, with a nerdctl-style CLI.",
-        subcommands = {LoadCommand.class, BuildLocalCommand.class, VersionCommand.class})
+        subcommands = {LoadCommand.class, BuildLocalCommand.class, VersionCommand.class,
+                io.jnerd.cli.command.PullCommand.class, io.jnerd.cli.command.PushCommand.class, io.jnerd.cli.command.KeyCommand.class})
 public final class JnerdCommand implements Runnable {
     @Mixin
     GlobalOptions global = new GlobalOptions();
