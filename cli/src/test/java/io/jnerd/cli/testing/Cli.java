@@ -46,9 +46,19 @@ public final class Cli {
     }
 
     public Result runWithInput(byte[] stdin, String... args) {
+        return run(stdin, Map.of(), args);
+    }
+
+    /** With variables added to (or replacing) the fixture's environment: CONTAINERD_NAMESPACE, DOCKER_CONFIG, ... */
+    public Result runWithEnv(Map<String, String> extraEnv, String... args) {
+        return run(new byte[0], extraEnv, args);
+    }
+
+    private Result run(byte[] stdin, Map<String, String> extraEnv, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Map<String, String> env = containerd.env(stateDir);
+        Map<String, String> env = new java.util.HashMap<>(containerd.env(stateDir));
+        env.putAll(extraEnv);
         Terminal t = new Terminal(new ByteArrayInputStream(stdin), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), env);
         int code = Main.execute(t, args);
