@@ -109,6 +109,8 @@ public final class DockerConfig {
             Process p = pb.start();
             try (OutputStream in = p.getOutputStream()) {
                 in.write(server.getBytes(StandardCharsets.UTF_8));
+            } catch (IOException exitedEarly) {
+                // A helper that fails may exit before reading its stdin; its exit status tells why.
             }
             byte[] out;
             try (InputStream o = p.getInputStream()) {
