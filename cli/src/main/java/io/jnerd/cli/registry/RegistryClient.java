@@ -110,8 +110,19 @@ public final class RegistryClient {
 
     /** A blob, streamed: read to its end, it has been checked against {@code blob}'s digest and size. */
     public InputStream blob(Descriptor blob, LongConsumer progress) throws IOException {
-        HttpResponse<InputStream> r = send("GET", path("/blobs/" + blob.digest()), null, b -> b);
-        return new VerifyingInputStream(expectOk(r, "blob " + blob.digest()), blob, where(), progress);
+        return new VerifyingInputStream(new ResumingInputStream(offset -> blobFrom(blob.digest(), offset), blob.size()),
+                blob, where(), progress);
+    }
+
+    /** The blob's bytes from {@code offset} on; a registry that ignores the Range gets the head skipped. */
+    private InputStream blobFrom(String digest, long offset) throws IOException {
+        HttpResponse<InputStream> r = send("GET", path("/blobs/" + digest), null,
+                b -> offset == 0 ? b : b.header("Range", "bytes=" + offset + "-"));
+        InputStream body = expectOk(r, "blob " + digest);
+        if (offset > 0 && r.statusCode() == 200) {
+            body.skipNBytes(offset);
+        }
+        return body;
     }
 
     /** A small blob (a config, a signature payload) in memory, checked. */

@@ -15,7 +15,7 @@ import io.jnerd.cli.image.OciImageBuilder;
 import io.jnerd.cli.image.Platform;
 import io.jnerd.cli.image.ResolvedImage;
 import io.jnerd.cli.testing.Cli;
-import io.jnerd.cli.testing.CorruptingProxy;
+import io.jnerd.cli.testing.FaultyProxy;
 import io.jnerd.cli.testing.RegistryFixture;
 import io.jnerd.cli.testing.TokenServer;
 import io.jnerd.proto.Containerd;
@@ -150,9 +150,8 @@ class RegistryPullPushTest {
 
     @Test
     void corruptedBlobIsRefusedAndLeavesNothing() throws Exception {
-        String layer = Json.parse(busybox.blobs().get(busybox.manifest().digest()), "m")
-                .path("layers").get(0).path("digest").asText();
-        try (CorruptingProxy proxy = CorruptingProxy.start(bed.registry.host(), layer)) {
+        String layer = firstLayer(busybox);
+        try (FaultyProxy proxy = FaultyProxy.start(bed.registry.host(), layer, FaultyProxy.Fault.FLIP_BYTE)) {
             String ns = bed.newNamespace();
             Cli.Result r = bed.jnerd(ns, Map.of(), "pull", proxy.host() + "/test/busybox:v1");
             assertEquals(125, r.exitCode, r.toString());
@@ -160,6 +159,27 @@ class RegistryPullPushTest {
             assertTrue(r.err.contains("blob " + layer) && r.err.contains("does not match its digest"), r.err);
             bed.assertNothingIn(ns);
         }
+    }
+
+    @Test
+    void droppedConnectionResumesFromTheOffsetReached() throws Exception {
+        String layer = firstLayer(busybox);
+        try (FaultyProxy proxy = FaultyProxy.start(bed.registry.host(), layer, FaultyProxy.Fault.CUT_FIRST_TRANSFER)) {
+            String ns = bed.newNamespace();
+            String name = proxy.host() + "/test/busybox:v1";
+            Cli.Result r = bed.jnerd(ns, Map.of(), "pull", name);
+            assertEquals(0, r.exitCode, r.toString());
+            List<String> ranges = proxy.blobRanges();
+            assertEquals(2, ranges.size(), ranges.toString());
+            assertEquals("", ranges.get(0));
+            long half = Long.parseLong(ranges.get(1).replaceAll("bytes=(\\d+)-", "$1"));
+            assertTrue(half > 0, ranges.toString());
+            bed.assertPulled(ns, name, busybox.manifest().digest());
+        }
+    }
+
+    private static String firstLayer(OciImage image) {
+        return Json.parse(image.blobs().get(image.manifest().digest()), "manifest").path("layers").get(0).path("digest").asText();
     }
 
     @Test
