@@ -12,7 +12,7 @@ import picocli.CommandLine.ScopeType;
  * {@code jnerd ps -n x}): which containerd, which namespace, where jnerd keeps its state.
  */
 public final class GlobalOptions {
-    @Option(names = {"-a", "--address", "-H", "--host"}, scope = ScopeType.INHERIT, paramLabel = "SOCKET",
+    @Option(names = {"--address", "-H", "--host"}, scope = ScopeType.INHERIT, paramLabel = "SOCKET",
             description = "containerd socket (env CONTAINERD_ADDRESS; default /run/containerd/containerd.sock "
                     + "as root, $XDG_RUNTIME_DIR/containerd/containerd.sock otherwise)")
     String address;

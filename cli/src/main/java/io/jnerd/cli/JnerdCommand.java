@@ -1,7 +1,17 @@
 package io.jnerd.cli;
 
 import io.jnerd.cli.command.BuildLocalCommand;
+import io.jnerd.cli.command.ImagesCommand;
+import io.jnerd.cli.command.InfoCommand;
+import io.jnerd.cli.command.InspectCommand;
 import io.jnerd.cli.command.LoadCommand;
+import io.jnerd.cli.command.LogsCommand;
+import io.jnerd.cli.command.PsCommand;
+import io.jnerd.cli.command.PullCommand;
+import io.jnerd.cli.command.RmCommand;
+import io.jnerd.cli.command.RmiCommand;
+import io.jnerd.cli.command.RunCommand;
+import io.jnerd.cli.command.StopCommand;
 import io.jnerd.cli.command.VersionCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -9,8 +19,12 @@ import picocli.CommandLine.Mixin;
 /** The top command: only options shared by all, and the list of subcommands. */
 @Command(name = "jnerd", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Rootless container networking and security for containerd, with a nerdctl-style CLI.",
-        subcommands = {LoadCommand.class, BuildLocalCommand.class, VersionCommand.class,
-                io.jnerd.cli.command.PullCommand.class, io.jnerd.cli.command.PushCommand.class, io.jnerd.cli.command.KeyCommand.class})
+        subcommands = {
+            RunCommand.class, PsCommand.class, RmCommand.class, StopCommand.class, LogsCommand.class,
+            InspectCommand.class, ImagesCommand.class, RmiCommand.class, PullCommand.class, LoadCommand.class,
+            BuildLocalCommand.class, VersionCommand.class, InfoCommand.class,
+            io.jnerd.cli.command.PushCommand.class, io.jnerd.cli.command.KeyCommand.class
+        })
 public final class JnerdCommand implements Runnable {
     @Mixin
     GlobalOptions global = new GlobalOptions();

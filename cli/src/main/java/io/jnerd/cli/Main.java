@@ -25,13 +25,13 @@ public final class Main {
     /** The configured command tree, also for parser tests. */
     public static CommandLine commandLine(JnerdCommand top) {
         CommandLine cmd = new CommandLine(top);
-        // "jnerd run IMAGE cmd --flag": everything after the image belongs to the container.
-        cmd.setStopAtPositional(false);
         cmd.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
             c.getErr().println("jnerd: " + ex.getMessage() + " (see '" + c.getCommandSpec().qualifiedName() + " --help')");
             return ExitCodes.JNERD_ERROR;
         });
+        // "jnerd run IMAGE cmd --flag": everything after the image belongs to the container.
+        cmd.getSubcommands().get("run").setStopAtPositional(true);
         return cmd;
     }
 }

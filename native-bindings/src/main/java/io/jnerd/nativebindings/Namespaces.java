@@ -45,7 +45,7 @@ public final class Namespaces {
     public static Fd open(long pid, String kind) throws SyscallException {
         String path = "/proc/" + pid + "/ns/" + kind;
         NativeBuffer name = NativeBuffer.cString(path);
-        long r = Sys.call(SysNr.OPENAT, OpenFlags.AT_FDCWD, name.address(), OpenFlags.O_RDONLY | OpenFlags.O_CLOEXEC);
+        long r = Sys.call(SysNr.OPENAT, MountApi.AT_FDCWD, name.address(), OpenFlags.O_RDONLY | OpenFlags.O_CLOEXEC);
         Reference.reachabilityFence(name);
         return Fd.adopt((int) Sys.check(r, "openat", path));
     }

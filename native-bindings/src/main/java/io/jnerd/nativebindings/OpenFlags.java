@@ -16,8 +16,5 @@ public final class OpenFlags {
     /** fcntl F_GETFD/F_SETFD: the only descriptor flag. */
     public static final int FD_CLOEXEC = 1;
 
-    /** The "current working directory" dirfd of the *at() syscalls. */
-    static final int AT_FDCWD = -100;
-
     private OpenFlags() {}
 }

@@ -31,13 +31,13 @@ public final class HelperProcess {
 
     /** Starts {@code command} with stdout and stderr appended to {@code log}, stdin empty. */
     public static HelperProcess start(String name, List<String> command, Path log) throws IOException {
-        return start(name, new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())), log);
+        return start(name, new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())), log);
     }
 
-    /** Starts a prepared builder; its stderr is appended to {@code log}. */
+    /** Starts a prepared builder (stdin and stdout as it says); its stderr is appended to {@code log}. */
     public static HelperProcess start(String name, ProcessBuilder builder, Path log) throws IOException {
-        builder.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        builder.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Process process = builder.start();
         return new HelperProcess(name, process, process.toHandle(), log);
     }

@@ -28,8 +28,8 @@ public final class TunDevice {
 
     static void requireUsable(Path device) throws NetworkSetupException {
         // Opening the clone device without TUNSETIFF creates nothing; the open alone checks access.
-        try (FileChannel ignored = FileChannel.open(device, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            return;
+        try {
+            FileChannel.open(device, StandardOpenOption.READ, StandardOpenOption.WRITE).close();
         } catch (NoSuchFileException e) {
             throw new NetworkSetupException(device + " does not exist: load the tun module (modprobe tun)");
         } catch (AccessDeniedException e) {

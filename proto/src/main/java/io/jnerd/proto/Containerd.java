@@ -30,6 +30,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * A connection to containerd over its unix socket, bound to one containerd namespace (and,
@@ -43,6 +45,12 @@ public final class Containerd implements AutoCloseable {
     public static final String DEFAULT_NAMESPACE = "default";
     public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * grpc-netty asks every client channel for SO_KEEPALIVE, which a unix socket does not
+     * have; netty then warns on each connect. Held here because java.util.logging keeps
+     * loggers only weakly: a level set on a dropped logger is forgotten.
+     */
+    private static final Logger BOOTSTRAP_LOG = quiet("io.netty.bootstrap");
 
     private final Path socket;
     private final String namespace;
@@ -93,6 +101,12 @@ public final class Containerd implements AutoCloseable {
             throw e;
         }
         return client;
+    }
+
+    private static Logger quiet(String name) {
+        Logger log = Logger.getLogger(name);
+        log.setLevel(Level.SEVERE);
+        return log;
     }
 
     public Path socket() {

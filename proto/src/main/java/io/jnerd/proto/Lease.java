@@ -49,12 +49,24 @@ public final class Lease implements AutoCloseable {
 
     @Override
     public void close() {
+        delete(false);
+    }
+
+    /**
+     * Ends the lease and has containerd collect garbage before answering: for failure paths,
+     * so that what the lease alone held (half an image) is gone when jnerd reports the error.
+     */
+    public void closeAndCollect() {
+        delete(true);
+    }
+
+    private void delete(boolean sync) {
         if (closed) {
             return;
         }
         closed = true;
         try {
-            owner.leases().delete(DeleteRequest.newBuilder().setId(id).build());
+            owner.leases().delete(DeleteRequest.newBuilder().setId(id).setSync(sync).build());
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
                 throw e;

@@ -22,9 +22,14 @@ abstract class ContainerdCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() throws Exception {
+        validate();
         try (Containerd containerd = global().connect()) {
             return call(containerd);
         }
+    }
+
+    /** Checks the arguments before containerd is contacted, so bad input makes nothing. */
+    void validate() throws Exception {
     }
 
     abstract int call(Containerd containerd) throws Exception;

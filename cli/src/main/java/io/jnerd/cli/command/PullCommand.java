@@ -10,8 +10,12 @@ import io.jnerd.cli.sign.CosignVerifier;
 import io.jnerd.cli.sign.KeyFiles;
 import io.jnerd.cli.sign.SignatureException;
 import io.jnerd.proto.Containerd;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -67,6 +71,20 @@ public final class PullCommand extends ContainerdCommand {
         }
         terminal().out().println(ref);
         return 0;
+    }
+
+    /** For {@code run --pull}: no verification, one plain line per blob to {@code progress}; the stored name back. */
+    static String pull(Containerd containerd, String image, Platform platform, String snapshotter,
+                       List<String> insecure, Map<String, String> env, Consumer<String> progress) throws IOException {
+        ImageRef ref;
+        try {
+            ref = ImageRef.parse(image);
+            new ImagePuller(containerd, RegistryOptions.client(ref, insecure, env), TransferProgress.lines(progress),
+                    snapshotter).pull(ref, platform, Optional.empty());
+        } catch (SignatureException | IllegalArgumentException e) {
+            throw new JnerdException(e.getMessage());
+        }
+        return ref.toString();
     }
 
     private Optional<CosignVerifier> verifier() {

@@ -46,6 +46,8 @@ public final class ImageArchive implements AutoCloseable {
     private final Map<String, String> links = new HashMap<>();
     /** Blobs made up by jnerd for docker-archives (their manifests), by digest. */
     private final Map<String, byte[]> synthesized = new HashMap<>();
+    /** Docker-archive file paths by content digest (configs and layers live under their own names). */
+    private final Map<String, String> docker = new HashMap<>();
     private final List<Entry> entries = new ArrayList<>();
 
     private ImageArchive(Path dir) {
@@ -99,9 +101,6 @@ public final class ImageArchive implements AutoCloseable {
         String path = docker.getOrDefault(digest, "blobs/sha256/" + Digest.hex(digest));
         return dir.resolve(resolveLinks(path));
     }
-
-    /** Docker-archive file paths by content digest (configs and layers live under their own names). */
-    private final Map<String, String> docker = new HashMap<>();
 
     private void spool(InputStream in) throws IOException {
         TarReader tar = new TarReader(in);

@@ -128,7 +128,7 @@ public final class ImageService {
     public ResolvedImage resolve(String ref, Platform platform) {
         String name = normalize(ref);
         Image image = get(name).orElseThrow(() -> new JnerdException("image not found: " + ref
-                + " (load it with 'jnerd load -i FILE')"));
+                + " (pull it with 'jnerd pull', or load it with 'jnerd load -i FILE')"));
         ContentStore content = new ContentStore(containerd);
         return ResolvedImage.resolve(name, Descriptor.fromProto(image.getTarget()), platform, content::read);
     }

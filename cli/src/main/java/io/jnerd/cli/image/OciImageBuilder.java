@@ -38,7 +38,7 @@ public final class OciImageBuilder {
     public static final List<String> BUSYBOX_APPLETS = List.of(
             "sh", "cat", "echo", "env", "pwd", "id", "sleep", "true", "false", "ls", "mkdir", "rm", "touch",
             "wget", "timeout", "nc", "ip", "hostname", "head", "tail", "grep", "sed", "wc", "test", "ps", "kill",
-            "mount", "stat", "whoami", "date", "uname", "printf", "tee", "seq");
+            "mount", "stat", "whoami", "date", "uname", "printf", "tee", "seq", "chown", "chmod", "cp", "mv", "ln");
 
     private final Platform platform;
     private final TreeMap<String, Item> items = new TreeMap<>();

@@ -27,8 +27,8 @@ import java.util.Optional;
  * are fetched first (and, when asked, the signature checked: before anything reaches
  * containerd); then, under one lease, layers are streamed into the content store, the config,
  * manifest and index follow with their GC labels, the layers are unpacked into the
- * snapshotter, and the image record is written last. A failure anywhere ends the lease, so
- * the collector takes whatever was written.
+ * snapshotter, and the image record is written last. A failure anywhere ends the lease with
+ * a synchronous collection, so whatever was written is gone when the error is reported.
  */
 public final class ImagePuller {
     private static final Duration LEASE_EXPIRY = Duration.ofHours(1);
@@ -74,7 +74,8 @@ public final class ImagePuller {
         documents.put(config.digest(), registry.blobBytes(config.digest(), config.size()));
         ResolvedImage image = ResolvedImage.resolve(ref.toString(), root.descriptor(), platform, documents::get);
 
-        try (Lease lease = containerd.newLease(LEASE_EXPIRY)) {
+        Lease lease = containerd.newLease(LEASE_EXPIRY);
+        try {
             Containerd c = lease.client();
             ContentStore content = new ContentStore(c);
             Map<String, String> source = Map.of(DISTRIBUTION_SOURCE + registry.endpoint().domain(), registry.repository());
@@ -89,6 +90,10 @@ public final class ImagePuller {
             ImageService images = new ImageService(c);
             images.unpack(c, image, snapshotter);
             images.putImage(c, ref.toString(), root.descriptor());
+            lease.close();
+        } catch (IOException | RuntimeException e) {
+            lease.closeAndCollect();
+            throw e;
         }
         return image;
     }

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * Progress of a pull or push, one line per blob: on a terminal the lines are redrawn in
@@ -16,6 +17,7 @@ public final class TransferProgress {
 
     private static final long REDRAW_NANOS = 100_000_000L;
     private final PrintStream out;
+    private final Consumer<String> sink;
     private final Mode mode;
     private final List<Line> lines = new ArrayList<>();
     private int drawn;
@@ -23,7 +25,19 @@ public final class TransferProgress {
 
     public TransferProgress(PrintStream out, Mode mode) {
         this.out = out;
+        this.sink = out::println;
         this.mode = mode;
+    }
+
+    private TransferProgress(Consumer<String> sink) {
+        this.out = null;
+        this.sink = sink;
+        this.mode = Mode.PLAIN;
+    }
+
+    /** Plain lines to {@code lines} (e.g. {@code run --pull}, which shows them its own way, or not). */
+    public static TransferProgress lines(Consumer<String> lines) {
+        return new TransferProgress(lines);
     }
 
     /** ANSI when stdout is the process's own and a terminal, plain otherwise; quiet wins. */
@@ -59,7 +73,7 @@ public final class TransferProgress {
             synchronized (TransferProgress.this) {
                 status = finalStatus;
                 if (mode == Mode.PLAIN) {
-                    out.println(id + ": " + finalStatus + " " + size(total));
+                    sink.accept(id + ": " + finalStatus + " " + size(total));
                 }
                 redraw(true);
             }
@@ -86,7 +100,7 @@ public final class TransferProgress {
     /** A line for a finished step that is not a transfer ("pushed manifest …", "verified …"). */
     public synchronized void say(String message) {
         if (mode != Mode.QUIET) {
-            out.println(message);
+            sink.accept(message);
             drawn = 0;
             lines.clear();
         }

@@ -3,6 +3,7 @@ package io.jnerd.cli.image;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jnerd.cli.testing.Cli;
 import io.jnerd.cli.testing.ContainerdFixture;
@@ -60,6 +61,24 @@ class LoadTest {
         Cli.Result again = cli.runWithInput(Files.readAllBytes(archive), "load");
         assertEquals(0, again.exitCode, again.toString());
         assertTrue(again.out.contains("docker.io/jnerd-test/busybox:latest"), again.out);
+    }
+
+    @Test
+    void loadsADockerArchive() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/skopeo")), "needs skopeo to write a docker-archive");
+        Path dockerArchive = tmp.resolve("docker.tar");
+        Process p = new ProcessBuilder("skopeo", "copy", "oci-archive:" + archive,
+                "docker-archive:" + dockerArchive + ":example.com/team/dockerformat:v2")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+
+        Cli.Result r = cli.run("load", "-i", dockerArchive.toString());
+        assertEquals(0, r.exitCode, r.toString());
+        assertEquals("Loaded image: example.com/team/dockerformat:v2\n", r.out);
+        Cli.Result run = cli.run("run", "--rm", "--pull", "never", "example.com/team/dockerformat:v2", "sh", "-c", "echo $FOO");
+        assertEquals("bar\n", run.out, run.toString());
     }
 
     @Test

@@ -185,7 +185,7 @@ class RegistryPullPushTest {
     @Test
     void tokenAuthWithCredentialsFromTheDockerConfig() throws Exception {
         try (TokenServer tokens = TokenServer.start("alice", "s3cret");
-             RegistryFixture secured = RegistryFixture.start(tokens)) {
+             RegistryFixture secured = RegistryFixture.start(tmp.resolve("secured-registry"), tokens)) {
             String name = secured.host() + "/private/busybox:v1";
             bed.load(busybox, name);
             Path anonymous = tmp.resolve("docker-anon");

@@ -53,7 +53,7 @@ final class RegistryTestBed implements AutoCloseable {
         assumeTrue(Files.isExecutable(TestImages.BUSYBOX), "needs " + TestImages.BUSYBOX + " (apt-get install busybox-static)");
         ContainerdFixture containerd = ContainerdFixture.start();
         try {
-            return new RegistryTestBed(tmp, containerd, RegistryFixture.start());
+            return new RegistryTestBed(tmp, containerd, RegistryFixture.start(tmp.resolve("registry")));
         } catch (Exception | Error e) {
             containerd.close();
             throw e;

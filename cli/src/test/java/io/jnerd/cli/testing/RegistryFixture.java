@@ -1,25 +1,28 @@
 package io.jnerd.cli.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.HttpURLConnection;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
- * Debian's docker-registry (distribution 2.8) on 127.0.0.1 with its storage in a temp dir,
- * open or behind a {@link TokenServer}. It cannot listen on port 0, so a free port is picked
- * first and the start is retried should another process take it meanwhile.
+ * Debian's docker-registry (distribution 2.8) on 127.0.0.1 with its config and storage in a
+ * directory of the test's, open or behind a {@link TokenServer}. It cannot listen on port 0,
+ * so a free port is picked first and the start is retried should another process take it
+ * meanwhile. Images get into it with jnerd's own push, or with skopeo ({@link #push}).
  */
 public final class RegistryFixture implements AutoCloseable {
     public static final Path REGISTRY = Path.of("/usr/bin/docker-registry");
+    public static final Path SKOPEO = Path.of("/usr/bin/skopeo");
 
     private final Path dir;
     private final Process process;
@@ -31,36 +34,35 @@ public final class RegistryFixture implements AutoCloseable {
         this.port = port;
     }
 
-    public static RegistryFixture start() throws IOException, InterruptedException {
-        return start(null);
+    public static RegistryFixture start(Path dir) throws IOException, InterruptedException {
+        return start(dir, null);
     }
 
     /** @param auth the token server the registry trusts, or null for an open registry */
-    public static RegistryFixture start(TokenServer auth) throws IOException, InterruptedException {
+    public static RegistryFixture start(Path dir, TokenServer auth) throws IOException, InterruptedException {
         assumeTrue(Files.isExecutable(REGISTRY), "needs " + REGISTRY + " (apt-get install docker-registry)");
-        Path dir = Files.createTempDirectory("jnerd-registry-");
+        Files.createDirectories(dir.resolve("data"));
         for (int attempt = 0; attempt < 3; attempt++) {
             int port = freePort();
             Path config = dir.resolve("config.yml");
-            Files.writeString(config, config(dir.resolve("storage"), port, auth, dir));
+            Files.writeString(config, config(dir, port, auth));
             Process p = new ProcessBuilder(REGISTRY.toString(), "serve", config.toString())
                     .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
             RegistryFixture f = new RegistryFixture(dir, p, port);
             if (f.awaitReady()) {
                 return f;
             }
-            p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            f.close();
         }
-        String log = Files.readString(dir.resolve("registry.log"), StandardCharsets.UTF_8);
-        delete(dir);
-        throw new IOException("docker-registry did not start: " + log);
+        throw new IOException("docker-registry did not start: "
+                + Files.readString(dir.resolve("registry.log"), StandardCharsets.UTF_8));
     }
 
-    private static String config(Path storage, int port, TokenServer auth, Path dir) throws IOException {
+    private static String config(Path dir, int port, TokenServer auth) throws IOException {
         StringBuilder c = new StringBuilder()
                 .append("version: 0.1\n")
                 .append("log:\n  level: warn\n")
-                .append("storage:\n  filesystem:\n    rootdirectory: ").append(storage).append('\n')
+                .append("storage:\n  filesystem:\n    rootdirectory: ").append(dir.resolve("data")).append('\n')
                 .append("  delete:\n    enabled: true\n")
                 .append("http:\n  addr: 127.0.0.1:").append(port).append('\n');
         if (auth != null) {
@@ -76,11 +78,8 @@ public final class RegistryFixture implements AutoCloseable {
     }
 
     private boolean awaitReady() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                return false;
-            }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < deadline && process.isAlive()) {
             try {
                 HttpURLConnection c = (HttpURLConnection) URI.create("http://" + host() + "/v2/").toURL().openConnection();
                 c.setConnectTimeout(500);
@@ -97,8 +96,8 @@ public final class RegistryFixture implements AutoCloseable {
         return false;
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
@@ -108,24 +107,27 @@ public final class RegistryFixture implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
-    public int port() {
-        return port;
+    /** Where the registry keeps blob {@code digest} on disk (distribution's filesystem layout). */
+    public Path blobData(String digest) {
+        String hex = digest.substring("sha256:".length());
+        return dir.resolve("data/docker/registry/v2/blobs/sha256").resolve(hex.substring(0, 2)).resolve(hex).resolve("data");
+    }
+
+    /** Pushes an OCI archive as {@code repo:tag} with skopeo (all platforms of an index). */
+    public void push(Path ociArchive, String repoAndTag) throws IOException, InterruptedException {
+        assumeTrue(Files.isExecutable(SKOPEO), "needs " + SKOPEO + " (apt-get install skopeo)");
+        Process p = new ProcessBuilder(List.of(SKOPEO.toString(), "copy", "--all", "--dest-tls-verify=false",
+                "oci-archive:" + ociArchive, "docker://" + host() + "/" + repoAndTag)).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(true, p.waitFor(60, TimeUnit.SECONDS), "skopeo finished");
+        assertEquals(0, p.exitValue(), "skopeo copy: " + out);
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
-        delete(dir);
-    }
-
-    static void delete(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

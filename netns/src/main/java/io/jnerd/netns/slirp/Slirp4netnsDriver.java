@@ -35,6 +35,13 @@ import java.util.concurrent.TimeoutException;
  * (bound before tap0 exists, no failure signal) and better than a FIFO (opening one blocks
  * until the other side opens it, which never happens if the child dies first): a pipe
  * reports the child's death as EOF at once, so a failed start is seen immediately.
+ *
+ * <p>Lifetime: slirp4netns does not notice that the namespace's processes are gone (it holds
+ * the tap device, which keeps the namespace alive), so it must be stopped. Bound to this
+ * process ({@code --exit-fd}: the read end of the pipe that is the child's stdin, which the
+ * kernel closes when this JVM dies, however it dies), it cannot outlive a crashed jnerd;
+ * unbound, it runs until the attachment is closed, for a caller that hands the
+ * container's lifetime to something else (a detached run).
  */
 public final class Slirp4netnsDriver implements NetworkDriver {
 
@@ -47,25 +54,28 @@ public final class Slirp4netnsDriver implements NetworkDriver {
     private final String binary;
     private final int mtu;
     private final boolean sandbox;
+    private final boolean boundToThisProcess;
 
     /**
      * @param stateDir a directory of this container alone, for the API socket and the log
      *                 (created 0700); the socket path must stay under 108 bytes
      */
     public Slirp4netnsDriver(Path stateDir) {
-        this(stateDir, "slirp4netns", 65520, true);
+        this(stateDir, "slirp4netns", 65520, true, true);
     }
 
     /**
      * @param binary  program name or path
      * @param mtu     the tap MTU (65520: slirp4netns's throughput is 6x that of 1500)
      * @param sandbox use {@code --enable-sandbox --enable-seccomp} where this slirp4netns has them
+     * @param boundToThisProcess slirp4netns exits when this JVM does (see the class comment)
      */
-    public Slirp4netnsDriver(Path stateDir, String binary, int mtu, boolean sandbox) {
+    public Slirp4netnsDriver(Path stateDir, String binary, int mtu, boolean sandbox, boolean boundToThisProcess) {
         this.stateDir = stateDir;
         this.binary = binary;
         this.mtu = mtu;
         this.sandbox = sandbox;
+        this.boundToThisProcess = boundToThisProcess;
     }
 
     @Override
@@ -91,8 +101,11 @@ public final class Slirp4netnsDriver implements NetworkDriver {
         Path log = stateDir.resolve("slirp4netns.log");
         Files.deleteIfExists(socket);
 
-        HelperProcess process = HelperProcess.start("slirp4netns",
-                new ProcessBuilder(command(program, target, socket)), log);
+        ProcessBuilder builder = new ProcessBuilder(command(program, target, socket));
+        if (!boundToThisProcess) {
+            builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        }
+        HelperProcess process = HelperProcess.start("slirp4netns", builder, log);
         try {
             awaitReady(process, target);
             Slirp4netnsApi api = new Slirp4netnsApi(socket);
@@ -120,8 +133,13 @@ public final class Slirp4netnsDriver implements NetworkDriver {
     }
 
     private List<String> command(Path program, NetnsTarget target, Path socket) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("sh", "-c", "exec \"$0\" \"$@\" 3>&1 1>&2", program.toString(),
+        // fd 3: the ready pipe (Java's end is the child's stdout); fd 4: the exit pipe (the child's stdin).
+        String redirects = boundToThisProcess ? " 3>&1 1>&2 4<&0 0</dev/null" : " 3>&1 1>&2";
+        List<String> cmd = new ArrayList<>(List.of("sh", "-c", "exec \"$0\" \"$@\"" + redirects, program.toString(),
                 "--configure", "--mtu=" + mtu, "--disable-host-loopback", "--api-socket", socket.toString()));
+        if (boundToThisProcess) {
+            cmd.add("--exit-fd=4");
+        }
         if (sandbox && Slirp4netnsFeatures.of(program).sandbox()) {
             cmd.add("--enable-sandbox");
         }

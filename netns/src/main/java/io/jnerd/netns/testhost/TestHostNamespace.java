@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The "remote" side of network tests and benchmarks (DESIGN.md, "The test network"): a
  * network namespace {@code jnerd-th-XXXXXX} joined to the host by a veth pair, host side
- * {@code 10.200.N.1/24}, inside {@code 10.200.N.2/24}, with N chosen so that no address of the
- * host is in that /24. Servers run inside it with {@code ip netns exec}. Needs root.
+ * {@code 10.200.N.1/24} and {@code fd00:200:N::1/64}, inside {@code 10.200.N.2/24} and
+ * {@code fd00:200:N::2/64}, with N chosen so that no address of the host is in that /24. Servers run inside it with {@code ip netns exec}. Needs root.
  * {@link #close()} stops the servers and removes the link and the namespace, also after a
  * half-finished {@link #create()}.
  */
@@ -68,8 +68,11 @@ public final class TestHostNamespace implements AutoCloseable {
         linkCreated = true;
         ip("link", "set", inner, "netns", name);
         ip("addr", "add", hostAddress().getHostAddress() + "/24", "dev", hostLink);
+        // nodad: duplicate address detection would keep the IPv6 addresses "tentative" (unusable) for a second.
+        ip("addr", "add", IpLiteral.format(hostAddress6()) + "/64", "dev", hostLink, "nodad");
         ip("link", "set", hostLink, "up");
         ip("-n", name, "addr", "add", address().getHostAddress() + "/24", "dev", inner);
+        ip("-n", name, "addr", "add", IpLiteral.format(address6()) + "/64", "dev", inner, "nodad");
         ip("-n", name, "link", "set", inner, "up");
         ip("-n", name, "link", "set", "lo", "up");
     }
@@ -101,6 +104,16 @@ public final class TestHostNamespace implements AutoCloseable {
         return IpLiteral.parse("10.200." + subnet + ".2");
     }
 
+    /** The host side's IPv6 address, fd00:200:N::1. */
+    public InetAddress hostAddress6() {
+        return IpLiteral.parse("fd00:200:" + Integer.toHexString(subnet) + "::1");
+    }
+
+    /** The test host's IPv6 address, fd00:200:N::2. */
+    public InetAddress address6() {
+        return IpLiteral.parse("fd00:200:" + Integer.toHexString(subnet) + "::2");
+    }
+
     public Cidr subnet() {
         return Cidr.parse("10.200." + subnet + ".0/24");
     }
@@ -122,28 +135,30 @@ public final class TestHostNamespace implements AutoCloseable {
         return p;
     }
 
-    /** iperf3 server on {@code address():port}; returns once it accepts. */
+    /**
+     * iperf3 server on {@code address():port}; returns once it listens. Readiness is read
+     * from the socket table, not probed by connecting: iperf3 takes any connection for a
+     * test client and turns the next one away while it deals with it.
+     */
     public HelperProcess startIperf3(int port) throws IOException {
         HelperProcess p = start("iperf3", "iperf3", "-s", "-B", address().getHostAddress(), "-p", Integer.toString(port));
-        awaitTcp(p, port);
+        awaitBound(p, "tcp", port);
         return p;
     }
 
     /**
-     * socat UDP echo on {@code address():port} (each datagram comes back to its sender).
-     * Returns once the socket is bound inside the namespace.
+     * socat UDP echo on {@code port} of both addresses (each datagram comes back to its
+     * sender). Returns once the socket is bound inside the namespace.
      */
     public HelperProcess startUdpEcho(int port) throws IOException {
-        HelperProcess p = start("udp-echo", "socat", "UDP4-RECVFROM:" + port + ",bind=" + address().getHostAddress()
-                + ",fork", "PIPE");
+        HelperProcess p = start("udp-echo", "socat", "UDP6-RECVFROM:" + port + ",ipv6only=0,fork", "PIPE");
         awaitBound(p, "udp", port);
         return p;
     }
 
-    /** A TCP echo on {@code address():port}; returns once it accepts. */
+    /** A TCP echo on {@code port} of both addresses; returns once it accepts. */
     public HelperProcess startTcpEcho(int port) throws IOException {
-        HelperProcess p = start("tcp-echo", "socat", "TCP4-LISTEN:" + port + ",bind=" + address().getHostAddress()
-                + ",reuseaddr,fork", "PIPE");
+        HelperProcess p = start("tcp-echo", "socat", "TCP6-LISTEN:" + port + ",ipv6only=0,reuseaddr,fork", "PIPE");
         awaitTcp(p, port);
         return p;
     }
@@ -173,12 +188,12 @@ public final class TestHostNamespace implements AutoCloseable {
                 throw new IOException(server + " exited: " + server.lastLogLine());
             }
             String listening = run(List.of("ip", "netns", "exec", name, "ss", "-Hln", "--" + proto));
-            if (listening.contains(address().getHostAddress() + ":" + port + " ")) {
+            if (listening.contains(":" + port + " ")) {
                 return;
             }
             sleep(20);
         }
-        throw new IOException(server + " did not bind " + proto + " " + address().getHostAddress() + ":" + port);
+        throw new IOException(server + " did not bind " + proto + " port " + port);
     }
 
     private static void sleep(long millis) throws IOException {
@@ -206,15 +221,16 @@ public final class TestHostNamespace implements AutoCloseable {
         }
         servers.clear();
         // Deleting one end of a veth pair deletes both; deleting the namespace would too, but
-        // only once no process holds it, so the link goes first, explicitly.
-        if (linkCreated) {
+        // only once no process holds it, so the link goes first, explicitly. Either may be gone
+        // already (a namespace whose last reference went away takes its veth with it).
+        if (linkCreated && Files.exists(Path.of("/sys/class/net", hostLink))) {
             try {
                 ip("link", "del", hostLink);
             } catch (IOException e) {
                 failure = add(failure, e);
             }
         }
-        if (namespaceCreated) {
+        if (namespaceCreated && Files.exists(Path.of("/run/netns", name))) {
             try {
                 ip("netns", "del", name);
             } catch (IOException e) {

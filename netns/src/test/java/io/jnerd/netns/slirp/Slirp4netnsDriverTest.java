@@ -140,8 +140,9 @@ class Slirp4netnsDriverTest {
     @Test
     void attachByNamespacePath(@TempDir Path state) throws Exception {
         try (NamespaceHolder ns = NamespaceHolder.start(false);
-                NetworkAttachment ignored = new Slirp4netnsDriver(state).attach(
+                NetworkAttachment attachment = new Slirp4netnsDriver(state).attach(
                         NetnsTarget.ofPath(Path.of("/proc", Long.toString(ns.pid()), "ns", "net"), null), List.of())) {
+            assertTrue(attachment.driverPid() > 0);
             assertTrue(ns.exec("ip", "-o", "-4", "addr", "show", "dev", "tap0").output().contains("10.0.2.100/24"));
         }
     }
@@ -149,7 +150,7 @@ class Slirp4netnsDriverTest {
     @Test
     void aMissingBinaryIsOneLine(@TempDir Path state) {
         NetworkSetupException e = assertThrows(NetworkSetupException.class,
-                () -> new Slirp4netnsDriver(state, "slirp4netns-not-installed", 65520, true)
+                () -> new Slirp4netnsDriver(state, "slirp4netns-not-installed", 65520, true, true)
                         .attach(NetnsTarget.ofPid(1), List.of()));
         assertEquals("slirp4netns-not-installed not found in PATH: install it (Debian: apt-get install slirp4netns)",
                 e.getMessage());

@@ -20,13 +20,14 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The unix socket a seccomp profile's {@code listenerPath} names. runc (and crun) connect to
- * it once per container, send the container state JSON with the listener fd (SCM_RIGHTS) and
- * close. Each usable listener goes to a {@link ListenerConsumer}; anything else (an empty
+ * it once per container and send the container state JSON with the listener fd (SCM_RIGHTS);
+ * the agent reads until the JSON is complete and closes the connection. Each usable listener goes to a {@link ListenerConsumer}; anything else (an empty
  * connection, which is how crun reports a container that failed early; oversized or malformed
  * JSON; no seccompFd; an fd that is not a listener; a peer that sends nothing) is logged in one
  * line, every received fd is closed, and the next connection is served.
@@ -107,18 +108,20 @@ public final class SeccompAgentServer implements AutoCloseable {
         return rejected.get();
     }
 
-    /** Stops accepting, waits for the serving thread, removes the socket. */
+    /** Stops accepting, waits for the serving thread, removes the socket. Idempotent. */
     @Override
-    public void close() throws IOException {
-        if (!thread.isAlive() && !server.isOpen()) {
-            return;
+    public synchronized void close() throws IOException {
+        if (thread.isAlive()) {
+            // Only this method closes the eventfd, so the thread cannot have closed it under us.
+            EventFd.signal(wakeup, 1);
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
-        EventFd.signal(wakeup, 1);
-        try {
-            thread.join(TimeUnit.SECONDS.toMillis(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        server.close();
+        wakeup.close();
         Files.deleteIfExists(path);
     }
 
@@ -143,7 +146,6 @@ public final class SeccompAgentServer implements AutoCloseable {
             LOG.log(Level.ERROR, "seccomp agent on " + path + " stopped: " + e.getMessage());
         } finally {
             server.close();
-            wakeup.close();
         }
     }
 
@@ -151,12 +153,7 @@ public final class SeccompAgentServer implements AutoCloseable {
         List<Fd> received = new ArrayList<>();
         String peer = peerOf(connection);
         try {
-            byte[] json = readMessage(connection, received);
-            if (json.length == 0 && received.isEmpty()) {
-                throw new RejectedConnection("empty connection (crun's way to say the container failed"
-                        + " before its seccomp filter was loaded)");
-            }
-            ContainerState state = StateMessage.parse(json);
+            ContainerState state = readState(connection, received);
             int index = StateMessage.listenerIndex(state, received);
             Fd listener = received.set(index, null);
             try {
@@ -180,8 +177,11 @@ public final class SeccompAgentServer implements AutoCloseable {
         }
     }
 
-    /** Reads until the peer closes, collecting every fd that arrives into {@code received}. */
-    private static byte[] readMessage(Fd connection, List<Fd> received) throws RejectedConnection {
+    /**
+     * Reads until the state JSON is complete, collecting every fd that arrives into
+     * {@code received}.
+     */
+    private static ContainerState readState(Fd connection, List<Fd> received) throws RejectedConnection {
         ByteArrayOutputStream data = new ByteArrayOutputStream();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READ_TIMEOUT_MILLIS);
         Fd[] fds = {connection};
@@ -199,12 +199,19 @@ public final class SeccompAgentServer implements AutoCloseable {
                         received.add(r.take(i));
                     }
                     if (r.isEndOfStream()) {
-                        return data.toByteArray();
+                        throw new RejectedConnection(data.size() == 0 && received.isEmpty()
+                                ? "empty connection (crun's way to say the container failed before its seccomp"
+                                        + " filter was loaded)"
+                                : "connection closed after " + data.size() + " bytes of incomplete state JSON");
                     }
                     data.write(r.data(), 0, r.data().length);
                 }
                 if (data.size() > MAX_STATE_BYTES) {
                     throw new RejectedConnection("state message larger than " + MAX_STATE_BYTES + " bytes");
+                }
+                Optional<ContainerState> state = StateMessage.parse(data.toByteArray(), data.size());
+                if (state.isPresent()) {
+                    return state.get();
                 }
             }
         } catch (IOException e) {

@@ -2,13 +2,16 @@ package io.jnerd.seccomp.agent;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jnerd.nativebindings.Fd;
 import io.jnerd.seccomp.ContainerState;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The message a runtime sends to {@code listenerPath}: the container state JSON (runc compact,
@@ -22,20 +25,44 @@ final class StateMessage {
 
     private StateMessage() {}
 
-    static ContainerState parse(byte[] json) throws RejectedConnection {
+    /**
+     * The state, once {@code json} holds all of it. runc 1.1 keeps the connection open after
+     * sending (the container's process holds it), so the end of the message is the end of
+     * the JSON value, not the end of the stream.
+     *
+     * @return empty while the JSON is incomplete
+     * @throws RejectedConnection when it cannot become valid JSON
+     */
+    static Optional<ContainerState> parse(byte[] json, int length) throws RejectedConnection {
+        if (new String(json, 0, length, StandardCharsets.UTF_8).isBlank()) {
+            return Optional.empty();
+        }
         try {
-            ContainerState state = MAPPER.readValue(json, ContainerState.class);
+            ContainerState state = MAPPER.readValue(json, 0, length, ContainerState.class);
             if (state == null) {
                 throw new RejectedConnection("state message is JSON null");
             }
-            return state;
+            return Optional.of(state);
         } catch (JsonProcessingException e) {
+            if (endsEarly(e)) {
+                return Optional.empty();
+            }
             JsonLocation at = e.getLocation();
             throw new RejectedConnection("malformed state JSON: " + e.getOriginalMessage().replace('\n', ' ')
                     + (at == null ? "" : " at line " + at.getLineNr() + " column " + at.getColumnNr()));
         } catch (IOException e) {
             throw new RejectedConnection("unreadable state JSON: " + e.getMessage());
         }
+    }
+
+    /** Whether parsing failed only because the input ended (databind wraps the parser's exception). */
+    private static boolean endsEarly(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof JsonEOFException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The index of the listener among {@code received}, checked to be a seccomp listener. */

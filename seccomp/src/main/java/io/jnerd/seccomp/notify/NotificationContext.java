@@ -196,18 +196,19 @@ public final class NotificationContext {
         if (!answered.compareAndSet(false, true)) {
             return false;
         }
+        boolean delivered = false;
         try {
             long id = notification.id();
-            boolean delivered = session.withListener(l -> {
+            delivered = session.withListener(l -> {
                 switch (kind) {
                     case CONTINUE: return SeccompNotify.respondContinue(l, id);
                     case VALUE: return SeccompNotify.respond(l, id, value, 0);
                     default: return SeccompNotify.respondError(l, id, errno);
                 }
             }, false);
-            session.answered(this, kind, delivered, System.nanoTime() - receivedNanos);
             return delivered;
         } finally {
+            session.answered(this, kind, delivered, System.nanoTime() - receivedNanos);
             release();
         }
     }

@@ -6,6 +6,11 @@ package io.jnerd.seccomp.notify;
  * {@link NotificationContext#defer()} and answers later from another thread, and the
  * container's other notifications are received meanwhile.
  *
+ * <p>The supervisor does not call SECCOMP_IOCTL_NOTIF_ID_VALID before the handler (a
+ * notification just received is valid); what needs it is acting on memory read from the
+ * target, so the handler checks {@link NotificationContext#isValid()} after its reads, and
+ * {@link NotificationContext#pidfd()} checks by itself.
+ *
  * <p>A handler that returns without answering (and without deferring) gets the default
  * answer, CONTINUE: the kernel runs the syscall as the target asked.
  *

@@ -5,6 +5,7 @@ import io.jnerd.nativebindings.Fd;
 import io.jnerd.nativebindings.Prctl;
 import io.jnerd.nativebindings.Seccomp;
 import io.jnerd.seccomp.SyscallTable;
+import io.jnerd.seccomp.bpf.BpfProgram;
 import io.jnerd.seccomp.bpf.FilterCompiler;
 import io.jnerd.seccomp.bpf.SeccompAction;
 import io.jnerd.seccomp.bpf.SeccompFilter;
@@ -24,13 +25,14 @@ public final class FilteredThread {
     private final Thread thread;
     private volatile Throwable failure;
 
+    /** Notifies {@code notified}, allows everything else. */
     public FilteredThread(Runnable workload, String... notified) {
-        SeccompFilter.Builder b = SeccompFilter.builder(SeccompAction.allow());
-        for (String name : notified) {
-            b.rule(Arch.current(), SyscallTable.get().number(Arch.current(), name).orElseThrow(),
-                    SyscallRule.always(SeccompAction.userNotif()));
-        }
-        byte[] program = FilterCompiler.compile(b.build()).encode();
+        this(allowAllBut(notified), workload);
+    }
+
+    /** Runs {@code workload} under {@code program}, which must notify something to have a listener. */
+    public FilteredThread(BpfProgram filter, Runnable workload) {
+        byte[] program = filter.encode();
         thread = new Thread(() -> {
             try {
                 Prctl.setNoNewPrivs();
@@ -44,6 +46,15 @@ public final class FilteredThread {
         }, "filtered-workload");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    private static BpfProgram allowAllBut(String... notified) {
+        SeccompFilter.Builder b = SeccompFilter.builder(SeccompAction.allow());
+        for (String name : notified) {
+            b.rule(Arch.current(), SyscallTable.get().number(Arch.current(), name).orElseThrow(),
+                    SyscallRule.always(SeccompAction.userNotif()));
+        }
+        return FilterCompiler.compile(b.build());
     }
 
     /** The listener (the caller owns it); the workload starts when {@link #run()} is called. */

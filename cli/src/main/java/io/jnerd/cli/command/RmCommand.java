@@ -1,0 +1,43 @@
+package io.jnerd.cli.command;
+
+import io.jnerd.cli.JnerdException;
+import io.jnerd.cli.container.Containers;
+import io.jnerd.proto.Containerd;
+import io.jnerd.proto.containerd.containers.Container;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code jnerd rm}: remove containers (running ones only with -f, which kills them first). */
+@Command(name = "rm", description = "Remove one or more containers")
+public final class RmCommand extends ContainerdCommand {
+    private static final int SIGKILL = 9;
+
+    @Option(names = {"-f", "--force"}, description = "kill and remove a running container")
+    boolean force;
+
+    @Parameters(arity = "1..*", paramLabel = "CONTAINER")
+    List<String> containers;
+
+    @Override
+    int call(Containerd containerd) {
+        Containers all = new Containers(containerd);
+        int status = 0;
+        for (String ref : containers) {
+            try {
+                Container c = all.find(ref);
+                if (!force && Containers.isRunning(all.task(c.getId()))) {
+                    throw new JnerdException("container " + ref + " is running: stop it first or use rm -f");
+                }
+                all.stop(c.getId(), SIGKILL, 10);
+                all.remove(c, global().stateDir());
+                terminal().out().println(ref);
+            } catch (JnerdException e) {
+                terminal().err().println("jnerd: " + e.getMessage());
+                status = 1;
+            }
+        }
+        return status;
+    }
+}

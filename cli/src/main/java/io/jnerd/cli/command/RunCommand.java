@@ -1,0 +1,201 @@
+package io.jnerd.cli.command;
+
+import io.jnerd.cli.JnerdException;
+import io.jnerd.cli.container.ContainerRunner;
+import io.jnerd.cli.container.NetworkModes;
+import io.jnerd.cli.container.PortMapping;
+import io.jnerd.cli.container.RunSpec;
+import io.jnerd.cli.image.Platform;
+import io.jnerd.proto.Containerd;
+import io.jnerd.proto.ContainerdAddress;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code jnerd run}: docker run's flags, parsed into a {@link RunSpec} for {@link ContainerRunner}. */
+@Command(name = "run", description = "Run a command in a new container")
+public final class RunCommand extends ContainerdCommand {
+    @Option(names = {"-d", "--detach"}, description = "run in the background and print the container ID")
+    boolean detach;
+
+    @Option(names = "--rm", description = "remove the container when it exits")
+    boolean remove;
+
+    @Option(names = {"-i", "--interactive"}, description = "keep stdin open (pass jnerd's stdin to the container)")
+    boolean interactive;
+
+    @Option(names = {"-t", "--tty"}, description = "allocate a pseudo-terminal (not supported yet)")
+    boolean tty;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "container name")
+    String name;
+
+    @Option(names = {"-h", "--hostname"}, paramLabel = "NAME", description = "container host name (default: short ID)")
+    String hostname;
+
+    @Option(names = {"-e", "--env"}, paramLabel = "KEY[=VALUE]", description = "set an environment variable (KEY alone: take jnerd's)")
+    List<String> env = new ArrayList<>();
+
+    @Option(names = "--env-file", paramLabel = "FILE", description = "read KEY=VALUE lines from FILE")
+    List<Path> envFiles = new ArrayList<>();
+
+    @Option(names = {"-w", "--workdir"}, paramLabel = "DIR", description = "working directory inside the container")
+    String workdir;
+
+    @Option(names = {"-u", "--user"}, paramLabel = "USER[:GROUP]", description = "user name or uid (and group) to run as")
+    String user;
+
+    @Option(names = "--entrypoint", paramLabel = "CMD", description = "override the image's entrypoint")
+    String entrypoint;
+
+    @Option(names = {"-l", "--label"}, paramLabel = "KEY=VALUE", description = "container label")
+    Map<String, String> labels = new LinkedHashMap<>();
+
+    @Option(names = "--annotation", paramLabel = "KEY=VALUE", description = "OCI runtime spec annotation")
+    Map<String, String> annotations = new LinkedHashMap<>();
+
+    @Option(names = "--read-only", description = "mount the container's root filesystem read-only")
+    boolean readOnly;
+
+    @Option(names = "--cap-add", paramLabel = "CAP", description = "add a Linux capability (or ALL)")
+    List<String> capAdd = new ArrayList<>();
+
+    @Option(names = "--cap-drop", paramLabel = "CAP", description = "drop a Linux capability (or ALL)")
+    List<String> capDrop = new ArrayList<>();
+
+    @Option(names = {"--net", "--network"}, paramLabel = "MODE", description = "network: none (default) or host")
+    String network = NetworkModes.DEFAULT;
+
+    @Option(names = {"-p", "--publish"}, paramLabel = "[IP:]HOST:CONTAINER[/PROTO]", description = "publish a container port")
+    List<String> publish = new ArrayList<>();
+
+    @Option(names = "--pull", paramLabel = "POLICY", description = "missing (default), always or never")
+    String pull = "missing";
+
+    @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]", description = "use plain HTTP for this registry")
+    List<String> insecure = new ArrayList<>();
+
+    @Option(names = "--platform", paramLabel = "OS/ARCH", description = "image platform (default: the host's)")
+    String platform;
+
+    @Option(names = "--runtime", paramLabel = "RUNTIME",
+            description = "io.containerd.runc.v2 (default), runc, crun, or a path to an OCI runtime binary")
+    String runtime = "io.containerd.runc.v2";
+
+    @Parameters(index = "0", paramLabel = "IMAGE", description = "image to run")
+    String image;
+
+    @Parameters(index = "1..*", paramLabel = "COMMAND", description = "command and arguments (default: the image's)")
+    List<String> command = new ArrayList<>();
+
+    private RunSpec spec;
+
+    @Override
+    void validate() throws IOException {
+        spec = toRunSpec();
+    }
+
+    @Override
+    int call(Containerd containerd) throws IOException, InterruptedException {
+        Platform p = platform == null ? Platform.host() : Platform.parse(platform);
+        ContainerRunner.ImageFetcher fetcher = ref -> PullCommand.pull(containerd, ref, p, global().snapshotter(),
+                insecure, terminal().env(), line -> { });
+        return new ContainerRunner(containerd, terminal(), global().stateDir(), global().snapshotter(), p, fetcher).run(spec);
+    }
+
+    /** Checks and translates the flags; everything wrong with them is reported before containerd is touched. */
+    RunSpec toRunSpec() throws IOException {
+        if (tty) {
+            throw new JnerdException("-t/--tty is not supported yet: run without it (stdin works with -i)");
+        }
+        if (!pull.equals("missing") && !pull.equals("never") && !pull.equals("always")) {
+            throw new JnerdException("invalid --pull policy '" + pull + "' (missing, always or never)");
+        }
+        RunSpec s = new RunSpec();
+        s.image = image;
+        s.command = command;
+        s.entrypoint = entrypoint == null ? null : (entrypoint.isEmpty() ? List.of() : List.of(entrypoint));
+        for (Path f : envFiles) {
+            if (!Files.isRegularFile(f)) {
+                throw new JnerdException("env file not found: " + f);
+            }
+            for (String line : Files.readAllLines(f)) {
+                String l = line.strip();
+                if (!l.isEmpty() && !l.startsWith("#")) {
+                    addEnv(s.env, l);
+                }
+            }
+        }
+        for (String e : env) {
+            addEnv(s.env, e);
+        }
+        s.workdir = workdir;
+        s.user = user;
+        s.name = name;
+        s.hostname = hostname;
+        s.labels.putAll(labels);
+        s.annotations.putAll(annotations);
+        s.readOnly = readOnly;
+        s.capAdd = capAdd;
+        s.capDrop = capDrop;
+        try {
+            s.network = NetworkModes.of(network);
+            for (String p : publish) {
+                s.ports.add(PortMapping.parse(p));
+            }
+            io.jnerd.cli.container.Capabilities.compute(capAdd, capDrop);
+            if (platform != null) {
+                Platform.parse(platform);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new JnerdException(e.getMessage());
+        }
+        s.detach = detach;
+        s.remove = remove;
+        s.interactive = interactive;
+        s.pull = pull;
+        chooseRuntime(s);
+        s.rootless = !ContainerdAddress.isRoot();
+        return s;
+    }
+
+    private void addEnv(List<String> out, String kv) {
+        if (kv.contains("=")) {
+            out.add(kv);
+            return;
+        }
+        String value = terminal().env().get(kv);
+        if (value != null) {
+            out.add(kv + "=" + value);
+        }
+    }
+
+    private void chooseRuntime(RunSpec s) {
+        switch (runtime) {
+            case "io.containerd.runc.v2":
+            case "runc":
+                s.runtime = "io.containerd.runc.v2";
+                break;
+            case "crun":
+                s.runtime = "io.containerd.runc.v2";
+                s.runtimeBinary = "crun";
+                break;
+            default:
+                if (runtime.startsWith("/")) {
+                    s.runtime = "io.containerd.runc.v2";
+                    s.runtimeBinary = runtime;
+                } else if (runtime.startsWith("io.containerd.")) {
+                    s.runtime = runtime;
+                } else {
+                    throw new JnerdException("unknown runtime '" + runtime + "' (io.containerd.runc.v2, runc, crun, or a path)");
+                }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.jnerd.cli.command;
+
+import io.jnerd.cli.JnerdException;
+import io.jnerd.cli.container.Containers;
+import io.jnerd.proto.Containerd;
+import io.jnerd.proto.containerd.containers.Container;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code jnerd stop}: SIGTERM, then SIGKILL after the timeout. */
+@Command(name = "stop", description = "Stop one or more running containers")
+public final class StopCommand extends ContainerdCommand {
+    private static final int SIGTERM = 15;
+
+    @Option(names = {"-t", "--time"}, paramLabel = "SECONDS", description = "seconds to wait before killing (default 10)")
+    int timeout = 10;
+
+    @Parameters(arity = "1..*", paramLabel = "CONTAINER")
+    List<String> containers;
+
+    @Override
+    int call(Containerd containerd) {
+        Containers all = new Containers(containerd);
+        int status = 0;
+        for (String ref : containers) {
+            try {
+                Container c = all.find(ref);
+                all.stop(c.getId(), SIGTERM, timeout);
+                terminal().out().println(ref);
+            } catch (JnerdException e) {
+                terminal().err().println("jnerd: " + e.getMessage());
+                status = 1;
+            }
+        }
+        return status;
+    }
+}

@@ -1,0 +1,51 @@
+package io.jnerd.cli.container;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** What a {@link NetworkMode} knows about the container it networks. */
+public final class ContainerContext {
+    private final String id;
+    private final String name;
+    private final String namespace;
+    private final String hostname;
+    private final Path stateDir;
+    private final List<PortMapping> ports;
+
+    public ContainerContext(String id, String name, String namespace, String hostname, Path stateDir,
+                            List<PortMapping> ports) {
+        this.id = id;
+        this.name = name;
+        this.namespace = namespace;
+        this.hostname = hostname;
+        this.stateDir = stateDir;
+        this.ports = List.copyOf(ports);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The containerd namespace. */
+    public String namespace() {
+        return namespace;
+    }
+
+    public String hostname() {
+        return hostname;
+    }
+
+    /** A directory jnerd owns for this container (FIFOs, logs); a mode may keep files here. */
+    public Path stateDir() {
+        return stateDir;
+    }
+
+    /** {@code -p} mappings, already parsed. */
+    public List<PortMapping> ports() {
+        return ports;
+    }
+}

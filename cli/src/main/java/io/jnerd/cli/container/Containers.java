@@ -1,0 +1,193 @@
+package io.jnerd.cli.container;
+
+import io.grpc.StatusRuntimeException;
+import io.jnerd.cli.ContainerdErrors;
+import io.jnerd.cli.JnerdException;
+import io.jnerd.proto.Containerd;
+import io.jnerd.proto.containerd.containers.Container;
+import io.jnerd.proto.containerd.containers.DeleteContainerRequest;
+import io.jnerd.proto.containerd.containers.GetContainerRequest;
+import io.jnerd.proto.containerd.containers.ListContainersRequest;
+import io.jnerd.proto.containerd.containers.UpdateContainerRequest;
+import com.google.protobuf.FieldMask;
+import io.jnerd.proto.containerd.snapshots.RemoveSnapshotRequest;
+import io.jnerd.proto.containerd.tasks.DeleteTaskRequest;
+import io.jnerd.proto.containerd.tasks.GetRequest;
+import io.jnerd.proto.containerd.tasks.KillRequest;
+import io.jnerd.proto.containerd.tasks.WaitRequest;
+import io.jnerd.proto.containerd.types.task.Process;
+import io.jnerd.proto.containerd.types.task.Status;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** Finding and removing containers and their tasks, by ID, unique ID prefix or name. */
+public final class Containers {
+    private static final int SIGKILL = 9;
+    private final Containerd containerd;
+
+    public Containers(Containerd containerd) {
+        this.containerd = containerd;
+    }
+
+    public List<Container> list() {
+        return containerd.containers().list(ListContainersRequest.getDefaultInstance()).getContainersList();
+    }
+
+    public Optional<Container> findByName(String name) {
+        for (Container c : list()) {
+            if (name.equals(c.getLabelsMap().get(ContainerLabels.NAME))) {
+                return Optional.of(c);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** docker's lookup: exact ID, then exact name, then a unique ID prefix. */
+    public Container find(String idOrName) {
+        try {
+            return containerd.containers().get(GetContainerRequest.newBuilder().setId(idOrName).build()).getContainer();
+        } catch (StatusRuntimeException e) {
+            if (!ContainerdErrors.isNotFound(e)) {
+                throw e;
+            }
+        }
+        Optional<Container> byName = findByName(idOrName);
+        if (byName.isPresent()) {
+            return byName.get();
+        }
+        List<Container> matches = new ArrayList<>();
+        for (Container c : list()) {
+            if (c.getId().startsWith(idOrName)) {
+                matches.add(c);
+            }
+        }
+        if (matches.size() > 1) {
+            throw new JnerdException("multiple containers match the prefix " + idOrName + ": be more specific");
+        }
+        if (matches.isEmpty()) {
+            throw new JnerdException("no such container: " + idOrName);
+        }
+        return matches.get(0);
+    }
+
+    /** The container's task (init process), or empty if it has none. */
+    public Optional<Process> task(String id) {
+        try {
+            return Optional.of(containerd.tasks().get(GetRequest.newBuilder().setContainerId(id).build()).getProcess());
+        } catch (StatusRuntimeException e) {
+            if (ContainerdErrors.isNotFound(e)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    public static boolean isRunning(Optional<Process> task) {
+        return task.isPresent() && (task.get().getStatus() == Status.RUNNING || task.get().getStatus() == Status.PAUSED
+                || task.get().getStatus() == Status.CREATED);
+    }
+
+    /** SIGTERM (or {@code signal}), then SIGKILL after {@code timeoutSeconds}; deletes the task. */
+    public void stop(String id, int signal, int timeoutSeconds) {
+        Optional<Process> task = task(id);
+        if (task.isEmpty()) {
+            return;
+        }
+        if (task.get().getStatus() != Status.STOPPED) {
+            kill(id, signal);
+            try {
+                containerd.tasksUnbounded().withDeadlineAfter(Math.max(1, timeoutSeconds), TimeUnit.SECONDS)
+                        .wait(WaitRequest.newBuilder().setContainerId(id).build());
+            } catch (StatusRuntimeException e) {
+                kill(id, SIGKILL);
+                containerd.tasks().wait(WaitRequest.newBuilder().setContainerId(id).build());
+            }
+        }
+        int status = deleteTask(containerd, id);
+        recordExit(containerd, id, status);
+    }
+
+    private void kill(String id, int signal) {
+        try {
+            containerd.tasks().kill(KillRequest.newBuilder().setContainerId(id).setSignal(signal).setAll(true).build());
+        } catch (StatusRuntimeException e) {
+            if (!ContainerdErrors.isNotFound(e) && e.getStatus().getCode() != io.grpc.Status.Code.FAILED_PRECONDITION) {
+                throw e;
+            }
+        }
+    }
+
+    /** Removes the container, its snapshot and jnerd's state for it; its task must be gone. */
+    public void remove(Container c, Path stateRoot) {
+        deleteContainer(containerd, c.getId());
+        removeSnapshot(containerd, c.getSnapshotter(), c.getSnapshotKey());
+        deleteStateDir(stateRoot.resolve(containerd.namespace()).resolve(c.getId()));
+    }
+
+    /** Keeps the exit status on the container (its task is deleted, and with it containerd's record). */
+    static void recordExit(Containerd containerd, String id, int status) {
+        containerd.containers().update(UpdateContainerRequest.newBuilder()
+                .setContainer(Container.newBuilder().setId(id).putLabels(ContainerLabels.EXIT_CODE, Integer.toString(status)))
+                .setUpdateMask(FieldMask.newBuilder().addPaths("labels." + ContainerLabels.EXIT_CODE))
+                .build());
+    }
+
+    /** Deletes the task; returns its exit status (0 if there was none). */
+    static int deleteTask(Containerd containerd, String id) {
+        try {
+            return containerd.tasks().delete(DeleteTaskRequest.newBuilder().setContainerId(id).build()).getExitStatus();
+        } catch (StatusRuntimeException e) {
+            if (!ContainerdErrors.isNotFound(e)) {
+                throw e;
+            }
+            return 0;
+        }
+    }
+
+    static void killAndDeleteTask(Containerd containerd, String id) {
+        new Containers(containerd).stop(id, SIGKILL, 10);
+    }
+
+    static void deleteContainer(Containerd containerd, String id) {
+        try {
+            containerd.containers().delete(DeleteContainerRequest.newBuilder().setId(id).build());
+        } catch (StatusRuntimeException e) {
+            if (!ContainerdErrors.isNotFound(e)) {
+                throw e;
+            }
+        }
+    }
+
+    static void removeSnapshot(Containerd containerd, String snapshotter, String key) {
+        if (key.isEmpty()) {
+            return;
+        }
+        try {
+            containerd.snapshots().remove(RemoveSnapshotRequest.newBuilder().setSnapshotter(snapshotter).setKey(key).build());
+        } catch (StatusRuntimeException e) {
+            if (!ContainerdErrors.isNotFound(e)) {
+                throw e;
+            }
+        }
+    }
+
+    static void deleteStateDir(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new JnerdException("cannot remove " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}

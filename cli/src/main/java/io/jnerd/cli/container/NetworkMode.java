@@ -1,0 +1,39 @@
+package io.jnerd.cli.container;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+
+/**
+ * How a container is networked ({@code --net}). The seam for the netns module's modes
+ * (slirp4netns, bypass4netns): a mode shapes the spec before the container is created,
+ * is attached once the task exists (its pid, hence {@code /proc/PID/ns/net}, is known)
+ * and before it starts, and is detached after the task exited (also on failure paths).
+ * Register new modes in {@link NetworkModes}.
+ */
+public interface NetworkMode {
+    /** The {@code --net} value, e.g. "host". */
+    String name();
+
+    /** Whether {@code -p} port publishing means something in this mode. */
+    boolean publishesPorts();
+
+    /**
+     * Shapes the runtime spec: the network namespace entry, /etc/hosts, /etc/resolv.conf,
+     * and (for bypass4netns) the seccomp listener. Must not start anything.
+     */
+    void configure(ObjectNode spec, ContainerContext context) throws IOException;
+
+    /**
+     * Called after task create, before task start; {@code pid} is the container's init.
+     * What it starts (slirp4netns, a bypass) is stopped by closing the returned attachment.
+     */
+    Attachment attach(ContainerContext context, int pid) throws IOException;
+
+    /** What {@link #attach} started; closed after the task exited or when the run fails. */
+    interface Attachment extends AutoCloseable {
+        Attachment NONE = () -> { };
+
+        @Override
+        void close();
+    }
+}

@@ -1,0 +1,176 @@
+package io.jnerd.cli.container;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jnerd.cli.testing.Cli;
+import io.jnerd.cli.testing.ContainerdFixture;
+import io.jnerd.cli.testing.Leftovers;
+import io.jnerd.cli.testing.TestImages;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** jnerd run and the container commands, in-process, against a real containerd + runc. */
+@Tag("privileged")
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class RunTest {
+    static final String IMAGE = TestImages.NAME;
+    static ContainerdFixture containerd;
+    @TempDir
+    static Path tmp;
+    static Cli cli;
+
+    @BeforeAll
+    static void start() throws Exception {
+        containerd = ContainerdFixture.start();
+        cli = new Cli(containerd, tmp.resolve("state"));
+        Cli.Result load = cli.run("load", "-q", "-i", TestImages.busyboxArchive(tmp).toString());
+        assertEquals(0, load.exitCode, load.toString());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (containerd != null) {
+            containerd.close();
+        }
+    }
+
+    @AfterEach
+    void nothingLeftBehind() throws Exception {
+        Leftovers.assertNone(containerd);
+    }
+
+    @Test
+    void exitStatusAndOutputStreamsPassThrough() {
+        Cli.Result r = cli.run("run", "--rm", IMAGE, "sh", "-c", "echo out; echo err >&2; exit 3");
+        assertEquals(3, r.exitCode, r.toString());
+        assertEquals("out\n", r.out);
+        assertEquals("err\n", r.err);
+    }
+
+    @Test
+    void imageEnvAndWorkdirAndFlagsOverride() throws Exception {
+        Path envFile = tmp.resolve("env.list");
+        Files.writeString(envFile, "# comment\nFROM_FILE=1\nFOO=from-file\n");
+        Cli.Result defaults = cli.run("run", "--rm", IMAGE, "sh", "-c", "echo $FOO $(pwd) $HOSTNAME");
+        assertEquals(0, defaults.exitCode, defaults.toString());
+        assertTrue(defaults.out.matches("bar /tmp [0-9a-f]{12}\n"), defaults.out);
+
+        Cli.Result flags = cli.run("run", "--rm", "--env-file", envFile.toString(), "-e", "X=1", "-w", "/home",
+                "-h", "box", IMAGE, "sh", "-c", "echo $FOO $FROM_FILE $X $(pwd) $(hostname)");
+        assertEquals("from-file 1 1 /home box\n", flags.out, flags.toString());
+    }
+
+    @Test
+    void userByNameFromTheImagesPasswdAndNumeric() {
+        assertEquals("1000:1000\n", cli.run("run", "--rm", "-u", "app", IMAGE, "sh", "-c", "echo $(id -u):$(id -g)").out);
+        assertEquals("4242:7\n", cli.run("run", "--rm", "-u", "4242:7", IMAGE, "sh", "-c", "echo $(id -u):$(id -g)").out);
+        Cli.Result unknown = cli.run("run", "--rm", "-u", "nobody-here", IMAGE, "true");
+        assertEquals(125, unknown.exitCode);
+        assertTrue(unknown.err.contains("unable to find user nobody-here"), unknown.err);
+    }
+
+    @Test
+    void stdinWithDashI() {
+        Cli.Result r = cli.runWithInput("hi\nthere\n", "run", "-i", "--rm", IMAGE, "cat");
+        assertEquals(0, r.exitCode, r.toString());
+        assertEquals("hi\nthere\n", r.out);
+    }
+
+    @Test
+    void readOnlyRootAndCapabilities() {
+        Cli.Result ro = cli.run("run", "--rm", "--read-only", IMAGE, "touch", "/x");
+        assertEquals(1, ro.exitCode, ro.toString());
+        assertTrue(ro.err.contains("Read-only file system"), ro.err);
+        // CAP_CHOWN is in the default set; dropping it makes chown fail for root.
+        assertEquals(0, cli.run("run", "--rm", IMAGE, "chown", "1:1", "/tmp").exitCode);
+        assertEquals(1, cli.run("run", "--rm", "--cap-drop", "chown", IMAGE, "chown", "1:1", "/tmp").exitCode);
+    }
+
+    @Test
+    void missingCommandIs127AndNotExecutableIs126WithNothingLeft() {
+        Cli.Result notFound = cli.run("run", "--rm", IMAGE, "no-such-command");
+        assertEquals(127, notFound.exitCode, notFound.toString());
+        assertEquals(1, notFound.err.lines().count(), notFound.err);
+        assertTrue(notFound.err.contains("executable file not found"), notFound.err);
+
+        Cli.Result notExecutable = cli.run("run", IMAGE, "/etc/passwd");
+        assertEquals(126, notExecutable.exitCode, notExecutable.toString());
+        assertEquals(1, notExecutable.err.lines().count(), notExecutable.err);
+    }
+
+    @Test
+    void missingImageAndBadFlagAre125InOneLine() {
+        Cli.Result missing = cli.run("run", "--rm", "--pull", "never", "no-such-image:1");
+        assertEquals(125, missing.exitCode);
+        assertEquals("jnerd: image not found: no-such-image:1 (pull it with 'jnerd pull', or load it with 'jnerd load -i FILE')\n", missing.err);
+
+        Cli.Result badFlag = cli.run("run", "--no-such-flag", IMAGE);
+        assertEquals(125, badFlag.exitCode);
+        assertEquals(1, badFlag.err.lines().count(), badFlag.err);
+        assertTrue(badFlag.err.contains("--no-such-flag"), badFlag.err);
+
+        Cli.Result badNet = cli.run("run", "--net", "carrier-pigeon", IMAGE, "true");
+        assertEquals(125, badNet.exitCode);
+        assertTrue(badNet.err.startsWith("jnerd: unknown network mode 'carrier-pigeon'"), badNet.err);
+    }
+
+    @Test
+    void networkNoneHasOnlyLoopbackAndHostSharesTheHosts() throws Exception {
+        Cli.Result none = cli.run("run", "--rm", IMAGE, "ls", "/sys/class/net");
+        assertEquals("lo\n", none.out, none.toString());
+        Cli.Result host = cli.run("run", "--rm", "--net", "host", IMAGE, "ls", "/sys/class/net");
+        assertEquals(0, host.exitCode, host.toString());
+        assertTrue(host.out.lines().count() > 1, "host interfaces: " + host.out);
+    }
+
+    @Test
+    void exitedContainerIsListedUntilRemoved() {
+        Cli.Result r = cli.run("run", "--name", "kept", IMAGE, "sh", "-c", "exit 4");
+        assertEquals(4, r.exitCode, r.toString());
+        Cli.Result ps = cli.run("ps", "-a");
+        assertTrue(ps.out.contains("Exited (4)") && ps.out.contains("kept"), ps.out);
+        assertTrue(cli.run("ps").out.lines().count() == 1, "ps without -a lists running ones only");
+        Cli.Result dup = cli.run("run", "--name", "kept", IMAGE, "true");
+        assertEquals(125, dup.exitCode);
+        assertTrue(dup.err.contains("already in use"), dup.err);
+        assertEquals(0, cli.run("rm", "kept").exitCode);
+    }
+
+    @Test
+    void detachedLogsStopAndRemove() throws Exception {
+        Cli.Result d = cli.run("run", "-d", "--name", "bg", IMAGE, "sh", "-c", "echo started; sleep 60");
+        assertEquals(0, d.exitCode, d.toString());
+        String id = d.out.trim();
+        assertTrue(id.matches("[0-9a-f]{64}"), id);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        String logs = "";
+        while (!logs.contains("started") && System.nanoTime() < deadline) {
+            logs = cli.run("logs", "bg").out;
+            Thread.sleep(100);
+        }
+        assertEquals("started\n", logs);
+        assertTrue(cli.run("ps").out.contains("bg"));
+        Cli.Result rmRunning = cli.run("rm", "bg");
+        assertEquals(1, rmRunning.exitCode);
+        assertTrue(rmRunning.err.contains("is running"), rmRunning.err);
+
+        Cli.Result inspect = cli.run("inspect", id.substring(0, 12));
+        assertTrue(inspect.out.contains("\"Running\" : true"), inspect.out);
+
+        assertEquals(0, cli.run("stop", "-t", "1", "bg").exitCode);
+        Cli.Result follow = cli.run("logs", "-f", "bg");
+        assertEquals("started\n", follow.out);
+        assertEquals(0, cli.run("rm", "bg").exitCode);
+        assertTrue(Files.notExists(tmp.resolve("state").resolve(containerd.namespace()).resolve(id)), "state dir removed");
+    }
+}

@@ -1,0 +1,182 @@
+package io.jnerd.netns.bypassd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jnerd.netns.http.RawHttpClient;
+import io.jnerd.netns.http.RawHttpClient.Response;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@Tag("kernel")
+class BypassDaemonTest {
+
+    @TempDir
+    Path dir;
+
+    private Path socket;
+    private BypassDaemon daemon;
+    private final BlockingQueue<String> log = new LinkedBlockingQueue<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        socket = dir.resolve("bypass4netnsd.sock");
+        daemon = new BypassDaemon(log::add);
+        daemon.start(socket);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        daemon.close();
+        assertFalse(Files.exists(socket), "the daemon removes its socket");
+    }
+
+    private String spec(String id) {
+        return "{\"id\":\"" + id + "\",\"socketPath\":\"" + dir.resolve(id + ".sock") + "\",\"pidFilePath\":\""
+                + dir.resolve(id + ".pid") + "\",\"logFilePath\":\"" + dir.resolve(id + ".log") + "\","
+                + "\"portMapping\":[{\"protos\":[\"tcp\"],\"parentIP\":\"\",\"parentPort\":8080,\"childIP\":\"\",\"childPort\":80}],"
+                + "\"ignoreSubnets\":[\"127.0.0.0/8\",\"auto\"]}";
+    }
+
+    @Test
+    void socketIsPrivate() throws Exception {
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
+    }
+
+    @Test
+    void lifecycleOfOneBypass() throws Exception {
+        assertEquals(new Response(200, "application/json", "[]", false),
+                RawHttpClient.once(socket, "GET", "/v1/bypass", null));
+
+        Response created = RawHttpClient.once(socket, "POST", "/v1/bypass", spec("c1"));
+        assertEquals(201, created.status(), created.body());
+        long pid = ProcessHandle.current().pid();
+        assertTrue(created.body().startsWith("{\"id\":\"c1\",\"pid\":" + pid + ",\"spec\":{\"id\":\"c1\","), created.body());
+
+        Path agent = dir.resolve("c1.sock");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(agent)));
+        assertEquals(pid + "\n", Files.readString(dir.resolve("c1.pid")));
+        // An empty connection is how crun reports a container that failed early: the agent
+        // counts it as a connection that brought no listener.
+        SocketChannel.open(UnixDomainSocketAddress.of(agent)).close();
+        Response stats = null;
+        for (int i = 0; i < 100; i++) {
+            stats = RawHttpClient.once(socket, "GET", "/v1/bypass/c1/stats", null);
+            if (stats.body().contains("\"agentConnectionsRejected\":1")) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        assertEquals(200, stats.status());
+        assertTrue(stats.body().contains("\"agentConnectionsRejected\":1,") || stats.body().endsWith("\"agentConnectionsRejected\":1}"),
+                stats.body());
+        assertTrue(stats.body().contains("\"listenersReceived\":0"), stats.body());
+
+        Response list = RawHttpClient.once(socket, "GET", "/v1/bypass", null);
+        assertTrue(list.body().startsWith("[{\"id\":\"c1\""), list.body());
+
+        Response dup = RawHttpClient.once(socket, "POST", "/v1/bypass", spec("c1"));
+        assertEquals(new Response(400, "application/json", "{\"message\":\"bypass \\\"c1\\\" already exists\"}", false), dup);
+
+        assertEquals(200, RawHttpClient.once(socket, "DELETE", "/v1/bypass/c1", null).status());
+        assertFalse(Files.exists(agent), "DELETE removes the agent socket");
+        assertFalse(Files.exists(dir.resolve("c1.pid")));
+        String bypassLog = Files.readString(dir.resolve("c1.log"));
+        assertTrue(bypassLog.contains("bypass c1 started (agent socket " + agent + ")")
+                && bypassLog.contains("bypass c1 stopped"), bypassLog);
+
+        Response gone = RawHttpClient.once(socket, "DELETE", "/v1/bypass/c1", null);
+        assertEquals(new Response(404, "application/json", "{\"message\":\"bypass \\\"c1\\\" does not exist\"}", false), gone);
+        assertEquals(404, RawHttpClient.once(socket, "GET", "/v1/bypass/c1/stats", null).status());
+    }
+
+    @Test
+    void badSpecsGet400AndTheDaemonKeepsServing() throws Exception {
+        Response unknown = RawHttpClient.once(socket, "POST", "/v1/bypass", "{\"id\":\"c2\",\"bogus\":true}");
+        assertEquals("{\"message\":\"unknown field \\\"bogus\\\" in BypassSpec\"}", unknown.body());
+        assertEquals(400, unknown.status());
+
+        Response type = RawHttpClient.once(socket, "POST", "/v1/bypass",
+                "{\"id\":\"c2\",\"socketPath\":\"/x\",\"portMapping\":[{\"parentPort\":\"80\"}]}");
+        assertEquals(400, type.status());
+        assertTrue(type.body().contains("portMapping[0].parentPort: expected an integer"), type.body());
+
+        String noDir = spec("c3").replace(dir.resolve("c3.sock").toString(), dir.resolve("missing/c3.sock").toString());
+        Response uncreatable = RawHttpClient.once(socket, "POST", "/v1/bypass", noDir);
+        assertEquals(400, uncreatable.status());
+        assertTrue(uncreatable.body().startsWith("{\"message\":\"cannot create socketPath " + dir.resolve("missing/c3.sock")),
+                uncreatable.body());
+
+        assertEquals(200, RawHttpClient.once(socket, "GET", "/v1/bypass", null).status());
+        assertEquals("[]", RawHttpClient.once(socket, "GET", "/v1/bypass", null).body(), "nothing was registered");
+    }
+
+    @Test
+    void garbageGets400AndAClosedConnection() throws Exception {
+        try (RawHttpClient c = new RawHttpClient(socket)) {
+            c.send("\u0016\u0003\u0001 not http at all\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            Response r = c.readResponse();
+            assertEquals(400, r.status());
+            assertTrue(r.close());
+            assertTrue(c.closedByServer());
+        }
+        try (RawHttpClient c = new RawHttpClient(socket)) {
+            c.send(new byte[64 * 1024]);
+            assertTrue(List.of(400, 414).contains(c.readResponse().status()));
+        }
+        assertEquals(200, RawHttpClient.once(socket, "GET", "/v1/bypass", null).status());
+    }
+
+    @Test
+    void keepAliveServesSeveralRequestsAndRoutesAreChecked() throws Exception {
+        try (RawHttpClient c = new RawHttpClient(socket)) {
+            assertEquals(200, c.request("GET", "/v1/bypass", null).status());
+            assertEquals(404, c.request("GET", "/v2/bypass", null).status());
+            assertEquals(405, c.request("PUT", "/v1/bypass", "{}").status());
+            assertEquals(405, c.request("GET", "/v1/bypass/c1", null).status());
+            assertEquals(200, c.request("GET", "/v1/bypass", null).status());
+        }
+    }
+
+    @Test
+    void manyBypassesLeaveNoThreadsOrFdsBehind() throws Exception {
+        // Warm up pools and class loading before measuring.
+        cycle("warm");
+        long fdsBefore = openFds();
+        for (int i = 0; i < 200; i++) {
+            cycle("c" + i);
+        }
+        Thread.sleep(100);
+        // Each bypass's accept thread ends with it; connection threads are pooled and bounded.
+        List<String> names = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .collect(java.util.stream.Collectors.toList());
+        assertEquals(List.of(), names.stream().filter(n -> n.startsWith("seccomp-agent")).collect(
+                java.util.stream.Collectors.toList()));
+        assertTrue(names.stream().filter(n -> n.startsWith("http-conn-")).count() <= BypassDaemon.MAX_CONNECTIONS, names::toString);
+        assertTrue(openFds() <= fdsBefore + 2, "fds grew from " + fdsBefore + " to " + openFds());
+    }
+
+    private void cycle(String id) throws Exception {
+        assertEquals(201, RawHttpClient.once(socket, "POST", "/v1/bypass", spec(id)).status());
+        assertEquals(200, RawHttpClient.once(socket, "DELETE", "/v1/bypass/" + id, null).status());
+    }
+
+    private static long openFds() throws Exception {
+        try (var s = Files.list(Path.of("/proc/self/fd"))) {
+            return s.count();
+        }
+    }
+}
