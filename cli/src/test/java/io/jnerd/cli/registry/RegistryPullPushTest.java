@@ -210,4 +210,42 @@ class RegistryPullPushTest {
         }
     }
 
+
+    @Test
+    void anonymousTokensAsDockerHubGivesThemForPublicImages() throws Exception {
+        try (TokenServer tokens = TokenServer.anonymous();
+             RegistryFixture secured = RegistryFixture.start(tmp.resolve("anonymous-registry"), tokens)) {
+            String name = secured.host() + "/public/busybox:v1";
+            bed.load(busybox, name);
+            assertEquals(0, bed.jnerd(null, Map.of(), "push", name).exitCode);
+            String ns = bed.newNamespace();
+            Cli.Result pull = bed.jnerd(ns, Map.of(), "pull", name);
+            assertEquals(0, pull.exitCode, pull.toString());
+            assertTrue(tokens.issued() >= 2, "push and pull each asked for a token: " + tokens.issued());
+            bed.assertPulled(ns, name, busybox.manifest().digest());
+        }
+    }
+
+    @Test
+    void basicAuthWithCredentialsFromTheDockerConfig() throws Exception {
+        try (RegistryFixture secured = RegistryFixture.startWithBasicAuth(tmp.resolve("basic-registry"), "bob", "hunter2")) {
+            String name = secured.host() + "/basic/busybox:v1";
+            bed.load(busybox, name);
+            Cli.Result refused = bed.jnerd(null, Map.of(), "push", name);
+            assertEquals(125, refused.exitCode, refused.toString());
+            assertTrue(refused.err.contains("wants a user name and password"), refused.err);
+
+            Path config = tmp.resolve("docker-bob");
+            Files.createDirectories(config);
+            String auth = Base64.getEncoder().encodeToString("bob:hunter2".getBytes(StandardCharsets.UTF_8));
+            Files.writeString(config.resolve("config.json"), "{\"auths\":{\"" + secured.host() + "\":{\"auth\":\"" + auth + "\"}}}");
+            Map<String, String> env = Map.of("DOCKER_CONFIG", config.toString());
+            Cli.Result push = bed.jnerd(null, env, "push", name);
+            assertEquals(0, push.exitCode, push.toString());
+            String ns = bed.newNamespace();
+            Cli.Result pull = bed.jnerd(ns, env, "pull", name);
+            assertEquals(0, pull.exitCode, pull.toString());
+            bed.assertPulled(ns, name, busybox.manifest().digest());
+        }
+    }
 }

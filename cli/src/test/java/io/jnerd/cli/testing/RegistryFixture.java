@@ -13,10 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 
 /**
  * Debian's docker-registry (distribution 2.8) on 127.0.0.1 with its config and storage in a
- * directory of the test's, open or behind a {@link TokenServer}. It cannot listen on port 0,
+ * directory of the test's: open, behind a {@link TokenServer}, or behind basic auth. It cannot listen on port 0,
  * so a free port is picked first and the start is retried should another process take it
  * meanwhile. Images get into it with jnerd's own push, or with skopeo ({@link #push}).
  */
@@ -35,17 +36,39 @@ public final class RegistryFixture implements AutoCloseable {
     }
 
     public static RegistryFixture start(Path dir) throws IOException, InterruptedException {
-        return start(dir, null);
+        return launch(dir, "");
     }
 
-    /** @param auth the token server the registry trusts, or null for an open registry */
+    /** A registry behind token auth: it trusts the tokens {@code auth} signs. */
     public static RegistryFixture start(Path dir, TokenServer auth) throws IOException, InterruptedException {
+        Path bundle = dir.resolve("token-root.pem");
+        Files.createDirectories(dir);
+        Files.writeString(bundle, auth.certificatePem());
+        return launch(dir, "auth:\n  token:\n"
+                + "    realm: " + auth.realm() + "\n"
+                + "    service: " + TokenServer.SERVICE + "\n"
+                + "    issuer: " + TokenServer.ISSUER + "\n"
+                + "    rootcertbundle: " + bundle + "\n");
+    }
+
+    /** A registry behind basic auth: {@code user}:{@code password} in an htpasswd file (bcrypt, as distribution wants). */
+    public static RegistryFixture startWithBasicAuth(Path dir, String user, String password)
+            throws IOException, InterruptedException {
+        byte[] salt = new byte[16];
+        new java.security.SecureRandom().nextBytes(salt);
+        Path htpasswd = dir.resolve("htpasswd");
+        Files.createDirectories(dir);
+        Files.writeString(htpasswd, user + ":" + OpenBSDBCrypt.generate("2y", password.toCharArray(), salt, 6) + "\n");
+        return launch(dir, "auth:\n  htpasswd:\n    realm: jnerd-test\n    path: " + htpasswd + "\n");
+    }
+
+    private static RegistryFixture launch(Path dir, String authConfig) throws IOException, InterruptedException {
         assumeTrue(Files.isExecutable(REGISTRY), "needs " + REGISTRY + " (apt-get install docker-registry)");
         Files.createDirectories(dir.resolve("data"));
         for (int attempt = 0; attempt < 3; attempt++) {
             int port = freePort();
             Path config = dir.resolve("config.yml");
-            Files.writeString(config, config(dir, port, auth));
+            Files.writeString(config, config(dir, port) + authConfig);
             Process p = new ProcessBuilder(REGISTRY.toString(), "serve", config.toString())
                     .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
             RegistryFixture f = new RegistryFixture(dir, p, port);
@@ -58,23 +81,12 @@ public final class RegistryFixture implements AutoCloseable {
                 + Files.readString(dir.resolve("registry.log"), StandardCharsets.UTF_8));
     }
 
-    private static String config(Path dir, int port, TokenServer auth) throws IOException {
-        StringBuilder c = new StringBuilder()
-                .append("version: 0.1\n")
-                .append("log:\n  level: warn\n")
-                .append("storage:\n  filesystem:\n    rootdirectory: ").append(dir.resolve("data")).append('\n')
-                .append("  delete:\n    enabled: true\n")
-                .append("http:\n  addr: 127.0.0.1:").append(port).append('\n');
-        if (auth != null) {
-            Path bundle = dir.resolve("token-root.pem");
-            Files.writeString(bundle, auth.certificatePem());
-            c.append("auth:\n  token:\n")
-                    .append("    realm: ").append(auth.realm()).append('\n')
-                    .append("    service: ").append(TokenServer.SERVICE).append('\n')
-                    .append("    issuer: ").append(TokenServer.ISSUER).append('\n')
-                    .append("    rootcertbundle: ").append(bundle).append('\n');
-        }
-        return c.toString();
+    private static String config(Path dir, int port) {
+        return "version: 0.1\n"
+                + "log:\n  level: warn\n"
+                + "storage:\n  filesystem:\n    rootdirectory: " + dir.resolve("data") + "\n"
+                + "  delete:\n    enabled: true\n"
+                + "http:\n  addr: 127.0.0.1:" + port + "\n";
     }
 
     private boolean awaitReady() throws InterruptedException {

@@ -35,7 +35,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * certificate is the registry's {@code rootcertbundle}. distribution 2.8 finds the signing
  * key through the header's {@code x5c} chain (or a libtrust {@code kid}); x5c is used here.
  * The signature is JOSE's raw r||s, not DER. With a user set, only that user's basic
- * credentials get a token.
+ * credentials get a token; without, anyone gets one.
  */
 public final class TokenServer implements AutoCloseable {
     public static final String SERVICE = "jnerd-test-registry";
@@ -57,6 +57,11 @@ public final class TokenServer implements AutoCloseable {
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
         server.createContext("/token", this::token);
         server.start();
+    }
+
+    /** A token server that issues tokens to anyone, without credentials (as Docker Hub does for public images). */
+    public static TokenServer anonymous() throws IOException {
+        return start(null, null);
     }
 
     /** A token server that issues tokens only to {@code user}:{@code password}. */
@@ -92,7 +97,7 @@ public final class TokenServer implements AutoCloseable {
         try {
             String expected = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
                     .getBytes(StandardCharsets.UTF_8));
-            if (!expected.equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+            if (user != null && !expected.equals(ex.getRequestHeaders().getFirst("Authorization"))) {
                 refused.incrementAndGet();
                 ex.sendResponseHeaders(401, -1);
                 return;
@@ -135,7 +140,7 @@ public final class TokenServer implements AutoCloseable {
         long now = Instant.now().getEpochSecond();
         ObjectNode claims = Json.object();
         claims.put("iss", ISSUER);
-        claims.put("sub", user);
+        claims.put("sub", user == null ? "anonymous" : user);
         claims.put("aud", SERVICE);
         claims.put("exp", now + 300);
         claims.put("nbf", now - 10);
