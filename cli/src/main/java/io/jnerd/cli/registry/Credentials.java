@@ -17,6 +17,17 @@ public final class Credentials {
         return username;
     }
 
+    /** docker login stores an OAuth2 refresh token ("identity token") under this user name. */
+    static final String IDENTITY_TOKEN_USER = "<token>";
+
+    boolean isIdentityToken() {
+        return IDENTITY_TOKEN_USER.equals(username);
+    }
+
+    String secret() {
+        return secret;
+    }
+
     /** The value of an {@code Authorization: Basic} header. */
     String basicAuthorization() {
         return "Basic " + Base64.getEncoder().encodeToString((username + ":" + secret).getBytes(StandardCharsets.UTF_8));

@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Registry credentials as the docker CLI stores them in {@code config.json}
  * ({@code $DOCKER_CONFIG/config.json}, else {@code ~/.docker/config.json}): per-registry
- * {@code credHelpers}, else the global {@code credsStore}, else {@code auths} with a base64
- * {@code user:password}. Helpers are {@code docker-credential-NAME get}, fed the server on stdin.
+ * {@code credHelpers}, else the global {@code credsStore}, else {@code auths} with an
+ * {@code identitytoken} or a base64 {@code user:password}. Helpers are {@code docker-credential-NAME get}, fed the server on stdin.
  */
 public final class DockerConfig {
     /** The key docker uses for Docker Hub in config.json and with credential helpers. */
@@ -61,7 +61,13 @@ public final class DockerConfig {
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = config.path("auths").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            if (serverName(e.getKey()).equals(serverName(server)) && e.getValue().hasNonNull("auth")) {
+            if (!serverName(e.getKey()).equals(serverName(server))) {
+                continue;
+            }
+            if (!e.getValue().path("identitytoken").asText("").isEmpty()) {
+                return Optional.of(new Credentials(Credentials.IDENTITY_TOKEN_USER, e.getValue().path("identitytoken").asText()));
+            }
+            if (e.getValue().hasNonNull("auth")) {
                 return Optional.of(decodeAuth(e.getKey(), e.getValue().path("auth").asText()));
             }
         }

@@ -241,7 +241,10 @@ public final class RegistryClient {
                 attempt--;
                 continue;
             }
-            if (isTransient(r.statusCode()) && attempt < ATTEMPTS && !"PUT".equals(method)) {
+            // A PUT that ends an upload session cannot be repeated (upload() starts a new session
+            // instead); a manifest PUT can.
+            boolean repeatable = !"PUT".equals(method) || uri.getPath().contains("/manifests/");
+            if (isTransient(r.statusCode()) && attempt < ATTEMPTS && repeatable) {
                 r.body().close();
                 pause(attempt);
                 continue;

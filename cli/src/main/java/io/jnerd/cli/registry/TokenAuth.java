@@ -16,7 +16,8 @@ import java.util.Optional;
 /**
  * Answers a registry's 401 challenge, as docker's token protocol describes it: for
  * {@code Bearer realm=…,service=…,scope=…}, GET {@code realm?service=…&scope=…} (with basic
- * credentials when the user has some, anonymously otherwise) and use the token it returns;
+ * credentials when the user has some, anonymously otherwise; an identity token is POSTed as
+ * an OAuth2 refresh token instead) and use the token it returns;
  * for {@code Basic}, send the credentials. The last authorization is reused until the
  * registry challenges again (another scope, e.g. push after pull).
  */
@@ -62,9 +63,22 @@ final class TokenAuth {
                 query.append(query.length() > 0 ? "&" : "").append("scope=").append(encode(scope));
             }
         });
-        URI uri = URI.create(realm + (query.length() == 0 ? "" : (realm.contains("?") ? "&" : "?") + query));
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET();
-        credentials.ifPresent(c -> b.header("Authorization", c.basicAuthorization()));
+        URI uri;
+        HttpRequest.Builder b;
+        if (credentials.isPresent() && credentials.get().isIdentityToken()) {
+            // An identity token (docker login's OAuth2 refresh token, user "<token>") is traded at
+            // the realm by POST, as the docker token spec's OAuth2 section describes.
+            uri = URI.create(realm);
+            String form = "grant_type=refresh_token&client_id=jnerd&refresh_token="
+                    + encode(credentials.get().secret()) + (query.length() == 0 ? "" : "&" + query);
+            b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form));
+        } else {
+            uri = URI.create(realm + (query.length() == 0 ? "" : (realm.contains("?") ? "&" : "?") + query));
+            b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET();
+            credentials.ifPresent(c -> b.header("Authorization", c.basicAuthorization()));
+        }
         HttpResponse<InputStream> r;
         try {
             r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());

@@ -203,6 +203,16 @@ class RegistryPullPushTest {
             assertTrue(tokens.issued() > afterPush, "the pull asked for its own token");
             bed.assertPulled(ns, name, busybox.manifest().digest());
 
+            Path identity = tmp.resolve("docker-identity");
+            Files.createDirectories(identity);
+            Files.writeString(identity.resolve("config.json"), "{\"auths\":{\"" + secured.host()
+                    + "\":{\"auth\":\"" + Base64.getEncoder().encodeToString("alice:".getBytes(StandardCharsets.UTF_8))
+                    + "\",\"identitytoken\":\"s3cret\"}}}");
+            String identityNs = bed.newNamespace();
+            Cli.Result byIdentity = bed.jnerd(identityNs, Map.of("DOCKER_CONFIG", identity.toString()), "pull", name);
+            assertEquals(0, byIdentity.exitCode, byIdentity.toString());
+            assertTrue(tokens.refreshGrants() > 0, "the identity token was traded as an OAuth2 refresh token");
+
             String anonNs = bed.newNamespace();
             Cli.Result anonPull = bed.jnerd(anonNs, Map.of("DOCKER_CONFIG", anonymous.toString()), "pull", name);
             assertEquals(125, anonPull.exitCode, anonPull.toString());

@@ -19,6 +19,7 @@ import java.security.Signature;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -35,7 +36,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * certificate is the registry's {@code rootcertbundle}. distribution 2.8 finds the signing
  * key through the header's {@code x5c} chain (or a libtrust {@code kid}); x5c is used here.
  * The signature is JOSE's raw r||s, not DER. With a user set, only that user's basic
- * credentials get a token; without, anyone gets one.
+ * credentials (or the refresh token {@code password}, POSTed) get a token; without, anyone gets one.
  */
 public final class TokenServer implements AutoCloseable {
     public static final String SERVICE = "jnerd-test-registry";
@@ -48,6 +49,7 @@ public final class TokenServer implements AutoCloseable {
     private final String password;
     private final AtomicInteger issued = new AtomicInteger();
     private final AtomicInteger refused = new AtomicInteger();
+    private final AtomicInteger refreshGrants = new AtomicInteger();
 
     private TokenServer(String user, String password) throws IOException, GeneralSecurityException {
         this.user = user;
@@ -85,6 +87,11 @@ public final class TokenServer implements AutoCloseable {
         return refused.get();
     }
 
+    /** Tokens given for an OAuth2 refresh token (a docker identity token) rather than a password. */
+    public int refreshGrants() {
+        return refreshGrants.get();
+    }
+
     public String certificatePem() throws IOException {
         StringWriter w = new StringWriter();
         try (JcaPEMWriter pem = new JcaPEMWriter(w)) {
@@ -95,15 +102,23 @@ public final class TokenServer implements AutoCloseable {
 
     private void token(HttpExchange ex) throws IOException {
         try {
-            String expected = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
-                    .getBytes(StandardCharsets.UTF_8));
-            if (user != null && !expected.equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+            // GET with basic credentials, or an OAuth2 refresh-token grant by POST (identity tokens).
+            boolean post = ex.getRequestMethod().equals("POST");
+            String query = post ? new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)
+                    : ex.getRequestURI().getRawQuery();
+            String expected = post ? "refresh_token=" + password
+                    : "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+            boolean allowed = post ? List.of(query.split("&")).contains(expected)
+                    : expected.equals(ex.getRequestHeaders().getFirst("Authorization"));
+            if (user != null && !allowed) {
                 refused.incrementAndGet();
                 ex.sendResponseHeaders(401, -1);
                 return;
             }
+            if (post) {
+                refreshGrants.incrementAndGet();
+            }
             ArrayNode access = Json.MAPPER.createArrayNode();
-            String query = ex.getRequestURI().getRawQuery();
             for (String param : query == null ? new String[0] : query.split("&")) {
                 String[] kv = param.split("=", 2);
                 if (kv[0].equals("scope") && kv.length == 2) {
@@ -118,7 +133,8 @@ public final class TokenServer implements AutoCloseable {
                     }
                 }
             }
-            byte[] body = Json.bytes(Json.object().put("token", jwt(access)));
+            String token = jwt(access);
+            byte[] body = Json.bytes(post ? Json.object().put("access_token", token) : Json.object().put("token", token));
             ex.getResponseHeaders().set("Content-Type", "application/json");
             ex.sendResponseHeaders(200, body.length);
             try (OutputStream out = ex.getResponseBody()) {
