@@ -18,9 +18,17 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Pulls an image client-side, as containerd's 1.6 client does: the manifests and the config
@@ -32,6 +40,7 @@ import java.util.Optional;
  */
 public final class ImagePuller {
     private static final Duration LEASE_EXPIRY = Duration.ofHours(1);
+    static final int PARALLEL_LAYERS = 3;
     /** containerd's label naming where a blob came from; push uses it to mount instead of upload. */
     static final String DISTRIBUTION_SOURCE = "containerd.io/distribution.source.";
 
@@ -79,9 +88,7 @@ public final class ImagePuller {
             Containerd c = lease.client();
             ContentStore content = new ContentStore(c);
             Map<String, String> source = Map.of(DISTRIBUTION_SOURCE + registry.endpoint().domain(), registry.repository());
-            for (Descriptor layer : image.layers()) {
-                fetchLayer(content, layer, source);
-            }
+            fetchLayers(content, image.layers(), source);
             write(content, image.configDescriptor(), documents, source);
             write(content, image.manifest(), documents, source);
             if (!root.digest().equals(image.manifest().digest())) {
@@ -96,6 +103,59 @@ public final class ImagePuller {
             throw e;
         }
         return image;
+    }
+
+    /**
+     * Downloads up to {@value #PARALLEL_LAYERS} layers at once, as docker does; each blob once,
+     * however often the manifest lists it. On a failure the others are stopped, and waited
+     * for (their writes abort), before the error goes up to end the lease.
+     */
+    private void fetchLayers(ContentStore content, List<Descriptor> layers, Map<String, String> source)
+            throws IOException {
+        Map<String, Descriptor> distinct = new LinkedHashMap<>();
+        layers.forEach(l -> distinct.putIfAbsent(l.digest(), l));
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(PARALLEL_LAYERS, distinct.size())), r -> {
+            Thread t = new Thread(r, "jnerd-pull-layer");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<Void>> downloads = new ArrayList<>();
+            for (Descriptor layer : distinct.values()) {
+                downloads.add(pool.submit(() -> {
+                    fetchLayer(content, layer, source);
+                    return null;
+                }));
+            }
+            for (Future<Void> download : downloads) {
+                await(download);
+            }
+        } finally {
+            pool.shutdownNow();
+            try {
+                pool.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void await(Future<Void> download) throws IOException {
+        try {
+            download.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException) {
+                throw (IOException) cause;
+            }
+            if (cause instanceof RuntimeException) {
+                throw (RuntimeException) cause;
+            }
+            throw new IOException(cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while pulling layers", e);
+        }
     }
 
     private void fetchLayer(ContentStore content, Descriptor layer, Map<String, String> source) throws IOException {

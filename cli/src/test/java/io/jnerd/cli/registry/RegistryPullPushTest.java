@@ -102,13 +102,7 @@ class RegistryPullPushTest {
         index.put("schemaVersion", 2);
         index.put("mediaType", MediaTypes.OCI_INDEX);
         for (OciImage image : List.of(busybox, other)) {
-            for (Map.Entry<String, byte[]> blob : image.blobs().entrySet()) {
-                if (!blob.getKey().equals(image.manifest().digest())) {
-                    byte[] bytes = blob.getValue();
-                    client.upload(new Descriptor("", blob.getKey(), bytes.length, null, null),
-                            () -> new ByteArrayInputStream(bytes), n -> { });
-                }
-            }
+            upload(client, image.blobs(), image.manifest().digest());
             byte[] manifest = image.blobs().get(image.manifest().digest());
             client.putManifest(image.manifest().digest(), MediaTypes.OCI_MANIFEST, manifest);
             JsonNode config = Json.parse(image.blobs().get(Json.parse(manifest, "m").path("config").path("digest").asText()), "c");
@@ -139,6 +133,49 @@ class RegistryPullPushTest {
         assertEquals(125, none.exitCode, none.toString());
         assertTrue(none.err.contains("no image for platform linux/s390x"), none.err);
         bed.assertNothingIn(noneNs);
+    }
+
+    /** Uploads every blob but the manifest. */
+    private static void upload(RegistryClient client, Map<String, byte[]> blobs, String manifestDigest) throws Exception {
+        for (Map.Entry<String, byte[]> blob : blobs.entrySet()) {
+            if (!blob.getKey().equals(manifestDigest)) {
+                byte[] bytes = blob.getValue();
+                client.upload(new Descriptor("", blob.getKey(), bytes.length, null, null),
+                        () -> new ByteArrayInputStream(bytes), n -> { });
+            }
+        }
+    }
+
+    @Test
+    void layersOfAManyLayerImageArePulledTogetherAndUnpackedAsOneChain() throws Exception {
+        OciImage top = new OciImageBuilder(Platform.host()).addText("/etc/motd", "second layer\n", 0644).build();
+        JsonNode baseManifest = Json.parse(busybox.blobs().get(busybox.manifest().digest()), "manifest");
+        JsonNode topManifest = Json.parse(top.blobs().get(top.manifest().digest()), "manifest");
+        ObjectNode config = (ObjectNode) Json.parse(busybox.blobs().get(baseManifest.path("config").path("digest").asText()), "config");
+        JsonNode topConfig = Json.parse(top.blobs().get(topManifest.path("config").path("digest").asText()), "config");
+        ((com.fasterxml.jackson.databind.node.ArrayNode) config.path("rootfs").path("diff_ids"))
+                .add(topConfig.path("rootfs").path("diff_ids").get(0).asText());
+        byte[] configBytes = Json.bytes(config);
+        ObjectNode manifest = Json.object();
+        manifest.put("schemaVersion", 2);
+        manifest.put("mediaType", MediaTypes.OCI_MANIFEST);
+        manifest.set("config", Descriptor.of(MediaTypes.OCI_CONFIG, configBytes).toJson());
+        manifest.putArray("layers").add(baseManifest.path("layers").get(0)).add(topManifest.path("layers").get(0));
+        byte[] manifestBytes = Json.bytes(manifest);
+
+        RegistryClient client = RegistryClient.open(RegistryEndpoint.of(bed.registry.host(), List.of()), "test/layers", Optional.empty());
+        upload(client, busybox.blobs(), busybox.manifest().digest());
+        upload(client, top.blobs(), top.manifest().digest());
+        upload(client, Map.of(io.jnerd.cli.image.Digest.of(configBytes), configBytes), "");
+        client.putManifest("v1", MediaTypes.OCI_MANIFEST, manifestBytes);
+
+        String ns = bed.newNamespace();
+        String name = bed.registry.host() + "/test/layers:v1";
+        Cli.Result r = bed.jnerd(ns, Map.of(), "pull", name);
+        assertEquals(0, r.exitCode, r.toString());
+        assertEquals(2, r.out.lines().filter(l -> l.contains("Pull complete")).count(), r.out);
+        ResolvedImage image = bed.assertPulled(ns, name, io.jnerd.cli.image.Digest.of(manifestBytes));
+        assertEquals(2, image.layers().size());
     }
 
     @Test
