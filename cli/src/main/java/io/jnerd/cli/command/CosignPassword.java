@@ -17,7 +17,7 @@ final class CosignPassword {
             return fromEnv.toCharArray();
         }
         Console console = System.console();
-        if (console == null) {
+        if (console == null || !Terminal.systemConsoleIsTerminal()) {
             throw new JnerdException("no password for the private key: set " + ENV + " or run on a terminal");
         }
         char[] password = console.readPassword("Enter password for private key: ");

@@ -1,5 +1,6 @@
 package io.jnerd.cli.registry;
 
+import io.jnerd.cli.Terminal;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +46,7 @@ public final class TransferProgress {
         if (quiet) {
             return Mode.QUIET;
         }
-        return out == System.out && System.console() != null ? Mode.ANSI : Mode.PLAIN;
+        return out == System.out && Terminal.systemConsoleIsTerminal() ? Mode.ANSI : Mode.PLAIN;
     }
 
     /** A blob being transferred; {@code id} is its short digest. */
