@@ -7,8 +7,10 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code jnerd key}: cosign key pairs. */
 @Command(name = "key", description = "Manage cosign signing keys", subcommands = KeyCommand.Generate.class)
@@ -16,9 +18,13 @@ public final class KeyCommand implements Runnable {
     @ParentCommand
     JnerdCommand parent;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "missing subcommand (see jnerd key --help)");
+        // The command line in use (not a new one), so the error goes to this run's stderr.
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand (see jnerd key --help)");
     }
 
     /** {@code jnerd key generate}: an EC P-256 pair as cosign writes it (PREFIX.key 0600, PREFIX.pub). */
