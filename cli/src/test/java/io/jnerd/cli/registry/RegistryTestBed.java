@@ -106,7 +106,7 @@ final class RegistryTestBed implements AutoCloseable {
             env.put("CONTAINERD_NAMESPACE", ns);
         }
         env.putAll(extraEnv);
-        return cli.runWithEnv(env, args);
+        return cli.withEnv(env).run(args);
     }
 
     ResolvedImage assertPulled(String ns, String name, String targetDigest) throws Exception {

@@ -11,6 +11,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
@@ -127,19 +128,34 @@ public final class RegistryFixture implements AutoCloseable {
 
     /** Pushes an OCI archive as {@code repo:tag} with skopeo (all platforms of an index). */
     public void push(Path ociArchive, String repoAndTag) throws IOException, InterruptedException {
+        push(ociArchive, repoAndTag, null);
+    }
+
+    /** The same, with {@code user:password} for registries that ask for them. */
+    public void push(Path ociArchive, String repoAndTag, String creds) throws IOException, InterruptedException {
         assumeTrue(Files.isExecutable(SKOPEO), "needs " + SKOPEO + " (apt-get install skopeo)");
-        Process p = new ProcessBuilder(List.of(SKOPEO.toString(), "copy", "--all", "--dest-tls-verify=false",
-                "oci-archive:" + ociArchive, "docker://" + host() + "/" + repoAndTag)).redirectErrorStream(true).start();
+        List<String> cmd = new ArrayList<>(List.of(SKOPEO.toString(), "copy", "--all", "--dest-tls-verify=false"));
+        if (creds != null) {
+            cmd.add("--dest-creds=" + creds);
+        }
+        cmd.add("oci-archive:" + ociArchive);
+        cmd.add("docker://" + host() + "/" + repoAndTag);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(true, p.waitFor(60, TimeUnit.SECONDS), "skopeo finished");
         assertEquals(0, p.exitValue(), "skopeo copy: " + out);
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 }

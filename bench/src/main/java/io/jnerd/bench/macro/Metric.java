@@ -1,0 +1,44 @@
+package io.jnerd.bench.macro;
+
+/** One number a workload reports, with its unit and which direction is better. */
+public enum Metric {
+    IPERF_TCP_OUT("iperf3-tcp-out", "iperf3 TCP container→test host", "Gbit/s", true),
+    IPERF_TCP_IN("iperf3-tcp-in", "iperf3 TCP test host→container (-p)", "Gbit/s", true),
+    IPERF_UDP("iperf3-udp", "iperf3 UDP container→test host (received)", "Gbit/s", true),
+    CONNECT_RATE("connect-rate", "TCP connect+close", "conn/s", true),
+    CONNECT_P50("connect-p50", "TCP connect latency p50", "µs", false),
+    CONNECT_P99("connect-p99", "TCP connect latency p99", "µs", false),
+    REDIS_SERVER_IN("redis-server-in", "redis GET, server in container", "req/s", true),
+    REDIS_CLIENT_IN("redis-client-in", "redis GET, client in container", "req/s", true),
+    SOCKOPT_LOOP("sockopt", "socket+setsockopt+fcntl+close", "ops/s", true),
+    START_TIME("start", "container start (run --rm true)", "s", false);
+
+    private final String id;
+    private final String title;
+    private final String unit;
+    private final boolean higherIsBetter;
+
+    Metric(String id, String title, String unit, boolean higherIsBetter) {
+        this.id = id;
+        this.title = title;
+        this.unit = unit;
+        this.higherIsBetter = higherIsBetter;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public String unit() {
+        return unit;
+    }
+
+    public boolean higherIsBetter() {
+        return higherIsBetter;
+    }
+
+    /** The id in results.json: the workload's id, or for workloads with several numbers, id-number. */
+    public String id() {
+        return id;
+    }
+}

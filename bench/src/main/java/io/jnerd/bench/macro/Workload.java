@@ -1,0 +1,161 @@
+package io.jnerd.bench.macro;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** What bench runs; each run of a workload in one placement gives one sample per metric. */
+public enum Workload {
+    IPERF_TCP_OUT("iperf3-tcp-out", List.of(Metric.IPERF_TCP_OUT)) {
+        @Override
+        Map<Metric, Double> run(Placement p, Context ctx) throws IOException {
+            String out = p.exec(List.of(p.tool("iperf3"), "-c", p.testHostAddress(), "-p", Integer.toString(TestBed.IPERF_PORT),
+                    "-t", ctx.seconds(), "-J"), ctx.timeout());
+            return Map.of(Metric.IPERF_TCP_OUT, OutputParsers.iperf3Gbits(out));
+        }
+    },
+    IPERF_TCP_IN("iperf3-tcp-in", List.of(Metric.IPERF_TCP_IN)) {
+        @Override
+        Map<Metric, Double> run(Placement p, Context ctx) throws IOException {
+            try (Placement.Running server = p.serve("iperf3", (addr, port) -> List.of(p.tool("iperf3"), "-s", "-B", addr,
+                    "-p", Integer.toString(port)), TestBed.IPERF_PORT)) {
+                ctx.awaitReachable(server.reachableAt());
+                String out = ctx.outside(List.of("iperf3", "-c", server.reachableAt().getAddress().getHostAddress(),
+                        "-p", Integer.toString(server.reachableAt().getPort()), "-t", ctx.seconds(), "-J"));
+                return Map.of(Metric.IPERF_TCP_IN, OutputParsers.iperf3Gbits(out));
+            }
+        }
+    },
+    IPERF_UDP("iperf3-udp", List.of(Metric.IPERF_UDP)) {
+        @Override
+        Map<Metric, Double> run(Placement p, Context ctx) throws IOException {
+            // iperf3's UDP client connect()s its socket: the connected-UDP path of the bypass.
+            String out = p.exec(List.of(p.tool("iperf3"), "-c", p.testHostAddress(), "-p", Integer.toString(TestBed.IPERF_PORT),
+                    "-u", "-b", "0", "-t", ctx.seconds(), "-J"), ctx.timeout());
+            return Map.of(Metric.IPERF_UDP, OutputParsers.iperf3Gbits(out));
+        }
+    },
+    CONNECT("connect", List.of(Metric.CONNECT_RATE, Metric.CONNECT_P50, Metric.CONNECT_P99)) {
+        @Override
+        Map<Metric, Double> run(Placement p, Context ctx) throws IOException {
+            Map<String, Double> kv = OutputParsers.keyValues(p.exec(List.of(p.tool("netbench"), "connect", p.testHostAddress(),
+                    Integer.toString(TestBed.ACCEPT_PORT), ctx.seconds()), ctx.timeout()));
+            return Map.of(Metric.CONNECT_RATE, OutputParsers.require(kv, "rate"),
+                    Metric.CONNECT_P50, OutputParsers.require(kv, "p50_us"),
+                    Metric.CONNECT_P99, OutputParsers.require(kv, "p99_us"));
+        }
+    },
+    REDIS_SERVER_IN("redis-server-in", List.of(Metric.REDIS_SERVER_IN)) {
+        @Override
+        Map<Metric, Double> run(Placement p, Context ctx) throws IOException {
+            try (Placement.Running server = p.serve("redis", (addr, port) -> List.of(p.tool("redis-server"), "--bind", addr,
+                    "--port", Integer.toString(port), "--protected-mode", "no", "--save", "", "--appendonly", "no"),
+                    TestBed.REDIS_PORT)) {
+                ctx.awaitReachable(server.reachableAt());
+                String out = ctx.outside(redisBenchmark("redis-benchmark", server.reachableAt().getAddress().getHostAddress(),
+                        server.reachableAt().getPort(), ctx));
+                return Map.of(Metric.REDIS_SERVER_IN, OutputParsers.redisRps(out, "GET"));
+            }
+        }
+    },
+    REDIS_CLIENT_IN("redis-client-in", List.of(Metric.REDIS_CLIENT_IN)) {
+        @Override
+        Map<Metric, Double> run(Placement p, Context ctx) throws IOException {
+            String out = p.exec(redisBenchmark(p.tool("redis-benchmark"), p.testHostAddress(), TestBed.REDIS_PORT, ctx),
+                    ctx.timeout());
+            return Map.of(Metric.REDIS_CLIENT_IN, OutputParsers.redisRps(out, "GET"));
+        }
+    },
+    SOCKOPT("sockopt", List.of(Metric.SOCKOPT_LOOP)) {
+        @Override
+        Map<Metric, Double> run(Placement p, Context ctx) throws IOException {
+            Map<String, Double> kv = OutputParsers.keyValues(p.exec(List.of(p.tool("netbench"), "sockopt", ctx.seconds()),
+                    ctx.timeout()));
+            return Map.of(Metric.SOCKOPT_LOOP, OutputParsers.require(kv, "rate"));
+        }
+    },
+    START("start", List.of(Metric.START_TIME)) {
+        @Override
+        boolean appliesTo(Mode mode) {
+            // Start time is about what the network mode adds to `jnerd run`; the baseline
+            // and the reference start no container.
+            return mode.rootless();
+        }
+
+        @Override
+        Map<Metric, Double> run(Placement p, Context ctx) throws IOException {
+            double total = 0;
+            for (int i = 0; i < ctx.startsPerSample(); i++) {
+                long t0 = System.nanoTime();
+                p.exec(List.of("true"), ctx.timeout());
+                total += (System.nanoTime() - t0) / 1e9;
+            }
+            return Map.of(Metric.START_TIME, total / ctx.startsPerSample());
+        }
+    };
+
+    private final String id;
+    private final List<Metric> metrics;
+
+    Workload(String id, List<Metric> metrics) {
+        this.id = id;
+        this.metrics = metrics;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public List<Metric> metrics() {
+        return metrics;
+    }
+
+    boolean appliesTo(Mode mode) {
+        return true;
+    }
+
+    abstract Map<Metric, Double> run(Placement placement, Context ctx) throws IOException;
+
+    private static List<String> redisBenchmark(String binary, String host, int port, Context ctx) {
+        return new ArrayList<>(List.of(binary, "-h", host, "-p", Integer.toString(port), "-t", "get",
+                "-n", Integer.toString(ctx.redisRequests()), "-c", "50", "--csv"));
+    }
+
+    public static Workload parse(String s) {
+        for (Workload w : values()) {
+            if (w.id.equals(s.toLowerCase(Locale.ROOT))) {
+                return w;
+            }
+        }
+        List<String> ids = new ArrayList<>();
+        for (Workload w : values()) {
+            ids.add(w.id);
+        }
+        throw new IllegalArgumentException("unknown workload '" + s + "' (" + String.join(", ", ids) + ")");
+    }
+
+    /** What every workload needs besides its placement. */
+    interface Context {
+        /** Seconds each timed run lasts, as a command-line argument. */
+        String seconds();
+
+        Duration timeout();
+
+        int redisRequests();
+
+        int startsPerSample();
+
+        /**
+         * Waits until the test host (the host, without one) can connect to {@code address}:
+         * checked from there, because only there do the reference's addresses route.
+         */
+        void awaitReachable(InetSocketAddress address) throws IOException;
+
+        /** Runs the outside client of a host→container workload (in the test host) and returns stdout. */
+        String outside(List<String> command) throws IOException;
+    }
+}
