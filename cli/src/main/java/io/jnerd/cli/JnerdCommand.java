@@ -12,6 +12,7 @@ import io.jnerd.cli.command.PullCommand;
 import io.jnerd.cli.command.PushCommand;
 import io.jnerd.cli.command.RmCommand;
 import io.jnerd.cli.command.RmiCommand;
+import io.jnerd.cli.command.RootlessCommand;
 import io.jnerd.cli.command.RunCommand;
 import io.jnerd.cli.command.StopCommand;
 import io.jnerd.cli.command.VersionCommand;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Mixin;
         subcommands = {
             RunCommand.class, PsCommand.class, RmCommand.class, StopCommand.class, LogsCommand.class,
             InspectCommand.class, ImagesCommand.class, RmiCommand.class, PullCommand.class, LoadCommand.class,
-            BuildLocalCommand.class, VersionCommand.class, InfoCommand.class, PushCommand.class, KeyCommand.class
+            BuildLocalCommand.class, VersionCommand.class, InfoCommand.class, PushCommand.class, KeyCommand.class,
+            RootlessCommand.class
         })
 public final class JnerdCommand implements Runnable {
     @Mixin

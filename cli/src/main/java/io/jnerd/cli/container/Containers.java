@@ -115,8 +115,12 @@ public final class Containers {
     }
 
     private void kill(String id, int signal) {
+        // "all" makes runc signal every process of the container's cgroup; a rootless
+        // container has none (no delegation without systemd) and runc fails with
+        // "lstat : no such file or directory". Its own pid namespace ends with its init.
+        boolean all = io.jnerd.proto.ContainerdAddress.isRoot();
         try {
-            containerd.tasks().kill(KillRequest.newBuilder().setContainerId(id).setSignal(signal).setAll(true).build());
+            containerd.tasks().kill(KillRequest.newBuilder().setContainerId(id).setSignal(signal).setAll(all).build());
         } catch (StatusRuntimeException e) {
             if (!ContainerdErrors.isNotFound(e) && e.getStatus().getCode() != io.grpc.Status.Code.FAILED_PRECONDITION) {
                 throw e;
