@@ -7,11 +7,9 @@ import io.jnerd.cli.image.ResolvedImage;
 import io.jnerd.cli.registry.ImagePuller;
 import io.jnerd.cli.registry.TransferProgress;
 import io.jnerd.cli.sign.CosignVerifier;
-import io.jnerd.cli.sign.KeyFiles;
 import io.jnerd.cli.sign.SignatureException;
 import io.jnerd.proto.Containerd;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +23,6 @@ import picocli.CommandLine.Parameters;
 @Command(name = "pull", description = "Pull an image from a registry")
 public final class PullCommand extends ContainerdCommand {
     /** How an image is checked before it is pulled. */
-    enum Verify { none, cosign }
 
     @Mixin
     RegistryOptions registry;
@@ -39,11 +36,8 @@ public final class PullCommand extends ContainerdCommand {
     @Option(names = {"-q", "--quiet"}, description = "print only the image name")
     boolean quiet;
 
-    @Option(names = "--verify", paramLabel = "none|cosign", description = "verify the image's signature first (default: none)")
-    Verify verify = Verify.none;
-
-    @Option(names = "--cosign-key", paramLabel = "PUB", description = "public key (PEM) for --verify=cosign")
-    Path cosignKey;
+    @Mixin
+    VerifyOptions verify = new VerifyOptions();
 
     @Override
     int call(Containerd containerd) throws Exception {
@@ -55,7 +49,7 @@ public final class PullCommand extends ContainerdCommand {
         } catch (IllegalArgumentException e) {
             throw new JnerdException(e.getMessage());
         }
-        Optional<CosignVerifier> verifier = verifier();
+        Optional<CosignVerifier> verifier = verify.verifier();
         TransferProgress progress = new TransferProgress(terminal().out(), TransferProgress.modeFor(terminal().out(), quiet));
         long start = System.nanoTime();
         ResolvedImage pulled;
@@ -73,34 +67,22 @@ public final class PullCommand extends ContainerdCommand {
         return 0;
     }
 
-    /** For {@code run --pull}: no verification, one plain line per blob to {@code progress}; the stored name back. */
+    /**
+     * For {@code run --pull}: one plain line per blob to {@code progress}; the stored name
+     * back. With a verifier nothing is written unless the signature verifies.
+     */
     static String pull(Containerd containerd, String image, Platform platform, String snapshotter,
-                       List<String> insecure, Map<String, String> env, Consumer<String> progress) throws IOException {
+                       List<String> insecure, Map<String, String> env, Consumer<String> progress,
+                       Optional<CosignVerifier> verifier) throws IOException {
         ImageRef ref;
         try {
             ref = ImageRef.parse(image);
             new ImagePuller(containerd, RegistryOptions.client(ref, insecure, env), TransferProgress.lines(progress),
-                    snapshotter).pull(ref, platform, Optional.empty());
+                    snapshotter).pull(ref, platform, verifier);
         } catch (SignatureException | IllegalArgumentException e) {
             throw new JnerdException(e.getMessage());
         }
         return ref.toString();
     }
 
-    private Optional<CosignVerifier> verifier() {
-        if (verify == Verify.none) {
-            if (cosignKey != null) {
-                throw new JnerdException("--cosign-key needs --verify=cosign");
-            }
-            return Optional.empty();
-        }
-        if (cosignKey == null) {
-            throw new JnerdException("--verify=cosign needs --cosign-key=PUB (keyless verification is not supported)");
-        }
-        try {
-            return Optional.of(new CosignVerifier(KeyFiles.readPublic(cosignKey), cosignKey.toString()));
-        } catch (SignatureException e) {
-            throw new JnerdException(e.getMessage());
-        }
-    }
 }

@@ -5,6 +5,7 @@ import io.jnerd.cli.container.ContainerRunner;
 import io.jnerd.cli.container.NetworkModes;
 import io.jnerd.cli.container.RunSpec;
 import io.jnerd.cli.image.Platform;
+import io.jnerd.cli.sign.CosignVerifier;
 import io.jnerd.mounts.HelperCommand;
 import io.jnerd.mounts.MountException;
 import io.jnerd.mounts.MountOptions;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -118,18 +120,31 @@ public final class RunCommand extends ContainerdCommand {
     @Parameters(index = "1..*", paramLabel = "COMMAND", description = "command and arguments (default: the image's)")
     List<String> command = new ArrayList<>();
 
+    @picocli.CommandLine.Mixin
+    VerifyOptions verify = new VerifyOptions();
+
     private RunSpec spec;
+    private Optional<CosignVerifier> verifier = Optional.empty();
 
     @Override
     void validate() throws IOException {
         spec = toRunSpec();
+        verifier = verify.verifier();
+        if (verify.enabled()) {
+            // A signature lives in the registry: verifying means resolving the image there,
+            // even when a copy is already in containerd.
+            if (spec.pull.equals("never")) {
+                throw new JnerdException("--verify=cosign needs the registry: not with --pull=never");
+            }
+            spec.pull = "always";
+        }
     }
 
     @Override
     int call(Containerd containerd) throws IOException, InterruptedException {
         Platform p = platform == null ? Platform.host() : Platform.parse(platform);
         ContainerRunner.ImageFetcher fetcher = ref -> PullCommand.pull(containerd, ref, p, global().snapshotter(),
-                insecure, terminal().env(), line -> { });
+                insecure, terminal().env(), line -> { }, verifier);
         return new ContainerRunner(containerd, terminal(), global().stateDir(), global().snapshotter(), p, fetcher).run(spec);
     }
 

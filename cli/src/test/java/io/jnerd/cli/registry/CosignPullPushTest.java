@@ -71,6 +71,29 @@ class CosignPullPushTest {
     }
 
     @Test
+    void runVerifiesTooAndRunsOnlyASignedImage() throws Exception {
+        String signed = bed.push(RegistryTestBed.busybox("run-signed"), "signed/run:v1", PASSWORD, "--sign=cosign", "--cosign-key", key.toString());
+        String unsigned = bed.push(RegistryTestBed.busybox("run-unsigned"), "signed/run:unsigned");
+        String ns = bed.newNamespace();
+        Cli.Result ok = bed.jnerd(ns, Map.of(), "run", "--rm", "--verify=cosign", "--cosign-key", pub.toString(),
+                signed, "echo", "verified");
+        assertEquals(0, ok.exitCode, ok.toString());
+        assertEquals("verified\n", ok.out);
+
+        String other = bed.newNamespace();
+        Cli.Result refused = bed.jnerd(other, Map.of(), "run", "--rm", "--verify=cosign", "--cosign-key", pub.toString(),
+                unsigned, "echo", "never");
+        assertEquals(125, refused.exitCode, refused.toString());
+        assertTrue(refused.err.contains("no cosign signature for"), refused.err);
+        bed.assertNothingIn(other);
+
+        Cli.Result never = bed.jnerd(other, Map.of(), "run", "--rm", "--pull=never", "--verify=cosign",
+                "--cosign-key", pub.toString(), signed, "true");
+        assertEquals(125, never.exitCode, never.toString());
+        assertTrue(never.err.contains("not with --pull=never"), never.err);
+    }
+
+    @Test
     void wrongKeyIsRefused() throws Exception {
         String name = bed.push(RegistryTestBed.busybox("wrong-key"), "signed/wrongkey:v1", PASSWORD, "--sign=cosign", "--cosign-key", key.toString());
         Path other = tmp.resolve("other");
