@@ -1,0 +1,133 @@
+package io.jnerd.cli.rootless;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.jnerd.cli.testing.RootlessUser;
+import io.jnerd.cli.testing.TestImages;
+import io.jnerd.netns.testhost.TestHostNamespace;
+import io.jnerd.proto.ContainerdAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * jnerd as an ordinary user end to end: rootless containerd started and stopped by
+ * {@code jnerd rootless}, images loaded, containers run with their exit codes, output and
+ * logs, and slirp4netns reaching a test host. Runs after packaging (the shaded jar, one
+ * JVM per command, as in real use); the containerd it starts is stopped in {@link #stop()}.
+ */
+@Tag("rootless")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RootlessEndToEndTest {
+    private static RootlessUser user;
+
+    @BeforeAll
+    static void start(@TempDir Path tmp) throws Exception {
+        user = RootlessUser.get();
+        user.jnerd("rootless", "stop"); // one left over by an aborted run
+        RootlessUser.Result started = user.jnerd("rootless", "start");
+        assertEquals(0, started.status(), started.describe());
+        Path archive = TestImages.busyboxArchive(tmp);
+        RootlessUser.Result load = user.jnerdWithInput(Files.readAllBytes(archive), "load");
+        assertEquals(0, load.status(), load.describe());
+        assertEquals("Loaded image: docker.io/" + TestImages.NAME + "\n", load.out());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (user != null) {
+            RootlessUser.Result stopped = user.jnerd("rootless", "stop");
+            assertEquals(0, stopped.status(), stopped.describe());
+        }
+    }
+
+    @Test
+    @Order(1)
+    void checkPassesAndStatusShowsTheRunningContainerd() throws Exception {
+        RootlessUser.Result check = user.jnerd("rootless", "check");
+        assertEquals(0, check.status(), check.describe());
+        assertTrue(check.out().contains("✓ ordinary user"), check.out());
+        RootlessUser.Result status = user.jnerd("rootless", "status");
+        assertEquals(0, status.status(), status.describe());
+        assertTrue(status.out().startsWith("running: pid "), status.out());
+        assertTrue(status.out().contains("/containerd/containerd.sock"), status.out());
+    }
+
+    @Test
+    @Order(2)
+    void runGivesTheContainersOutputAndExitCode() throws Exception {
+        RootlessUser.Result echo = user.jnerd("run", "--rm", TestImages.NAME, "echo", "hi");
+        assertEquals(0, echo.status(), echo.describe());
+        assertEquals("hi\n", echo.out());
+        RootlessUser.Result exit = user.jnerd("run", "--rm", TestImages.NAME, "sh", "-c", "id -u; exit 7");
+        assertEquals(7, exit.status(), exit.describe());
+        assertEquals("0\n", exit.out(), "root of the container's user namespace");
+    }
+
+    @Test
+    @Order(3)
+    void detachedContainerLogsAndIsRemovedWhileRunning() throws Exception {
+        RootlessUser.Result run = user.jnerd("run", "-d", "--name", "rootless-d", TestImages.NAME,
+                "sh", "-c", "echo logged; sleep 60");
+        assertEquals(0, run.status(), run.describe());
+        RootlessUser.Result ps = user.jnerd("ps");
+        assertTrue(ps.out().contains("rootless-d"), ps.describe());
+        RootlessUser.Result logs = awaitLogs("rootless-d");
+        assertEquals("logged\n", logs.out(), logs.describe());
+        RootlessUser.Result rm = user.jnerd("rm", "-f", "rootless-d");
+        assertEquals(0, rm.status(), rm.describe());
+        assertTrue(!user.jnerd("ps", "-a").out().contains("rootless-d"), "removed");
+    }
+
+    private static RootlessUser.Result awaitLogs(String name) throws Exception {
+        RootlessUser.Result logs = user.jnerd("logs", name);
+        for (int i = 0; i < 50 && logs.out().isEmpty(); i++) {
+            Thread.sleep(100);
+            logs = user.jnerd("logs", name);
+        }
+        return logs;
+    }
+
+    @Test
+    @Order(4)
+    void slirp4netnsReachesATestHost(@TempDir Path docroot) throws Exception {
+        assumeTrue(ContainerdAddress.isRoot(), "the test-host namespace needs root (this runs as an ordinary user)");
+        Files.setPosixFilePermissions(docroot, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.writeString(docroot.resolve("index.html"), "from the test host\n");
+        try (TestHostNamespace testHost = TestHostNamespace.create()) {
+            testHost.startHttpd(docroot, 8080);
+            String url = "http://" + testHost.address().getHostAddress() + ":8080/index.html";
+            RootlessUser.Result get = user.jnerd("run", "--rm", "--net=slirp4netns", TestImages.NAME, "wget", "-qO-", url);
+            assertEquals(0, get.status(), get.describe());
+            assertEquals("from the test host\n", get.out());
+        }
+    }
+
+    @Test
+    @Order(5)
+    void rmiRemovesTheImage() throws Exception {
+        RootlessUser.Result rmi = user.jnerd("rmi", TestImages.NAME);
+        assertEquals(0, rmi.status(), rmi.describe());
+        assertTrue(!user.jnerd("images").out().contains("jnerd-test/busybox"), "image gone");
+    }
+
+    @Test
+    @Order(6)
+    void stopEndsItAndStatusSaysSo() throws Exception {
+        RootlessUser.Result stop = user.jnerd("rootless", "stop");
+        assertEquals(0, stop.status(), stop.describe());
+        assertEquals("rootless containerd stopped\n", stop.out());
+        RootlessUser.Result status = user.jnerd("rootless", "status");
+        assertEquals(1, status.status(), status.describe());
+    }
+}

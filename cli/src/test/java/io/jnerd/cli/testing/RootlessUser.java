@@ -1,0 +1,78 @@
+package io.jnerd.cli.testing;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.jnerd.cli.rootless.JnerdLauncher;
+import io.jnerd.cli.rootless.RootlessRequirements;
+import io.jnerd.cli.rootless.UnprivilegedUser;
+import io.jnerd.proto.ContainerdAddress;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the shaded jnerd jar (a fresh JVM per command) as an ordinary user: as root, the
+ * dedicated user {@code jnerd-test} (created if missing) through runuser; as an ordinary
+ * user with subuids, that user itself. Skips with the reason otherwise.
+ */
+public final class RootlessUser {
+    public static final String NAME = "jnerd-test";
+    private static final long TIMEOUT_SECONDS = 120;
+
+    /** One jnerd command's exit status and output. */
+    public record Result(int status, String out, String err) {
+        public String describe() {
+            return "exit " + status + ", stdout: " + out + ", stderr: " + err;
+        }
+    }
+
+    private final List<String> prefix;
+
+    private RootlessUser(List<String> prefix) {
+        this.prefix = prefix;
+    }
+
+    public static RootlessUser get() throws IOException, InterruptedException {
+        Path jar = Path.of(System.getProperty("user.dir"), "target", "jnerd.jar");
+        assumeTrue(Files.isRegularFile(jar), "needs the shaded jar " + jar + " (runs after package)");
+        JnerdLauncher launcher = new JnerdLauncher(Path.of(ProcessHandle.current().info().command().orElseThrow()), jar);
+        if (ContainerdAddress.isRoot()) {
+            UnprivilegedUser user = UnprivilegedUser.ensure(NAME, new PrintStream(PrintStream.nullOutputStream()));
+            UnprivilegedUser.makeTunUsable(System.out);
+            return new RootlessUser(user.asUser(user.installJar(launcher).command()));
+        }
+        List<RootlessRequirements.Check> checks = RootlessRequirements.forCurrentUser().run();
+        assumeTrue(RootlessRequirements.allOk(checks), "rootless tier needs root (to make user " + NAME
+                + ") or an ordinary user that passes `jnerd rootless check`: " + checks.stream()
+                .filter(c -> !c.ok()).map(RootlessRequirements.Check::line).toList());
+        return new RootlessUser(launcher.command());
+    }
+
+    public Result jnerd(String... args) throws IOException, InterruptedException {
+        return jnerdWithInput(new byte[0], args);
+    }
+
+    public Result jnerdWithInput(byte[] stdin, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(args));
+        Path err = Files.createTempFile("jnerd-rootless-", ".err");
+        try {
+            Process p = new ProcessBuilder(cmd).directory(Path.of("/").toFile()).redirectError(err.toFile()).start();
+            p.getOutputStream().write(stdin);
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException("jnerd " + String.join(" ", args) + " did not finish in " + TIMEOUT_SECONDS + " s");
+            }
+            return new Result(p.exitValue(), out, Files.readString(err));
+        } finally {
+            Files.deleteIfExists(err);
+        }
+    }
+}
