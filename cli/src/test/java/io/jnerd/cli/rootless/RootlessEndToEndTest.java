@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * jnerd as an ordinary user end to end: rootless containerd started and stopped by
  * {@code jnerd rootless}, images loaded, containers run with their exit codes, output and
- * logs, and slirp4netns reaching a test host. Runs after packaging (the shaded jar, one
+ * logs, slirp4netns reaching a test host, and rro over a submount. Runs after packaging (the shaded jar, one
  * JVM per command, as in real use); the containerd it starts is stopped in {@link #stop()}.
  */
 @Tag("rootless")
@@ -115,6 +115,24 @@ class RootlessEndToEndTest {
 
     @Test
     @Order(5)
+    void rroMakesASubmountReadOnlyToo(@TempDir Path tree) throws Exception {
+        assumeTrue(ContainerdAddress.isRoot(), "the submount (a tmpfs) needs root (this runs as an ordinary user)");
+        Files.setPosixFilePermissions(tree, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path sub = Files.createDirectory(tree.resolve("sub"));
+        HostCommands.run(java.util.List.of("mount", "-t", "tmpfs", "-o", "mode=0777", "jnerd-rro-test", sub.toString()));
+        try {
+            RootlessUser.Result write = user.jnerd("run", "--rm", "-v", tree + ":/data:rro", TestImages.NAME, "sh", "-c",
+                    "touch /data/sub/f 2>&1; touch /data/f 2>&1; true");
+            assertEquals(0, write.status(), write.describe());
+            assertEquals("touch: /data/sub/f: Read-only file system\ntouch: /data/f: Read-only file system\n", write.out());
+            assertTrue(Files.notExists(sub.resolve("f")), "nothing written to the submount");
+        } finally {
+            HostCommands.run(java.util.List.of("umount", sub.toString()));
+        }
+    }
+
+    @Test
+    @Order(6)
     void rmiRemovesTheImage() throws Exception {
         RootlessUser.Result rmi = user.jnerd("rmi", TestImages.NAME);
         assertEquals(0, rmi.status(), rmi.describe());
@@ -122,7 +140,7 @@ class RootlessEndToEndTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void stopEndsItAndStatusSaysSo() throws Exception {
         RootlessUser.Result stop = user.jnerd("rootless", "stop");
         assertEquals(0, stop.status(), stop.describe());
