@@ -72,6 +72,24 @@ class RootlessEndToEndTest {
         RootlessUser.Result exit = user.jnerd("run", "--rm", TestImages.NAME, "sh", "-c", "id -u; exit 7");
         assertEquals(7, exit.status(), exit.describe());
         assertEquals("0\n", exit.out(), "root of the container's user namespace");
+        // -u by name: looked up in the image's /etc/passwd, read from containerd's content store.
+        RootlessUser.Result nobody = user.jnerd("run", "--rm", "-u", "nobody", TestImages.NAME, "id", "-u");
+        assertEquals(0, nobody.status(), nobody.describe());
+        assertEquals("65534\n", nobody.out());
+    }
+
+    @Test
+    @Order(8)
+    void demoMeasuresSlirp4netnsAgainstATestHost() throws Exception {
+        assumeTrue(ContainerdAddress.isRoot(), "the test-host namespace needs root (this runs as an ordinary user)");
+        try (TestHostNamespace testHost = TestHostNamespace.create()) {
+            testHost.startIperf3(5201);
+            RootlessUser.Result demo = user.jnerd("demo", "--target", testHost.address().getHostAddress() + ":5201",
+                    "--seconds", "1");
+            assertTrue(demo.out().lines().anyMatch(l -> l.matches("slirp4netns: +[0-9.]+ Gbit/s")), demo.describe());
+            assertTrue(demo.out().contains("started rootless containerd") && demo.out().contains("stopped rootless containerd"),
+                    "the demo stops the containerd it started: " + demo.describe());
+        }
     }
 
     @Test
