@@ -67,6 +67,10 @@ public final class RootlessCommand implements Runnable {
     static final class Start extends Sub {
         @Override
         public Integer call() throws Exception {
+            if (io.jnerd.proto.ContainerdAddress.isRoot()) {
+                throw new JnerdException("rootless start is for an ordinary user: as root, use the system containerd "
+                        + "(systemctl start containerd)");
+            }
             RootlessContainerd.Status s = new RootlessContainerd(paths()).start();
             terminal().out().println("rootless containerd started: pid " + s.pid() + ", " + s.socket()
                     + ", log " + s.log());
