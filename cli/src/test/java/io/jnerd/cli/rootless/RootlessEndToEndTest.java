@@ -8,9 +8,17 @@ import io.jnerd.cli.testing.RootlessUser;
 import io.jnerd.cli.testing.TestImages;
 import io.jnerd.netns.testhost.TestHostNamespace;
 import io.jnerd.proto.ContainerdAddress;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -23,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * jnerd as an ordinary user end to end: rootless containerd started and stopped by
  * {@code jnerd rootless}, images loaded, containers run with their exit codes, output and
- * logs, slirp4netns reaching a test host, and rro over a submount. Runs after packaging (the shaded jar, one
+ * logs, slirp4netns reaching a test host and publishing a port, and rro over a submount. Runs after packaging (the shaded jar, one
  * JVM per command, as in real use); the containerd it starts is stopped in {@link #stop()}.
  */
 @Tag("rootless")
@@ -129,6 +137,37 @@ class RootlessEndToEndTest {
             assertEquals(0, get.status(), get.describe());
             assertEquals("from the test host\n", get.out());
         }
+    }
+
+    @Test
+    @Order(4)
+    void publishedPortReachesTheContainerThroughSlirp4netns() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        int chosen = port;
+        CompletableFuture<RootlessUser.Result> run = CompletableFuture.supplyAsync(() -> {
+            try {
+                return user.jnerd("run", "--rm", "--net=slirp4netns", "-p", "127.0.0.1:" + chosen + ":8080",
+                        TestImages.NAME, "sh", "-c", "echo hello-from-rootless | nc -l -p 8080");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        String got = "";
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!got.startsWith("hello") && System.nanoTime() < deadline && !run.isDone()) {
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                s.setSoTimeout(2000);
+                got = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        assertEquals("hello-from-rootless\n", got, run.isDone() ? run.get().describe() : "still running");
+        RootlessUser.Result r = run.get(30, TimeUnit.SECONDS);
+        assertEquals(0, r.status(), r.describe());
     }
 
     @Test
