@@ -103,7 +103,7 @@ class RootlessEndToEndTest {
     @Test
     @Order(3)
     void detachedContainerLogsAndIsRemovedWhileRunning() throws Exception {
-        RootlessUser.Result run = user.jnerd("run", "-d", "--name", "rootless-d", TestImages.NAME,
+        RootlessUser.Result run = user.jnerd("run", "-d", "--net=none", "--name", "rootless-d", TestImages.NAME,
                 "sh", "-c", "echo logged; sleep 60");
         assertEquals(0, run.status(), run.describe());
         RootlessUser.Result ps = user.jnerd("ps");
