@@ -4,6 +4,7 @@ import io.jnerd.cli.Main;
 import io.jnerd.cli.Terminal;
 import io.jnerd.cli.rootless.RootlessContainerd;
 import io.jnerd.cli.rootless.RootlessPaths;
+import io.jnerd.cli.rootless.RootlessRequirements;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -30,6 +31,13 @@ final class DemoAsUser {
     }
 
     int run(String target, int seconds) throws Exception {
+        java.util.List<RootlessRequirements.Check> missing = new RootlessRequirements(System.getProperty("user.name"),
+                (int) io.jnerd.proto.ContainerdAddress.effectiveUid(), terminal.env()).run().stream()
+                .filter(c -> !c.ok()).toList();
+        if (!missing.isEmpty()) {
+            missing.forEach(c -> terminal.err().println(c.line()));
+            return 1;
+        }
         RootlessContainerd containerd = new RootlessContainerd(RootlessPaths.fromEnvironment(terminal.env()));
         boolean started = false;
         if (containerd.status().isEmpty()) {
