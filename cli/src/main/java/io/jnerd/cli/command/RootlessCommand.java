@@ -51,7 +51,7 @@ public final class RootlessCommand implements Runnable {
         public Integer call() {
             PrintStream out = terminal().out();
             List<RootlessRequirements.Check> checks = new RootlessRequirements(System.getProperty("user.name"),
-                    currentUid(), terminal().env()).run();
+                    (int) io.jnerd.proto.ContainerdAddress.effectiveUid(), terminal().env()).run();
             checks.forEach(c -> out.println(c.line()));
             boolean kernelOk = true;
             for (KernelFeatures.Feature f : KernelFeatures.report()) {
@@ -117,14 +117,6 @@ public final class RootlessCommand implements Runnable {
             out.println("to keep them running without a login session, as root: loginctl enable-linger "
                     + System.getProperty("user.name"));
             return 0;
-        }
-    }
-
-    static int currentUid() {
-        try {
-            return (Integer) java.nio.file.Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-        } catch (java.io.IOException e) {
-            throw new JnerdException("cannot read this process's uid from /proc/self: " + e.getMessage());
         }
     }
 }
