@@ -149,7 +149,7 @@ class RunTest {
 
     @Test
     void networkNoneHasOnlyLoopbackAndHostSharesTheHosts() throws Exception {
-        Cli.Result none = cli.run("run", "--rm", IMAGE, "ls", "/sys/class/net");
+        Cli.Result none = cli.run("run", "--rm", "--net", "none", IMAGE, "ls", "/sys/class/net");
         assertEquals("lo\n", none.out, none.toString());
         Cli.Result host = cli.run("run", "--rm", "--net", "host", IMAGE, "ls", "/sys/class/net");
         assertEquals(0, host.exitCode, host.toString());
