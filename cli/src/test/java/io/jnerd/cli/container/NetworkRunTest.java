@@ -229,6 +229,17 @@ class NetworkRunTest {
         assertEquals(127, r.exitCode, r.toString());
     }
 
+    @Test
+    void infoSaysWhichNetworkModesWorkHere() {
+        Cli.Result info = withDaemon.run("info");
+        assertTrue(info.out.contains(" Network modes (--net):\n"), info.toString());
+        assertTrue(info.out.contains("  slirp4netns:\tyes (/usr/bin/slirp4netns"), info.out);
+        assertTrue(info.out.contains("  bypass4netns:\tyes (bypasses served by bypassd at " + tmp.resolve("xdg")), info.out);
+        Cli.Result noDaemon = withoutDaemon.run("info");
+        assertTrue(noDaemon.out.contains("  bypass4netns:\tyes (no bypassd running: jnerd run serves the bypass itself)"),
+                noDaemon.out);
+    }
+
     private static String testHostLinkPrefix() {
         return "jth" + testHost.name().substring("jnerd-th-".length());
     }

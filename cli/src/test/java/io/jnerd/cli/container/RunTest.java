@@ -144,7 +144,7 @@ class RunTest {
 
         Cli.Result badNet = cli.run("run", "--net", "carrier-pigeon", IMAGE, "true");
         assertEquals(125, badNet.exitCode);
-        assertTrue(badNet.err.startsWith("jnerd: unknown network mode 'carrier-pigeon'"), badNet.err);
+        assertTrue(badNet.err.startsWith("jnerd: unknown network mode \"carrier-pigeon\""), badNet.err);
     }
 
     @Test
