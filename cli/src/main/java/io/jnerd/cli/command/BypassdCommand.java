@@ -39,7 +39,7 @@ public final class BypassdCommand implements Callable<Integer> {
             throw new JnerdException(e.getMessage());
         }
         Files.createDirectories(path.toAbsolutePath().getParent());
-        BypassDaemon daemon = new BypassDaemon(line -> err.println("bypassd: " + line));
+        BypassDaemon daemon = new BypassDaemon(err::println);
         Thread stop = new Thread(() -> {
             try {
                 daemon.close();

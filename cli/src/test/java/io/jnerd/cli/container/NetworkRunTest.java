@@ -240,6 +240,38 @@ class NetworkRunTest {
                 noDaemon.out);
     }
 
+    /** {@code jnerd bypassd} as its own process, as nerdctl users run it: serves jnerd run, stops on SIGTERM. */
+    @Test
+    void bypassdCommandServesRunsUntilSigterm() throws Exception {
+        Path runtimeDir = Files.createDirectories(tmp.resolve("xdg-child"));
+        Path socket = runtimeDir.resolve("bypass4netnsd.sock");
+        Path log = tmp.resolve("bypassd-child.log");
+        ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=ALL-UNNAMED", "-Djnerd.native=" + System.getProperty("jnerd.native", ""),
+                "-cp", System.getProperty("java.class.path"), "io.jnerd.cli.Main", "bypassd")
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("XDG_RUNTIME_DIR", runtimeDir.toString());
+        Process daemon = pb.start();
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!Files.exists(socket) && daemon.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(Files.exists(socket), "bypassd listens: " + Files.readString(log));
+            Cli.Result r = cli.withEnv(Map.of("XDG_RUNTIME_DIR", runtimeDir.toString())).run("run", "--rm",
+                    "--net", "bypass4netns", IMAGE, "sh", "-c", "timeout 10 wget -q -O- " + url());
+            assertEquals("hello-from-test-host\n", r.out, r.toString());
+            daemon.destroy();
+            assertTrue(daemon.waitFor(20, TimeUnit.SECONDS), "bypassd stops on SIGTERM");
+            String lines = Files.readString(log);
+            assertTrue(lines.contains(": supervising container pid "), lines);
+            assertTrue(lines.contains(" stopped"), lines);
+            assertFalse(Files.exists(socket), "the socket is removed");
+        } finally {
+            daemon.destroyForcibly();
+        }
+    }
+
     private static String testHostLinkPrefix() {
         return "jth" + testHost.name().substring("jnerd-th-".length());
     }
