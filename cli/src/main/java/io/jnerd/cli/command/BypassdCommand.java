@@ -13,11 +13,12 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import sun.misc.Signal;
 
 /**
  * {@code jnerd bypassd}: the bypass4netnsd REST API in the foreground, for nerdctl
  * ({@code --annotation nerdctl/bypass4netns=true}) and for {@code jnerd run}, until SIGTERM
- * or SIGINT (the JVM's shutdown hook stops every bypass and removes the socket).
+ * or SIGINT, which stop every bypass and remove the socket.
  */
 @Command(name = "bypassd", description = "Serve the bypass4netnsd API (for nerdctl and jnerd run) until SIGTERM/SIGINT")
 public final class BypassdCommand implements Callable<Integer> {
@@ -40,14 +41,17 @@ public final class BypassdCommand implements Callable<Integer> {
         }
         Files.createDirectories(path.toAbsolutePath().getParent());
         BypassDaemon daemon = new BypassDaemon(err::println);
-        Thread stop = new Thread(() -> {
-            try {
-                daemon.close();
-            } catch (IOException e) {
-                err.println("bypassd: stopping: " + e.getMessage());
-            }
-        }, "bypassd-stop");
-        Runtime.getRuntime().addShutdownHook(stop);
+        // SIGTERM/SIGINT end the serving loop, so bypasses stop, the socket goes and the exit
+        // status is 0 (a shutdown hook would leave the JVM's 128+signal status).
+        for (String name : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(name), sig -> {
+                try {
+                    daemon.close();
+                } catch (IOException e) {
+                    err.println("bypassd: stopping: " + e.getMessage());
+                }
+            });
+        }
         daemon.run(path);
         return 0;
     }

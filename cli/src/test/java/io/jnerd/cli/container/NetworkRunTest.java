@@ -286,6 +286,7 @@ class NetworkRunTest {
             assertEquals("hello-from-test-host\n", r.out, r.toString());
             daemon.destroy();
             assertTrue(daemon.waitFor(20, TimeUnit.SECONDS), "bypassd stops on SIGTERM");
+            assertEquals(0, daemon.exitValue(), Files.readString(log));
             String lines = Files.readString(log);
             assertTrue(lines.contains(": supervising container pid "), lines);
             assertTrue(lines.contains(" stopped"), lines);
