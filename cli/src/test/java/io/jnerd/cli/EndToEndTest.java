@@ -63,6 +63,20 @@ class EndToEndTest {
             assertEquals("127", missing[0]);
             assertEquals(1, missing[2].lines().count(), missing[2]);
 
+            // SIGTERM to jnerd goes to the container, whose handler's exit status becomes jnerd's.
+            ProcessBuilder pb = new ProcessBuilder(launcher().toString(), "run", "--rm", TestImages.NAME, "sh", "-c",
+                    "trap 'echo got TERM; exit 42' TERM; echo ready; sleep 30 & wait");
+            pb.environment().putAll(containerd.env(tmp.resolve("state")));
+            pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+            Process p = pb.start();
+            java.io.BufferedReader out = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("ready", out.readLine());
+            p.toHandle().destroy();
+            assertEquals("got TERM", out.readLine());
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(42, p.exitValue());
+
             String[] version = jnerd(containerd, new byte[0], "version");
             assertEquals("0", version[0], version[2]);
             assertTrue(version[1].contains("1.6"), version[1]);

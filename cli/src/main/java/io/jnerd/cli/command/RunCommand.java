@@ -7,6 +7,10 @@ import io.jnerd.cli.container.PortMapping;
 import io.jnerd.cli.container.RunSpec;
 import io.jnerd.cli.image.Platform;
 import io.jnerd.proto.Containerd;
+import io.jnerd.seccomp.profile.DefaultProfile;
+import io.jnerd.seccomp.profile.InvalidProfileException;
+import io.jnerd.seccomp.profile.ProfileJson;
+import io.jnerd.seccomp.profile.ProfileValidator;
 import io.jnerd.proto.ContainerdAddress;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,7 +35,7 @@ public final class RunCommand extends ContainerdCommand {
     @Option(names = {"-i", "--interactive"}, description = "keep stdin open (pass jnerd's stdin to the container)")
     boolean interactive;
 
-    @Option(names = {"-t", "--tty"}, description = "allocate a pseudo-terminal (not supported yet)")
+    @Option(names = {"-t", "--tty"}, description = "allocate a pseudo-terminal (with -i: this terminal in raw mode)")
     boolean tty;
 
     @Option(names = "--name", paramLabel = "NAME", description = "container name")
@@ -63,6 +67,10 @@ public final class RunCommand extends ContainerdCommand {
 
     @Option(names = "--read-only", description = "mount the container's root filesystem read-only")
     boolean readOnly;
+
+    @Option(names = "--security-opt", paramLabel = "OPT",
+            description = "seccomp=PATH|unconfined (default: jnerd's default profile), no-new-privileges[=true|false]")
+    List<String> securityOpts = new ArrayList<>();
 
     @Option(names = "--cap-add", paramLabel = "CAP", description = "add a Linux capability (or ALL)")
     List<String> capAdd = new ArrayList<>();
@@ -112,9 +120,6 @@ public final class RunCommand extends ContainerdCommand {
 
     /** Checks and translates the flags; everything wrong with them is reported before containerd is touched. */
     RunSpec toRunSpec() throws IOException {
-        if (tty) {
-            throw new JnerdException("-t/--tty is not supported yet: run without it (stdin works with -i)");
-        }
         if (!pull.equals("missing") && !pull.equals("never") && !pull.equals("always")) {
             throw new JnerdException("invalid --pull policy '" + pull + "' (missing, always or never)");
         }
@@ -157,13 +162,42 @@ public final class RunCommand extends ContainerdCommand {
         } catch (IllegalArgumentException e) {
             throw new JnerdException(e.getMessage());
         }
+        securityOptions(s);
         s.detach = detach;
         s.remove = remove;
         s.interactive = interactive;
+        s.tty = tty;
         s.pull = pull;
         chooseRuntime(s);
         s.rootless = !ContainerdAddress.isRoot();
         return s;
+    }
+
+    private void securityOptions(RunSpec s) throws IOException {
+        s.seccomp = ProfileJson.toTree(DefaultProfile.get());
+        for (String opt : securityOpts) {
+            int eq = opt.indexOf('=');
+            String key = eq < 0 ? opt : opt.substring(0, eq);
+            String value = eq < 0 ? "" : opt.substring(eq + 1);
+            if (key.equals("seccomp") && value.equals("unconfined")) {
+                s.seccomp = null;
+            } else if (key.equals("seccomp") && !value.isEmpty()) {
+                Path file = Path.of(value);
+                if (!Files.isRegularFile(file)) {
+                    throw new JnerdException("seccomp profile not found: " + value);
+                }
+                try {
+                    s.seccomp = ProfileJson.toTree(ProfileValidator.validate(ProfileJson.read(file)));
+                } catch (InvalidProfileException e) {
+                    throw new JnerdException(e.getMessage(), e);
+                }
+            } else if (key.equals("no-new-privileges") && (value.isEmpty() || value.equals("true") || value.equals("false"))) {
+                s.noNewPrivileges = !value.equals("false");
+            } else {
+                throw new JnerdException("unsupported --security-opt '" + opt
+                        + "' (seccomp=PATH|unconfined, no-new-privileges[=true|false])");
+            }
+        }
     }
 
     private void addEnv(List<String> out, String kv) {

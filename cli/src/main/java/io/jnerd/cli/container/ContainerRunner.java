@@ -22,6 +22,7 @@ import io.jnerd.proto.containerd.snapshots.PrepareSnapshotRequest;
 import io.jnerd.proto.containerd.tasks.CloseIORequest;
 import io.jnerd.proto.containerd.tasks.CreateTaskRequest;
 import io.jnerd.proto.containerd.tasks.KillRequest;
+import io.jnerd.proto.containerd.tasks.ResizePtyRequest;
 import io.jnerd.proto.containerd.tasks.StartRequest;
 import io.jnerd.proto.containerd.tasks.WaitRequest;
 import io.jnerd.proto.containerd.types.Mount;
@@ -76,6 +77,9 @@ public final class ContainerRunner {
         if (run.detach && run.remove) {
             throw new JnerdException("--rm with -d is not supported yet: remove the container with 'jnerd rm' after it exits");
         }
+        if (run.tty && run.interactive && !run.detach) {
+            LocalTerminal.requireTerminal();
+        }
         if (!run.ports.isEmpty() && !run.network.publishesPorts()) {
             throw new JnerdException("-p needs a network mode that publishes ports, not --net " + run.network.name());
         }
@@ -114,12 +118,11 @@ public final class ContainerRunner {
 
     /** The image by --pull policy: "always" fetches, "missing" fetches when containerd lacks it, "never" does not. */
     private ResolvedImage image(ImageService images, RunSpec run) throws IOException {
-        String name = ImageService.normalize(run.image);
-        boolean present = images.get(name).isPresent();
+        boolean present = images.get(ImageService.normalize(run.image)).isPresent();
         if (run.pull.equals("always") || (!present && run.pull.equals("missing"))) {
-            name = fetcher.fetch(run.image);
+            return images.resolve(fetcher.fetch(run.image), platform);
         }
-        return images.resolve(name, platform);
+        return images.resolve(run.image, platform);
     }
 
     private List<Mount> createContainer(RunSpec run, ResolvedImage image, ObjectNode spec, String id, String name,
@@ -160,11 +163,14 @@ public final class ContainerRunner {
 
     private int runForeground(RunSpec run, ContainerContext context, List<Mount> rootfs)
             throws IOException, InterruptedException {
-        try (TaskIo io = TaskIo.create(context.stateDir(), run.interactive)) {
+        try (TaskIo io = TaskIo.create(context.stateDir(), run.interactive, run.tty)) {
             io.start(terminal.in(), terminal.out(), terminal.err(), () -> closeStdin(context.id()));
-            int pid = createTask(context.id(), rootfs, io.stdinPath(), io.stdoutPath(), io.stderrPath());
+            int pid = createTask(context.id(), rootfs, io.stdinPath(), io.stdoutPath(), io.stderrPath(), run.tty);
+            boolean localTty = run.tty && run.interactive;
             try (NetworkMode.Attachment net = run.network.attach(context, pid);
-                 SignalForwarder signals = new SignalForwarder(sig -> kill(context.id(), sig))) {
+                 SignalForwarder signals = new SignalForwarder(sig -> kill(context.id(), sig));
+                 LocalTerminal local = localTty ? LocalTerminal.raw(size -> resize(context.id(), size))
+                         : LocalTerminal.NONE) {
                 startTask(context.id());
                 int status = containerd.tasksUnbounded()
                         .wait(WaitRequest.newBuilder().setContainerId(context.id()).build()).getExitStatus();
@@ -186,7 +192,7 @@ public final class ContainerRunner {
 
     private int startDetached(RunSpec run, ContainerContext context, List<Mount> rootfs) throws IOException {
         String log = "file://" + context.stateDir().resolve("container.log");
-        int pid = createTask(context.id(), rootfs, "", log, log);
+        int pid = createTask(context.id(), rootfs, "", log, run.tty ? "" : log, run.tty);
         NetworkMode.Attachment net = run.network.attach(context, pid);
         undo.push(net::close);
         startTask(context.id());
@@ -195,10 +201,10 @@ public final class ContainerRunner {
         return 0;
     }
 
-    private int createTask(String id, List<Mount> rootfs, String stdin, String stdout, String stderr) {
+    private int createTask(String id, List<Mount> rootfs, String stdin, String stdout, String stderr, boolean tty) {
         try {
             int pid = containerd.tasks().create(CreateTaskRequest.newBuilder().setContainerId(id).addAllRootfs(rootfs)
-                    .setStdin(stdin).setStdout(stdout).setStderr(stderr).build()).getPid();
+                    .setStdin(stdin).setStdout(stdout).setStderr(stderr).setTerminal(tty).build()).getPid();
             undo.push(() -> Containers.killAndDeleteTask(containerd, id));
             return pid;
         } catch (StatusRuntimeException e) {
@@ -217,6 +223,15 @@ public final class ContainerRunner {
     private static JnerdException startError(StatusRuntimeException e) {
         String message = e.getStatus().getDescription();
         return new JnerdException(StartFailure.exitCode(message), ContainerdErrors.describe(e), e);
+    }
+
+    private void resize(String id, int[] columnsRows) {
+        try {
+            containerd.tasks().resizePty(ResizePtyRequest.newBuilder().setContainerId(id)
+                    .setWidth(columnsRows[0]).setHeight(columnsRows[1]).build());
+        } catch (StatusRuntimeException e) {
+            // Not started yet or already gone: the next resize or none at all.
+        }
     }
 
     private void closeStdin(String id) {

@@ -23,6 +23,9 @@ public final class RunSpec {
     public Map<String, String> labels = new LinkedHashMap<>();
     public Map<String, String> annotations = new LinkedHashMap<>();
     public boolean readOnly;
+    /** The OCI {@code linux.seccomp} object; null: unconfined. RunCommand sets jnerd's default profile. */
+    public com.fasterxml.jackson.databind.JsonNode seccomp;
+    public boolean noNewPrivileges = true;
     public List<String> capAdd = new ArrayList<>();
     public List<String> capDrop = new ArrayList<>();
     public NetworkMode network = NetworkModes.of(NetworkModes.DEFAULT);
@@ -30,6 +33,8 @@ public final class RunSpec {
     public boolean detach;
     public boolean remove;
     public boolean interactive;
+    /** -t: the process gets a pseudo-terminal (its stdout and stderr both go to it). */
+    public boolean tty;
     /** --pull: "missing", "always" or "never". */
     public String pull = "missing";
     public String runtime = "io.containerd.runc.v2";

@@ -69,7 +69,7 @@ public final class SpecBuilder {
         spec.put("ociVersion", "1.0.2-dev");
 
         ObjectNode process = spec.putObject("process");
-        process.put("terminal", false);
+        process.put("terminal", run.tty);
         ObjectNode u = process.putObject("user");
         u.put("uid", user.uid());
         u.put("gid", user.gid());
@@ -91,7 +91,7 @@ public final class SpecBuilder {
         }
         // 1024 open files, as containerd's default spec; docker raises it, nerdctl keeps it.
         process.putArray("rlimits").addObject().put("type", "RLIMIT_NOFILE").put("hard", 1024).put("soft", 1024);
-        process.put("noNewPrivileges", true);
+        process.put("noNewPrivileges", run.noNewPrivileges);
 
         spec.putObject("root").put("path", "rootfs").put("readonly", run.readOnly);
         spec.put("hostname", run.hostname);
@@ -118,6 +118,9 @@ public final class SpecBuilder {
             linux.put("cgroupsPath", cgroupsPath);
             // Deny all devices; runc adds back its defaults (null, zero, full, random, urandom, tty, ptmx).
             linux.putObject("resources").putArray("devices").addObject().put("allow", false).put("access", "rwm");
+        }
+        if (run.seccomp != null) {
+            linux.set("seccomp", run.seccomp.deepCopy());
         }
         for (String p : new String[] {"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
                 "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi"}) {

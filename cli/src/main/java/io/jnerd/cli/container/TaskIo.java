@@ -29,16 +29,19 @@ final class TaskIo implements AutoCloseable {
         this.stderr = stderr;
     }
 
-    static TaskIo create(Path dir, boolean withStdin) throws IOException {
+    /** With a terminal there is no separate stderr: the pty carries both output streams. */
+    static TaskIo create(Path dir, boolean withStdin, boolean terminal) throws IOException {
         Path in = withStdin ? dir.resolve("stdin") : null;
         Path out = dir.resolve("stdout");
-        Path err = dir.resolve("stderr");
+        Path err = terminal ? null : dir.resolve("stderr");
         List<String> cmd = new ArrayList<>(List.of("mkfifo", "-m", "0600"));
         if (in != null) {
             cmd.add(in.toString());
         }
         cmd.add(out.toString());
-        cmd.add(err.toString());
+        if (err != null) {
+            cmd.add(err.toString());
+        }
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String msg = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
         try {
@@ -61,7 +64,7 @@ final class TaskIo implements AutoCloseable {
     }
 
     String stderrPath() {
-        return stderr.toString();
+        return stderr == null ? "" : stderr.toString();
     }
 
     /**
@@ -72,7 +75,9 @@ final class TaskIo implements AutoCloseable {
      */
     void start(InputStream in, OutputStream out, OutputStream err, Runnable stdinDone) {
         copiers.add(new Copier(stdout, true, out, null));
-        copiers.add(new Copier(stderr, true, err, null));
+        if (stderr != null) {
+            copiers.add(new Copier(stderr, true, err, null));
+        }
         if (stdin != null) {
             copiers.add(new Copier(stdin, false, in, stdinDone));
         }

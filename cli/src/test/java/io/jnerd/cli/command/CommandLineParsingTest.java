@@ -83,14 +83,29 @@ class CommandLineParsingTest {
                 {"run", "--cap-add", "CAP_FLY", "img"},
                 {"run", "--pull", "sometimes", "img"},
                 {"run", "--runtime", "gvisor", "img"},
-                {"run", "-t", "img"},
-                {"run", "--platform", "linux/amd64/v1/extra", "img"}}) {
+                {"run", "--platform", "linux/amd64/v1/extra", "img"},
+                {"run", "--security-opt", "apparmor=x", "img"},
+                {"run", "--security-opt", "seccomp=/no/such/profile.json", "img"}}) {
             RunCommand run = run(args);
             run.parent = top;
             JnerdException e = assertThrows(JnerdException.class, run::toRunSpec, String.join(" ", args));
             assertEquals(125, e.exitCode());
             assertFalse(e.getMessage().contains("\n"), e.getMessage());
         }
+    }
+
+    @Test
+    void seccompIsOnByDefaultAndCanBeTurnedOff() throws Exception {
+        RunCommand run = run("run", "img");
+        run.parent = top;
+        RunSpec on = run.toRunSpec();
+        assertEquals("SCMP_ACT_ERRNO", on.seccomp.path("defaultAction").asText());
+        assertTrue(on.noNewPrivileges);
+        RunCommand off = run("run", "--security-opt", "seccomp=unconfined", "--security-opt", "no-new-privileges=false", "img");
+        off.parent = top;
+        RunSpec s = off.toRunSpec();
+        assertNull(s.seccomp);
+        assertFalse(s.noNewPrivileges);
     }
 
     @Test

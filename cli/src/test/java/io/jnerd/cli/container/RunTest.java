@@ -87,6 +87,16 @@ class RunTest {
     }
 
     @Test
+    void ttyGivesTheProcessATerminal() {
+        Cli.Result t = cli.run("run", "--rm", "-t", IMAGE, "sh", "-c", "test -t 1 && echo tty; echo err >&2");
+        assertEquals(0, t.exitCode, t.toString());
+        assertEquals("tty\r\nerr\r\n", t.out, "both streams through the pty (which turns \\n into \\r\\n)");
+        Cli.Result it = cli.run("run", "--rm", "-it", IMAGE, "true");
+        assertEquals(125, it.exitCode, it.toString());
+        assertTrue(it.err.contains("not a TTY"), it.err);
+    }
+
+    @Test
     void readOnlyRootAndCapabilities() {
         Cli.Result ro = cli.run("run", "--rm", "--read-only", IMAGE, "touch", "/x");
         assertEquals(1, ro.exitCode, ro.toString());
@@ -94,6 +104,19 @@ class RunTest {
         // CAP_CHOWN is in the default set; dropping it makes chown fail for root.
         assertEquals(0, cli.run("run", "--rm", IMAGE, "chown", "1:1", "/tmp").exitCode);
         assertEquals(1, cli.run("run", "--rm", "--cap-drop", "chown", IMAGE, "chown", "1:1", "/tmp").exitCode);
+    }
+
+    @Test
+    void defaultSeccompProfileIsInTheSpecAndContainersRunUnderIt() {
+        Cli.Result r = cli.run("run", "--name", "sec", IMAGE, "sh", "-c", "grep Seccomp: /proc/self/status");
+        assertEquals(0, r.exitCode, r.toString());
+        assertEquals("Seccomp:\t2\n", r.out, "mode 2: a filter is installed");
+        Cli.Result inspect = cli.run("inspect", "sec");
+        assertTrue(inspect.out.contains("\"defaultAction\" : \"SCMP_ACT_ERRNO\""), inspect.out);
+        assertEquals(0, cli.run("rm", "sec").exitCode);
+        Cli.Result off = cli.run("run", "--rm", "--security-opt", "seccomp=unconfined", IMAGE, "sh", "-c",
+                "grep Seccomp: /proc/self/status");
+        assertEquals("Seccomp:\t0\n", off.out, off.toString());
     }
 
     @Test

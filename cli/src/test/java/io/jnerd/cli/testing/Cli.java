@@ -13,10 +13,23 @@ import java.util.Map;
 public final class Cli {
     private final ContainerdFixture containerd;
     private final Path stateDir;
+    private final Map<String, String> extraEnv;
 
     public Cli(ContainerdFixture containerd, Path stateDir) {
+        this(containerd, stateDir, Map.of());
+    }
+
+    private Cli(ContainerdFixture containerd, Path stateDir, Map<String, String> extraEnv) {
         this.containerd = containerd;
         this.stateDir = stateDir;
+        this.extraEnv = Map.copyOf(extraEnv);
+    }
+
+    /** The same, with more environment (e.g. DOCKER_CONFIG). */
+    public Cli withEnv(Map<String, String> env) {
+        Map<String, String> all = new java.util.HashMap<>(extraEnv);
+        all.putAll(env);
+        return new Cli(containerd, stateDir, all);
     }
 
     /** The outcome of one command. */
@@ -49,6 +62,7 @@ public final class Cli {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Map<String, String> env = containerd.env(stateDir);
+        env.putAll(extraEnv);
         Terminal t = new Terminal(new ByteArrayInputStream(stdin), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), env);
         int code = Main.execute(t, args);

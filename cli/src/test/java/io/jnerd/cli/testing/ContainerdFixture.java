@@ -108,12 +108,22 @@ public final class ContainerdFixture implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
         process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+            removeDirectory();
+        } catch (InterruptedException e) {
             process.destroyForcibly();
-            process.waitFor(5, TimeUnit.SECONDS);
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while stopping containerd; " + dir + " is left", e);
         }
+    }
+
+    private void removeDirectory() throws IOException, InterruptedException {
         // Shims outlive containerd by design; a test that leaves a running task is itself failing,
         // but its shim must not keep the directory busy: unmount what is left, then remove.
         new ProcessBuilder("sh", "-c", "grep -o ' " + dir + "[^ ]*' /proc/self/mounts | sort -r | xargs -r -n1 umount -l; rm -rf " + dir)

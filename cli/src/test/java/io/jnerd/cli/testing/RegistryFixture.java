@@ -34,6 +34,11 @@ public final class RegistryFixture implements AutoCloseable {
     }
 
     public static RegistryFixture start(Path dir) throws IOException, InterruptedException {
+        return start(dir, "");
+    }
+
+    /** With {@code extraConfig} appended to the registry's config.yml (e.g. an auth section). */
+    public static RegistryFixture start(Path dir, String extraConfig) throws IOException, InterruptedException {
         assumeTrue(Files.isExecutable(REGISTRY), "needs " + REGISTRY + " (apt-get install docker-registry)");
         assumeTrue(Files.isExecutable(SKOPEO), "needs " + SKOPEO + " (apt-get install skopeo)");
         int port;
@@ -44,7 +49,7 @@ public final class RegistryFixture implements AutoCloseable {
         Files.writeString(dir.resolve("config.yml"), "version: 0.1\n"
                 + "log:\n  level: warn\n"
                 + "storage:\n  filesystem:\n    rootdirectory: " + dir.resolve("data") + "\n"
-                + "http:\n  addr: 127.0.0.1:" + port + "\n");
+                + "http:\n  addr: 127.0.0.1:" + port + "\n" + extraConfig);
         Process p = new ProcessBuilder(REGISTRY.toString(), "serve", dir.resolve("config.yml").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
         RegistryFixture r = new RegistryFixture(dir, port, p);
@@ -52,7 +57,8 @@ public final class RegistryFixture implements AutoCloseable {
         while (true) {
             try {
                 HttpURLConnection c = (HttpURLConnection) URI.create("http://" + r.host() + "/v2/").toURL().openConnection();
-                if (c.getResponseCode() == 200) {
+                // 401: up, and asking for a token.
+                if (c.getResponseCode() == 200 || c.getResponseCode() == 401) {
                     return r;
                 }
             } catch (IOException notYet) {
@@ -79,8 +85,17 @@ public final class RegistryFixture implements AutoCloseable {
 
     /** Pushes an OCI archive as {@code repo:tag} (all platforms of an index). */
     public void push(Path ociArchive, String repoAndTag) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(SKOPEO.toString(), "copy", "--all", "--dest-tls-verify=false",
-                "oci-archive:" + ociArchive, "docker://" + host() + "/" + repoAndTag));
+        push(ociArchive, repoAndTag, null);
+    }
+
+    /** Pushes with {@code user:password} for registries that ask for them. */
+    public void push(Path ociArchive, String repoAndTag, String creds) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(SKOPEO.toString(), "copy", "--all", "--dest-tls-verify=false"));
+        if (creds != null) {
+            cmd.add("--dest-creds=" + creds);
+        }
+        cmd.add("oci-archive:" + ociArchive);
+        cmd.add("docker://" + host() + "/" + repoAndTag);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(true, p.waitFor(60, TimeUnit.SECONDS), "skopeo finished");
@@ -88,10 +103,15 @@ public final class RegistryFixture implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
             process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 }

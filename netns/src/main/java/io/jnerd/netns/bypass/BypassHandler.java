@@ -19,8 +19,9 @@ import java.util.logging.Logger;
  * when it switches it and keeps no per-socket state to update.
  *
  * <p>One handler serves one container (its subnets and published ports); give each its
- * own {@link io.jnerd.seccomp.notify.Supervisor}, whose stats then are the container's.
- * The {@link ConnectWaiter} may be shared by all containers of a daemon.
+ * own {@link io.jnerd.seccomp.notify.Supervisor}, whose stats then are the container's
+ * (bypassd's SupervisedBypassFactory does). The {@link ConnectWaiter} may be shared by all
+ * containers of a daemon.
  */
 public final class BypassHandler implements NotificationHandler {
 
@@ -34,6 +35,7 @@ public final class BypassHandler implements NotificationHandler {
     private final BindRules bindRules;
     private final ConnectWaiter waiter;
     private final BypassStats stats = new BypassStats();
+    private final long quickWaitMillis;
     private volatile SocketSwitcher switcher;
 
     /**
@@ -46,15 +48,21 @@ public final class BypassHandler implements NotificationHandler {
      * @param waiter    finishes blocking connects
      */
     public BypassHandler(IgnoreRules ignore, List<PortMapping> published, ConnectWaiter waiter) {
-        this(ignore, null, published, waiter);
+        this(ignore, null, published, waiter, SocketSwitcher.QUICK_WAIT_MILLIS);
     }
 
-    /** A handler for a container whose own subnets are known. */
-    public BypassHandler(IgnoreRules ignore, List<Cidr> ownSubnets, List<PortMapping> published, ConnectWaiter waiter) {
+    /**
+     * A handler for a container whose own subnets are known ({@code ownSubnets}, null: learn
+     * them); with {@code quickWaitMillis} 0 every blocking connect still in progress goes to
+     * the waiter (tests).
+     */
+    BypassHandler(IgnoreRules ignore, List<Cidr> ownSubnets, List<PortMapping> published, ConnectWaiter waiter,
+            long quickWaitMillis) {
         this.ignore = ignore;
         this.givenSubnets = ownSubnets == null ? null : List.copyOf(ownSubnets);
         this.bindRules = new BindRules(published);
         this.waiter = waiter;
+        this.quickWaitMillis = quickWaitMillis;
     }
 
     @Override
@@ -82,7 +90,8 @@ public final class BypassHandler implements NotificationHandler {
                 s = switcher;
                 if (s == null) {
                     List<Cidr> own = givenSubnets != null ? givenSubnets : subnetsOf(ctx);
-                    s = new SocketSwitcher(new ConnectRules(SwitchScope.of(ignore, own), own), bindRules, waiter, stats);
+                    s = new SocketSwitcher(new ConnectRules(SwitchScope.of(ignore, own), own), bindRules, waiter, stats,
+                            quickWaitMillis);
                     switcher = s;
                 }
             }

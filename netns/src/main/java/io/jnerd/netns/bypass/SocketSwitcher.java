@@ -2,6 +2,7 @@ package io.jnerd.netns.bypass;
 
 import io.jnerd.nativebindings.Errno;
 import io.jnerd.nativebindings.Fd;
+import io.jnerd.nativebindings.Poll;
 import io.jnerd.nativebindings.SockAddr;
 import io.jnerd.nativebindings.Sockets;
 import io.jnerd.nativebindings.SyscallException;
@@ -44,17 +45,23 @@ public final class SocketSwitcher {
     private static final Logger LOG = Logger.getLogger(SocketSwitcher.class.getName());
     /** SO_SNDTIMEO as struct timeval {tv_sec, tv_usec} of the 64-bit ABI. */
     private static final int TIMEVAL_SIZE = 16;
+    /** How long a blocking connect may hold the container's receive thread before it is deferred. */
+    static final long QUICK_WAIT_MILLIS = 1;
 
     private final ConnectRules connectRules;
     private final BindRules bindRules;
     private final ConnectWaiter waiter;
     private final BypassStats stats;
+    private final long quickWaitMillis;
 
-    public SocketSwitcher(ConnectRules connectRules, BindRules bindRules, ConnectWaiter waiter, BypassStats stats) {
+    /** @param quickWaitMillis {@link #QUICK_WAIT_MILLIS}, or 0 to defer every connect still in progress */
+    SocketSwitcher(ConnectRules connectRules, BindRules bindRules, ConnectWaiter waiter, BypassStats stats,
+            long quickWaitMillis) {
         this.connectRules = connectRules;
         this.bindRules = bindRules;
         this.waiter = waiter;
         this.stats = stats;
+        this.quickWaitMillis = quickWaitMillis;
     }
 
     /** connect(fd, addr, addrlen) from the target. */
@@ -196,7 +203,12 @@ public final class SocketSwitcher {
             throw e;
         }
         if (errno == Errno.EINPROGRESS && !nonBlocking) {
-            awaitThen(ctx, host, result -> inject(ctx, host, fd, flags, closeOnExec, result));
+            try {
+                awaitThen(ctx, host, result -> inject(ctx, host, fd, flags, closeOnExec, result));
+            } catch (IOException | RuntimeException e) {
+                host.close();
+                throw e;
+            }
             return;
         }
         inject(ctx, host, fd, flags, closeOnExec, errno);
@@ -289,8 +301,18 @@ public final class SocketSwitcher {
         answer(ctx, errno);
     }
 
-    /** Defers the answer to the waiter; the container's next notifications are served meanwhile. */
+    /**
+     * Waits for a blocking connect: {@code quickWaitMillis} here (a handshake with a host
+     * nearby is done by then, and answering inline spares two thread hand-offs), then, if
+     * it is still going, defers the answer to the waiter; the container's next
+     * notifications are served meanwhile.
+     */
     private void awaitThen(NotificationContext ctx, Fd socket, IntConsumer then) throws SyscallException {
+        int[] revents = new int[1];
+        if (quickWaitMillis > 0 && Poll.poll(new Fd[] {socket}, new int[] {Poll.POLLOUT}, revents, quickWaitMillis) > 0) {
+            then.accept(Sockets.getIntOption(socket, Sockets.SOL_SOCKET, Sockets.SO_ERROR));
+            return;
+        }
         long timeout = sendTimeoutNanos(socket);
         ctx.defer();
         boolean queued = waiter.await(socket, timeout, () -> stillValid(ctx), new ConnectWaiter.Completion() {

@@ -22,8 +22,8 @@ import java.util.List;
 
 /**
  * The "container" of {@link BypassKernelTest}: a child JVM in its own, empty network
- * namespace (only lo). Its main thread installs a filter sending connect and bind to a
- * listener, hands the listener to the test over the unix socket {@code args[0]}, then runs
+ * namespace (only lo). Its main thread installs a filter sending what nerdctl's profile
+ * sends (connect, bind, setsockopt, fcntl, close, getpeername) to a listener, hands the listener to the test over the unix socket {@code args[0]}, then runs
  * one command per stdin line and prints one result line: "ok ..." or "errno ENAME".
  * Threads it starts later inherit the filter.
  */
@@ -32,15 +32,9 @@ public final class BypassChild {
     private static final int LD_W_ABS = 0x20;
     private static final int JEQ_K = 0x15;
     private static final int RET_K = 0x06;
-    // struct seccomp_data: nr at 0, arch at 4.
-    private static final long[] CONNECT_AND_BIND_TO_LISTENER = {
-        Seccomp.instruction(LD_W_ABS, 0, 0, 4),
-        Seccomp.instruction(JEQ_K, 0, 4, Arch.current().auditArch()),
-        Seccomp.instruction(LD_W_ABS, 0, 0, 0),
-        Seccomp.instruction(JEQ_K, 1, 0, SysNr.CONNECT),
-        Seccomp.instruction(JEQ_K, 0, 1, SysNr.BIND),
-        Seccomp.instruction(RET_K, 0, 0, Seccomp.RET_USER_NOTIF),
-        Seccomp.instruction(RET_K, 0, 0, Seccomp.RET_ALLOW),
+    /** What nerdctl's bypass4netns profile notifies (but _exit and exit_group: the JVM's exit needs no agent). */
+    private static final int[] NERDCTL_NOTIFIED = {
+        SysNr.CONNECT, SysNr.BIND, SysNr.SETSOCKOPT, SysNr.FCNTL, SysNr.CLOSE, SysNr.GETPEERNAME,
     };
     private static final byte[] HELLO = "hello".getBytes(StandardCharsets.US_ASCII);
 
@@ -56,7 +50,7 @@ public final class BypassChild {
         try (Fd unix = Sockets.socket(SockAddr.AF_UNIX, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0)) {
             Sockets.connect(unix, SockAddr.unix(args[0]));
             Prctl.setNoNewPrivs();
-            try (Fd listener = Seccomp.installWithListener(CONNECT_AND_BIND_TO_LISTENER, 0)) {
+            try (Fd listener = Seccomp.installWithListener(notifying(NERDCTL_NOTIFIED), 0)) {
                 ScmRights.send(unix, new byte[] {'L'}, List.of(listener));
             }
         }
@@ -71,6 +65,25 @@ public final class BypassChild {
             }
             say(result);
         }
+    }
+
+    /** arch check, then one compare per syscall jumping to USER_NOTIF; everything else ALLOW. */
+    private static long[] notifying(int[] syscalls) {
+        int n = syscalls.length;
+        long[] p = new long[n + 5];
+        int notify = n + 3;
+        int allow = n + 4;
+        // struct seccomp_data: nr at 0, arch at 4.
+        p[0] = Seccomp.instruction(LD_W_ABS, 0, 0, 4);
+        p[1] = Seccomp.instruction(JEQ_K, 0, allow - 2, Arch.current().auditArch());
+        p[2] = Seccomp.instruction(LD_W_ABS, 0, 0, 0);
+        for (int i = 0; i < n; i++) {
+            int at = 3 + i;
+            p[at] = Seccomp.instruction(JEQ_K, notify - at - 1, i == n - 1 ? allow - at - 1 : 0, syscalls[i]);
+        }
+        p[notify] = Seccomp.instruction(RET_K, 0, 0, Seccomp.RET_USER_NOTIF);
+        p[allow] = Seccomp.instruction(RET_K, 0, 0, Seccomp.RET_ALLOW);
+        return p;
     }
 
     private static void say(String line) {
@@ -94,6 +107,12 @@ public final class BypassChild {
                 return slowThenFast(address(a[1], a[2]), address(a[3], a[4]));
             case "serve":
                 return serve(Integer.parseInt(a[1]));
+            case "reconnect-udp":
+                return reconnectUdp(address(a[1], a[2]), address(a[3], a[4]));
+            case "reconnect-after-refused":
+                return reconnectAfterRefused(address(a[1], a[2]), address(a[3], a[4]));
+            case "connect-rate":
+                return connectRate(address(a[1], a[2]), Integer.parseInt(a[3]));
             default:
                 return "unknown command " + a[0];
         }
@@ -161,6 +180,53 @@ public final class BypassChild {
         t.join();
         return quick + " fastMillis=" + millis + " slowStillWaiting=" + slowStillWaiting
                 + " slow=" + Errno.name(slowErrno[0]);
+    }
+
+    /** A switched UDP socket connected again, to {@code second}: what that connect gives. */
+    private static String reconnectUdp(SockAddr first, SockAddr second) throws Exception {
+        try (Fd s = Sockets.socket(first.family(), Sockets.SOCK_DGRAM | Sockets.SOCK_CLOEXEC, 0)) {
+            int errno = Sockets.tryConnect(s, first);
+            if (errno != 0) {
+                return "first errno " + Errno.name(errno);
+            }
+            boolean switched = switched(s);
+            errno = Sockets.tryConnect(s, second);
+            return (errno == 0 ? "ok" : "errno " + Errno.name(errno)) + " firstSwitched=" + switched;
+        }
+    }
+
+    /**
+     * A non-blocking TCP connect that is switched and then refused (asynchronously): the
+     * host socket is unconnected again, and the container tries to connect it to {@code second}.
+     */
+    private static String reconnectAfterRefused(SockAddr refusing, SockAddr second) throws Exception {
+        try (Fd s = Sockets.socket(refusing.family(), Sockets.SOCK_STREAM | Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC, 0)) {
+            int errno = Sockets.tryConnect(s, refusing);
+            if (errno != Errno.EINPROGRESS) {
+                return "first errno " + Errno.name(errno);
+            }
+            Poll.poll(new Fd[] {s}, new int[] {Poll.POLLOUT}, new int[1], 5000);
+            int refused = Sockets.getIntOption(s, Sockets.SOL_SOCKET, Sockets.SO_ERROR);
+            boolean switched = switched(s);
+            Sockets.setFileStatusFlags(s, Sockets.fileStatusFlags(s) & ~Sockets.SOCK_NONBLOCK);
+            errno = Sockets.tryConnect(s, second);
+            return (errno == 0 ? "ok" : "errno " + Errno.name(errno)) + " first=" + Errno.name(refused)
+                    + " firstSwitched=" + switched;
+        }
+    }
+
+    /** Blocking TCP connect + close, {@code count} times: connects per second. */
+    private static String connectRate(SockAddr to, int count) throws Exception {
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            try (Fd s = Sockets.socket(to.family(), Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0)) {
+                int errno = Sockets.tryConnect(s, to);
+                if (errno != 0) {
+                    return "errno " + Errno.name(errno) + " at connect " + i;
+                }
+            }
+        }
+        return "ok perSecond=" + (long) (count / ((System.nanoTime() - start) / 1e9));
     }
 
     /** Listens on 0.0.0.0:port and echoes one message per connection, on a thread. */

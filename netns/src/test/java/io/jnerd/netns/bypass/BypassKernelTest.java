@@ -43,6 +43,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The switch against the real kernel, no container runtime: a child JVM in its own empty
@@ -51,6 +52,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * reach the test host at all (ENETUNREACH), so a working exchange proves the switch.
  */
 @Tag("privileged")
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BypassKernelTest {
@@ -108,15 +110,15 @@ class BypassKernelTest {
                 listener = got.take(0);
             }
         }
-        childOut = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-        childIn = new PrintWriter(child.getOutputStream(), true, StandardCharsets.UTF_8);
-        assertEquals("ready", childOut.readLine());
 
         waiter = new ConnectWaiter("test-connect-waiter");
         List<Cidr> own = List.of(Cidr.parse("10.0.2.0/24"));
         BypassHandler handler = new BypassHandler(IgnoreRules.parse(List.of("192.168.77.0/24")),
                 own, List.of(new PortMapping(InetAddress.getByName("127.0.0.1"), publishedHostPort,
-                        PUBLISHED_CONTAINER_PORT, Protocol.TCP)), waiter);
+                        PUBLISHED_CONTAINER_PORT, Protocol.TCP)), waiter,
+                // Every blocking connect still in progress goes through the waiter: the
+                // slow path, and the widest window for the rewrite race.
+                0);
         stats = handler.stats();
         supervisor = new Supervisor(ctx -> {
             if (bypass) {
@@ -126,6 +128,10 @@ class BypassKernelTest {
         });
         supervisor.supervise(new ContainerState("1.0.2", List.of(ContainerState.SECCOMP_FD_NAME), (int) child.pid(),
                 "", null), listener);
+        // Only now: the child's close of its listener copy is notified already.
+        childOut = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        childIn = new PrintWriter(child.getOutputStream(), true, StandardCharsets.UTF_8);
+        assertEquals("ready", childOut.readLine());
     }
 
     private static Process startChild(Path agentSocket) throws IOException {
@@ -166,6 +172,12 @@ class BypassKernelTest {
         if (dir != null) {
             Files.deleteIfExists(dir.resolve("agent.sock"));
             Files.deleteIfExists(dir);
+        }
+    }
+
+    private static long openFds() throws IOException {
+        try (java.util.stream.Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+            return s.count();
         }
     }
 
@@ -211,8 +223,15 @@ class BypassKernelTest {
     @Test
     @Order(5)
     void optionsSetBeforeConnectAreStillSet() throws IOException {
+        long setsockopts = notified("setsockopt");
         assertEquals("ok hello switched=true reuseaddr=1 nodelay=1",
                 ask("tcp-options " + host.ipv4() + " " + TestHost.TCP_ECHO));
+        // nerdctl's profile notifies setsockopt too: answered CONTINUE, the options took.
+        assertTrue(notified("setsockopt") >= setsockopts + 2, "setsockopt was not notified");
+    }
+
+    private long notified(String syscall) {
+        return supervisor.stats().bySyscall().getOrDefault(syscall, 0L);
     }
 
     @Test
@@ -239,6 +258,20 @@ class BypassKernelTest {
         // The child's netns has no route to its "own subnet": not switched, so unreachable.
         assertEquals("errno ENETUNREACH", ask("tcp 10.0.2.3 " + TestHost.TCP_ECHO));
         assertEquals("errno ENETUNREACH", ask("tcp 192.168.77.3 " + TestHost.TCP_ECHO));
+        assertEquals(0, hostLoopbackAccepted.get(), "the host's 127.0.0.1 listener was reached");
+    }
+
+    @Test
+    @Order(13)
+    void aSwitchedSocketIsNeverConnectedToTheHostLoopback() throws IOException {
+        String loop = "127.0.0.1 " + hostLoopback.getLocalPort();
+        assertEquals("errno ENETUNREACH firstSwitched=true",
+                ask("reconnect-udp " + host.ipv4() + " " + TestHost.UDP_ECHO + " " + loop));
+        assertEquals("errno ENETUNREACH first=ECONNREFUSED firstSwitched=true",
+                ask("reconnect-after-refused " + host.ipv4() + " " + TestHost.CLOSED_PORT + " " + loop));
+        // To an allowed destination it connects again, in the host namespace where it lives.
+        assertEquals("ok firstSwitched=true",
+                ask("reconnect-udp " + host.ipv4() + " " + TestHost.UDP_ECHO + " " + host.ipv4() + " " + TestHost.UDP_ECHO));
         assertEquals(0, hostLoopbackAccepted.get(), "the host's 127.0.0.1 listener was reached");
     }
 
@@ -283,10 +316,13 @@ class BypassKernelTest {
                 String answer = ask(proto + host.ipv4() + " " + (i % 2 == 0 ? TestHost.TCP_ECHO : TestHost.UDP_ECHO));
                 // Either the switch read the real address (and the echo answers), or it read
                 // the loopback one and left the connect to the child's own, empty lo.
+                // The racer's check-then-write can land in the child's data buffer (the
+                // same scratch memory) just after the connect: garbled echo, still switched.
                 if (answer.equals("ok hello switched=true")) {
                     switched++;
                 } else {
-                    assertTrue(answer.startsWith("errno ECONNREFUSED"), "round " + i + ": " + answer);
+                    assertTrue(answer.startsWith("errno ECONNREFUSED")
+                            || answer.startsWith("ok ") && answer.endsWith(" switched=true"), "round " + i + ": " + answer);
                 }
             }
         } finally {
@@ -325,6 +361,32 @@ class BypassKernelTest {
         assertTrue(answer.endsWith("slow=EHOSTUNREACH"), answer);
         long fastMillis = Long.parseLong(answer.replaceAll(".*fastMillis=(\\d+).*", "$1"));
         assertTrue(fastMillis < 1500, answer);
+    }
+
+    @Test
+    @Order(12)
+    void connectRateThroughTheBypassAndNoFdLeftBehind() throws Exception {
+        int count = 300;
+        assertTrue(ask("connect-rate " + host.ipv4() + " " + TestHost.TCP_ECHO + " 20").startsWith("ok "), "warm-up");
+        long fds = openFds();
+        String answer = ask("connect-rate " + host.ipv4() + " " + TestHost.TCP_ECHO + " " + count);
+        assertTrue(answer.startsWith("ok perSecond="), answer);
+        assertEquals(0, waiter.pendingCount());
+        // Every container-socket copy, pidfd and host socket of the 300 switches is closed: a
+        // leak would show as hundreds. A few may come from other tests' threads in this JVM.
+        long after = openFds();
+        assertTrue(after <= fds + 5, "the agent's open fds grew from " + fds + " to " + after);
+        SockAddr echo = SockAddr.inet(InetAddress.getByName(host.ipv4()), TestHost.TCP_ECHO);
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            try (Fd s = Sockets.socket(SockAddr.AF_INET, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0)) {
+                Sockets.connect(s, echo);
+            }
+        }
+        long hostRate = (long) (count / ((System.nanoTime() - start) / 1e9));
+        // A figure for the report, not a speed limit (bench/ measures): connect+close per second.
+        System.out.println("connect+close/s: bypassed " + answer.substring("ok perSecond=".length())
+                + ", host " + hostRate + "; supervisor " + supervisor.stats());
     }
 
     @Test

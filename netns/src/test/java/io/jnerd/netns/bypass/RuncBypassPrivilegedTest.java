@@ -1,0 +1,254 @@
+package io.jnerd.netns.bypass;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import io.jnerd.nativebindings.Processes;
+import io.jnerd.netns.IgnoreRules;
+import io.jnerd.netns.PortMapping;
+import io.jnerd.netns.Protocol;
+import io.jnerd.seccomp.notify.Supervisor;
+import io.jnerd.seccomp.agent.SeccompAgentServer;
+import io.jnerd.seccomp.profile.DefaultProfile;
+import io.jnerd.seccomp.profile.ProfileContext;
+import io.jnerd.seccomp.profile.ProfileJson;
+import io.jnerd.seccomp.profile.SeccompProfile;
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real runc containers, each in its own network namespace with nothing but lo (no
+ * slirp4netns: what reaches the test host can only have been switched), under jnerd's
+ * bypass profile, served by the chain bypassd uses: agent socket → supervisor →
+ * {@link BypassHandler}, own subnets learned from the container ("auto").
+ */
+@Tag("privileged")
+class RuncBypassPrivilegedTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path BUSYBOX = Path.of("/bin/busybox");
+    private static final int HTTP_PORT = 8000;
+    private static final String BODY = "served by the test host";
+
+    @TempDir
+    static Path dir;
+
+    private static TestHost host;
+    private static ConnectWaiter waiter;
+    private static BypassHandler bypass;
+    private static Supervisor supervisor;
+    private static SeccompAgentServer agent;
+    private static HttpServer hostLoopback;
+    private static final AtomicInteger HOST_LOOPBACK_REQUESTS = new AtomicInteger();
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    private static int publishedHostPort;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Assumptions.assumeTrue(Processes.getuid() == 0, "runc needs root to create containers");
+        Assumptions.assumeTrue(Files.isExecutable(BUSYBOX), "busybox-static is not installed");
+        Assumptions.assumeTrue(HostNetns.unavailabilityCause() == null, String.valueOf(HostNetns.unavailabilityCause()));
+        Path rootfs = dir.resolve("rootfs");
+        Files.createDirectories(rootfs.resolve("bin"));
+        for (String d : List.of("proc", "dev", "tmp")) {
+            Files.createDirectories(rootfs.resolve(d));
+        }
+        Files.copy(BUSYBOX, rootfs.resolve("bin/busybox"), StandardCopyOption.COPY_ATTRIBUTES);
+        for (String applet : List.of("sh", "wget", "timeout", "echo", "ip", "httpd", "sleep")) {
+            Files.createSymbolicLink(rootfs.resolve("bin").resolve(applet), Path.of("busybox"));
+        }
+        Files.createDirectories(rootfs.resolve("www"));
+        Path docroot = Files.createDirectories(dir.resolve("docroot"));
+        Files.writeString(docroot.resolve("index.html"), BODY);
+        host = TestHost.start();
+        host.namespace().startHttpd(docroot, HTTP_PORT);
+
+        hostLoopback = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+        hostLoopback.createContext("/", exchange -> {
+            HOST_LOOPBACK_REQUESTS.incrementAndGet();
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream o = exchange.getResponseBody()) {
+                o.write("host loopback".getBytes(StandardCharsets.UTF_8));
+            }
+        });
+        hostLoopback.start();
+
+        waiter = new ConnectWaiter("bypass-connect-waiter");
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            publishedHostPort = free.getLocalPort();
+        }
+        bypass = new BypassHandler(IgnoreRules.parse(List.of("auto")),
+                List.of(new PortMapping(InetAddress.getByName("127.0.0.1"), publishedHostPort, 80, Protocol.TCP)), waiter);
+        supervisor = new Supervisor(bypass);
+        agent = SeccompAgentServer.start(dir.resolve("agent.sock"), supervisor::supervise);
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        if (agent != null) {
+            agent.close();
+        }
+        if (supervisor != null) {
+            supervisor.close();
+        }
+        if (waiter != null) {
+            waiter.close();
+        }
+        if (hostLoopback != null) {
+            hostLoopback.stop(0);
+        }
+        if (host != null) {
+            host.close();
+        }
+    }
+
+    @Test
+    void aContainerWithOnlyLoopbackFetchesFromTheTestHostThroughTheBypass() throws Exception {
+        long switched = bypass.stats().connectsSwitched();
+        String[] r = run(BypassProfile.of(DefaultProfile.get(), agent.path().toString()),
+                "timeout 10 wget -q -O - http://" + host.ipv4() + ":" + HTTP_PORT + "/index.html");
+        assertEquals("0", r[0], r[1]);
+        assertEquals(BODY, r[1].trim());
+        assertTrue(bypass.stats().connectsSwitched() > switched, "no connect was switched");
+        assertTrue(supervisor.stats().bySyscall().getOrDefault("connect", 0L) > 0);
+    }
+
+    @Test
+    void withoutTheBypassTheSameContainerReachesNothing() throws Exception {
+        String[] r = run(DefaultProfile.get(),
+                "timeout 10 wget -q -O - http://" + host.ipv4() + ":" + HTTP_PORT + "/index.html");
+        assertNotEquals("0", r[0], r[1]);
+        assertTrue(r[1].contains("unreachable"), r[1]);
+    }
+
+    @Test
+    void theHostsLoopbackStaysOutOfReach() throws Exception {
+        String[] r = run(BypassProfile.of(DefaultProfile.get(), agent.path().toString()),
+                "timeout 10 wget -q -O - http://127.0.0.1:" + hostLoopback.getAddress().getPort() + "/");
+        assertNotEquals("0", r[0], r[1]);
+        assertTrue(r[1].contains("refused"), r[1]);
+        assertEquals(0, HOST_LOOPBACK_REQUESTS.get());
+    }
+
+    @Test
+    void aPublishedPortIsServedFromTheContainerToTheHostAndToTheContainerItself() throws Exception {
+        long binds = bypass.stats().bindsSwitched();
+        // httpd in the background; the container fetches from itself, then waits for the host.
+        String script = "httpd -p 80 -h /www && sleep 0.3 && timeout 10 wget -q -O - http://127.0.0.1:80/index.html"
+                + " && echo && sleep 3";
+        String[] result = new String[2];
+        Thread container = new Thread(() -> {
+            try {
+                String[] r = run(BypassProfile.of(DefaultProfile.get(), agent.path().toString()), script);
+                result[0] = r[0];
+                result[1] = r[1];
+            } catch (Exception e) {
+                result[1] = e.toString();
+            }
+        });
+        container.start();
+        String fromHost = fetchWithRetry("http://127.0.0.1:" + publishedHostPort + "/index.html");
+        container.join(60_000);
+        assertEquals(BODY, fromHost, "the host reached the container's server through the host port");
+        assertEquals("0", result[0], result[1]);
+        assertTrue(result[1].contains(BODY), "the container reached its own published port: " + result[1]);
+        assertTrue(bypass.stats().bindsSwitched() > binds, "the bind was not switched");
+    }
+
+    private static String fetchWithRetry(String url) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            try {
+                java.net.HttpURLConnection c = (java.net.HttpURLConnection) new java.net.URL(url).openConnection();
+                c.setConnectTimeout(1000);
+                c.setReadTimeout(5000);
+                try (java.io.InputStream in = c.getInputStream()) {
+                    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    /** {@code runc run} of {@code sh -c script} in a new network namespace (lo up); returns exit code and output. */
+    private static String[] run(SeccompProfile seccomp, String script) throws Exception {
+        String id = "jnerd-bypass-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
+        Path bundle = Files.createDirectories(dir.resolve(id));
+        Files.writeString(bundle.resolve("config.json"),
+                JSON.writeValueAsString(config(seccomp, "ip link set lo up && " + script)));
+        Path out = bundle.resolve("output");
+        Path state = dir.resolve("runc-root");
+        try {
+            Process p = new ProcessBuilder("runc", "--root", state.toString(), "run", "--bundle", bundle.toString(), id)
+                    .redirectInput(new File("/dev/null")).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+                throw new AssertionError("runc run " + id + " did not finish in 60 s: " + Files.readString(out));
+            }
+            return new String[] {Integer.toString(p.exitValue()), Files.readString(out)};
+        } finally {
+            new ProcessBuilder("runc", "--root", state.toString(), "delete", "-f", id)
+                    .redirectInput(new File("/dev/null")).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static ObjectNode config(SeccompProfile seccomp, String script) {
+        ObjectNode c = JSON.createObjectNode();
+        c.put("ociVersion", "1.0.2");
+        ObjectNode process = c.putObject("process");
+        process.put("terminal", false);
+        process.putObject("user").put("uid", 0).put("gid", 0);
+        process.putArray("args").add("sh").add("-c").add(script);
+        process.putArray("env").add("PATH=/bin");
+        process.put("cwd", "/");
+        ObjectNode caps = process.putObject("capabilities");
+        for (String set : List.of("bounding", "effective", "permitted")) {
+            ArrayNode list = caps.putArray(set);
+            // CAP_NET_ADMIN only to bring lo up in the container's own network namespace.
+            ProfileContext.DEFAULT_CAPABILITIES.stream().sorted().forEach(list::add);
+            list.add("CAP_NET_ADMIN");
+        }
+        process.put("noNewPrivileges", true);
+        c.putObject("root").put("path", dir.resolve("rootfs").toString()).put("readonly", true);
+        ArrayNode mounts = c.putArray("mounts");
+        mounts.addObject().put("destination", "/proc").put("type", "proc").put("source", "proc");
+        ObjectNode www = mounts.addObject().put("destination", "/www").put("type", "bind")
+                .put("source", dir.resolve("docroot").toString());
+        www.putArray("options").add("rbind").add("ro");
+        ObjectNode dev = mounts.addObject().put("destination", "/dev").put("type", "tmpfs").put("source", "tmpfs");
+        dev.putArray("options").add("nosuid").add("mode=755").add("size=1024k");
+        ArrayNode namespaces = c.putObject("linux").putArray("namespaces");
+        for (String ns : Arrays.asList("pid", "mount", "ipc", "network")) {
+            namespaces.addObject().put("type", ns);
+        }
+        ((ObjectNode) c.get("linux")).set("seccomp", ProfileJson.toTree(seccomp));
+        return c;
+    }
+}
