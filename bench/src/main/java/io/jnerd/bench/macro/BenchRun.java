@@ -162,9 +162,10 @@ public final class BenchRun {
         return out;
     }
 
+    /** Uses the user's containerd if jnerd reaches one, else starts one with jnerd rootless start (and stops it after). */
     private void ensureRootlessContainerd(RootlessUser user) throws IOException {
         try {
-            user.run(SETUP_TIMEOUT, "rootless", "status");
+            user.run(SETUP_TIMEOUT, "ps");
         } catch (IOException notRunning) {
             user.run(SETUP_TIMEOUT, "rootless", "start");
             cleanup.push(() -> user.run(SETUP_TIMEOUT, "rootless", "stop"));
