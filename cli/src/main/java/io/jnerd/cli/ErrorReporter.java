@@ -9,7 +9,7 @@ import picocli.CommandLine;
  * Turns whatever a command threw into one line on stderr and docker's exit code; the stack
  * trace only with {@code --debug}.
  */
-final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
+public final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
     private final boolean debug;
 
     ErrorReporter(boolean debug) {
@@ -26,15 +26,19 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
         return e instanceof JnerdException ? ((JnerdException) e).exitCode() : ExitCodes.JNERD_ERROR;
     }
 
-    static String describe(Throwable e) {
+    /** One line for an error, as the user sees it. */
+    public static String describe(Throwable e) {
         if (e instanceof JnerdException || e instanceof ContainerdUnavailableException) {
             return e.getMessage();
         }
         if (e instanceof StatusRuntimeException) {
             return ContainerdErrors.describe((StatusRuntimeException) e);
         }
-        if (e instanceof IOException) {
-            return e.getMessage() == null ? e.toString() : e.getMessage();
+        if (e instanceof java.io.UncheckedIOException) {
+            return e.getMessage() + ": " + describe(e.getCause());
+        }
+        if ((e instanceof IOException || e instanceof IllegalArgumentException) && e.getMessage() != null) {
+            return e.getMessage();
         }
         return e.toString();
     }

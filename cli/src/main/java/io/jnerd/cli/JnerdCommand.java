@@ -4,10 +4,12 @@ import io.jnerd.cli.command.BuildLocalCommand;
 import io.jnerd.cli.command.ImagesCommand;
 import io.jnerd.cli.command.InfoCommand;
 import io.jnerd.cli.command.InspectCommand;
+import io.jnerd.cli.command.KeyCommand;
 import io.jnerd.cli.command.LoadCommand;
 import io.jnerd.cli.command.LogsCommand;
 import io.jnerd.cli.command.PsCommand;
 import io.jnerd.cli.command.PullCommand;
+import io.jnerd.cli.command.PushCommand;
 import io.jnerd.cli.command.RmCommand;
 import io.jnerd.cli.command.RmiCommand;
 import io.jnerd.cli.command.RunCommand;
@@ -22,7 +24,7 @@ import picocli.CommandLine.Mixin;
         subcommands = {
             RunCommand.class, PsCommand.class, RmCommand.class, StopCommand.class, LogsCommand.class,
             InspectCommand.class, ImagesCommand.class, RmiCommand.class, PullCommand.class, LoadCommand.class,
-            BuildLocalCommand.class, VersionCommand.class, InfoCommand.class
+            BuildLocalCommand.class, VersionCommand.class, InfoCommand.class, PushCommand.class, KeyCommand.class
         })
 public final class JnerdCommand implements Runnable {
     @Mixin

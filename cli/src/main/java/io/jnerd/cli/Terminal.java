@@ -25,6 +25,26 @@ public final class Terminal {
         return new Terminal(System.in, System.out, System.err, System.getenv());
     }
 
+    /**
+     * Whether this process's console is an interactive terminal. Up to JDK 21 that is
+     * {@code System.console() != null}; from JDK 22 on, console() is non-null even with
+     * redirected streams and {@code Console.isTerminal()} (JDK 22) tells, so it is asked
+     * when the running JDK has it (jnerd compiles for 17).
+     */
+    public static boolean systemConsoleIsTerminal() {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (NoSuchMethodException beforeJdk22) {
+            return true;
+        } catch (ReflectiveOperationException e) {
+            return false;
+        }
+    }
+
     public InputStream in() {
         return in;
     }

@@ -13,6 +13,9 @@ import java.util.List;
 public record MountPlan(List<SpecMount> mounts, List<OciHook> createContainerHooks, List<String> warnings,
         List<String> decisions) {
 
+    /** No -v and no --mount. */
+    public static final MountPlan EMPTY = new MountPlan(List.of(), List.of(), List.of(), List.of());
+
     public MountPlan {
         mounts = List.copyOf(mounts);
         createContainerHooks = List.copyOf(createContainerHooks);

@@ -176,9 +176,14 @@ public final class KernelFeatures {
         }
     }
 
-    private static String sysctl(Path p) {
-        try {
-            return Files.readString(p).trim();
+    /**
+     * A sysctl's value. Read as a stream to its end: procfs gives sysctl files a size that
+     * is not their content's, and Files.readString trusts it (seen here: "9" for 96365 on
+     * JDK 17 and 25).
+     */
+    public static String sysctl(Path p) {
+        try (java.io.InputStream in = Files.newInputStream(p)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
         } catch (IOException e) {
             return null;
         }

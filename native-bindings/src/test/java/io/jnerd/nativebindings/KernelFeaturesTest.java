@@ -60,4 +60,16 @@ class KernelFeaturesTest {
         assertEquals(Files.isWritable(Path.of("/dev/net/tun")) && Files.isReadable(Path.of("/dev/net/tun")),
                 KernelFeatures.devNetTun().available(), KernelFeatures.devNetTun().reason());
     }
+
+    @Test
+    @Tag("kernel")
+    void sysctlReadsTheWholeValueWhereFilesReadStringDoesNot() throws Exception {
+        Path max = Path.of("/proc/sys/user/max_user_namespaces");
+        String whole;
+        try (var in = Files.newInputStream(max)) {
+            whole = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
+        }
+        assertTrue(whole.matches("[0-9]+"), whole);
+        assertEquals(whole, KernelFeatures.sysctl(max));
+    }
 }

@@ -11,26 +11,52 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import io.jnerd.cli.ErrorReporter;
+import io.jnerd.cli.JnerdCommand;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Command;
 
-/** {@code jnerd info}: containerd, its runtimes and snapshotters, rootless or not, the native backend, the kernel. */
+/**
+ * {@code jnerd info}: the client (native backend), containerd (its runtimes and
+ * snapshotters, rootless or not) and the host's kernel features. Like docker info, the
+ * client and host parts are shown even when containerd cannot be reached; the exit status
+ * is then 1.
+ */
 @Command(name = "info", description = "Show system-wide information")
-public final class InfoCommand extends ContainerdCommand {
+public final class InfoCommand implements Callable<Integer> {
+    @ParentCommand
+    JnerdCommand parent;
+
     @Override
-    int call(Containerd containerd) throws IOException {
-        PrintStream out = terminal().out();
-        VersionResponse v = containerd.version();
+    public Integer call() throws IOException {
+        PrintStream out = parent.global().terminal().out();
         out.println("Client:");
         out.println(" Version:\t" + VersionCommand.jnerdVersion());
         out.println(" Java:\t" + Runtime.version() + " (" + System.getProperty("java.home") + ")");
-        out.println(" Native backend:\t" + Native.backend().getClass().getSimpleName() + " (" + Native.reason() + ")");
+        out.println(" Native backend:\t" + Native.backend().name() + " (" + Native.reason() + ")");
         out.println();
         out.println("Server:");
+        boolean reached;
+        try (Containerd containerd = parent.global().connect()) {
+            server(out, containerd);
+            reached = true;
+        } catch (RuntimeException | IOException e) {
+            out.println(" Error:\t" + ErrorReporter.describe(e));
+            reached = false;
+        }
+        out.println();
+        host(out);
+        return reached ? 0 : 1;
+    }
+
+    private void server(PrintStream out, Containerd containerd) throws IOException {
+        VersionResponse v = containerd.version();
         out.println(" Address:\t" + containerd.socket());
         out.println(" Namespace:\t" + containerd.namespace());
         out.println(" containerd:\t" + v.getVersion() + " (" + v.getRevision() + ")");
         out.println(" Rootless:\t" + !ContainerdAddress.isRoot());
-        out.println(" Default snapshotter:\t" + global().snapshotter());
+        out.println(" Default snapshotter:\t" + parent.global().snapshotter());
         for (Plugin p : containerd.introspection().plugins(PluginsRequest.getDefaultInstance()).getPluginsList()) {
             if (p.getType().equals("io.containerd.snapshotter.v1") || p.getType().equals("io.containerd.runtime.v2")) {
                 String kind = p.getType().equals("io.containerd.snapshotter.v1") ? "Snapshotter" : "Runtime";
@@ -38,19 +64,16 @@ public final class InfoCommand extends ContainerdCommand {
                 out.println(" " + kind + " " + p.getId() + ":\t" + state);
             }
         }
-        out.println();
+    }
+
+    private static void host(PrintStream out) throws IOException {
         out.println("Host:");
-        out.println(" Kernel:\t" + read("/proc/sys/kernel/osrelease"));
+        out.println(" Kernel:\t" + KernelFeatures.sysctl(Path.of("/proc/sys/kernel/osrelease")));
         out.println(" Cgroups:\t" + cgroupMode());
         out.println(" Features:");
         for (KernelFeatures.Feature f : KernelFeatures.report()) {
             out.println("  " + f.name() + ":\t" + (f.available() ? "yes" : "no") + " (" + f.reason() + ")");
         }
-        return 0;
-    }
-
-    private static String read(String path) throws IOException {
-        return Files.readString(Path.of(path)).trim();
     }
 
     /** unified (cgroup v2 only), hybrid (v1 controllers plus a cgroup2 mount), or legacy (v1 only). */

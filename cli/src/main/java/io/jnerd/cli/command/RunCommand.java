@@ -3,9 +3,15 @@ package io.jnerd.cli.command;
 import io.jnerd.cli.JnerdException;
 import io.jnerd.cli.container.ContainerRunner;
 import io.jnerd.cli.container.NetworkModes;
-import io.jnerd.cli.container.PortMapping;
 import io.jnerd.cli.container.RunSpec;
 import io.jnerd.cli.image.Platform;
+import io.jnerd.cli.sign.CosignVerifier;
+import io.jnerd.mounts.HelperCommand;
+import io.jnerd.mounts.MountException;
+import io.jnerd.mounts.MountOptions;
+import io.jnerd.mounts.MountPlan;
+import io.jnerd.mounts.MountRequest;
+import io.jnerd.mounts.MountTranslator;
 import io.jnerd.proto.Containerd;
 import io.jnerd.seccomp.profile.DefaultProfile;
 import io.jnerd.seccomp.profile.InvalidProfileException;
@@ -19,6 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -78,11 +85,21 @@ public final class RunCommand extends ContainerdCommand {
     @Option(names = "--cap-drop", paramLabel = "CAP", description = "drop a Linux capability (or ALL)")
     List<String> capDrop = new ArrayList<>();
 
-    @Option(names = {"--net", "--network"}, paramLabel = "MODE", description = "network: none (default) or host")
+    @Option(names = {"--net", "--network"}, paramLabel = "MODE", description = "network: none (default), host, slirp4netns or pasta")
     String network = NetworkModes.DEFAULT;
 
     @Option(names = {"-p", "--publish"}, paramLabel = "[IP:]HOST:CONTAINER[/PROTO]", description = "publish a container port")
     List<String> publish = new ArrayList<>();
+
+    @Option(names = {"-v", "--volume"}, paramLabel = "SRC:DST[:OPTS]",
+            description = "bind mount; OPTS: ro (recursive where the kernel can), rro (recursive or fail), rw, "
+                    + "[r]bind, [r]private|[r]shared|[r]slave")
+    List<String> volumes = new ArrayList<>();
+
+    @Option(names = "--mount", paramLabel = "type=bind|tmpfs,...",
+            description = "docker's --mount: type=bind,source=,target=,readonly,bind-recursive=,bind-propagation= "
+                    + "or type=tmpfs,target=,tmpfs-size=,tmpfs-mode=")
+    List<String> mounts = new ArrayList<>();
 
     @Option(names = "--pull", paramLabel = "POLICY", description = "missing (default), always or never")
     String pull = "missing";
@@ -103,18 +120,31 @@ public final class RunCommand extends ContainerdCommand {
     @Parameters(index = "1..*", paramLabel = "COMMAND", description = "command and arguments (default: the image's)")
     List<String> command = new ArrayList<>();
 
+    @picocli.CommandLine.Mixin
+    VerifyOptions verify = new VerifyOptions();
+
     private RunSpec spec;
+    private Optional<CosignVerifier> verifier = Optional.empty();
 
     @Override
     void validate() throws IOException {
         spec = toRunSpec();
+        verifier = verify.verifier();
+        if (verify.enabled()) {
+            // A signature lives in the registry: verifying means resolving the image there,
+            // even when a copy is already in containerd.
+            if (spec.pull.equals("never")) {
+                throw new JnerdException("--verify=cosign needs the registry: not with --pull=never");
+            }
+            spec.pull = "always";
+        }
     }
 
     @Override
     int call(Containerd containerd) throws IOException, InterruptedException {
         Platform p = platform == null ? Platform.host() : Platform.parse(platform);
         ContainerRunner.ImageFetcher fetcher = ref -> PullCommand.pull(containerd, ref, p, global().snapshotter(),
-                insecure, terminal().env(), line -> { });
+                insecure, terminal().env(), line -> { }, verifier);
         return new ContainerRunner(containerd, terminal(), global().stateDir(), global().snapshotter(), p, fetcher).run(spec);
     }
 
@@ -153,7 +183,7 @@ public final class RunCommand extends ContainerdCommand {
         try {
             s.network = NetworkModes.of(network);
             for (String p : publish) {
-                s.ports.add(PortMapping.parse(p));
+                s.ports.addAll(io.jnerd.netns.PortMappingParser.parse(p));
             }
             io.jnerd.cli.container.Capabilities.compute(capAdd, capDrop);
             if (platform != null) {
@@ -163,12 +193,13 @@ public final class RunCommand extends ContainerdCommand {
             throw new JnerdException(e.getMessage());
         }
         securityOptions(s);
+        chooseRuntime(s);
+        s.volumes = mountPlan(s);
         s.detach = detach;
         s.remove = remove;
         s.interactive = interactive;
         s.tty = tty;
         s.pull = pull;
-        chooseRuntime(s);
         s.rootless = !ContainerdAddress.isRoot();
         return s;
     }
@@ -209,6 +240,40 @@ public final class RunCommand extends ContainerdCommand {
         if (value != null) {
             out.add(kv + "=" + value);
         }
+    }
+
+    /**
+     * -v and --mount, checked and translated for the OCI runtime before anything is made:
+     * a missing source or an rro the kernel cannot give is one line and exit 125.
+     */
+    private MountPlan mountPlan(RunSpec s) throws IOException {
+        if (volumes.isEmpty() && mounts.isEmpty()) {
+            return MountPlan.EMPTY;
+        }
+        Path cwd = Path.of("").toAbsolutePath();
+        List<MountRequest> requests = new ArrayList<>();
+        try {
+            for (String v : volumes) {
+                requests.add(MountOptions.parseVolume(v, cwd));
+            }
+            for (String m : mounts) {
+                requests.add(MountOptions.parseMount(m, cwd));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new JnerdException(e.getMessage());
+        }
+        MountPlan plan;
+        try {
+            String runtimeBinary = s.runtimeBinary == null ? "runc" : s.runtimeBinary;
+            plan = MountTranslator.forRuntime(runtimeBinary, HelperCommand.thisJvm()).translate(requests);
+        } catch (MountException e) {
+            throw new JnerdException(e.getMessage());
+        }
+        plan.warnings().forEach(w -> terminal().err().println("jnerd: warning: " + w));
+        if (global().debug()) {
+            plan.decisions().forEach(d -> terminal().err().println("jnerd: " + d));
+        }
+        return plan;
     }
 
     private void chooseRuntime(RunSpec s) {

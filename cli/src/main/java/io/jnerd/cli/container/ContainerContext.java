@@ -1,5 +1,6 @@
 package io.jnerd.cli.container;
 
+import io.jnerd.netns.PortMapping;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -10,15 +11,17 @@ public final class ContainerContext {
     private final String namespace;
     private final String hostname;
     private final Path stateDir;
+    private final Path networkDir;
     private final List<PortMapping> ports;
 
-    public ContainerContext(String id, String name, String namespace, String hostname, Path stateDir,
+    public ContainerContext(String id, String name, String namespace, String hostname, Path stateDir, Path networkDir,
                             List<PortMapping> ports) {
         this.id = id;
         this.name = name;
         this.namespace = namespace;
         this.hostname = hostname;
         this.stateDir = stateDir;
+        this.networkDir = networkDir;
         this.ports = List.copyOf(ports);
     }
 
@@ -42,6 +45,14 @@ public final class ContainerContext {
     /** A directory jnerd owns for this container (FIFOs, logs); a mode may keep files here. */
     public Path stateDir() {
         return stateDir;
+    }
+
+    /**
+     * A short directory for the network driver's files: unix socket paths must fit in 108
+     * bytes (sun_path), which the state dir with a 64-hex container ID may not leave room for.
+     */
+    public Path networkDir() {
+        return networkDir;
     }
 
     /** {@code -p} mappings, already parsed. */

@@ -77,6 +77,10 @@ public final class ContainerRunner {
         if (run.detach && run.remove) {
             throw new JnerdException("--rm with -d is not supported yet: remove the container with 'jnerd rm' after it exits");
         }
+        if (run.detach && run.network.needsJnerdRunning()) {
+            throw new JnerdException("-d with --net " + run.network.name() + " is not supported yet: its network driver "
+                    + "stops when jnerd exits (run in the foreground)");
+        }
         if (run.tty && run.interactive && !run.detach) {
             LocalTerminal.requireTerminal();
         }
@@ -97,7 +101,9 @@ public final class ContainerRunner {
         ProcessUser user = new UserResolver(new ImageFiles(new ContentStore(containerd), image)::read)
                 .resolve(run.user != null ? run.user : image.config().path("config").path("User").asText(""));
         Path stateDir = stateRoot.resolve(containerd.namespace()).resolve(id);
-        ContainerContext context = new ContainerContext(id, name, containerd.namespace(), run.hostname, stateDir, run.ports);
+        Path networkDir = stateRoot.resolve("net").resolve(id.substring(0, 16));
+        ContainerContext context = new ContainerContext(id, name, containerd.namespace(), run.hostname, stateDir, networkDir,
+                run.ports);
         ObjectNode spec = SpecBuilder.build(image.config(), run, user, "/" + containerd.namespace() + "/" + id);
         run.network.configure(spec, context);
 

@@ -18,6 +18,14 @@ public interface NetworkMode {
     boolean publishesPorts();
 
     /**
+     * Whether the network needs a process of jnerd's to keep running (a user-mode driver
+     * tied to jnerd's lifetime): then {@code -d} cannot be offered until a daemon holds it.
+     */
+    default boolean needsJnerdRunning() {
+        return false;
+    }
+
+    /**
      * Shapes the runtime spec: the network namespace entry, /etc/hosts, /etc/resolv.conf,
      * and (for bypass4netns) the seccomp listener. Must not start anything.
      */

@@ -8,8 +8,10 @@ import java.util.function.Supplier;
 
 /**
  * The {@code --net} modes jnerd knows. "none" (the default for now) gives the container a
- * network namespace of its own with only loopback; "host" shares the host's. slirp4netns
- * and bypass4netns are added here by the netns wiring.
+ * network namespace of its own with only loopback; "host" shares the host's; "slirp4netns"
+ * and "pasta" attach the netns module's user-mode drivers to a namespace of its own.
+ * bypass4netns (which also needs the seccomp listener in the spec) is added here by the
+ * netns wiring.
  */
 public final class NetworkModes {
     public static final String DEFAULT = "none";
@@ -18,6 +20,8 @@ public final class NetworkModes {
     static {
         MODES.put("none", NoneNetwork::new);
         MODES.put("host", HostNetwork::new);
+        MODES.put("slirp4netns", () -> new DriverNetwork(io.jnerd.netns.NetworkMode.SLIRP4NETNS));
+        MODES.put("pasta", () -> new DriverNetwork(io.jnerd.netns.NetworkMode.PASTA));
     }
 
     private NetworkModes() {}
@@ -91,6 +95,54 @@ public final class NetworkModes {
         @Override
         public Attachment attach(ContainerContext context, int pid) {
             return Attachment.NONE;
+        }
+    }
+
+    /** A namespace of its own, given a network by a netns driver between task create and start. */
+    static final class DriverNetwork implements NetworkMode {
+        private final io.jnerd.netns.NetworkMode mode;
+
+        DriverNetwork(io.jnerd.netns.NetworkMode mode) {
+            this.mode = mode;
+        }
+
+        @Override
+        public String name() {
+            return mode.flagValue();
+        }
+
+        @Override
+        public boolean publishesPorts() {
+            return true;
+        }
+
+        /** The driver (slirp4netns, pasta) exits with jnerd (its --exit-fd is jnerd's pipe). */
+        @Override
+        public boolean needsJnerdRunning() {
+            return true;
+        }
+
+        @Override
+        public void configure(ObjectNode spec, ContainerContext context) {
+            addNamespace(spec, "network");
+        }
+
+        @Override
+        public Attachment attach(ContainerContext context, int pid) throws java.io.IOException {
+            java.util.Optional<io.jnerd.netns.NetworkAttachment> a = io.jnerd.netns.ContainerNetworks.attach(
+                    mode, io.jnerd.netns.NetnsTarget.ofPid(pid), context.ports(), context.networkDir());
+            if (a.isEmpty()) {
+                return Attachment.NONE;
+            }
+            return () -> {
+                try {
+                    a.get().close();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException("detaching " + mode.flagValue(), e);
+                } finally {
+                    Containers.deleteStateDir(context.networkDir());
+                }
+            };
         }
     }
 }

@@ -29,7 +29,9 @@ public final class RunSpec {
     public List<String> capAdd = new ArrayList<>();
     public List<String> capDrop = new ArrayList<>();
     public NetworkMode network = NetworkModes.of(NetworkModes.DEFAULT);
-    public List<PortMapping> ports = new ArrayList<>();
+    public List<io.jnerd.netns.PortMapping> ports = new ArrayList<>();
+    /** -v / --mount, already translated for the runtime: spec mounts and createContainer hooks. */
+    public io.jnerd.mounts.MountPlan volumes = io.jnerd.mounts.MountPlan.EMPTY;
     public boolean detach;
     public boolean remove;
     public boolean interactive;

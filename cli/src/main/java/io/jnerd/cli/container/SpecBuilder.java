@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jnerd.cli.JnerdException;
 import io.jnerd.cli.image.Json;
+import io.jnerd.mounts.OciHook;
+import io.jnerd.mounts.SpecMount;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,6 +105,18 @@ public final class SpecBuilder {
         mount(mounts, "/dev/mqueue", "mqueue", "mqueue", "nosuid", "noexec", "nodev");
         mount(mounts, "/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", "ro");
         mount(mounts, "/sys/fs/cgroup", "cgroup", "cgroup", "nosuid", "noexec", "nodev", "relatime", "ro");
+        for (SpecMount m : run.volumes.mounts()) {
+            mount(mounts, m.destination(), m.source(), m.type(), m.options().toArray(new String[0]));
+        }
+        if (!run.volumes.createContainerHooks().isEmpty()) {
+            ArrayNode hooks = spec.putObject("hooks").putArray("createContainer");
+            for (OciHook h : run.volumes.createContainerHooks()) {
+                ObjectNode hook = hooks.addObject();
+                hook.put("path", h.path());
+                h.args().forEach(hook.putArray("args")::add);
+                hook.put("timeout", h.timeoutSeconds());
+            }
+        }
 
         if (!run.annotations.isEmpty()) {
             ObjectNode a = spec.putObject("annotations");

@@ -90,7 +90,8 @@ public final class ImageService {
         };
     }
 
-    void putImage(Containerd c, String name, Descriptor root) {
+    /** Creates or updates the image record {@code name} → {@code root}; call inside the lease that holds its blobs. */
+    public void putImage(Containerd c, String name, Descriptor root) {
         Image image = Image.newBuilder().setName(name).setTarget(root.toProto()).build();
         try {
             c.images().create(CreateImageRequest.newBuilder().setImage(image).build());

@@ -35,18 +35,7 @@ public final class ResolvedImage {
                 throw new IllegalArgumentException(name + ": indexes nested too deep");
             }
             JsonNode index = Json.parse(blobs.read(manifest.digest()), "index " + manifest.digest());
-            Descriptor chosen = null;
-            for (JsonNode m : index.path("manifests")) {
-                Descriptor d = Descriptor.fromJson(m);
-                if (platform.matches(d.platform()) || (d.platform() == null && index.path("manifests").size() == 1)) {
-                    chosen = d;
-                    break;
-                }
-            }
-            if (chosen == null) {
-                throw new IllegalArgumentException(name + ": no image for platform " + platform + " in its index");
-            }
-            manifest = chosen;
+            manifest = selectManifest(name, index, platform);
         }
         if (!MediaTypes.isManifest(manifest.mediaType())) {
             throw new IllegalArgumentException(name + ": unsupported manifest media type " + manifest.mediaType());
@@ -57,6 +46,17 @@ public final class ResolvedImage {
         List<Descriptor> layers = new ArrayList<>();
         m.path("layers").forEach(l -> layers.add(Descriptor.fromJson(l)));
         return new ResolvedImage(name, target, manifest, configDesc, config, layers);
+    }
+
+    /** The entry of an index (or manifest list) for {@code platform}; a lone entry without platform is taken. */
+    public static Descriptor selectManifest(String name, JsonNode index, Platform platform) {
+        for (JsonNode m : index.path("manifests")) {
+            Descriptor d = Descriptor.fromJson(m);
+            if (platform.matches(d.platform()) || (d.platform() == null && index.path("manifests").size() == 1)) {
+                return d;
+            }
+        }
+        throw new IllegalArgumentException(name + ": no image for platform " + platform + " in its index");
     }
 
     public String name() {

@@ -2,17 +2,21 @@ package io.jnerd.cli.registry;
 
 import java.io.IOException;
 
-/** A registry answered with an error (or not at all); the message names the URL and the status. */
+/** A registry answered with an error, or could not be reached; the message is one line. */
 public final class RegistryException extends IOException {
     private static final long serialVersionUID = 1L;
     private final int status;
 
-    RegistryException(String message, int status) {
-        super(message);
+    public RegistryException(String message) {
+        this(0, message, null);
+    }
+
+    public RegistryException(int status, String message, Throwable cause) {
+        super(message, cause);
         this.status = status;
     }
 
-    /** The HTTP status, 0 when there was no answer. */
+    /** The HTTP status, or 0 when no response came. */
     public int status() {
         return status;
     }

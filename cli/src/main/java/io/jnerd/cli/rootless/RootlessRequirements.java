@@ -167,10 +167,6 @@ public final class RootlessRequirements {
     }
 
     private static Optional<String> read(String file) {
-        try {
-            return Optional.of(Files.readString(Path.of(file)).trim());
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return Optional.ofNullable(io.jnerd.nativebindings.KernelFeatures.sysctl(Path.of(file)));
     }
 }

@@ -157,6 +157,47 @@ class RunTest {
     }
 
     @Test
+    void slirp4netnsGivesTheContainerATapDevice() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/slirp4netns")), "needs slirp4netns");
+        Cli.Result r = cli.run("run", "--rm", "--net", "slirp4netns", IMAGE, "ip", "-4", "-o", "addr", "show", "tap0");
+        assertEquals(0, r.exitCode, r.toString());
+        assertTrue(r.out.contains("inet 10.0.2."), r.out);
+        Path netDirs = tmp.resolve("state").resolve("net");
+        try (var left = Files.list(netDirs)) {
+            assertEquals(0, left.count(), "the driver's directory is removed after the run");
+        }
+    }
+
+    @Test
+    void publishedPortReachesTheContainerThroughSlirp4netns() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/slirp4netns")), "needs slirp4netns");
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        java.util.concurrent.CompletableFuture<Cli.Result> run = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                cli.run("run", "--rm", "--net", "slirp4netns", "-p", "127.0.0.1:" + port + ":8080",
+                        IMAGE, "sh", "-c", "echo hello-from-container | nc -l -p 8080"));
+        String got = "";
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!got.startsWith("hello") && System.nanoTime() < deadline && !run.isDone()) {
+            try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+                s.setSoTimeout(2000);
+                got = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (java.io.IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        assertEquals("hello-from-container\n", got);
+        Cli.Result r = run.get(20, TimeUnit.SECONDS);
+        assertEquals(0, r.exitCode, r.toString());
+
+        Cli.Result detached = cli.run("run", "-d", "--net", "slirp4netns", IMAGE, "true");
+        assertEquals(125, detached.exitCode);
+        assertTrue(detached.err.contains("not supported yet"), detached.err);
+    }
+
+    @Test
     void exitedContainerIsListedUntilRemoved() {
         Cli.Result r = cli.run("run", "--name", "kept", IMAGE, "sh", "-c", "exit 4");
         assertEquals(4, r.exitCode, r.toString());

@@ -123,20 +123,6 @@ class SpecBuilderTest {
     }
 
     @Test
-    void portMappings() {
-        PortMapping p = PortMapping.parse("127.0.0.1:8080:80/udp");
-        assertEquals("127.0.0.1", p.hostIp());
-        assertEquals(8080, p.hostPort());
-        assertEquals(80, p.containerPort());
-        assertEquals("udp", p.protocol());
-        assertEquals(0, PortMapping.parse("127.0.0.1::80").hostPort());
-        assertEquals(80, PortMapping.parse("80").hostPort());
-        assertEquals("::1", PortMapping.parse("[::1]:8080:80").hostIp());
-        assertThrows(IllegalArgumentException.class, () -> PortMapping.parse("80:70000"));
-        assertThrows(IllegalArgumentException.class, () -> PortMapping.parse("80/sctp"));
-    }
-
-    @Test
     void startFailuresMapToDockersExitCodes() {
         assertEquals(127, StartFailure.exitCode("exec: \"x\": executable file not found in $PATH"));
         assertEquals(126, StartFailure.exitCode("exec: \"/etc/passwd\": permission denied"));

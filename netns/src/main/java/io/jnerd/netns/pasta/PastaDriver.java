@@ -1,5 +1,6 @@
 package io.jnerd.netns.pasta;
 
+import io.jnerd.netns.DriverAttachment;
 import io.jnerd.netns.Executables;
 import io.jnerd.netns.FreePorts;
 import io.jnerd.netns.HelperProcess;
@@ -111,7 +112,12 @@ public final class PastaDriver implements NetworkDriver {
                     () -> new NetworkSetupException("pasta (pid " + pid + ") exited right after start: "
                             + lastWords(starter, log)));
             daemon = HelperProcess.adopt("pasta", handle, log);
-            return new Attachment(daemon, bind, published);
+            NetnsBind netnsBind = bind;
+            return new DriverAttachment(daemon, published, () -> {
+                if (netnsBind != null) {
+                    netnsBind.close();
+                }
+            });
         } catch (IOException | RuntimeException | Error e) {
             cleanUp(e, daemon, bind);
             throw e;
@@ -166,41 +172,5 @@ public final class PastaDriver implements NetworkDriver {
     private static boolean ownsUserNamespace(long pid) throws IOException {
         Path theirs = Path.of("/proc", Long.toString(pid), "ns", "user");
         return !Files.readSymbolicLink(theirs).equals(Files.readSymbolicLink(Path.of("/proc/self/ns/user")));
-    }
-
-    private static final class Attachment implements NetworkAttachment {
-
-        private final HelperProcess daemon;
-        private final NetnsBind bind;
-        private final List<PortMapping> published;
-        private boolean closed;
-
-        Attachment(HelperProcess daemon, NetnsBind bind, List<PortMapping> published) {
-            this.daemon = daemon;
-            this.bind = bind;
-            this.published = List.copyOf(published);
-        }
-
-        @Override
-        public List<PortMapping> publishedPorts() {
-            return published;
-        }
-
-        @Override
-        public long driverPid() {
-            return daemon.pid();
-        }
-
-        @Override
-        public synchronized void close() throws IOException {
-            if (closed) {
-                return;
-            }
-            daemon.stop();
-            if (bind != null) {
-                bind.close();
-            }
-            closed = true;
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.jnerd.netns.slirp;
 
+import io.jnerd.netns.DriverAttachment;
 import io.jnerd.netns.Executables;
 import io.jnerd.netns.FreePorts;
 import io.jnerd.netns.HelperProcess;
@@ -120,7 +121,9 @@ public final class Slirp4netnsDriver implements NetworkDriver {
                 }
                 published.add(mapping);
             }
-            return new Attachment(process, socket, published);
+            // slirp4netns keeps running when the namespace's last process exits (it holds the
+            // tap fd, which keeps the namespace alive): detaching must stop it explicitly.
+            return new DriverAttachment(process, published, () -> Files.deleteIfExists(socket));
         } catch (IOException | RuntimeException | Error e) {
             try {
                 process.stop();
@@ -190,42 +193,6 @@ public final class Slirp4netnsDriver implements NetworkDriver {
                 // the log line below is what matters
             }
             throw new NetworkSetupException("slirp4netns failed for " + target + ": " + process.lastLogLine());
-        }
-    }
-
-    private static final class Attachment implements NetworkAttachment {
-
-        private final HelperProcess process;
-        private final Path socket;
-        private final List<PortMapping> published;
-        private boolean closed;
-
-        Attachment(HelperProcess process, Path socket, List<PortMapping> published) {
-            this.process = process;
-            this.socket = socket;
-            this.published = List.copyOf(published);
-        }
-
-        @Override
-        public List<PortMapping> publishedPorts() {
-            return published;
-        }
-
-        @Override
-        public long driverPid() {
-            return process.pid();
-        }
-
-        @Override
-        public synchronized void close() throws IOException {
-            if (closed) {
-                return;
-            }
-            // slirp4netns keeps running when the namespace's last process exits (it holds the
-            // tap fd, which keeps the namespace alive): it must be stopped explicitly.
-            process.stop();
-            Files.deleteIfExists(socket);
-            closed = true;
         }
     }
 }

@@ -1,0 +1,99 @@
+package io.jnerd.cli.command;
+
+import io.jnerd.cli.JnerdException;
+import io.jnerd.cli.image.ContentStore;
+import io.jnerd.cli.image.Descriptor;
+import io.jnerd.cli.image.ImageRef;
+import io.jnerd.cli.image.ImageService;
+import io.jnerd.cli.registry.CosignArtifacts;
+import io.jnerd.cli.registry.ImagePusher;
+import io.jnerd.cli.registry.RegistryClient;
+import io.jnerd.cli.registry.TransferProgress;
+import io.jnerd.cli.sign.CosignSigner;
+import io.jnerd.cli.sign.KeyFiles;
+import io.jnerd.cli.sign.SignatureArtifact;
+import io.jnerd.cli.sign.SignatureException;
+import io.jnerd.proto.Containerd;
+import io.jnerd.proto.containerd.images.Image;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code jnerd push}: an image from containerd to its registry, optionally signed the way cosign signs. */
+@Command(name = "push", description = "Push an image to a registry")
+public final class PushCommand extends ContainerdCommand {
+    /** How a pushed image is signed. */
+    enum Sign { none, cosign }
+
+    @Mixin
+    RegistryOptions registry;
+
+    @Parameters(index = "0", paramLabel = "IMAGE")
+    String image;
+
+    @Option(names = {"-q", "--quiet"}, description = "print only the pushed digest")
+    boolean quiet;
+
+    @Option(names = "--sign", paramLabel = "none|cosign", description = "sign the pushed image (default: none)")
+    Sign sign = Sign.none;
+
+    @Option(names = "--cosign-key", paramLabel = "KEY",
+            description = "private key (PEM) for --sign=cosign; password from env COSIGN_PASSWORD or the terminal")
+    Path cosignKey;
+
+    @Override
+    int call(Containerd containerd) throws Exception {
+        String name = ImageService.normalize(image);
+        Image stored = new ImageService(containerd).get(name).orElseThrow(() ->
+                new JnerdException("image not found: " + image + " (see 'jnerd images')"));
+        ImageRef ref = ImageRef.parse(name);
+        Optional<PrivateKey> key = signingKey();
+        RegistryClient client = registry.clientFor(ref, terminal());
+        TransferProgress progress = new TransferProgress(terminal().out(), TransferProgress.modeFor(terminal().out(), quiet));
+        Descriptor root = Descriptor.fromProto(stored.getTarget());
+        String digest;
+        try {
+            digest = new ImagePusher(new ContentStore(containerd), client, progress)
+                    .push(root, ref.digest() != null ? ref.digest() : ref.tag());
+        } catch (IllegalArgumentException e) {
+            throw new JnerdException(e.getMessage());
+        }
+        progress.say((ref.tag() != null ? ref.tag() : ref.digest()) + ": digest: " + digest + " size: " + root.size());
+        if (key.isPresent()) {
+            CosignArtifacts artifacts = new CosignArtifacts(client);
+            try {
+                SignatureArtifact signed = new CosignSigner(key.get()).sign(ref.repository(), digest, artifacts.fetch(digest));
+                String tag = artifacts.push(digest, signed);
+                progress.say("Pushed cosign signature to " + client.where() + ":" + tag);
+            } catch (SignatureException e) {
+                throw new JnerdException(e.getMessage());
+            }
+        }
+        if (quiet) {
+            terminal().out().println(digest);
+        }
+        return 0;
+    }
+
+    /** Read before anything is pushed, so a wrong password fails before the upload, not after it. */
+    private Optional<PrivateKey> signingKey() {
+        if (sign == Sign.none) {
+            if (cosignKey != null) {
+                throw new JnerdException("--cosign-key needs --sign=cosign");
+            }
+            return Optional.empty();
+        }
+        if (cosignKey == null) {
+            throw new JnerdException("--sign=cosign needs --cosign-key=KEY (keyless signing is not supported)");
+        }
+        try {
+            return Optional.of(KeyFiles.readPrivate(cosignKey, () -> CosignPassword.read(terminal(), false)));
+        } catch (SignatureException e) {
+            throw new JnerdException(e.getMessage());
+        }
+    }
+}
