@@ -44,7 +44,11 @@ final class BenchImage {
 
     /** Writes the image as an OCI archive readable by everyone (the rootless user loads it). */
     static Path writeArchive(Path netbench, Path dir) throws IOException {
-        OciImageBuilder b = OciImageBuilder.busybox(Path.of("/bin/busybox"));
+        Path busybox = Path.of("/bin/busybox");
+        if (!Files.isRegularFile(busybox)) {
+            throw new IOException(busybox + " is missing (apt-get install busybox-static)");
+        }
+        OciImageBuilder b = OciImageBuilder.busybox(busybox);
         for (String tool : List.of("iperf3", "redis-benchmark", "redis-server")) {
             Path p = Path.of("/usr/bin", tool);
             if (!Files.isRegularFile(p)) {

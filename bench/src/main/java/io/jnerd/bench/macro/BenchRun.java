@@ -34,6 +34,8 @@ public final class BenchRun {
     private final Deque<AutoCloseable> cleanup = new ArrayDeque<>();
     private final BenchResults results;
     private TestBed bed;
+    /** Set by Ctrl-C: what fails from then on fails because its namespace is being removed. */
+    private volatile boolean stopping;
 
     public BenchRun(BenchSettings settings, boolean root) {
         this.settings = settings;
@@ -44,7 +46,11 @@ public final class BenchRun {
 
     /** Runs everything and returns the results (also written to the results folder). */
     public BenchResults run() throws IOException {
-        Thread hook = new Thread(this::cleanUp, "jnerd-bench-cleanup");
+        Thread hook = new Thread(() -> {
+            stopping = true;
+            progress.line("interrupted: removing containers, servers and namespaces");
+            cleanUp();
+        }, "jnerd-bench-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             describeEnvironment();
@@ -156,9 +162,10 @@ public final class BenchRun {
         return out;
     }
 
+    /** Uses the user's containerd if jnerd reaches one, else starts one with jnerd rootless start (and stops it after). */
     private void ensureRootlessContainerd(RootlessUser user) throws IOException {
         try {
-            user.run(SETUP_TIMEOUT, "rootless", "status");
+            user.run(SETUP_TIMEOUT, "ps");
         } catch (IOException notRunning) {
             user.run(SETUP_TIMEOUT, "rootless", "start");
             cleanup.push(() -> user.run(SETUP_TIMEOUT, "rootless", "stop"));
@@ -181,6 +188,9 @@ public final class BenchRun {
                         continue;
                     }
                     step++;
+                    if (stopping) {
+                        return;
+                    }
                     if (failed.contains(w.id() + "/" + m.label())) {
                         continue;
                     }
@@ -195,6 +205,9 @@ public final class BenchRun {
                         }
                         progress.line(line.toString());
                     } catch (IOException | RuntimeException e) {
+                        if (stopping) {
+                            return;
+                        }
                         failed.add(w.id() + "/" + m.label());
                         results.note(w.id(), m, "failed: " + e.getMessage());
                         progress.line(where + ": failed: " + e.getMessage());

@@ -1,17 +1,22 @@
 package io.jnerd.bench.macro;
 
+import io.jnerd.netns.HelperProcess;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A rootless mode: each client is {@code jnerd run --rm --net=MODE IMAGE ...} of the
- * rootless user, each server {@code jnerd run -d --net=MODE -p ADDR:HOSTPORT:PORT}, removed
- * with {@code jnerd rm -f}. Ports are published on the host's end of the test-host veth
+ * rootless user, each server {@code jnerd run --rm --name NAME --net=MODE -p ADDR:HOSTPORT:PORT}
+ * in the foreground, stopped with {@code jnerd rm -f NAME}. Ports are published on the host's end of the test-host veth
  * (or loopback without a test host), never on the machine's external address.
  */
 final class ContainerPlacement implements Placement {
@@ -23,14 +28,17 @@ final class ContainerPlacement implements Placement {
     private final String image;
     private final InetAddress publishAddress;
     private final String testHostAddress;
-    private final List<String> started = new ArrayList<>();
+    private final Map<String, HelperProcess> started = new ConcurrentHashMap<>();
+    private final Path logDir;
 
-    ContainerPlacement(Mode mode, RootlessUser user, String image, InetAddress publishAddress, String testHostAddress) {
+    ContainerPlacement(Mode mode, RootlessUser user, String image, InetAddress publishAddress, String testHostAddress)
+            throws IOException {
         this.mode = mode;
         this.user = user;
         this.image = image;
         this.publishAddress = publishAddress;
         this.testHostAddress = testHostAddress;
+        this.logDir = Files.createTempDirectory("jnerd-bench-" + mode.label() + "-");
     }
 
     @Override
@@ -50,15 +58,21 @@ final class ContainerPlacement implements Placement {
         return user.run(timeout, args.toArray(new String[0]));
     }
 
+    /**
+     * The server runs in the foreground ({@code jnerd run --rm --name ...}) under a helper
+     * process, not with {@code -d}: with slirp4netns, pasta or bypass4netns the network driver
+     * lives as long as the jnerd process that started it, so jnerd refuses {@code -d} there.
+     */
     @Override
     public Running serve(String name, ServerCommand command, int port) throws IOException {
         int hostPort = HostPlacement.freePort(publishAddress);
         String container = "jnerd-bench-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
-        List<String> args = new ArrayList<>(List.of("run", "-d", "--name", container, "--net=" + mode.label(),
+        List<String> args = new ArrayList<>(List.of("run", "--rm", "--name", container, "--net=" + mode.label(),
                 "-p", publishAddress.getHostAddress() + ":" + hostPort + ":" + port, image));
         args.addAll(command.build("0.0.0.0", port));
-        user.run(Duration.ofSeconds(120), args.toArray(new String[0]));
-        started.add(container);
+        HelperProcess run = HelperProcess.start(container, user.command(args.toArray(new String[0])),
+                logDir.resolve(container + ".log"));
+        started.put(container, run);
         InetSocketAddress at = new InetSocketAddress(publishAddress, hostPort);
         return new Running() {
             @Override
@@ -73,9 +87,18 @@ final class ContainerPlacement implements Placement {
         };
     }
 
+    /** Removes the container (which ends its jnerd run), then makes sure that process is gone. */
     private void remove(String container) throws IOException {
-        if (started.remove(container)) {
-            user.run(RM_TIMEOUT, "rm", "-f", container);
+        HelperProcess run = started.remove(container);
+        if (run == null) {
+            return;
+        }
+        try {
+            if (run.isAlive()) {
+                user.run(RM_TIMEOUT, "rm", "-f", container);
+            }
+        } finally {
+            run.stop();
         }
     }
 
@@ -88,13 +111,19 @@ final class ContainerPlacement implements Placement {
     @Override
     public void close() throws IOException {
         IOException failure = null;
-        for (String c : List.copyOf(started)) {
+        for (String c : List.copyOf(started.keySet())) {
             try {
                 remove(c);
             } catch (IOException e) {
                 failure = e;
             }
         }
+        try (var logs = Files.list(logDir)) {
+            for (Path p : (Iterable<Path>) logs::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+        Files.deleteIfExists(logDir);
         if (failure != null) {
             throw failure;
         }

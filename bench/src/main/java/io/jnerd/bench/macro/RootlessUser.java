@@ -54,8 +54,8 @@ final class RootlessUser {
         }
     }
 
-    /** {@code jnerd ARGS...} as this user. */
-    private List<String> jnerd(String... args) {
+    /** The command line of {@code jnerd ARGS...} as this user. */
+    List<String> command(String... args) {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.addAll(List.of(args));
         return cmd;
@@ -64,7 +64,7 @@ final class RootlessUser {
     /** Runs {@code jnerd ARGS...} as this user; a failure is "jnerd ARGS (as USER): its last line". */
     String run(Duration timeout, String... args) throws IOException {
         try {
-            return Commands.run(jnerd(args), timeout);
+            return Commands.run(command(args), timeout);
         } catch (Commands.Failed e) {
             throw new IOException("jnerd " + String.join(" ", args) + " (as " + description + "): " + e.reason(), e);
         }

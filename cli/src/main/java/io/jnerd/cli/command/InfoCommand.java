@@ -13,6 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import io.jnerd.cli.ErrorReporter;
+import io.jnerd.cli.container.BypassdSocket;
+import io.jnerd.cli.container.NetworkAvailability;
+import java.util.Optional;
 import io.jnerd.cli.JnerdCommand;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Command;
@@ -66,13 +69,25 @@ public final class InfoCommand implements Callable<Integer> {
         }
     }
 
-    private static void host(PrintStream out) throws IOException {
+    private void host(PrintStream out) throws IOException {
         out.println("Host:");
         out.println(" Kernel:\t" + KernelFeatures.sysctl(Path.of("/proc/sys/kernel/osrelease")));
         out.println(" Cgroups:\t" + cgroupMode());
         out.println(" Features:");
         for (KernelFeatures.Feature f : KernelFeatures.report()) {
             out.println("  " + f.name() + ":\t" + (f.available() ? "yes" : "no") + " (" + f.reason() + ")");
+        }
+        out.println(" Network modes (--net):");
+        for (NetworkAvailability.Mode m : NetworkAvailability.report(bypassdSocket())) {
+            out.println("  " + m.name() + ":\t" + (m.available() ? "yes" : "no") + " (" + m.reason() + ")");
+        }
+    }
+
+    private Optional<Path> bypassdSocket() {
+        try {
+            return Optional.of(BypassdSocket.resolve(parent.global().terminal().env(), ContainerdAddress.isRoot()));
+        } catch (IllegalStateException noRuntimeDir) {
+            return Optional.empty();
         }
     }
 

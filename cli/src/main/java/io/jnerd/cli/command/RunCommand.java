@@ -85,8 +85,15 @@ public final class RunCommand extends ContainerdCommand {
     @Option(names = "--cap-drop", paramLabel = "CAP", description = "drop a Linux capability (or ALL)")
     List<String> capDrop = new ArrayList<>();
 
-    @Option(names = {"--net", "--network"}, paramLabel = "MODE", description = "network: none (default), host, slirp4netns or pasta")
-    String network = NetworkModes.DEFAULT;
+    @Option(names = {"--net", "--network"}, paramLabel = "MODE",
+            description = "network: slirp4netns (default: jnerd's equivalent of docker's bridge), pasta, bypass4netns "
+                    + "(slirp4netns with TCP/UDP switched to host sockets; also nerdctl's --annotation "
+                    + "nerdctl/bypass4netns=true), host or none")
+    String network;
+
+    @Option(names = "--bypass-ignore", paramLabel = "CIDR",
+            description = "with bypass4netns: leave connections to CIDR in the container's network (repeatable)")
+    List<String> bypassIgnore = new ArrayList<>();
 
     @Option(names = {"-p", "--publish"}, paramLabel = "[IP:]HOST:CONTAINER[/PROTO]", description = "publish a container port")
     List<String> publish = new ArrayList<>();
@@ -181,7 +188,7 @@ public final class RunCommand extends ContainerdCommand {
         s.capAdd = capAdd;
         s.capDrop = capDrop;
         try {
-            s.network = NetworkModes.of(network);
+            s.network = NetworkModes.resolve(networkFlag(), annotations, labels, bypassSettings());
             for (String p : publish) {
                 s.ports.addAll(io.jnerd.netns.PortMappingParser.parse(p));
             }
@@ -202,6 +209,32 @@ public final class RunCommand extends ContainerdCommand {
         s.pull = pull;
         s.rootless = !ContainerdAddress.isRoot();
         return s;
+    }
+
+    /**
+     * --net as given; with -d and no --net, "none": the default slirp4netns is a child of
+     * jnerd and would stop when jnerd exits, leaving a detached container without network.
+     */
+    private String networkFlag() {
+        if (network == null && detach && annotations.get(io.jnerd.netns.NetworkMode.NERDCTL_BYPASS_KEY) == null
+                && labels.get(io.jnerd.netns.NetworkMode.NERDCTL_BYPASS_KEY) == null) {
+            terminal().err().println("jnerd: warning: -d without --net: the container gets --net=none "
+                    + "(slirp4netns stops when jnerd exits)");
+            return "none";
+        }
+        return network;
+    }
+
+    private io.jnerd.cli.container.BypassNetwork.Settings bypassSettings() {
+        Optional<Path> socket;
+        try {
+            socket = Optional.of(io.jnerd.cli.container.BypassdSocket.resolve(terminal().env(), ContainerdAddress.isRoot()));
+        } catch (IllegalStateException noRuntimeDir) {
+            socket = Optional.empty();
+        }
+        java.io.PrintStream err = terminal().err();
+        return new io.jnerd.cli.container.BypassNetwork.Settings(bypassIgnore, socket,
+                line -> { if (global().debug()) { err.println("jnerd: " + line); } });
     }
 
     private void securityOptions(RunSpec s) throws IOException {

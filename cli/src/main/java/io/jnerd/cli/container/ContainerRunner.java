@@ -108,7 +108,7 @@ public final class ContainerRunner {
         run.network.configure(spec, context);
 
         boolean succeeded = false;
-        try {
+        try (NetworkMode.Attachment prepared = run.network.prepare(context)) {
             List<Mount> rootfs = createContainer(run, image, spec, id, name, stateDir, images);
             Files.createDirectories(stateDir);
             undo.push(() -> Containers.deleteStateDir(stateDir));

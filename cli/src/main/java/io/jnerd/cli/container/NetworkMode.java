@@ -32,6 +32,15 @@ public interface NetworkMode {
     void configure(ObjectNode spec, ContainerContext context) throws IOException;
 
     /**
+     * Called before the container is created: makes what must exist when the runtime creates
+     * it (files the spec mounts, the bypass's seccomp agent socket). Closed after the task
+     * exited and was deleted, or when the run fails.
+     */
+    default Attachment prepare(ContainerContext context) throws IOException {
+        return Attachment.NONE;
+    }
+
+    /**
      * Called after task create, before task start; {@code pid} is the container's init.
      * What it starts (slirp4netns, a bypass) is stopped by closing the returned attachment.
      */

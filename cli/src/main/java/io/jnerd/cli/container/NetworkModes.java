@@ -7,24 +7,50 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The {@code --net} modes jnerd knows. "none" (the default for now) gives the container a
- * network namespace of its own with only loopback; "host" shares the host's; "slirp4netns"
- * and "pasta" attach the netns module's user-mode drivers to a namespace of its own.
- * bypass4netns (which also needs the seccomp listener in the spec) is added here by the
- * netns wiring.
+ * The {@code --net} modes jnerd knows. "none" gives the container a network namespace of
+ * its own with only loopback; "host" shares the host's; "slirp4netns" (the default) and
+ * "pasta" attach the netns module's user-mode drivers to a namespace of its own;
+ * "bypass4netns" is slirp4netns plus the socket switcher ({@link BypassNetwork}).
  */
 public final class NetworkModes {
-    public static final String DEFAULT = "none";
+    /** docker's default is a bridge; jnerd's equivalent that needs no root is slirp4netns. */
+    public static final String DEFAULT = "slirp4netns";
     private static final Map<String, Supplier<NetworkMode>> MODES = new LinkedHashMap<>();
 
     static {
         MODES.put("none", NoneNetwork::new);
         MODES.put("host", HostNetwork::new);
-        MODES.put("slirp4netns", () -> new DriverNetwork(io.jnerd.netns.NetworkMode.SLIRP4NETNS));
-        MODES.put("pasta", () -> new DriverNetwork(io.jnerd.netns.NetworkMode.PASTA));
+        MODES.put("slirp4netns", () -> new DriverNetwork(io.jnerd.netns.NetworkMode.SLIRP4NETNS, EtcFiles.slirp4netns()));
+        MODES.put("pasta", () -> new DriverNetwork(io.jnerd.netns.NetworkMode.PASTA, pastaEtc()));
     }
 
     private NetworkModes() {}
+
+    private static EtcFiles pastaEtc() {
+        try {
+            return EtcFiles.pasta();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("reading /etc/resolv.conf", e);
+        }
+    }
+
+    /**
+     * The mode for {@code --net} (null: not given), nerdctl's {@code nerdctl/bypass4netns}
+     * annotation or label, and bypass4netns's own settings.
+     *
+     * @throws IllegalArgumentException one line naming what was wrong
+     */
+    public static NetworkMode resolve(String netFlag, Map<String, String> annotations, Map<String, String> labels,
+                                      BypassNetwork.Settings bypass) {
+        io.jnerd.netns.NetworkMode mode = io.jnerd.netns.NetworkMode.resolve(netFlag, annotations, labels);
+        if (mode == io.jnerd.netns.NetworkMode.BYPASS4NETNS) {
+            return new BypassNetwork(bypass);
+        }
+        if (!bypass.ignoreSubnets().isEmpty()) {
+            throw new IllegalArgumentException("--bypass-ignore needs --net=bypass4netns, not --net=" + mode.flagValue());
+        }
+        return of(mode.flagValue());
+    }
 
     public static NetworkMode of(String name) {
         Supplier<NetworkMode> m = MODES.get(name);
@@ -99,11 +125,13 @@ public final class NetworkModes {
     }
 
     /** A namespace of its own, given a network by a netns driver between task create and start. */
-    static final class DriverNetwork implements NetworkMode {
-        private final io.jnerd.netns.NetworkMode mode;
+    static class DriverNetwork implements NetworkMode {
+        final io.jnerd.netns.NetworkMode mode;
+        private final EtcFiles etc;
 
-        DriverNetwork(io.jnerd.netns.NetworkMode mode) {
+        DriverNetwork(io.jnerd.netns.NetworkMode mode, EtcFiles etc) {
             this.mode = mode;
+            this.etc = etc;
         }
 
         @Override
@@ -123,8 +151,22 @@ public final class NetworkModes {
         }
 
         @Override
-        public void configure(ObjectNode spec, ContainerContext context) {
+        public void configure(ObjectNode spec, ContainerContext context) throws java.io.IOException {
             addNamespace(spec, "network");
+            etc.addMounts(spec, context.networkDir());
+        }
+
+        /** The /etc files; the network dir (with the driver's files) goes when the run ends. */
+        @Override
+        public Attachment prepare(ContainerContext context) throws java.io.IOException {
+            Attachment removeDir = () -> Containers.deleteStateDir(context.networkDir());
+            try {
+                etc.write(context.networkDir(), context);
+            } catch (java.io.IOException | RuntimeException e) {
+                removeDir.close();
+                throw e;
+            }
+            return removeDir;
         }
 
         @Override
@@ -139,8 +181,6 @@ public final class NetworkModes {
                     a.get().close();
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException("detaching " + mode.flagValue(), e);
-                } finally {
-                    Containers.deleteStateDir(context.networkDir());
                 }
             };
         }

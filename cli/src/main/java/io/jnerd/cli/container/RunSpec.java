@@ -28,7 +28,8 @@ public final class RunSpec {
     public boolean noNewPrivileges = true;
     public List<String> capAdd = new ArrayList<>();
     public List<String> capDrop = new ArrayList<>();
-    public NetworkMode network = NetworkModes.of(NetworkModes.DEFAULT);
+    /** Callers that build a RunSpec themselves get no network unless they ask; {@code jnerd run}'s default is {@link NetworkModes#DEFAULT}. */
+    public NetworkMode network = NetworkModes.of("none");
     public List<io.jnerd.netns.PortMapping> ports = new ArrayList<>();
     /** -v / --mount, already translated for the runtime: spec mounts and createContainer hooks. */
     public io.jnerd.mounts.MountPlan volumes = io.jnerd.mounts.MountPlan.EMPTY;

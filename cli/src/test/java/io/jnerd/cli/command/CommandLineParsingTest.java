@@ -110,11 +110,24 @@ class CommandLineParsingTest {
 
     @Test
     void publishNeedsAModeThatPublishes() throws Exception {
-        RunCommand run = run("run", "-p", "8080:80", "img");
+        RunCommand run = run("run", "--net", "none", "-p", "8080:80", "img");
         run.parent = top;
         RunSpec s = run.toRunSpec();
         assertEquals(1, s.ports.size());
         assertFalse(s.network.publishesPorts(), "none does not publish: the runner refuses -p with it");
+    }
+
+    @Test
+    void slirp4netnsByDefaultAndNerdctlsAnnotationAsksForBypass4netns() throws Exception {
+        RunCommand plain = run("run", "img");
+        plain.parent = top;
+        assertEquals("slirp4netns", plain.toRunSpec().network.name());
+        RunCommand annotated = run("run", "--annotation", "nerdctl/bypass4netns=true", "img");
+        annotated.parent = top;
+        assertEquals("bypass4netns", annotated.toRunSpec().network.name());
+        RunCommand labelled = run("run", "--label", "nerdctl/bypass4netns=1", "img");
+        labelled.parent = top;
+        assertEquals("bypass4netns", labelled.toRunSpec().network.name());
     }
 
     @Test

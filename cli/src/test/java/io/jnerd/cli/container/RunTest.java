@@ -144,12 +144,12 @@ class RunTest {
 
         Cli.Result badNet = cli.run("run", "--net", "carrier-pigeon", IMAGE, "true");
         assertEquals(125, badNet.exitCode);
-        assertTrue(badNet.err.startsWith("jnerd: unknown network mode 'carrier-pigeon'"), badNet.err);
+        assertTrue(badNet.err.startsWith("jnerd: unknown network mode \"carrier-pigeon\""), badNet.err);
     }
 
     @Test
     void networkNoneHasOnlyLoopbackAndHostSharesTheHosts() throws Exception {
-        Cli.Result none = cli.run("run", "--rm", IMAGE, "ls", "/sys/class/net");
+        Cli.Result none = cli.run("run", "--rm", "--net", "none", IMAGE, "ls", "/sys/class/net");
         assertEquals("lo\n", none.out, none.toString());
         Cli.Result host = cli.run("run", "--rm", "--net", "host", IMAGE, "ls", "/sys/class/net");
         assertEquals(0, host.exitCode, host.toString());

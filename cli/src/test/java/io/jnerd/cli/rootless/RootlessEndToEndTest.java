@@ -27,6 +27,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * jnerd as an ordinary user end to end: rootless containerd started and stopped by
@@ -94,7 +96,12 @@ class RootlessEndToEndTest {
             testHost.startIperf3(5201);
             RootlessUser.Result demo = user.jnerd("demo", "--target", testHost.address().getHostAddress() + ":5201",
                     "--seconds", "1");
-            assertTrue(demo.out().lines().anyMatch(l -> l.matches("slirp4netns: +[0-9.]+ Gbit/s")), demo.describe());
+            assertEquals(0, demo.status(), demo.describe());
+            for (String mode : new String[] {"slirp4netns", "bypass4netns"}) {
+                assertTrue(demo.out().lines().anyMatch(l -> l.matches(mode + ": +[0-9.]+ Gbit/s")), demo.describe());
+            }
+            assertTrue(demo.out().lines().anyMatch(l -> l.matches("ratio bypass4netns / slirp4netns: [0-9.]+")),
+                    demo.describe());
             assertTrue(demo.out().contains("started rootless containerd") && demo.out().contains("stopped rootless containerd"),
                     "the demo stops the containerd it started: " + demo.describe());
         }
@@ -124,16 +131,17 @@ class RootlessEndToEndTest {
         return logs;
     }
 
-    @Test
+    @ParameterizedTest
+    @ValueSource(strings = {"slirp4netns", "bypass4netns"})
     @Order(4)
-    void slirp4netnsReachesATestHost(@TempDir Path docroot) throws Exception {
+    void networkModeReachesATestHost(String mode, @TempDir Path docroot) throws Exception {
         assumeTrue(ContainerdAddress.isRoot(), "the test-host namespace needs root (this runs as an ordinary user)");
         Files.setPosixFilePermissions(docroot, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.writeString(docroot.resolve("index.html"), "from the test host\n");
         try (TestHostNamespace testHost = TestHostNamespace.create()) {
             testHost.startHttpd(docroot, 8080);
             String url = "http://" + testHost.address().getHostAddress() + ":8080/index.html";
-            RootlessUser.Result get = user.jnerd("run", "--rm", "--net=slirp4netns", TestImages.NAME, "wget", "-qO-", url);
+            RootlessUser.Result get = user.jnerd("run", "--rm", "--net=" + mode, TestImages.NAME, "wget", "-qO-", url);
             assertEquals(0, get.status(), get.describe());
             assertEquals("from the test host\n", get.out());
         }

@@ -1,0 +1,58 @@
+package io.jnerd.cli.command;
+
+import io.jnerd.cli.JnerdCommand;
+import io.jnerd.cli.JnerdException;
+import io.jnerd.cli.container.BypassdSocket;
+import io.jnerd.netns.bypassd.BypassDaemon;
+import io.jnerd.proto.ContainerdAddress;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import sun.misc.Signal;
+
+/**
+ * {@code jnerd bypassd}: the bypass4netnsd REST API in the foreground, for nerdctl
+ * ({@code --annotation nerdctl/bypass4netns=true}) and for {@code jnerd run}, until SIGTERM
+ * or SIGINT, which stop every bypass and remove the socket.
+ */
+@Command(name = "bypassd", description = "Serve the bypass4netnsd API (for nerdctl and jnerd run) until SIGTERM/SIGINT")
+public final class BypassdCommand implements Callable<Integer> {
+    @ParentCommand
+    JnerdCommand parent;
+
+    @Option(names = "--socket", paramLabel = "PATH",
+            description = "unix socket (default: $XDG_RUNTIME_DIR/bypass4netnsd.sock, where nerdctl looks; "
+                    + "as root without XDG_RUNTIME_DIR: /run/jnerd/bypass4netnsd.sock)")
+    Path socket;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        PrintStream err = parent.global().terminal().err();
+        Path path;
+        try {
+            path = socket != null ? socket : BypassdSocket.resolve(parent.global().terminal().env(), ContainerdAddress.isRoot());
+        } catch (IllegalStateException e) {
+            throw new JnerdException(e.getMessage());
+        }
+        Files.createDirectories(path.toAbsolutePath().getParent());
+        BypassDaemon daemon = new BypassDaemon(err::println);
+        // SIGTERM/SIGINT end the serving loop, so bypasses stop, the socket goes and the exit
+        // status is 0 (a shutdown hook would leave the JVM's 128+signal status).
+        for (String name : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(name), sig -> {
+                try {
+                    daemon.close();
+                } catch (IOException e) {
+                    err.println("bypassd: stopping: " + e.getMessage());
+                }
+            });
+        }
+        daemon.run(path);
+        return 0;
+    }
+}

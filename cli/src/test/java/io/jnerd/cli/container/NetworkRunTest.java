@@ -1,0 +1,330 @@
+package io.jnerd.cli.container;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.jnerd.cli.testing.Cli;
+import io.jnerd.cli.testing.ContainerdFixture;
+import io.jnerd.cli.testing.Leftovers;
+import io.jnerd.cli.testing.TestImages;
+import io.jnerd.netns.bypassd.BypassClient;
+import io.jnerd.netns.bypassd.BypassDaemon;
+import io.jnerd.netns.bypassd.BypassStatus;
+import io.jnerd.netns.testhost.TestHostNamespace;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * jnerd run's network modes end to end (rootful): real containerd + runc, slirp4netns, the
+ * socket switcher through a bypassd in this JVM or in jnerd run itself, and a test host in
+ * a network namespace of its own (DESIGN.md, "The test network") as the remote side.
+ */
+@Tag("privileged")
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class NetworkRunTest {
+    static final String IMAGE = TestImages.NAME;
+    static final int HTTP_PORT = 8081;
+    static final int ECHO_PORT = 7007;
+    static ContainerdFixture containerd;
+    static TestHostNamespace testHost;
+    static BypassDaemon bypassd;
+    static BypassClient bypassClient;
+    @TempDir
+    static Path tmp;
+    static Cli cli;
+    /** jnerd run finding the bypassd above (its XDG_RUNTIME_DIR). */
+    static Cli withDaemon;
+    /** jnerd run finding no bypassd: it serves the bypass itself. */
+    static Cli withoutDaemon;
+
+    @BeforeAll
+    static void start() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/slirp4netns")), "needs slirp4netns (apt-get install slirp4netns)");
+        containerd = ContainerdFixture.start();
+        cli = new Cli(containerd, tmp.resolve("state"));
+        Cli.Result load = cli.run("load", "-q", "-i", TestImages.busyboxArchive(tmp).toString());
+        assertEquals(0, load.exitCode, load.toString());
+        testHost = TestHostNamespace.create();
+        Path docroot = Files.createDirectories(tmp.resolve("www"));
+        Files.writeString(docroot.resolve("index.html"), "hello-from-test-host\n");
+        testHost.startHttpd(docroot, HTTP_PORT);
+        testHost.startTcpEcho(ECHO_PORT);
+        Path runtimeDir = Files.createDirectories(tmp.resolve("xdg"));
+        bypassd = new BypassDaemon(line -> { });
+        bypassd.start(runtimeDir.resolve("bypass4netnsd.sock"));
+        bypassClient = new BypassClient(runtimeDir.resolve("bypass4netnsd.sock"));
+        withDaemon = cli.withEnv(Map.of("XDG_RUNTIME_DIR", runtimeDir.toString()));
+        withoutDaemon = cli.withEnv(Map.of("XDG_RUNTIME_DIR", Files.createDirectories(tmp.resolve("xdg-empty")).toString()));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            if (bypassd != null) {
+                bypassd.close();
+            }
+            if (testHost != null) {
+                testHost.close();
+            }
+        } finally {
+            if (containerd != null) {
+                containerd.close();
+            }
+        }
+    }
+
+    @AfterEach
+    void nothingLeftBehind() throws Exception {
+        Leftovers.assertNone(containerd);
+        assertEquals(List.of(), bypassClient.list(), "bypasses left in bypassd");
+        assertEquals("", driversLeft(), "slirp4netns/pasta processes left");
+        try (var dirs = Files.list(Files.createDirectories(tmp.resolve("state").resolve("net")))) {
+            assertEquals(0, dirs.count(), "network dirs left");
+        }
+    }
+
+    /**
+     * Driver processes of this test's containers: their command lines name files in the
+     * network dirs under this test's state dir (other tests on the host have their own).
+     */
+    private static String driversLeft() throws Exception {
+        Process pgrep = new ProcessBuilder("pgrep", "-af", tmp.resolve("state").resolve("net").toString())
+                .redirectErrorStream(true).start();
+        String found = new String(pgrep.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        pgrep.waitFor();
+        return found;
+    }
+
+    private static String url() {
+        return "http://" + testHost.address().getHostAddress() + ":" + HTTP_PORT + "/";
+    }
+
+    /**
+     * Fetches from the test host, then holds a TCP connection to its echo server open while
+     * printing the container's own /proc/net/tcp: a switched socket is not in there.
+     */
+    private static String[] fetchAndShowSockets() {
+        String echo = testHost.address().getHostAddress() + " " + ECHO_PORT;
+        return new String[] {"sh", "-c", "timeout 10 wget -q -O- " + url() + " && (sleep 3 | nc " + echo
+                + " >/dev/null) & sleep 1; echo ---; cat /proc/net/tcp; wait"};
+    }
+
+    /** The test host's echo server as /proc/net/tcp writes a remote address: little-endian hex IPv4, hex port. */
+    private static String echoInProcNetTcp() {
+        byte[] a = testHost.address().getAddress();
+        return String.format("%02X%02X%02X%02X:%04X", a[3], a[2], a[1], a[0], ECHO_PORT);
+    }
+
+    @Test
+    void slirp4netnsIsTheDefaultAndReachesTheTestHostWithItsOwnEtcFiles() {
+        Cli.Result r = cli.run("run", "--rm", "--hostname", "box1", IMAGE, "sh", "-c",
+                "cat /etc/resolv.conf /etc/hostname; grep box1 /etc/hosts; timeout 10 wget -q -O- " + url());
+        assertEquals(0, r.exitCode, r.toString());
+        assertTrue(r.out.startsWith("nameserver 10.0.2.3\nbox1\n10.0.2.100\tbox1"), r.out);
+        assertTrue(r.out.endsWith("hello-from-test-host\n"), r.out);
+        Cli.Result ro = cli.run("run", "--rm", IMAGE, "sh", "-c", "echo x > /etc/resolv.conf");
+        assertEquals(1, ro.exitCode, "resolv.conf is read-only: " + ro);
+    }
+
+    @Test
+    void pastaReachesTheTestHostWithTheHostsResolvers() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/pasta")), "needs pasta (apt-get install passt)");
+        Cli.Result r = cli.run("run", "--rm", "--net", "pasta", IMAGE, "sh", "-c",
+                "cat /etc/resolv.conf; timeout 10 wget -q -O- " + url());
+        assertEquals(0, r.exitCode, r.toString());
+        assertEquals(Files.readString(Path.of("/etc/resolv.conf")) + "hello-from-test-host\n", r.out);
+    }
+
+    @Test
+    void slirp4netnsSocketsAreInTheContainersNamespace() {
+        Cli.Result r = cli.run(concat(new String[] {"run", "--rm", "--net", "slirp4netns", IMAGE}, fetchAndShowSockets()));
+        assertEquals(0, r.exitCode, r.toString());
+        assertTrue(r.out.startsWith("hello-from-test-host\n"), r.out);
+        assertTrue(r.out.contains(echoInProcNetTcp()), "the connection is in the container's netns: " + r.out);
+    }
+
+    @Test
+    void bypass4netnsThroughBypassdSwitchesTheConnections() throws Exception {
+        CompletableFuture<Cli.Result> run = CompletableFuture.supplyAsync(() ->
+                withDaemon.run(concat(new String[] {"run", "--rm", "--net", "bypass4netns", IMAGE}, fetchAndShowSockets())));
+        long switched = 0;
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (switched < 2 && !run.isDone() && System.nanoTime() < deadline) {
+            List<BypassStatus> bypasses = bypassClient.list();
+            if (!bypasses.isEmpty()) {
+                try {
+                    switched = bypassClient.stats(bypasses.get(0).id()).connectsSwitched();
+                } catch (IOException goneMeanwhile) {
+                    break;
+                }
+            }
+            Thread.sleep(50);
+        }
+        Cli.Result r = run.get(30, TimeUnit.SECONDS);
+        assertEquals(0, r.exitCode, r.toString());
+        assertTrue(r.out.startsWith("hello-from-test-host\n"), r.out);
+        assertFalse(r.out.contains(echoInProcNetTcp()), "a switched connection is not in the container's netns: " + r.out);
+        assertEquals(2, switched, "bypassd counted the wget and the nc connection as switched");
+    }
+
+    @Test
+    void nerdctlAnnotationWorksWithoutADaemon() {
+        Cli.Result r = withoutDaemon.run(concat(new String[] {"run", "--rm", "--annotation", "nerdctl/bypass4netns=true",
+                IMAGE}, fetchAndShowSockets()));
+        assertEquals(0, r.exitCode, r.toString());
+        assertTrue(r.out.startsWith("hello-from-test-host\n"), r.out);
+        assertFalse(r.out.contains(echoInProcNetTcp()), "switched by jnerd run's own bypass: " + r.out);
+        Cli.Result label = withoutDaemon.run("run", "--rm", "--label", "nerdctl/bypass4netns=1", IMAGE, "sh", "-c",
+                "timeout 10 wget -q -O- " + url());
+        assertEquals("hello-from-test-host\n", label.out, label.toString());
+    }
+
+    @Test
+    void bypassKeepsTheHostsLoopbackOutOfReach() throws Exception {
+        try (ServerSocket hostOnly = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Cli.Result r = withoutDaemon.run("run", "--rm", "--net", "bypass4netns", IMAGE, "sh", "-c",
+                    "echo x | timeout 5 nc 127.0.0.1 " + hostOnly.getLocalPort() + " && echo reached");
+            assertFalse(r.out.contains("reached"), "the host's 127.0.0.1 is not the container's: " + r);
+        }
+    }
+
+    @Test
+    void publishedPortReachesTheContainerInSlirp4netnsAndBypass4netns() throws Exception {
+        for (String mode : new String[] {"slirp4netns", "bypass4netns"}) {
+            int port = freePort();
+            CompletableFuture<Cli.Result> run = CompletableFuture.supplyAsync(() -> withoutDaemon.run("run", "--rm",
+                    "--net", mode, "-p", "127.0.0.1:" + port + ":80", IMAGE, "sh", "-c",
+                    "echo hello-" + mode + " | nc -l -p 80"));
+            assertEquals("hello-" + mode + "\n", readFromHost(port, run), mode);
+            Cli.Result r = run.get(20, TimeUnit.SECONDS);
+            assertEquals(0, r.exitCode, mode + ": " + r);
+            Leftovers.assertNone(containerd);
+        }
+    }
+
+    @Test
+    void noneHasOnlyLoopbackAndHostSeesTheHostsInterfaces() throws Exception {
+        Cli.Result none = cli.run("run", "--rm", "--net=none", IMAGE, "ls", "/sys/class/net");
+        assertEquals("lo\n", none.out, none.toString());
+        Cli.Result host = cli.run("run", "--rm", "--net=host", IMAGE, "ls", "/sys/class/net");
+        assertTrue(host.out.contains(testHostLinkPrefix()), "the test host's veth end is the host's: " + host);
+    }
+
+    @Test
+    void badPublishAndBadBypassIgnoreAreOneLine125() {
+        Cli.Result p = cli.run("run", "--rm", "-p", "99999:80", IMAGE, "true");
+        assertEquals(125, p.exitCode, p.toString());
+        assertEquals(1, p.err.lines().count(), p.err);
+        Cli.Result ignore = cli.run("run", "--rm", "--net", "bypass4netns", "--bypass-ignore", "10.0.0.0/99", IMAGE, "true");
+        assertEquals(125, ignore.exitCode, ignore.toString());
+        assertEquals(1, ignore.err.lines().count(), ignore.err);
+        Cli.Result conflict = cli.run("run", "--rm", "--net", "host", "--annotation", "nerdctl/bypass4netns=true", IMAGE, "true");
+        assertEquals(125, conflict.exitCode, conflict.toString());
+        assertEquals(1, conflict.err.lines().count(), conflict.err);
+    }
+
+    @Test
+    /** Failing at task start (after the attach) and at task create (bypass up, no slirp4netns yet): nothing left. */
+    void aFailedStartRemovesTheBypassAndSlirp4netns() {
+        Cli.Result r = withDaemon.run("run", "--rm", "--net", "bypass4netns", IMAGE, "/no/such/command");
+        assertEquals(127, r.exitCode, r.toString());
+        Cli.Result create = withDaemon.run("run", "--rm", "--net", "bypass4netns", "--runtime", "/no/such/runtime", IMAGE,
+                "true");
+        assertTrue(create.exitCode != 0 && create.err.contains("/no/such/runtime"), "task create failed: " + create);
+    }
+
+    @Test
+    void infoSaysWhichNetworkModesWorkHere() {
+        Cli.Result info = withDaemon.run("info");
+        assertTrue(info.out.contains(" Network modes (--net):\n"), info.toString());
+        assertTrue(info.out.contains("  slirp4netns:\tyes (/usr/bin/slirp4netns"), info.out);
+        assertTrue(info.out.contains("  bypass4netns:\tyes (bypasses served by bypassd at " + tmp.resolve("xdg")), info.out);
+        Cli.Result noDaemon = withoutDaemon.run("info");
+        assertTrue(noDaemon.out.contains("  bypass4netns:\tyes (no bypassd running: jnerd run serves the bypass itself)"),
+                noDaemon.out);
+    }
+
+    /** {@code jnerd bypassd} as its own process, as nerdctl users run it: serves jnerd run, stops on SIGTERM. */
+    @Test
+    void bypassdCommandServesRunsUntilSigterm() throws Exception {
+        Path runtimeDir = Files.createDirectories(tmp.resolve("xdg-child"));
+        Path socket = runtimeDir.resolve("bypass4netnsd.sock");
+        Path log = tmp.resolve("bypassd-child.log");
+        ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=ALL-UNNAMED", "-Djnerd.native=" + System.getProperty("jnerd.native", ""),
+                "-cp", System.getProperty("java.class.path"), "io.jnerd.cli.Main", "bypassd")
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("XDG_RUNTIME_DIR", runtimeDir.toString());
+        Process daemon = pb.start();
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!Files.exists(socket) && daemon.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(Files.exists(socket), "bypassd listens: " + Files.readString(log));
+            Cli.Result r = cli.withEnv(Map.of("XDG_RUNTIME_DIR", runtimeDir.toString())).run("run", "--rm",
+                    "--net", "bypass4netns", IMAGE, "sh", "-c", "timeout 10 wget -q -O- " + url());
+            assertEquals("hello-from-test-host\n", r.out, r.toString());
+            daemon.destroy();
+            assertTrue(daemon.waitFor(20, TimeUnit.SECONDS), "bypassd stops on SIGTERM");
+            assertEquals(0, daemon.exitValue(), Files.readString(log));
+            String lines = Files.readString(log);
+            assertTrue(lines.contains(": supervising container pid "), lines);
+            assertTrue(lines.contains(" stopped"), lines);
+            assertFalse(Files.exists(socket), "the socket is removed");
+        } finally {
+            daemon.destroyForcibly();
+        }
+    }
+
+    private static String testHostLinkPrefix() {
+        return "jth" + testHost.name().substring("jnerd-th-".length());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static String readFromHost(int port, CompletableFuture<Cli.Result> run) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline && !run.isDone()) {
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                s.setSoTimeout(2000);
+                String got = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!got.isEmpty()) {
+                    return got;
+                }
+            } catch (IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        return run.isDone() ? "container ended: " + run.get() : "";
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
