@@ -48,6 +48,11 @@ public final class Sockets {
     public static final int TCP_KEEPINTVL = 5;
     public static final int TCP_KEEPCNT = 6;
 
+    /** send flags (linux/socket.h). */
+    public static final int MSG_DONTWAIT = 0x40;
+    public static final int MSG_NOSIGNAL = 0x4000;
+    public static final int MSG_FASTOPEN = 0x20000000;
+
     public static final int SHUT_RD = 0;
     public static final int SHUT_WR = 1;
     public static final int SHUT_RDWR = 2;
@@ -58,6 +63,10 @@ public final class Sockets {
     static final int F_SETFL = 4;
     /** FIONREAD (SIOCINQ for sockets), the same number on x86_64 and aarch64. */
     static final long FIONREAD = 0x541B;
+
+    // struct msghdr (56 bytes on 64-bit), then one struct iovec (16).
+    private static final int MSGHDR_SIZE = 56;
+    private static final int IOVEC_SIZE = 16;
 
     /** Room for one int option value, then the socklen_t. */
     private static final int OPTLEN_AT = 8;
@@ -110,6 +119,67 @@ public final class Sockets {
         NativeBuffer b = Scratch.get(encoded.length);
         b.buffer().put(0, encoded);
         return Sys.call(nr, socket.get(), b.address(), encoded.length);
+    }
+
+    /**
+     * sendto(2) of {@code data[off, off+len)} to {@code to} (null: the connected peer);
+     * retried on EINTR. Every failure is a value, as in {@link #tryConnect}: a bypass
+     * handler answers it to the container as it is.
+     *
+     * @return the count of bytes sent, or -errno (-EAGAIN, -EMSGSIZE, -EINPROGRESS for a
+     *         non-blocking TCP fast open, ...)
+     */
+    public static long trySendTo(Fd socket, byte[] data, int off, int len, int flags, SockAddr to) {
+        java.util.Objects.checkFromIndexSize(off, len, data.length);
+        byte[] name = to == null ? new byte[0] : to.encode();
+        int dataAt = align8(name.length);
+        NativeBuffer b = Scratch.get(dataAt + len);
+        b.buffer().put(0, name);
+        b.buffer().put(dataAt, data, off, len);
+        long r;
+        do {
+            r = Sys.call(SysNr.SENDTO, socket.get(), b.address(dataAt), len, flags, name.length == 0 ? 0 : b.address(),
+                    name.length);
+        } while (Sys.interrupted(r));
+        return r;
+    }
+
+    /**
+     * sendmsg(2) of {@code data[off, off+len)} as one message to {@code to} (null: the
+     * connected peer) with {@code control} as its control messages (cmsghdr bytes as the
+     * kernel reads them; empty for none); retried on EINTR. Failures are values as in
+     * {@link #trySendTo}.
+     *
+     * @return the count of bytes sent, or -errno
+     */
+    public static long trySendMsg(Fd socket, byte[] data, int off, int len, byte[] control, int flags, SockAddr to) {
+        java.util.Objects.checkFromIndexSize(off, len, data.length);
+        byte[] name = to == null ? new byte[0] : to.encode();
+        int nameAt = MSGHDR_SIZE + IOVEC_SIZE;
+        int controlAt = align8(nameAt + name.length);
+        int dataAt = align8(controlAt + control.length);
+        NativeBuffer b = Scratch.get(dataAt + len).clear(0, MSGHDR_SIZE);
+        java.nio.ByteBuffer m = b.buffer();
+        m.put(nameAt, name);
+        m.put(controlAt, control);
+        m.put(dataAt, data, off, len);
+        if (name.length > 0) {
+            m.putLong(0, b.address(nameAt));
+            m.putInt(8, name.length);
+        }
+        m.putLong(16, b.address(MSGHDR_SIZE));
+        m.putLong(24, 1);
+        if (control.length > 0) {
+            m.putLong(32, b.address(controlAt));
+            m.putLong(40, control.length);
+        }
+        m.putLong(MSGHDR_SIZE, b.address(dataAt));
+        m.putLong(MSGHDR_SIZE + 8, len);
+        long r;
+        do {
+            r = Sys.call(SysNr.SENDMSG, socket.get(), b.address(), flags);
+        } while (Sys.interrupted(r));
+        return r;
     }
 
     public static void listen(Fd socket, int backlog) throws SyscallException {

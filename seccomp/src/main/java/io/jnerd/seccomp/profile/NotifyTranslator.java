@@ -43,4 +43,43 @@ public final class NotifyTranslator {
         syscalls.add(SyscallEntry.of(List.copyOf(notified), OciNames.ACT_NOTIFY));
         return ProfileValidator.validate(profile.withSyscalls(syscalls).withListener(listenerPath, listenerMetadata));
     }
+
+    /**
+     * Sends {@code name} to the agent only when its argument {@code argIndex} is not 0 (a
+     * pointer that is set, e.g. sendto's address): a notify rule with that condition, and
+     * every rule the profile had for {@code name} narrowed to the argument being 0. The two
+     * conditions exclude each other, so the filter does the same whatever order runc
+     * (libseccomp) or jnerd's compiler tries the rules in.
+     *
+     * @param profile a profile with its listenerPath set ({@link #withNotify})
+     */
+    public static SeccompProfile withNotifyWhenSet(SeccompProfile profile, String name, int argIndex) {
+        if (!SyscallTable.get().isKnown(name)) {
+            throw new InvalidProfileException("seccomp notify: unknown syscall \"" + name + "\"");
+        }
+        List<SyscallEntry> syscalls = new ArrayList<>();
+        List<SyscallEntry> whenUnset = new ArrayList<>();
+        for (SyscallEntry entry : profile.syscalls()) {
+            if (!entry.names().contains(name)) {
+                syscalls.add(entry);
+                continue;
+            }
+            if (entry.args().stream().anyMatch(a -> a.index() == argIndex)) {
+                throw new InvalidProfileException("seccomp notify: a rule for " + name + " already tests argument "
+                        + argIndex + "; cannot notify on it as well");
+            }
+            List<String> kept = new ArrayList<>(entry.names());
+            kept.remove(name);
+            if (!kept.isEmpty()) {
+                syscalls.add(entry.withNames(kept));
+            }
+            List<ArgRule> args = new ArrayList<>(entry.args());
+            args.add(new ArgRule(argIndex, 0, 0, OciNames.CMP_EQ));
+            whenUnset.add(entry.withNames(List.of(name)).withArgs(args));
+        }
+        syscalls.addAll(whenUnset);
+        syscalls.add(SyscallEntry.of(List.of(name), OciNames.ACT_NOTIFY)
+                .withArgs(List.of(new ArgRule(argIndex, 0, 0, OciNames.CMP_NE))));
+        return ProfileValidator.validate(profile.withSyscalls(syscalls));
+    }
 }
