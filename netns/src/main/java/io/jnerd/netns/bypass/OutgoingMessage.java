@@ -2,6 +2,7 @@ package io.jnerd.netns.bypass;
 
 import io.jnerd.nativebindings.Errno;
 import io.jnerd.nativebindings.SockAddr;
+import io.jnerd.nativebindings.Sockets;
 import io.jnerd.nativebindings.SyscallException;
 import io.jnerd.seccomp.notify.NotificationContext;
 import java.io.IOException;
@@ -122,5 +123,16 @@ final class OutgoingMessage {
 
     byte[] control() {
         return control;
+    }
+
+    /**
+     * What the agent sends: the data, the control messages and the address it read.
+     *
+     * @param afterFastOpen a TCP fast open connected meanwhile: what is left is a plain send
+     *                      to the peer, without the address
+     */
+    Sockets.Message toSend(boolean afterFastOpen) {
+        SockAddr to = destination == null || afterFastOpen ? null : destination.sockAddr();
+        return new Sockets.Message(data, control, to);
     }
 }

@@ -86,8 +86,10 @@ final class SendGuard {
     }
 
     /**
-     * sendmmsg(fd, msgvec, vlen, flags): the messages in turn, each one's msg_len written
-     * back; the count sent is the answer, or the first message's errno (as the kernel does).
+     * sendmmsg(fd, msgvec, vlen, flags): the messages the agent may send, up to the first it
+     * may not, in one sendmmsg on the pinned socket; each one's msg_len written back. The
+     * answer is the count sent, or the first message's errno, as the kernel gives it: a
+     * refused message after sent ones is left for the container's next call.
      */
     void sendmmsg(NotificationContext ctx) {
         long vector = ctx.arg(1);
@@ -117,31 +119,34 @@ final class SendGuard {
         if (sock == null) {
             return;
         }
-        int sent = 0;
-        long result = 0;
+        boolean host = isHost(sock);
+        List<Sockets.Message> allowed = new ArrayList<>();
+        int refusal = 0;
         for (OutgoingMessage m : messages) {
-            int refusal = refusal(sock, m, flags);
-            if (refusal == CONTINUE && sent == 0) {
-                sock.close();
-                SocketSwitcher.proceed(ctx);
-                return;
-            }
-            result = refusal != 0 ? -refusal : send(sock, m, flags, true);
-            if (result < 0) {
+            refusal = refusal(sock, host, m, flags);
+            if (refusal != 0) {
                 break;
             }
-            if (!writeLength(ctx, vector + (long) sent * MMSGHDR_SIZE + MSG_LEN_AT, result)) {
-                sock.close();
-                return;
-            }
-            sent++;
+            allowed.add(m.toSend(false));
         }
-        if (sent == 0 && isBlocking(sock, flags) && wouldBlock(result)) {
+        if (allowed.isEmpty()) {
+            sock.close();
+            refuse(ctx, refusal);
+            return;
+        }
+        int[] lengths = new int[allowed.size()];
+        int sent = Sockets.trySendBatch(sock.copy(), allowed, flags | Sockets.MSG_DONTWAIT | Sockets.MSG_NOSIGNAL, lengths);
+        if (wouldBlock(sent) && isBlocking(sock, flags)) {
             waitThenSend(ctx, sock, messages.get(0), flags, vector + MSG_LEN_AT);
             return;
         }
         sock.close();
-        answer(ctx, sent > 0 ? sent : result);
+        for (int i = 0; i < sent; i++) {
+            if (!writeLength(ctx, vector + (long) i * MMSGHDR_SIZE + MSG_LEN_AT, lengths[i])) {
+                return;
+            }
+        }
+        answer(ctx, sent);
     }
 
     private void sendOne(NotificationContext ctx, OutgoingMessage m, int flags) {
@@ -149,19 +154,14 @@ final class SendGuard {
         if (sock == null) {
             return;
         }
-        int refusal = refusal(sock, m, flags);
-        if (refusal == CONTINUE) {
-            sock.close();
-            SocketSwitcher.proceed(ctx);
-            return;
-        }
+        int refusal = refusal(sock, isHost(sock), m, flags);
         if (refusal != 0) {
             sock.close();
-            answer(ctx, -refusal);
+            refuse(ctx, refusal);
             return;
         }
-        long result = send(sock, m, flags, true);
-        if (isBlocking(sock, flags) && wouldBlock(result)) {
+        long result = send(sock, m, flags, false);
+        if (wouldBlock(result) && isBlocking(sock, flags)) {
             waitThenSend(ctx, sock, m, flags, 0);
             return;
         }
@@ -169,15 +169,18 @@ final class SendGuard {
         answer(ctx, result);
     }
 
-    /** 0: the agent sends it; {@link #CONTINUE}; else the errno to answer. */
-    private int refusal(ContainerSocket sock, OutgoingMessage m, int flags) {
-        SocketKind kind = sock.kind();
-        boolean host;
-        try {
-            host = sock.isHostSocket();
-        } catch (SyscallException e) {
-            return e.errno();
+    /** CONTINUE, or the errno. */
+    private static void refuse(NotificationContext ctx, int refusal) {
+        if (refusal == CONTINUE) {
+            SocketSwitcher.proceed(ctx);
+        } else {
+            answer(ctx, -refusal);
         }
+    }
+
+    /** 0: the agent sends it; {@link #CONTINUE}; else the errno to answer. */
+    private int refusal(ContainerSocket sock, boolean host, OutgoingMessage m, int flags) {
+        SocketKind kind = sock.kind();
         if (!kind.isTcp() && !kind.isUdp()) {
             return CONTINUE;
         }
@@ -213,24 +216,34 @@ final class SendGuard {
                 : v == Verdict.DISCONNECT || v == Verdict.NOT_INET ? Errno.EAFNOSUPPORT : Errno.ENETUNREACH;
     }
 
-    /** One non-blocking send on the pinned socket: the count, or -errno. */
-    private static long send(ContainerSocket sock, OutgoingMessage m, int flags, boolean first) {
-        Destination to = m.destination();
+    /**
+     * One non-blocking send on the pinned socket: the count, or -errno.
+     *
+     * @param afterFastOpen the message's fast open connected meanwhile (see {@link OutgoingMessage#toSend})
+     */
+    private static long send(ContainerSocket sock, OutgoingMessage m, int flags, boolean afterFastOpen) {
         int sendFlags = flags | Sockets.MSG_DONTWAIT | Sockets.MSG_NOSIGNAL;
-        if (!first) {
-            // A fast open connected by now: what is left is a plain send to the peer.
+        if (afterFastOpen) {
             sendFlags &= ~Sockets.MSG_FASTOPEN;
         }
-        io.jnerd.nativebindings.SockAddr address =
-                to == null || !first && (flags & Sockets.MSG_FASTOPEN) != 0 ? null : to.sockAddr();
-        byte[] data = m.data();
-        return m.control().length == 0
-                ? Sockets.trySendTo(sock.copy(), data, 0, data.length, sendFlags, address)
-                : Sockets.trySendMsg(sock.copy(), data, 0, data.length, m.control(), sendFlags, address);
+        Sockets.Message message = m.toSend(afterFastOpen);
+        byte[] data = message.data();
+        return message.control().length == 0
+                ? Sockets.trySendTo(sock.copy(), data, 0, data.length, sendFlags, message.to())
+                : Sockets.trySendMsg(sock.copy(), message, sendFlags);
     }
 
     private static boolean wouldBlock(long result) {
         return result == -Errno.EAGAIN || result == -Errno.EINPROGRESS;
+    }
+
+    /** Whether the socket lives in the host's namespace; taken as so, with the stricter rules, if that cannot be read. */
+    private static boolean isHost(ContainerSocket sock) {
+        try {
+            return sock.isHostSocket();
+        } catch (SyscallException e) {
+            return true;
+        }
     }
 
     private static boolean isBlocking(ContainerSocket sock, int flags) {
@@ -264,17 +277,18 @@ final class SendGuard {
             public void completed(int errno) {
                 // EINPROGRESS: SO_SNDTIMEO passed, for which send(2) says EAGAIN.
                 long result = errno == Errno.EINPROGRESS ? -Errno.EAGAIN
-                        : errno != 0 ? -errno : send(sock, m, flags, false);
+                        : errno != 0 ? -errno : send(sock, m, flags, (flags & Sockets.MSG_FASTOPEN) != 0);
                 if (result == -Errno.EAGAIN && errno == 0) {
                     // Room was taken by another sender meanwhile: wait again.
                     waitThenSend(ctx, sock, m, flags, lengthAt);
                     return;
                 }
                 sock.close();
-                if (lengthAt != 0 && result >= 0) {
-                    answer(ctx, writeLength(ctx, lengthAt, result) ? 1 : -Errno.EFAULT);
-                } else {
+                if (lengthAt == 0 || result < 0) {
                     answer(ctx, result);
+                } else if (writeLength(ctx, lengthAt, result)) {
+                    // sendmmsg: one message sent.
+                    answer(ctx, 1);
                 }
             }
 
@@ -305,7 +319,7 @@ final class SendGuard {
         }
     }
 
-    /** sendmmsg's msg_len of one message, written into the container's vector. */
+    /** sendmmsg's msg_len of one message, written into the container's vector; answers EFAULT if it cannot be. */
     private static boolean writeLength(NotificationContext ctx, long address, long length) {
         byte[] b = ByteBuffer.allocate(Integer.BYTES).order(ByteOrder.nativeOrder()).putInt(0, (int) length).array();
         try {

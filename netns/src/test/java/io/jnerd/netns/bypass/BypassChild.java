@@ -171,6 +171,8 @@ public final class BypassChild {
                 return udpSendAfterConnect(address(a[1], a[2]), address(a[3], a[4]), false);
             case "udp-sendmsg":
                 return udpSendAfterConnect(address(a[1], a[2]), address(a[3], a[4]), true);
+            case "udp-sendmmsg":
+                return udpSendBatch(address(a[1], a[2]), a.length > 3 ? address(a[3], a[4]) : null);
             case "fastopen-after-refused":
                 return fastOpenAfterRefused(address(a[1], a[2]), address(a[3], a[4]));
             case "fastopen":
@@ -295,7 +297,7 @@ public final class BypassChild {
                 return "first errno " + Errno.name(errno);
             }
             boolean switched = switched(s);
-            long sent = sendmsg ? Sockets.trySendMsg(s, PROBE, 0, PROBE.length, new byte[0], 0, to)
+            long sent = sendmsg ? Sockets.trySendMsg(s, new Sockets.Message(PROBE, new byte[0], to), 0)
                     : Sockets.trySendTo(s, PROBE, 0, PROBE.length, 0, to);
             if (sent < 0) {
                 return "errno " + Errno.name((int) -sent) + " firstSwitched=" + switched;
@@ -306,6 +308,38 @@ public final class BypassChild {
             int n = Sockets.read(s, buf, 0, buf.length);
             return "ok sent=" + sent + " echo=" + new String(buf, 0, Math.max(n, 0), StandardCharsets.US_ASCII)
                     + " firstSwitched=" + switched;
+        }
+    }
+
+    /**
+     * A UDP socket connected to {@code first} (switched), then one sendmmsg of two
+     * messages: to the peer (as glibc's resolver sends its A and AAAA queries), the second
+     * to {@code second} if given. The count, msg_len values and echoes; when the call sent
+     * only the first, what sending the second alone gives.
+     */
+    private static String udpSendBatch(SockAddr first, SockAddr second) throws Exception {
+        try (Fd s = Sockets.socket(first.family(), Sockets.SOCK_DGRAM | Sockets.SOCK_CLOEXEC, 0)) {
+            Sockets.connect(s, first);
+            List<Sockets.Message> batch = List.of(new Sockets.Message(PROBE, new byte[0], null),
+                    new Sockets.Message(PROBE, new byte[0], second));
+            int[] lengths = new int[2];
+            int sent = Sockets.trySendBatch(s, batch, 0, lengths);
+            if (sent < 0) {
+                return "errno " + Errno.name(-sent);
+            }
+            String r = "ok sent=" + sent + " lengths=" + lengths[0] + "," + lengths[1] + " switched=" + switched(s);
+            if (sent == 1) {
+                int again = Sockets.trySendBatch(s, batch.subList(1, 2), 0, lengths);
+                r += " then " + (again < 0 ? Errno.name(-again) : "sent=" + again);
+            }
+            byte[] tv = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder()).putLong(0, 2).array();
+            Sockets.setOption(s, Sockets.SOL_SOCKET, Sockets.SO_RCVTIMEO, tv);
+            byte[] buf = new byte[64];
+            int echoes = 0;
+            for (int i = 0; i < sent; i++) {
+                echoes += Sockets.read(s, buf, 0, buf.length) == PROBE.length ? 1 : 0;
+            }
+            return r + " echoes=" + echoes;
         }
     }
 
@@ -355,7 +389,7 @@ public final class BypassChild {
                 long start = System.nanoTime();
                 for (int i = 0; i < count; i++) {
                     long sent = how.equals("send") ? Sockets.trySendTo(s, PROBE, 0, PROBE.length, 0, null)
-                            : how.equals("sendmsg") ? Sockets.trySendMsg(s, PROBE, 0, PROBE.length, new byte[0], 0, null)
+                            : how.equals("sendmsg") ? Sockets.trySendMsg(s, new Sockets.Message(PROBE, new byte[0], null), 0)
                             : Sockets.trySendTo(s, PROBE, 0, PROBE.length, 0, to);
                     if (sent != PROBE.length) {
                         return how + " " + i + " gave " + sent;

@@ -174,6 +174,14 @@ class SendGuardKernelTest {
     }
 
     @Test
+    void sendmmsgOnASwitchedSocketIsSentByTheAgentUpToTheFirstRefusedMessage() throws Exception {
+        assertEquals("ok sent=2 lengths=5,5 switched=true echoes=2", ask("udp-sendmmsg " + udpEcho()));
+        assertEquals("ok sent=1 lengths=5,0 switched=true then ENETUNREACH echoes=1",
+                ask("udp-sendmmsg " + udpEcho() + " " + hostLoopbackUdp()));
+        assertNothingReachedTheHostLoopback();
+    }
+
+    @Test
     void fastOpenFromAHostSocketToTheHostLoopbackIsRefused() throws Exception {
         String loopback = "127.0.0.1 " + hostLoopbackTcp.getLocalPort();
         assertEquals("errno ENETUNREACH",
