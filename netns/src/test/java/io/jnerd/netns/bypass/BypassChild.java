@@ -3,6 +3,7 @@ package io.jnerd.netns.bypass;
 import io.jnerd.nativebindings.Arch;
 import io.jnerd.nativebindings.Errno;
 import io.jnerd.nativebindings.Fd;
+import io.jnerd.nativebindings.Native;
 import io.jnerd.nativebindings.Poll;
 import io.jnerd.nativebindings.Prctl;
 import io.jnerd.nativebindings.ScmRights;
@@ -11,10 +12,10 @@ import io.jnerd.nativebindings.SockAddr;
 import io.jnerd.nativebindings.Sockets;
 import io.jnerd.nativebindings.SysNr;
 import io.jnerd.nativebindings.SyscallException;
+import io.jnerd.seccomp.SyscallTable;
 import io.jnerd.seccomp.profile.ProfileCompiler;
 import io.jnerd.seccomp.profile.ProfileContext;
 import io.jnerd.seccomp.profile.SeccompProfile;
-import io.jnerd.nativebindings.Native;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -181,6 +182,8 @@ public final class BypassChild {
                 return SendGuardRaces.sendWhileSwapping(address(a[1], a[2]), address(a[3], a[4]), Integer.parseInt(a[5]));
             case "bind-swap-race":
                 return SendGuardRaces.bindWhileSwapping(address(a[1], a[2]), address(a[3], a[4]), Integer.parseInt(a[5]));
+            case "io-uring-setup":
+                return "errno " + Errno.name((int) -ioUringSetup());
             case "send-rate":
                 return sendRate(Integer.parseInt(a[1]));
             default:
@@ -371,6 +374,12 @@ public final class BypassChild {
             long sent = Sockets.trySendTo(s, PROBE, 0, PROBE.length, Sockets.MSG_FASTOPEN, to);
             return (sent < 0 ? "errno " + Errno.name((int) -sent) : "ok sent=" + sent) + " switched=" + switched(s);
         }
+    }
+
+    /** io_uring_setup(1, NULL): EFAULT from a kernel that has io_uring, ENOSYS from one without (or a filter). */
+    static long ioUringSetup() {
+        int nr = SyscallTable.get().number(Arch.current(), "io_uring_setup").orElseThrow();
+        return Native.backend().syscall(nr, 1, 0, 0, 0, 0, 0);
     }
 
     /**

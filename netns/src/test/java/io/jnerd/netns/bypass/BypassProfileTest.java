@@ -31,4 +31,15 @@ class BypassProfileTest {
         assertTrue(p.syscalls().stream().anyMatch(e -> e.action().equals("SCMP_ACT_ALLOW") && e.names().equals(List.of("sendto"))
                 && e.args().equals(List.of(new ArgRule(4, 0, 0, "SCMP_CMP_EQ")))), "send(2), sendto without an address, stays native");
     }
+
+    @Test
+    void ioUringIsRefusedAsIfTheKernelHadNone() {
+        SeccompProfile p = BypassProfile.of(DefaultProfile.get(), "/run/jnerd/agent.sock");
+        for (String name : BypassProfile.IO_URING) {
+            List<SyscallEntry> rules = p.syscalls().stream().filter(e -> e.names().contains(name)).collect(Collectors.toList());
+            assertEquals(1, rules.size(), name + ": " + rules);
+            assertEquals("SCMP_ACT_ERRNO", rules.get(0).action());
+            assertEquals(38, rules.get(0).errnoRet(), "ENOSYS");
+        }
+    }
 }

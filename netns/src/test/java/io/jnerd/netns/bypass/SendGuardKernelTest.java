@@ -3,6 +3,7 @@ package io.jnerd.netns.bypass;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jnerd.nativebindings.Errno;
 import io.jnerd.nativebindings.Fd;
 import io.jnerd.nativebindings.Pidfd;
 import io.jnerd.nativebindings.Processes;
@@ -213,6 +214,16 @@ class SendGuardKernelTest {
         String answer = ask("bind-swap-race " + host.ipv4() + " " + TestHost.CLOSED_PORT + " 127.0.0.1 " + port + " 150");
         assertTrue(answer.startsWith("ok "), answer);
         assertTrue(!answer.contains("bound=0 ") && !answer.endsWith("refused=0"), answer);
+    }
+
+    @Test
+    void ioUringIsNotThereForTheContainer() throws IOException {
+        // Here, without the profile: EFAULT (the NULL params), or EPERM where the
+        // kernel.io_uring_disabled sysctl (Linux 6.6) keeps it from this user.
+        long here = BypassChild.ioUringSetup();
+        Assumptions.assumeTrue(here != -Errno.ENOSYS, "the kernel has no io_uring: nothing to refuse");
+        assertTrue(here == -Errno.EFAULT || here == -Errno.EPERM, "io_uring_setup gave " + here);
+        assertEquals("errno ENOSYS", ask("io-uring-setup"));
     }
 
     @Test
