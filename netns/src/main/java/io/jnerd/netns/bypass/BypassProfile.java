@@ -5,7 +5,6 @@ import io.jnerd.seccomp.profile.NotifyTranslator;
 import io.jnerd.seccomp.profile.OciNames;
 import io.jnerd.seccomp.profile.SeccompProfile;
 import io.jnerd.seccomp.profile.SyscallEntry;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -36,16 +35,7 @@ public final class BypassProfile {
     }
 
     private static SeccompProfile withoutIoUring(SeccompProfile profile) {
-        List<SyscallEntry> syscalls = new ArrayList<>();
-        for (SyscallEntry entry : profile.syscalls()) {
-            List<String> kept = new ArrayList<>(entry.names());
-            kept.removeAll(IO_URING);
-            if (!kept.isEmpty()) {
-                syscalls.add(kept.size() == entry.names().size() ? entry : entry.withNames(kept));
-            }
-        }
-        syscalls.add(new SyscallEntry(IO_URING, OciNames.ACT_ERRNO, Errno.ENOSYS, List.of(),
-                "io_uring operations bypass seccomp, and with it the bypass's checks", null, null));
-        return profile.withSyscalls(syscalls);
+        return NotifyTranslator.withSoleRule(profile, new SyscallEntry(IO_URING, OciNames.ACT_ERRNO, Errno.ENOSYS,
+                List.of(), "io_uring operations bypass seccomp, and with it the bypass's checks", null, null));
     }
 }

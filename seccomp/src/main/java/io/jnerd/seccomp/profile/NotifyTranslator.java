@@ -32,16 +32,25 @@ public final class NotifyTranslator {
             }
         }
         Set<String> notified = new TreeSet<>(names);
+        return ProfileValidator.validate(withSoleRule(profile, SyscallEntry.of(List.copyOf(notified), OciNames.ACT_NOTIFY))
+                .withListener(listenerPath, listenerMetadata));
+    }
+
+    /**
+     * {@code rule} as the only rule for its names: they are taken out of every other rule
+     * (a rule left without names is dropped) and {@code rule} is appended. Not validated.
+     */
+    public static SeccompProfile withSoleRule(SeccompProfile profile, SyscallEntry rule) {
         List<SyscallEntry> syscalls = new ArrayList<>();
         for (SyscallEntry entry : profile.syscalls()) {
             List<String> kept = new ArrayList<>(entry.names());
-            kept.removeAll(notified);
+            kept.removeAll(rule.names());
             if (!kept.isEmpty()) {
                 syscalls.add(kept.size() == entry.names().size() ? entry : entry.withNames(kept));
             }
         }
-        syscalls.add(SyscallEntry.of(List.copyOf(notified), OciNames.ACT_NOTIFY));
-        return ProfileValidator.validate(profile.withSyscalls(syscalls).withListener(listenerPath, listenerMetadata));
+        syscalls.add(rule);
+        return profile.withSyscalls(syscalls);
     }
 
     /**
