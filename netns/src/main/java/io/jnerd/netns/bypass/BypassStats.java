@@ -16,7 +16,7 @@ public final class BypassStats {
     private final LongAdder connectsSwitched = new LongAdder();
     private final LongAdder bindsSwitched = new LongAdder();
     private final LongAdder errors = new LongAdder();
-    private final LongAdder sendsRefused = new LongAdder();
+    private final LongAdder refusedOnHostSockets = new LongAdder();
 
     void verdict(Verdict v) {
         verdicts.computeIfAbsent(v, k -> new LongAdder()).increment();
@@ -30,8 +30,8 @@ public final class BypassStats {
         bindsSwitched.increment();
     }
 
-    void sendRefused() {
-        sendsRefused.increment();
+    void refusedOnHostSocket() {
+        refusedOnHostSockets.increment();
     }
 
     void error() {
@@ -46,9 +46,12 @@ public final class BypassStats {
         return bindsSwitched.sum();
     }
 
-    /** Sends from a host socket to a destination a switched connect may not reach either. */
-    public long sendsRefused() {
-        return sendsRefused.sum();
+    /**
+     * Calls refused on a host socket: sends to a destination a switched connect may not
+     * reach either, and listen on one not bound for a published port.
+     */
+    public long refusedOnHostSockets() {
+        return refusedOnHostSockets.sum();
     }
 
     /** Notifications the switch could not serve (logged one line each, answered with an errno). */
@@ -69,7 +72,7 @@ public final class BypassStats {
         m.put("verdicts", perVerdict);
         m.put("connectsSwitched", connectsSwitched());
         m.put("bindsSwitched", bindsSwitched());
-        m.put("sendsRefused", sendsRefused());
+        m.put("refusedOnHostSockets", refusedOnHostSockets());
         m.put("errors", errors());
         return m;
     }

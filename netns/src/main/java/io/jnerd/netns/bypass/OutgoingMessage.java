@@ -74,7 +74,8 @@ final class OutgoingMessage {
             if (length < 0) {
                 throw new SyscallException("sendmsg", Errno.EINVAL, "iovec " + i + " of length " + Long.toUnsignedString(length));
             }
-            total += length;
+            // Saturating: only "more than a datagram" matters beyond MAX_DATA.
+            total = total + length < 0 ? Long.MAX_VALUE : total + length;
             int take = (int) Math.min(length, data.remaining());
             data.put(read(ctx, base, take));
         }

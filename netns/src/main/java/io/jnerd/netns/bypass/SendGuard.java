@@ -141,6 +141,10 @@ final class SendGuard {
             return;
         }
         sock.close();
+        if (sent > 0 && !SocketSwitcher.stillValid(ctx)) {
+            // Killed meanwhile: its pid may name another process by now, not to be written to.
+            return;
+        }
         for (int i = 0; i < sent; i++) {
             if (!writeLength(ctx, vector + (long) i * MMSGHDR_SIZE + MSG_LEN_AT, lengths[i])) {
                 return;
@@ -210,7 +214,7 @@ final class SendGuard {
             return 0;
         }
         stats.verdict(v);
-        stats.sendRefused();
+        stats.refusedOnHostSocket();
         LOG.fine(() -> "bypass: " + sock + ": send to " + to + " refused: " + v.reason());
         return v == Verdict.BAD_ADDRESS ? Errno.EINVAL
                 : v == Verdict.DISCONNECT || v == Verdict.NOT_INET ? Errno.EAFNOSUPPORT : Errno.ENETUNREACH;
@@ -306,7 +310,7 @@ final class SendGuard {
     }
 
     /** The socket at arg 0, or null when the notification was answered already. */
-    private ContainerSocket fetch(NotificationContext ctx) {
+    static ContainerSocket fetch(NotificationContext ctx) {
         try {
             ContainerSocket sock = ContainerSocket.fetch(ctx, (int) ctx.arg(0));
             if (sock == null) {
@@ -336,7 +340,7 @@ final class SendGuard {
     }
 
     /** A count (at least 0) as the syscall's value, or -errno as its error. */
-    private static void answer(NotificationContext ctx, long result) {
+    static void answer(NotificationContext ctx, long result) {
         try {
             if (result >= 0) {
                 ctx.respondValue(result);

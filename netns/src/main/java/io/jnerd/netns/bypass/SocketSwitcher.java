@@ -359,7 +359,7 @@ public final class SocketSwitcher {
                 return;
             }
             ctx.addFd(host, sock.fd(), closeOnExec);
-            bindRules.markBound(port);
+            bindRules.markBound(port, HostNetns.socketCookieOf(host));
             stats.bindSwitched();
             answer(ctx, 0);
         }

@@ -182,6 +182,8 @@ public final class BypassChild {
                 return SendGuardRaces.sendWhileSwapping(address(a[1], a[2]), address(a[3], a[4]), Integer.parseInt(a[5]));
             case "bind-swap-race":
                 return SendGuardRaces.bindWhileSwapping(address(a[1], a[2]), address(a[3], a[4]), Integer.parseInt(a[5]));
+            case "listen-after-refused":
+                return listenAfterRefused(address(a[1], a[2]));
             case "io-uring-setup":
                 return "errno " + Errno.name((int) -ioUringSetup());
             case "send-rate":
@@ -373,6 +375,17 @@ public final class BypassChild {
         try (Fd s = Sockets.socket(to.family(), Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0)) {
             long sent = Sockets.trySendTo(s, PROBE, 0, PROBE.length, Sockets.MSG_FASTOPEN, to);
             return (sent < 0 ? "errno " + Errno.name((int) -sent) : "ok sent=" + sent) + " switched=" + switched(s);
+        }
+    }
+
+    /** A switched TCP socket whose connect was refused (unconnected, in the host's namespace) told to listen. */
+    private static String listenAfterRefused(SockAddr refusing) throws Exception {
+        try (Fd s = SendGuardRaces.refusedHostSocket(refusing)) {
+            if (s == null) {
+                return "the first connect was not switched and refused";
+            }
+            Sockets.listen(s, 1);
+            return "ok listening on " + Sockets.localAddress(s);
         }
     }
 

@@ -9,6 +9,8 @@ import io.jnerd.nativebindings.Pidfd;
 import io.jnerd.nativebindings.Processes;
 import io.jnerd.netns.Cidr;
 import io.jnerd.netns.IgnoreRules;
+import io.jnerd.netns.PortMapping;
+import io.jnerd.netns.Protocol;
 import io.jnerd.seccomp.ContainerState;
 import io.jnerd.seccomp.notify.Supervisor;
 import java.io.BufferedReader;
@@ -43,7 +45,12 @@ import org.junit.jupiter.api.Timeout;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SendGuardKernelTest {
 
+    private static final int PUBLISHED_CONTAINER_PORT = 80;
+    private static final int UNPUBLISHED_CONTAINER_PORT = 8080;
+    private static final byte[] PING = "ping".getBytes(StandardCharsets.US_ASCII);
+
     private TestHost host;
+    private int publishedHostPort;
     private Process child;
     private BufferedReader childOut;
     private PrintWriter childIn;
@@ -86,9 +93,13 @@ class SendGuardKernelTest {
         try (Pidfd pidfd = Pidfd.open(child.pid())) {
             listener = pidfd.getFd(Integer.parseInt(announced.substring("listener ".length())));
         }
+        try (ServerSocket free = new ServerSocket(0)) {
+            publishedHostPort = free.getLocalPort();
+        }
         waiter = new ConnectWaiter("test-send-waiter");
         BypassHandler handler = new BypassHandler(IgnoreRules.parse(List.of("192.168.77.0/24")),
-                List.of(Cidr.parse("10.0.2.0/24")), List.of(), waiter, SocketSwitcher.QUICK_WAIT_MILLIS);
+                List.of(Cidr.parse("10.0.2.0/24")), List.of(new PortMapping(InetAddress.getByName("127.0.0.1"),
+                        publishedHostPort, PUBLISHED_CONTAINER_PORT, Protocol.TCP)), waiter, SocketSwitcher.QUICK_WAIT_MILLIS);
         stats = handler.stats();
         supervisor = new Supervisor(handler);
         supervisor.supervise(new ContainerState("1.0.2", List.of(ContainerState.SECCOMP_FD_NAME), (int) child.pid(),
@@ -154,11 +165,11 @@ class SendGuardKernelTest {
 
     @Test
     void sendtoFromASwitchedSocketToTheHostLoopbackIsRefused() throws Exception {
-        long refused = stats.sendsRefused();
+        long refused = stats.refusedOnHostSockets();
         assertEquals("errno ENETUNREACH firstSwitched=true", ask("udp-sendto " + udpEcho() + " " + hostLoopbackUdp()));
         assertEquals("errno ENETUNREACH firstSwitched=true",
                 ask("udp-sendto " + udpEcho() + " 0.0.0.0 " + hostLoopbackUdp.getLocalPort()));
-        assertEquals(refused + 2, stats.sendsRefused());
+        assertEquals(refused + 2, stats.refusedOnHostSockets());
         assertNothingReachedTheHostLoopback();
     }
 
@@ -214,6 +225,19 @@ class SendGuardKernelTest {
         String answer = ask("bind-swap-race " + host.ipv4() + " " + TestHost.CLOSED_PORT + " 127.0.0.1 " + port + " 150");
         assertTrue(answer.startsWith("ok "), answer);
         assertTrue(!answer.contains("bound=0 ") && !answer.endsWith("refused=0"), answer);
+    }
+
+    @Test
+    void onlyAPublishedHostSocketListens() throws IOException {
+        assertEquals("errno EPERM", ask("listen-after-refused " + host.ipv4() + " " + TestHost.CLOSED_PORT).replaceAll(" \\(.*", ""));
+        assertEquals("ok listening switched=true", ask("serve " + PUBLISHED_CONTAINER_PORT));
+        try (Socket s = new Socket("127.0.0.1", publishedHostPort)) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write(PING);
+            assertEquals("ping", new String(s.getInputStream().readNBytes(PING.length), StandardCharsets.US_ASCII));
+        }
+        // A container socket listens in the container, by the agent as well.
+        assertEquals("ok listening switched=false", ask("serve " + UNPUBLISHED_CONTAINER_PORT));
     }
 
     @Test
