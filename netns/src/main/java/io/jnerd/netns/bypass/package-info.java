@@ -1,7 +1,8 @@
 /**
  * bypass4netns: replaces a container's TCP and connected-UDP sockets with sockets made in
  * the agent's (host) network namespace, from seccomp user notifications for
- * {@code connect} and {@code bind} (DESIGN.md, "Socket switching").
+ * {@code connect} and {@code bind}, guarding what else could use a switched socket
+ * against the host (DESIGN.md, "Socket switching").
  *
  * <p>The pure part decides ({@link io.jnerd.netns.bypass.ConnectRules},
  * {@link io.jnerd.netns.bypass.BindRules}, {@link io.jnerd.netns.bypass.CopiedOption}); the
@@ -27,7 +28,10 @@
  *     performed by the agent on the pinned socket ({@link io.jnerd.netns.bypass.SendGuard});
  *     from a host socket only to destinations a switched connect could reach (ENETUNREACH
  *     otherwise), TCP fast open included. A bind that publishes nothing is performed by the
- *     agent on the pinned container socket ({@link io.jnerd.netns.bypass.ContainerBind}).</li>
+ *     agent on the pinned container socket ({@link io.jnerd.netns.bypass.ContainerBind}),
+ *     and so is listen, which a host socket may do only when it was bound for a published
+ *     port ({@link io.jnerd.netns.bypass.ListenGuard}). io_uring, whose submissions never
+ *     pass seccomp, is refused (ENOSYS).</li>
  * </ul>
  *
  * <p>Left to the kernel (CONTINUE), with the window between the agent's check and the
