@@ -63,6 +63,32 @@ class SocketsKernelTest {
     }
 
     @Test
+    void sendsWithADestinationAControlMessageAndInABatch() throws Exception {
+        try (Fd receiver = Sockets.socket(SockAddr.AF_INET, Sockets.SOCK_DGRAM | Sockets.SOCK_CLOEXEC, 0);
+                Fd sender = Sockets.socket(SockAddr.AF_INET, Sockets.SOCK_DGRAM | Sockets.SOCK_CLOEXEC, 0)) {
+            Sockets.bind(receiver, SockAddr.inet(LOOPBACK, 0));
+            SockAddr to = Sockets.localAddress(receiver);
+            byte[] one = "one".getBytes(StandardCharsets.US_ASCII);
+            byte[] two = "two!".getBytes(StandardCharsets.US_ASCII);
+            assertEquals(3, Sockets.trySendTo(sender, one, 0, 3, 0, to));
+            assertEquals(-Errno.EDESTADDRREQ, Sockets.trySendTo(sender, one, 0, 3, 0, null), "unconnected, no address");
+            // IP_TTL (SOL_IP 0, type 2) as a cmsghdr: len 20, level, type, int value.
+            java.nio.ByteBuffer ttl = java.nio.ByteBuffer.allocate(24).order(java.nio.ByteOrder.nativeOrder());
+            ttl.putLong(0, 20).putInt(8, 0).putInt(12, 2).putInt(16, 7);
+            assertEquals(4, Sockets.trySendMsg(sender, new Sockets.Message(two, ttl.array(), to), 0));
+            int[] lengths = new int[2];
+            assertEquals(2, Sockets.trySendBatch(sender,
+                    List.of(new Sockets.Message(one, new byte[0], to), new Sockets.Message(two, new byte[0], to)), 0, lengths));
+            assertArrayEquals(new int[] {3, 4}, lengths);
+            byte[] buf = new byte[16];
+            for (String expected : List.of("one", "two!", "one", "two!")) {
+                int n = Sockets.read(receiver, buf, 0, buf.length);
+                assertEquals(expected, new String(buf, 0, n, StandardCharsets.US_ASCII));
+            }
+        }
+    }
+
+    @Test
     void scmRightsCarriesFdsAndClosesThemWithTheMessage() throws Exception {
         Fd[] pair = Sockets.socketpair(SockAddr.AF_UNIX, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0);
         try (Fd a = pair[0]; Fd b = pair[1]; Fd event = EventFd.create(0, EventFd.EFD_CLOEXEC)) {
