@@ -27,11 +27,15 @@ import java.util.logging.Logger;
  * could reach ({@link ConnectRules#forDestination}): loopback, link-local, multicast, the
  * container's own subnets and ignored CIDRs are refused with ENETUNREACH, what a connect
  * of such a socket gets too (there is no route to them from where the socket is, as far
- * as the container is concerned). The send is never CONTINUEd on an INET socket: between
- * the check and the kernel's own fd lookup a container thread could dup2 a host socket
- * onto the fd or rewrite the address. Sockets of other families (AF_UNIX paths resolve in
- * the caller's mount namespace, netlink) and other INET protocols (raw, ICMP) are
- * CONTINUEd: those the bypass never switches, and the kernel must act for the caller.
+ * as the container is concerned). That includes the replies of a published UDP port to a
+ * client on the host's own loopback: the agent cannot tell a reply from a datagram to a
+ * host-local service, so such clients get no answer (clients elsewhere do).
+ *
+ * <p>The send is never CONTINUEd on a TCP or UDP socket, container sockets included:
+ * between the check and the kernel's own fd lookup a container thread could dup2 a host
+ * socket onto the fd or rewrite the address. Sockets of other families (AF_UNIX paths
+ * resolve in the caller's mount namespace, netlink) and other INET protocols (raw, ICMP)
+ * are CONTINUEd: those the bypass never switches, and the kernel must act for the caller.
  *
  * <p>The agent sends with MSG_DONTWAIT; a blocking container socket that has no room, or a
  * blocking fast open still connecting, waits in the {@link ConnectWaiter} and is sent
