@@ -180,6 +180,8 @@ public final class BypassChild {
                 return fastOpen(address(a[1], a[2]));
             case "send-swap-race":
                 return SendGuardRaces.sendWhileSwapping(address(a[1], a[2]), address(a[3], a[4]), Integer.parseInt(a[5]));
+            case "send-rewrite-race":
+                return SendGuardRaces.sendWhileRewritten(address(a[1], a[2]), Integer.parseInt(a[3]));
             case "bind-swap-race":
                 return SendGuardRaces.bindWhileSwapping(address(a[1], a[2]), address(a[3], a[4]), Integer.parseInt(a[5]));
             case "listen-after-refused":

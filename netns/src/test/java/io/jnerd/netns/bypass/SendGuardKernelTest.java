@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jnerd.nativebindings.Errno;
 import io.jnerd.nativebindings.Fd;
 import io.jnerd.nativebindings.Pidfd;
+import io.jnerd.nativebindings.ProcessMemory;
 import io.jnerd.nativebindings.Processes;
+import io.jnerd.nativebindings.SockAddr;
 import io.jnerd.netns.Cidr;
 import io.jnerd.netns.IgnoreRules;
 import io.jnerd.netns.PortMapping;
@@ -23,9 +25,12 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,6 +66,9 @@ class SendGuardKernelTest {
     private final AtomicInteger hostLoopbackDatagrams = new AtomicInteger();
     private ServerSocket hostLoopbackTcp;
     private final AtomicInteger hostLoopbackConnections = new AtomicInteger();
+    /** Where the child's last notified sendto keeps its address, for the rewrite race. */
+    private final AtomicInteger lastSendtoPid = new AtomicInteger();
+    private final AtomicLong lastSendtoAddress = new AtomicLong();
 
     @BeforeAll
     void start() throws Exception {
@@ -101,7 +109,13 @@ class SendGuardKernelTest {
                 List.of(Cidr.parse("10.0.2.0/24")), List.of(new PortMapping(InetAddress.getByName("127.0.0.1"),
                         publishedHostPort, PUBLISHED_CONTAINER_PORT, Protocol.TCP)), waiter, SocketSwitcher.QUICK_WAIT_MILLIS);
         stats = handler.stats();
-        supervisor = new Supervisor(handler);
+        supervisor = new Supervisor(ctx -> {
+            if (ctx.syscallName().equals("sendto")) {
+                lastSendtoPid.set(ctx.pid());
+                lastSendtoAddress.set(ctx.arg(4));
+            }
+            handler.handle(ctx);
+        });
         supervisor.supervise(new ContainerState("1.0.2", List.of(ContainerState.SECCOMP_FD_NAME), (int) child.pid(),
                 "", null), listener);
         childIn.println("taken");
@@ -212,6 +226,45 @@ class SendGuardKernelTest {
         String answer = ask("send-swap-race " + udpEcho() + " " + hostLoopbackUdp() + " 2000");
         assertTrue(answer.startsWith("ok "), answer);
         // Both sockets were hit: the race really swapped under the agent's feet.
+        assertTrue(!answer.contains("sent=0 ") && !answer.endsWith("refused=0"), answer);
+        assertNothingReachedTheHostLoopback();
+    }
+
+    @Test
+    void rewritingTheAddressDuringSendsNeverReachesTheHostLoopback() throws Exception {
+        byte[] echo = SockAddr.inet(InetAddress.getByName(host.ipv4()), TestHost.UDP_ECHO).encode();
+        byte[] loopback = SockAddr.inet(InetAddress.getByName("127.0.0.1"), hostLoopbackUdp.getLocalPort()).encode();
+        AtomicBoolean racing = new AtomicBoolean(true);
+        // Forget earlier tests' sendto: the child's connect builds its sockaddr in the same
+        // place, and must not be rewritten (this is about the sends).
+        lastSendtoAddress.set(0);
+        // As a second thread of the container could: wherever the last sendto kept its
+        // address, the loopback one replaces the allowed one, again and again.
+        Thread racer = new Thread(() -> {
+            byte[] seen = new byte[echo.length];
+            while (racing.get()) {
+                long at = lastSendtoAddress.get();
+                try {
+                    if (at != 0 && ProcessMemory.read(lastSendtoPid.get(), at, seen, 0, seen.length) == seen.length
+                            && Arrays.equals(seen, echo)) {
+                        ProcessMemory.write(lastSendtoPid.get(), at, loopback, 0, loopback.length);
+                    }
+                } catch (IOException e) {
+                    // Between calls; the next round tries again.
+                }
+            }
+        });
+        racer.start();
+        String answer;
+        try {
+            answer = ask("send-rewrite-race " + udpEcho() + " 2000");
+        } finally {
+            racing.set(false);
+            racer.join();
+        }
+        System.out.println("sendto while the address is rewritten: " + answer);
+        assertTrue(answer.startsWith("ok "), answer);
+        // Both happened: sends of the address as read, and the agent reading the rewritten one.
         assertTrue(!answer.contains("sent=0 ") && !answer.endsWith("refused=0"), answer);
         assertNothingReachedTheHostLoopback();
     }

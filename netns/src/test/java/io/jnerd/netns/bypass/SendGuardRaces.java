@@ -35,23 +35,42 @@ final class SendGuardRaces {
             if (!BypassChild.switched(host)) {
                 return "the first socket was not switched";
             }
-            int sent = 0;
-            int refused = 0;
             try (Swapper swapper = new Swapper(host, container)) {
-                Fd slot = swapper.slot();
-                for (int i = 0; i < rounds; i++) {
-                    long r = Sockets.trySendTo(slot, PROBE, 0, PROBE.length, 0, target);
-                    if (r == PROBE.length) {
-                        sent++;
-                    } else if (r == -Errno.ENETUNREACH) {
-                        refused++;
-                    } else {
-                        return "round " + i + ": " + (r < 0 ? Errno.name((int) -r) : r + " bytes");
-                    }
-                }
+                return sendRounds(swapper.slot(), target, rounds);
             }
-            return "ok sent=" + sent + " refused=" + refused;
         }
+    }
+
+    /**
+     * A UDP socket connected to {@code to} (switched), then {@code rounds} sendto calls to
+     * {@code to} itself while the test rewrites the address in this process's memory: how
+     * many went, and how many the agent refused because it read the rewritten address.
+     */
+    static String sendWhileRewritten(SockAddr to, int rounds) throws Exception {
+        try (Fd s = Sockets.socket(to.family(), Sockets.SOCK_DGRAM | Sockets.SOCK_CLOEXEC, 0)) {
+            Sockets.connect(s, to);
+            if (!BypassChild.switched(s)) {
+                return "the socket was not switched";
+            }
+            return sendRounds(s, to, rounds);
+        }
+    }
+
+    /** {@code rounds} sendto calls: how many went, how many were refused with ENETUNREACH; anything else ends it. */
+    private static String sendRounds(Fd socket, SockAddr to, int rounds) {
+        int sent = 0;
+        int refused = 0;
+        for (int i = 0; i < rounds; i++) {
+            long r = Sockets.trySendTo(socket, PROBE, 0, PROBE.length, 0, to);
+            if (r == PROBE.length) {
+                sent++;
+            } else if (r == -Errno.ENETUNREACH) {
+                refused++;
+            } else {
+                return "round " + i + ": " + (r < 0 ? Errno.name((int) -r) : r + " bytes");
+            }
+        }
+        return "ok sent=" + sent + " refused=" + refused;
     }
 
     /**
