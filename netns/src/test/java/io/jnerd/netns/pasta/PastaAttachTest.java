@@ -3,7 +3,6 @@ package io.jnerd.netns.pasta;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jnerd.netns.Commands;
 import io.jnerd.netns.HttpProbe;
@@ -12,7 +11,7 @@ import io.jnerd.netns.NetnsTarget;
 import io.jnerd.netns.NetworkAttachment;
 import io.jnerd.netns.PortMapping;
 import io.jnerd.netns.PortMappingParser;
-import io.jnerd.netns.testhost.TestHostNamespace;
+import io.jnerd.netns.testhost.WebTestHost;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,26 +26,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Tag("privileged")
 class PastaAttachTest {
 
-    private static TestHostNamespace testHost;
-    private static Path docroot;
+    private static WebTestHost web;
 
     @BeforeAll
     static void testHost() throws Exception {
-        assumeTrue(Commands.isRoot(), "creating the test-host namespace needs root");
-        docroot = Files.createTempDirectory("jnerd-docroot-");
-        Files.writeString(docroot.resolve("index.html"), "hello through pasta\n");
-        testHost = TestHostNamespace.create();
-        testHost.startHttpd(docroot, 80);
+        web = WebTestHost.start("hello through pasta\n");
     }
 
     @AfterAll
     static void removeTestHost() throws Exception {
-        if (testHost != null) {
-            testHost.close();
-        }
-        if (docroot != null) {
-            Files.deleteIfExists(docroot.resolve("index.html"));
-            Files.deleteIfExists(docroot);
+        if (web != null) {
+            web.close();
         }
     }
 
@@ -60,15 +50,15 @@ class PastaAttachTest {
                 String links = ns.exec("ip", "-o", "-4", "addr", "show", "scope", "global").output();
                 assertTrue(links.contains("inet "), "pasta configured an address: " + links);
                 Commands.Result wget = ns.exec("busybox", "timeout", "10", "busybox", "wget", "-q", "-O", "-",
-                        "http://" + testHost.address().getHostAddress() + "/index.html");
+                        web.url());
                 assertEquals(0, wget.status(), wget.output());
-                assertEquals("hello through pasta\n", wget.output());
+                assertEquals(web.body(), wget.output());
 
-                Process httpd = ns.spawn("busybox", "httpd", "-f", "-p", "8080", "-h", docroot.toString());
+                Process httpd = ns.spawn("busybox", "httpd", "-f", "-p", "8080", "-h", web.docroot().toString());
                 try {
                     ns.awaitTcpListener(8080);
                     PortMapping published = attachment.publishedPorts().get(0);
-                    assertEquals("hello through pasta\n",
+                    assertEquals(web.body(),
                             HttpProbe.get(new InetSocketAddress("127.0.0.1", published.hostPort()), "/index.html"));
                 } finally {
                     httpd.destroyForcibly();
