@@ -54,6 +54,9 @@ class PastaAttachTest {
             NetworkAttachment attachment = new PastaDriver(state).attach(NetnsTarget.ofPid(ns.pid()),
                     PortMappingParser.parse("127.0.0.1::8080"));
             try {
+                // Our child, reaped as soon as it exits; init on this machine reaped a daemonized pasta 1.8 s late.
+                assertEquals(ProcessHandle.current().pid(), ProcessHandle.of(attachment.driverPid())
+                        .flatMap(ProcessHandle::parent).map(ProcessHandle::pid).orElse(-1L), "pasta's parent");
                 String links = ns.exec("ip", "-o", "-4", "addr", "show", "scope", "global").output();
                 assertTrue(links.contains("inet "), "pasta configured an address: " + links);
                 Commands.Result wget = ns.exec("busybox", "timeout", "10", "busybox", "wget", "-q", "-O", "-",
