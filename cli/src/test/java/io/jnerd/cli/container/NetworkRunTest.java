@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.jnerd.cli.testing.Cli;
 import io.jnerd.cli.testing.ContainerdFixture;
 import io.jnerd.cli.testing.Leftovers;
+import io.jnerd.cli.testing.PublishedPort;
 import io.jnerd.cli.testing.TestImages;
 import io.jnerd.netns.bypassd.BypassClient;
 import io.jnerd.netns.bypassd.BypassDaemon;
@@ -16,7 +17,6 @@ import io.jnerd.netns.testhost.TestHostNamespace;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -362,19 +362,8 @@ class NetworkRunTest {
     }
 
     private static String readFromHost(int port, CompletableFuture<Cli.Result> run) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline && !run.isDone()) {
-            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                s.setSoTimeout(2000);
-                String got = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                if (!got.isEmpty()) {
-                    return got;
-                }
-            } catch (IOException notYet) {
-                Thread.sleep(100);
-            }
-        }
-        return run.isDone() ? "container ended: " + run.get() : "";
+        String got = PublishedPort.read(port, Duration.ofSeconds(20), run::isDone);
+        return got.isEmpty() && run.isDone() ? "container ended: " + run.get() : got;
     }
 
     private static String[] concat(String[] a, String[] b) {
