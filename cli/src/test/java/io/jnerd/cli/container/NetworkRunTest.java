@@ -276,10 +276,12 @@ class NetworkRunTest {
         assertFalse(Files.exists(tmp.resolve("state").resolve(containerd.namespace()).resolve(id)), "state dir removed");
     }
 
-    @Test
-    void detachedSlirp4netnsPublishesAndLeavesNothingWhenTheContainerExits() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"slirp4netns", "pasta"})
+    void detachedDriverPublishesAndLeavesNothingWhenTheContainerExits(String mode) throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/" + mode)), "needs " + mode);
         int port = freePort();
-        Cli.Result d = cli.run("run", "-d", "--net=slirp4netns", "-p", "127.0.0.1:" + port + ":80", IMAGE,
+        Cli.Result d = cli.run("run", "-d", "--net=" + mode, "-p", "127.0.0.1:" + port + ":80", IMAGE,
                 "sh", "-c", "echo hello-detached | nc -l -p 80");
         assertEquals(0, d.exitCode, d.toString());
         String id = d.out.trim();
