@@ -39,6 +39,7 @@ public final class KeeperNetwork implements NetworkMode {
     private static final long ABORT_TIMEOUT_SECONDS = 20;
 
     private final NetworkMode kept;
+    private ContainerContext context;
     private Process keeper;
     private BufferedReader replies;
     private PrintStream requests;
@@ -67,8 +68,11 @@ public final class KeeperNetwork implements NetworkMode {
     /** Starts the keeper, which prepares the mode; the state dir must exist (the keeper logs there). */
     @Override
     public Attachment prepare(ContainerContext context) throws IOException {
+        this.context = context;
         Path log = context.stateDir().resolve(LOG);
-        ProcessBuilder pb = new ProcessBuilder(command(context)).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        // In / as a daemon: a working directory it held would keep a file system busy.
+        ProcessBuilder pb = new ProcessBuilder(command(context)).directory(new java.io.File("/"))
+                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         keeper = pb.start();
         replies = new BufferedReader(new InputStreamReader(keeper.getInputStream(), StandardCharsets.UTF_8));
         requests = new PrintStream(keeper.getOutputStream(), true, StandardCharsets.UTF_8);
@@ -88,9 +92,17 @@ public final class KeeperNetwork implements NetworkMode {
         return this::abort;
     }
 
-    /** The task started: the keeper holds the network from now on; closing the attachments does nothing. */
+    /**
+     * The task started: the keeper holds the network from now on; closing the attachments does nothing.
+     *
+     * @throws JnerdException when the keeper is gone (the run's clean-up follows)
+     */
     public void handOver() {
         requests.println(NetworkKeeper.STARTED);
+        if (requests.checkError()) {
+            throw new JnerdException("the network keeper exited before the container started (see "
+                    + context.stateDir().resolve(LOG) + ")");
+        }
         requests.close();
         handedOver = true;
     }
@@ -114,6 +126,9 @@ public final class KeeperNetwork implements NetworkMode {
             Thread.currentThread().interrupt();
         }
         keeper = null;
+        // What a keeper that died before its tear-down left (a bypass in it died with it,
+        // slirp4netns with its --exit-fd).
+        Containers.deleteStateDir(context.networkDir());
     }
 
     private void expect(String reply, Path log) {

@@ -298,6 +298,24 @@ class NetworkRunTest {
         assertEquals(0, cli.run("rm", id).exitCode);
     }
 
+    /** A keeper killed outright takes slirp4netns along (its --exit-fd); rm removes the network dir it left. */
+    @Test
+    void aKilledKeeperTakesSlirp4netnsAlongAndRmRemovesWhatItLeft() throws Exception {
+        Cli.Result d = cli.run("run", "-d", "--net=slirp4netns", IMAGE, "sleep", "60");
+        assertEquals(0, d.exitCode, d.toString());
+        String id = d.out.trim();
+        Path stateDir = tmp.resolve("state").resolve(containerd.namespace()).resolve(id);
+        ProcessHandle keeper = KeeperRecord.find(stateDir).orElseThrow();
+        keeper.destroyForcibly();
+        keeper.onExit().get(10, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (driversLeft().contains("slirp4netns") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals("", driversLeft(), "slirp4netns exits with its keeper");
+        assertEquals(0, cli.run("rm", "-f", id).exitCode);
+    }
+
     /** The container's -d log once it contains {@code expected} (or what it has after 15 s). */
     private static String awaitLogs(String id, String expected) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
