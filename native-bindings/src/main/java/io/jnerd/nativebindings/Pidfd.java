@@ -9,6 +9,11 @@ public final class Pidfd implements AutoCloseable {
 
     /** pidfd_open flag: a non-blocking pidfd (Linux 5.10). */
     public static final int PIDFD_NONBLOCK = OpenFlags.O_NONBLOCK;
+    /**
+     * pidfd_open flag (Linux 6.9): a pidfd of this one thread, which may be any thread, not
+     * only a thread-group leader. Older kernels refuse the flag with EINVAL.
+     */
+    public static final int PIDFD_THREAD = OpenFlags.O_EXCL;
 
     private final Fd fd;
     private final long pid;

@@ -24,6 +24,12 @@ public final class SeccompNotify {
     public static final int ADDFD_FLAG_SETFD = 1;
     /** ADDFD: also answer the notification with the new fd number as the syscall's result (5.14). */
     public static final int ADDFD_FLAG_SEND = 2;
+    /**
+     * Listener flag (NOTIF_SET_FLAGS, Linux 6.6): the target's wake-up of the supervisor and
+     * the answer's wake-up of the target happen on the waker's CPU (WF_CURRENT_CPU), so a
+     * notification round trip needs no cross-CPU wake-up (an IPI, a VM exit in a guest).
+     */
+    public static final long USER_NOTIF_FD_SYNC_WAKE_UP = 1;
 
     // The structs as linux/seccomp.h declares them; the ioctl numbers encode these sizes.
     static final int NOTIF_SIZE = 80;
@@ -42,6 +48,7 @@ public final class SeccompNotify {
     // still accepts the old number too.
     static final long IOCTL_NOTIF_ID_VALID = ioc(IOC_WRITE, 2, Long.BYTES);
     static final long IOCTL_NOTIF_ADDFD = ioc(IOC_WRITE, 3, ADDFD_SIZE);
+    static final long IOCTL_NOTIF_SET_FLAGS = ioc(IOC_WRITE, 4, Long.BYTES);
 
     static long ioc(int dir, int nr, int size) {
         return ((long) dir << 30) | ((long) size << 16) | (SECCOMP_IOC_MAGIC << 8) | nr;
@@ -136,6 +143,24 @@ public final class SeccompNotify {
     }
 
     private SeccompNotify() {}
+
+    /**
+     * Sets listener flags ({@link #USER_NOTIF_FD_SYNC_WAKE_UP}). The kernel takes them by
+     * value, not through a pointer as the _IOW encoding suggests.
+     *
+     * @return false on EINVAL: a kernel older than 6.6, or a flag it does not know
+     */
+    public static boolean setFlags(Fd listener, long flags) throws SyscallException {
+        long r;
+        do {
+            r = Sys.call(SysNr.IOCTL, listener.get(), IOCTL_NOTIF_SET_FLAGS, flags);
+        } while (Sys.interrupted(r));
+        if (r == -Errno.EINVAL) {
+            return false;
+        }
+        Sys.check(r, "ioctl(SECCOMP_IOCTL_NOTIF_SET_FLAGS)", listener);
+        return true;
+    }
 
     /**
      * Waits for the next notification (blocking; retried on EINTR).

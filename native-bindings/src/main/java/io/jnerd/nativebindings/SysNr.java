@@ -13,6 +13,7 @@ public final class SysNr {
     public static final int WRITE = pick(1, 64);
     public static final int CLOSE = pick(3, 57);
     public static final int IOCTL = pick(16, 29);
+    public static final int PREAD64 = pick(17, 67);
     public static final int GETPID = pick(39, 172);
     public static final int GETPPID = pick(110, 173);
     public static final int GETUID = pick(102, 174);

@@ -42,4 +42,38 @@ class PidfdKernelTest {
             child.destroyForcibly();
         }
     }
+
+    @Test
+    void aThreadPidfdNamesANonLeaderThreadUntilItEnds() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(KernelVersion.atLeast(6, 9),
+                "PIDFD_THREAD needs Linux >= 6.9, this is " + KernelVersion.current());
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger tid = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        Thread t = new Thread(() -> {
+            tid.set(Processes.gettid());
+            started.countDown();
+            try {
+                done.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        t.start();
+        started.await();
+        try (Pidfd pidfd = Pidfd.open(tid.get(), Pidfd.PIDFD_THREAD)) {
+            try (Fd copy = pidfd.getFd(0)) {
+                assertTrue(copy.get() >= 0);
+            }
+            done.countDown();
+            t.join();
+            // join returns when the Java thread is done; the kernel thread exits a moment
+            // later, and its pidfd then polls readable.
+            assertEquals(1, Poll.poll(new Fd[] {pidfd.fd()}, new int[] {Poll.POLLIN}, new int[1], 10_000));
+            SyscallException e = assertThrows(SyscallException.class, () -> pidfd.getFd(0));
+            assertEquals(Errno.ESRCH, e.errno(), "the thread is gone");
+        } finally {
+            done.countDown();
+        }
+    }
 }

@@ -20,6 +20,7 @@ class StructLayoutTest {
         assertEquals(0xc0182101L, SeccompNotify.IOCTL_NOTIF_SEND);
         assertEquals(0x40082102L, SeccompNotify.IOCTL_NOTIF_ID_VALID);
         assertEquals(0x40182103L, SeccompNotify.IOCTL_NOTIF_ADDFD);
+        assertEquals(0x40082104L, SeccompNotify.IOCTL_NOTIF_SET_FLAGS);
     }
 
     @Test

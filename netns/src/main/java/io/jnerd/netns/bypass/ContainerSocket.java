@@ -16,20 +16,20 @@ import java.io.IOException;
 final class ContainerSocket implements AutoCloseable {
 
     private final Fd copy;
-    private final int tid;
+    private final NotificationContext ctx;
     private final int fd;
     private final SocketKind kind;
 
-    private ContainerSocket(Fd copy, int tid, int fd, SocketKind kind) {
+    private ContainerSocket(Fd copy, NotificationContext ctx, int fd, SocketKind kind) {
         this.copy = copy;
-        this.tid = tid;
+        this.ctx = ctx;
         this.fd = fd;
         this.kind = kind;
     }
 
     /**
-     * Fetches the notified thread's fd {@code fd} (through the context's pidfd, which is
-     * checked against the notification, so it cannot name a recycled pid).
+     * Fetches the notified thread's fd {@code fd} (a copy checked against the notification,
+     * so it cannot come from a process that took over a recycled pid).
      *
      * @return null when it is not a socket (ENOTSOCK from SO_DOMAIN): nothing to decide
      */
@@ -40,7 +40,7 @@ final class ContainerSocket implements AutoCloseable {
                     Sockets.getIntOption(copy, Sockets.SOL_SOCKET, Sockets.SO_DOMAIN),
                     Sockets.getIntOption(copy, Sockets.SOL_SOCKET, Sockets.SO_TYPE),
                     Sockets.getIntOption(copy, Sockets.SOL_SOCKET, Sockets.SO_PROTOCOL));
-            return new ContainerSocket(copy, ctx.pid(), fd, kind);
+            return new ContainerSocket(copy, ctx, fd, kind);
         } catch (SyscallException e) {
             copy.close();
             if (e.is(io.jnerd.nativebindings.Errno.ENOTSOCK)) {
@@ -75,7 +75,7 @@ final class ContainerSocket implements AutoCloseable {
 
     /** Whether the container's fd (not our copy) is close-on-exec. */
     boolean isCloseOnExec() throws IOException {
-        return ProcFs.isCloseOnExec(tid, fd);
+        return ctx.isCloseOnExec(fd);
     }
 
     /** getsockname: the wildcard address and port 0 when unbound. */
@@ -95,6 +95,6 @@ final class ContainerSocket implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "fd " + fd + " of pid " + tid + " (" + kind + ")";
+        return "fd " + fd + " of pid " + ctx.pid() + " (" + kind + ")";
     }
 }

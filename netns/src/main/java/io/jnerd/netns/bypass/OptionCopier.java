@@ -6,24 +6,47 @@ import io.jnerd.nativebindings.SyscallException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Copies the {@link CopiedOption}s from the container's socket to the host socket. */
+/**
+ * Copies the {@link CopiedOption}s from the container's socket to the host socket: an
+ * option is set only when the container's value differs from the value a new host socket
+ * of the same kind starts with, so an option the container left alone stays at the host's
+ * default (for SO_SNDBUF and SO_RCVBUF that keeps autotuning on).
+ *
+ * <p>Those start values are read once per kind, from a probe socket, not from each new host
+ * socket: that halves the getsockopt calls of a switch, which are most of its syscalls. A new
+ * socket's options depend only on its kind and on the agent's network namespace, whose
+ * sysctls (net.ipv4.tcp_rmem and the like) rarely change; if one does, an untouched
+ * option still stays untouched and takes the new default.
+ */
 final class OptionCopier {
+
+    /** The options of one kind and the value each has on a new host socket (null: unreadable). */
+    private record Defaults(List<CopiedOption> options, byte[][] values) {}
+
+    private static final Map<SocketKind, Defaults> HOST_DEFAULTS = new ConcurrentHashMap<>();
 
     private OptionCopier() {}
 
     /**
-     * Sets on {@code host} every option of {@code kind} whose value differs from the
-     * container socket's.
+     * Sets on {@code host}, a new socket of {@code kind}, every option whose value on
+     * {@code container} differs from a new socket's.
      *
      * @return one line per option that could not be copied (empty when all were)
      */
-    static List<String> copy(Fd container, Fd host, SocketKind kind) {
+    static List<String> copy(Fd container, Fd host, SocketKind kind) throws SyscallException {
+        Defaults d = hostDefaults(kind);
+        List<CopiedOption> options = d.options();
+        byte[][] defaults = d.values();
         List<String> failed = new ArrayList<>();
-        for (CopiedOption o : CopiedOption.forKind(kind)) {
+        for (int i = 0; i < options.size(); i++) {
+            CopiedOption o = options.get(i);
             try {
                 byte[] want = Sockets.getOption(container, o.level(), o.optionName(), o.size());
-                byte[] have = Sockets.getOption(host, o.level(), o.optionName(), o.size());
+                byte[] have = defaults[i] != null ? defaults[i]
+                        : Sockets.getOption(host, o.level(), o.optionName(), o.size());
                 if (!Arrays.equals(want, have)) {
                     Sockets.setOption(host, o.level(), o.optionName(), o.valueToSet(want));
                 }
@@ -32,5 +55,27 @@ final class OptionCopier {
             }
         }
         return failed;
+    }
+
+    private static Defaults hostDefaults(SocketKind kind) throws SyscallException {
+        Defaults known = HOST_DEFAULTS.get(kind);
+        if (known != null) {
+            return known;
+        }
+        List<CopiedOption> options = CopiedOption.forKind(kind);
+        byte[][] read = new byte[options.size()][];
+        try (Fd probe = Sockets.socket(kind.family(), kind.type() | Sockets.SOCK_CLOEXEC, kind.protocol())) {
+            for (int i = 0; i < read.length; i++) {
+                CopiedOption o = options.get(i);
+                try {
+                    read[i] = Sockets.getOption(probe, o.level(), o.optionName(), o.size());
+                } catch (SyscallException e) {
+                    read[i] = null;
+                }
+            }
+        }
+        Defaults d = new Defaults(options, read);
+        HOST_DEFAULTS.putIfAbsent(kind, d);
+        return d;
     }
 }

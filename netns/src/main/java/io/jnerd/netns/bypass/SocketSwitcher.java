@@ -158,8 +158,8 @@ public final class SocketSwitcher {
         }
         ContainerSocket sock;
         try {
-            // The context's pidfd is checked with NOTIF_ID_VALID after it was opened, so
-            // the memory just read and the socket both belong to the notified target.
+            // The copy is checked with NOTIF_ID_VALID after it was made, so the memory
+            // just read and the socket both belong to the notified target.
             sock = ContainerSocket.fetch(ctx, fd);
         } catch (SyscallException e) {
             // EBADF from pidfd_getfd: no such fd, what the syscall itself would say.
@@ -223,9 +223,7 @@ public final class SocketSwitcher {
             }
             // After ADDFD the container shares this open file, and so its status flags.
             Sockets.setFileStatusFlags(host, flags);
-            if (!ctx.isValid()) {
-                return;
-            }
+            // ADDFD fails with ENOENT when the target went away: no separate check needed.
             ctx.addFd(host, fd, closeOnExec);
             stats.connectSwitched();
             answer(ctx, errno);
@@ -371,7 +369,13 @@ public final class SocketSwitcher {
     private static Fd hostSocketLike(ContainerSocket sock) throws SyscallException {
         SocketKind k = sock.kind();
         Fd host = Sockets.socket(k.family(), k.type() | Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC, k.protocol());
-        List<String> notCopied = OptionCopier.copy(sock.copy(), host, k);
+        List<String> notCopied;
+        try {
+            notCopied = OptionCopier.copy(sock.copy(), host, k);
+        } catch (SyscallException | RuntimeException e) {
+            host.close();
+            throw e;
+        }
         if (!notCopied.isEmpty()) {
             LOG.warning(() -> "bypass: " + sock + ": options not copied: " + String.join("; ", notCopied));
         }

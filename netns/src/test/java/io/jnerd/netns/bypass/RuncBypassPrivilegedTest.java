@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import io.jnerd.nativebindings.Processes;
 import io.jnerd.netns.IgnoreRules;
@@ -15,10 +12,7 @@ import io.jnerd.netns.Protocol;
 import io.jnerd.seccomp.notify.Supervisor;
 import io.jnerd.seccomp.agent.SeccompAgentServer;
 import io.jnerd.seccomp.profile.DefaultProfile;
-import io.jnerd.seccomp.profile.ProfileContext;
-import io.jnerd.seccomp.profile.ProfileJson;
 import io.jnerd.seccomp.profile.SeccompProfile;
-import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -26,8 +20,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,8 +39,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("privileged")
 class RuncBypassPrivilegedTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path BUSYBOX = Path.of("/bin/busybox");
     private static final int HTTP_PORT = 8000;
     private static final String BODY = "served by the test host";
 
@@ -56,32 +46,23 @@ class RuncBypassPrivilegedTest {
     static Path dir;
 
     private static TestHost host;
+    private static RuncBusybox containers;
     private static ConnectWaiter waiter;
     private static BypassHandler bypass;
     private static Supervisor supervisor;
     private static SeccompAgentServer agent;
     private static HttpServer hostLoopback;
     private static final AtomicInteger HOST_LOOPBACK_REQUESTS = new AtomicInteger();
-    private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private static int publishedHostPort;
 
     @BeforeAll
     static void start() throws Exception {
         Assumptions.assumeTrue(Processes.getuid() == 0, "runc needs root to create containers");
-        Assumptions.assumeTrue(Files.isExecutable(BUSYBOX), "busybox-static is not installed");
+        Assumptions.assumeTrue(Files.isExecutable(RuncBusybox.BUSYBOX), "busybox-static is not installed");
         Assumptions.assumeTrue(HostNetns.unavailabilityCause() == null, String.valueOf(HostNetns.unavailabilityCause()));
-        Path rootfs = dir.resolve("rootfs");
-        Files.createDirectories(rootfs.resolve("bin"));
-        for (String d : List.of("proc", "dev", "tmp")) {
-            Files.createDirectories(rootfs.resolve(d));
-        }
-        Files.copy(BUSYBOX, rootfs.resolve("bin/busybox"), StandardCopyOption.COPY_ATTRIBUTES);
-        for (String applet : List.of("sh", "wget", "timeout", "echo", "ip", "httpd", "sleep")) {
-            Files.createSymbolicLink(rootfs.resolve("bin").resolve(applet), Path.of("busybox"));
-        }
-        Files.createDirectories(rootfs.resolve("www"));
         Path docroot = Files.createDirectories(dir.resolve("docroot"));
         Files.writeString(docroot.resolve("index.html"), BODY);
+        containers = RuncBusybox.prepare(dir, docroot);
         host = TestHost.start();
         host.namespace().startHttpd(docroot, HTTP_PORT);
 
@@ -196,59 +177,7 @@ class RuncBypassPrivilegedTest {
         }
     }
 
-    /** {@code runc run} of {@code sh -c script} in a new network namespace (lo up); returns exit code and output. */
     private static String[] run(SeccompProfile seccomp, String script) throws Exception {
-        String id = "jnerd-bypass-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
-        Path bundle = Files.createDirectories(dir.resolve(id));
-        Files.writeString(bundle.resolve("config.json"),
-                JSON.writeValueAsString(config(seccomp, "ip link set lo up && " + script)));
-        Path out = bundle.resolve("output");
-        Path state = dir.resolve("runc-root");
-        try {
-            Process p = new ProcessBuilder("runc", "--root", state.toString(), "run", "--bundle", bundle.toString(), id)
-                    .redirectInput(new File("/dev/null")).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor();
-                throw new AssertionError("runc run " + id + " did not finish in 60 s: " + Files.readString(out));
-            }
-            return new String[] {Integer.toString(p.exitValue()), Files.readString(out)};
-        } finally {
-            new ProcessBuilder("runc", "--root", state.toString(), "delete", "-f", id)
-                    .redirectInput(new File("/dev/null")).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
-        }
-    }
-
-    private static ObjectNode config(SeccompProfile seccomp, String script) {
-        ObjectNode c = JSON.createObjectNode();
-        c.put("ociVersion", "1.0.2");
-        ObjectNode process = c.putObject("process");
-        process.put("terminal", false);
-        process.putObject("user").put("uid", 0).put("gid", 0);
-        process.putArray("args").add("sh").add("-c").add(script);
-        process.putArray("env").add("PATH=/bin");
-        process.put("cwd", "/");
-        ObjectNode caps = process.putObject("capabilities");
-        for (String set : List.of("bounding", "effective", "permitted")) {
-            ArrayNode list = caps.putArray(set);
-            // CAP_NET_ADMIN only to bring lo up in the container's own network namespace.
-            ProfileContext.DEFAULT_CAPABILITIES.stream().sorted().forEach(list::add);
-            list.add("CAP_NET_ADMIN");
-        }
-        process.put("noNewPrivileges", true);
-        c.putObject("root").put("path", dir.resolve("rootfs").toString()).put("readonly", true);
-        ArrayNode mounts = c.putArray("mounts");
-        mounts.addObject().put("destination", "/proc").put("type", "proc").put("source", "proc");
-        ObjectNode www = mounts.addObject().put("destination", "/www").put("type", "bind")
-                .put("source", dir.resolve("docroot").toString());
-        www.putArray("options").add("rbind").add("ro");
-        ObjectNode dev = mounts.addObject().put("destination", "/dev").put("type", "tmpfs").put("source", "tmpfs");
-        dev.putArray("options").add("nosuid").add("mode=755").add("size=1024k");
-        ArrayNode namespaces = c.putObject("linux").putArray("namespaces");
-        for (String ns : Arrays.asList("pid", "mount", "ipc", "network")) {
-            namespaces.addObject().put("type", ns);
-        }
-        ((ObjectNode) c.get("linux")).set("seccomp", ProfileJson.toTree(seccomp));
-        return c;
+        return containers.run(seccomp, script);
     }
 }

@@ -3,7 +3,6 @@ package io.jnerd.seccomp.notify;
 import io.jnerd.nativebindings.Arch;
 import io.jnerd.nativebindings.Errno;
 import io.jnerd.nativebindings.Fd;
-import io.jnerd.nativebindings.Pidfd;
 import io.jnerd.nativebindings.ProcessMemory;
 import io.jnerd.nativebindings.SeccompNotify;
 import io.jnerd.nativebindings.SockAddr;
@@ -11,9 +10,6 @@ import io.jnerd.nativebindings.SyscallException;
 import io.jnerd.seccomp.ContainerState;
 import io.jnerd.seccomp.SyscallTable;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -33,7 +29,6 @@ public final class NotificationContext {
     private final long receivedNanos;
     private final AtomicBoolean answered = new AtomicBoolean();
     private volatile boolean deferred;
-    private Pidfd pidfd; // guarded by this; closed with the answer
 
     NotificationContext(Session session, SeccompNotify.Notification notification, long receivedNanos) {
         this.session = session;
@@ -111,35 +106,29 @@ public final class NotificationContext {
     }
 
     /**
-     * A pidfd of the target's process, opened on first use, checked against the notification
-     * (so it cannot name a recycled pid) and closed when the notification is answered.
-     * A thread that does not lead its thread group has no pidfd of its own without
-     * PIDFD_THREAD (EINVAL before Linux 6.9, ENOENT since), so it is opened for the group.
+     * A copy of the target's fd {@code targetFd} (pidfd_getfd, Linux 5.6); the caller closes
+     * it. Checked against the notification afterwards, so the copy (and any memory read
+     * before) cannot come from a process that took over a recycled pid.
+     *
+     * @throws SyscallException EBADF when the target has no such fd; ENOENT when the target
+     *         went away meanwhile
      */
-    public synchronized Pidfd pidfd() throws IOException {
-        if (pidfd == null) {
-            Pidfd p;
-            try {
-                p = Pidfd.open(pid());
-            } catch (SyscallException e) {
-                if (!e.is(Errno.EINVAL) && !e.is(Errno.ENOENT)) {
-                    throw e;
-                }
-                p = Pidfd.open(threadGroupOf(pid()));
-            }
-            if (!isValid()) {
-                p.close();
-                throw new SyscallException("ioctl(SECCOMP_IOCTL_NOTIF_ID_VALID)", Errno.ENOENT,
-                        "pid " + pid() + " (the target went away while its pidfd was opened)");
-            }
-            pidfd = p;
+    public Fd targetFd(int targetFd) throws IOException {
+        Fd copy = session.copyFd(pid(), targetFd);
+        if (!isValid()) {
+            copy.close();
+            throw new SyscallException("ioctl(SECCOMP_IOCTL_NOTIF_ID_VALID)", Errno.ENOENT,
+                    "pid " + pid() + " (the target went away while its fd " + targetFd + " was copied)");
         }
-        return pidfd;
+        return copy;
     }
 
-    /** A copy of the target's fd {@code targetFd} (pidfd_getfd); the caller closes it. */
-    public Fd targetFd(int targetFd) throws IOException {
-        return pidfd().getFd(targetFd);
+    /**
+     * Whether the target's fd {@code targetFd} is close-on-exec: what {@link #addFd} needs
+     * to replace it faithfully. Read from /proc (a file kept open for the next time).
+     */
+    public boolean isCloseOnExec(int targetFd) throws IOException {
+        return session.isCloseOnExec(pid(), targetFd);
     }
 
     /**
@@ -161,7 +150,6 @@ public final class NotificationContext {
     /** Keeps the notification open after the handler returns; answer it later from any thread. */
     public void defer() {
         deferred = true;
-        session.pending(this);
     }
 
     public boolean isDeferred() {
@@ -208,27 +196,8 @@ public final class NotificationContext {
             }, false);
             return delivered;
         } finally {
-            session.answered(this, kind, delivered, System.nanoTime() - receivedNanos);
-            release();
+            session.answered(kind, delivered, System.nanoTime() - receivedNanos);
         }
-    }
-
-    /** Closes what the context opened; called with the answer and when the session ends. */
-    synchronized void release() {
-        if (pidfd != null) {
-            pidfd.close();
-            pidfd = null;
-        }
-    }
-
-    private static long threadGroupOf(int tid) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", Integer.toString(tid), "status"),
-                StandardCharsets.UTF_8)) {
-            if (line.startsWith("Tgid:")) {
-                return Long.parseLong(line.substring(5).trim());
-            }
-        }
-        throw new IOException("/proc/" + tid + "/status has no Tgid line");
     }
 
     @Override

@@ -6,10 +6,9 @@ import io.jnerd.nativebindings.Poll;
 import io.jnerd.nativebindings.SeccompNotify;
 import io.jnerd.nativebindings.SyscallException;
 import io.jnerd.seccomp.ContainerState;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -17,8 +16,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 /**
  * One container's notification listener and the thread that serves it: poll, RECV, handler,
  * SEND, until the listener hangs up (no task uses the filter any more, Linux 5.8) or the
- * session is closed. Then it closes the listener, its wake-up eventfd and every pidfd a
- * pending notification still holds, and the thread ends.
+ * session is closed. Then it closes the listener, its wake-up eventfd and the pidfds and
+ * fdinfo files it kept for its targets, and the thread ends.
  */
 public final class Session implements AutoCloseable {
 
@@ -35,7 +34,8 @@ public final class Session implements AutoCloseable {
     private final Fd wakeup;
     private final Thread thread;
     private final CountDownLatch ended = new CountDownLatch(1);
-    private final Set<NotificationContext> pending = ConcurrentHashMap.newKeySet();
+    private final TargetPidfds pidfds = new TargetPidfds();
+    private final TargetFdFlags fdFlags = new TargetFdFlags();
     // Answers from handler threads take the read lock, so they run in parallel with each
     // other but never with the close that would free the listener's fd number for reuse.
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
@@ -46,6 +46,10 @@ public final class Session implements AutoCloseable {
         this.container = container;
         this.listener = listener;
         this.wakeup = EventFd.create(0, EventFd.EFD_CLOEXEC | EventFd.EFD_NONBLOCK);
+        // The container's thread sleeps while we answer and we sleep while it runs: a
+        // ping-pong, which same-CPU wake-ups make several times cheaper (Linux 6.6;
+        // older kernels answer EINVAL and keep the ordinary wake-ups).
+        SeccompNotify.setFlags(listener, SeccompNotify.USER_NOTIF_FD_SYNC_WAKE_UP);
         this.thread = new Thread(this::serve, "seccomp-notify-" + container.containerId());
         this.thread.setDaemon(true);
     }
@@ -149,12 +153,15 @@ public final class Session implements AutoCloseable {
         }
     }
 
-    void pending(NotificationContext ctx) {
-        pending.add(ctx);
+    Fd copyFd(int tid, int targetFd) throws IOException {
+        return pidfds.copyFd(tid, targetFd);
     }
 
-    void answered(NotificationContext ctx, NotificationContext.Answer kind, boolean delivered, long nanos) {
-        pending.remove(ctx);
+    boolean isCloseOnExec(int tid, int targetFd) throws IOException {
+        return fdFlags.isCloseOnExec(tid, targetFd);
+    }
+
+    void answered(NotificationContext.Answer kind, boolean delivered, long nanos) {
         supervisor.counters().answered(kind, delivered, nanos);
     }
 
@@ -167,10 +174,8 @@ public final class Session implements AutoCloseable {
         } finally {
             lock.writeLock().unlock();
         }
-        for (NotificationContext ctx : pending) {
-            ctx.release();
-        }
-        pending.clear();
+        pidfds.close();
+        fdFlags.close();
         supervisor.ended(this);
         ended.countDown();
         LOG.log(Level.DEBUG, () -> "seccomp session of container " + container.containerId() + " ended; "

@@ -175,4 +175,34 @@ class SupervisorKernelTest {
         assertEquals(SockAddr.AF_INET, seenDomain.get());
         assertEquals(Errno.ECONNREFUSED, result.get());
     }
+
+    @Test
+    void keepsOnePidfdAndOneFdinfoFilePerTargetFdAcrossNotifications() throws Throwable {
+        AtomicInteger closeOnExecSeen = new AtomicInteger();
+        AtomicReference<Long> fdsAtFirst = new AtomicReference<>();
+        AtomicLong mostFds = new AtomicLong();
+        SupervisorStats stats = serve(ctx -> {
+            int fd = (int) ctx.arg(0);
+            try (Fd copy = ctx.targetFd(fd)) {
+                if (ctx.isCloseOnExec(fd)) {
+                    closeOnExecSeen.incrementAndGet();
+                }
+            }
+            long open = OpenFds.count();
+            fdsAtFirst.compareAndSet(null, open);
+            mostFds.accumulateAndGet(open, Math::max);
+            ctx.respondError(Errno.ECONNREFUSED);
+        }, () -> {
+            try (Fd s = Sockets.socket(SockAddr.AF_INET, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0)) {
+                for (int i = 0; i < 50; i++) {
+                    Sockets.tryConnect(s, SockAddr.inet(InetAddress.getLoopbackAddress(), 9));
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "connect");
+        assertEquals(50L, stats.bySyscall().get("connect"));
+        assertEquals(50, closeOnExecSeen.get(), "the socket was made with SOCK_CLOEXEC");
+        assertEquals(fdsAtFirst.get(), mostFds.get(), "no fd more after the first notification: pidfd and fdinfo kept");
+    }
 }

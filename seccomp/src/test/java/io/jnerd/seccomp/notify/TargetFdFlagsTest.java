@@ -1,0 +1,67 @@
+package io.jnerd.seccomp.notify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jnerd.nativebindings.Fd;
+import io.jnerd.nativebindings.SockAddr;
+import io.jnerd.nativebindings.Sockets;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+class TargetFdFlagsTest {
+
+    private static final int PID = (int) ProcessHandle.current().pid();
+
+    @Test
+    void fdinfoFlagsAreOctalAndCarryCloseOnExec() throws IOException {
+        assertTrue(TargetFdFlags.isCloseOnExec("pos:\t0\nflags:\t02004002\nmnt_id:\t9\nino:\t123\n", "x"));
+        assertFalse(TargetFdFlags.isCloseOnExec("pos:\t0\nflags:\t04002\n", "x"), "O_NONBLOCK alone");
+        IOException e = assertThrows(IOException.class, () -> TargetFdFlags.isCloseOnExec("pos:\t0\n", "/proc/7/fdinfo/3"));
+        assertTrue(e.getMessage().contains("/proc/7/fdinfo/3"), e.getMessage());
+    }
+
+    @Tag("kernel")
+    @Test
+    void aKeptFileFollowsTheFdNowAtItsNumberAndIsClosedWithTheCache() throws IOException {
+        long before = OpenFds.count();
+        try (TargetFdFlags flags = new TargetFdFlags()) {
+            // fd 0 of a JVM is never close-on-exec.
+            assertFalse(flags.isCloseOnExec(PID, 0));
+            int number;
+            try (Fd s = Sockets.socket(SockAddr.AF_INET, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0)) {
+                number = s.get();
+                assertTrue(flags.isCloseOnExec(PID, number));
+                Sockets.setFdFlags(s, 0);
+                assertFalse(flags.isCloseOnExec(PID, number), "re-read, not remembered");
+            }
+            IOException gone = assertThrows(IOException.class, () -> flags.isCloseOnExec(PID, number));
+            assertTrue(gone.getMessage().contains("fdinfo/" + number), gone.getMessage());
+            assertThrows(IOException.class, () -> flags.isCloseOnExec(PID, 99999));
+        }
+        assertEquals(before, OpenFds.count(), OpenFds.describe());
+    }
+
+    @Tag("kernel")
+    @Test
+    void keepsNoMoreFilesThanItsCapacity() throws IOException {
+        List<Fd> sockets = new ArrayList<>();
+        try (TargetFdFlags flags = new TargetFdFlags()) {
+            for (int i = 0; i < TargetFdFlags.CAPACITY + 40; i++) {
+                sockets.add(Sockets.socket(SockAddr.AF_INET, Sockets.SOCK_DGRAM | Sockets.SOCK_CLOEXEC, 0));
+            }
+            long withSockets = OpenFds.count();
+            for (Fd s : sockets) {
+                assertTrue(flags.isCloseOnExec(PID, s.get()));
+            }
+            assertEquals(withSockets + TargetFdFlags.CAPACITY, OpenFds.count(), "the eldest files were closed");
+        } finally {
+            sockets.forEach(Fd::close);
+        }
+    }
+}
