@@ -70,7 +70,8 @@ public final class GlobalOptions {
     public Path stateDir() {
         String explicit = terminal.env().get("JNERD_STATE_DIR");
         if (explicit != null && !explicit.isBlank()) {
-            return Path.of(explicit);
+            // Absolute: the runtime spec mounts files from it, and a network keeper runs in /.
+            return Path.of(explicit).toAbsolutePath();
         }
         String runtimeDir = terminal.env().get("XDG_RUNTIME_DIR");
         if (!ContainerdAddress.isRoot() && runtimeDir != null && !runtimeDir.isBlank()) {

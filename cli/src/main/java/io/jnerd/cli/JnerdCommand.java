@@ -9,6 +9,7 @@ import io.jnerd.cli.command.InspectCommand;
 import io.jnerd.cli.command.KeyCommand;
 import io.jnerd.cli.command.LoadCommand;
 import io.jnerd.cli.command.LogsCommand;
+import io.jnerd.cli.command.NetworkKeeperCommand;
 import io.jnerd.cli.command.PsCommand;
 import io.jnerd.cli.command.PullCommand;
 import io.jnerd.cli.command.PushCommand;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Mixin;
             RunCommand.class, PsCommand.class, RmCommand.class, StopCommand.class, LogsCommand.class,
             InspectCommand.class, ImagesCommand.class, RmiCommand.class, PullCommand.class, LoadCommand.class,
             BuildLocalCommand.class, VersionCommand.class, InfoCommand.class, PushCommand.class, KeyCommand.class,
-            RootlessCommand.class, DemoCommand.class, BypassdCommand.class
+            RootlessCommand.class, DemoCommand.class, BypassdCommand.class, NetworkKeeperCommand.class
         })
 public final class JnerdCommand implements Runnable {
     @Mixin

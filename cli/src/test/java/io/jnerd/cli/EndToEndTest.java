@@ -6,11 +6,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jnerd.cli.testing.ContainerdFixture;
 import io.jnerd.cli.testing.Leftovers;
+import io.jnerd.cli.testing.PublishedPort;
 import io.jnerd.cli.testing.TestImages;
+import io.jnerd.netns.testhost.TestHostNamespace;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
@@ -82,5 +87,63 @@ class EndToEndTest {
             assertTrue(version[1].contains("1.6"), version[1]);
             Leftovers.assertNone(containerd);
         }
+    }
+
+    /**
+     * {@code run -d} with a driver network returns at once and leaves the network to a keeper
+     * process: bypass4netns (served in the keeper: no bypassd here) reaches a test host after
+     * jnerd exited and {@code rm -f} ends keeper and slirp4netns; a slirp4netns container
+     * whose published port was used, and which then exits by itself, takes them along.
+     */
+    @Test
+    void detachedNetworksOutliveJnerdAndEndWithTheContainer() throws Exception {
+        assumeTrue(Files.isExecutable(launcher()), "needs bin/jnerd at " + launcher());
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/slirp4netns")), "needs slirp4netns (apt-get install slirp4netns)");
+        Path docroot = Files.createDirectories(tmp.resolve("www"));
+        Files.writeString(docroot.resolve("index.html"), "from the test host\n");
+        try (ContainerdFixture containerd = ContainerdFixture.start(); TestHostNamespace testHost = TestHostNamespace.create()) {
+            testHost.startHttpd(docroot, 8080);
+            Path archive = TestImages.busyboxArchive(tmp);
+            assertEquals("0", jnerd(containerd, Files.readAllBytes(archive), "load")[0]);
+            String url = "http://" + testHost.address().getHostAddress() + ":8080/index.html";
+
+            String[] bypass = jnerd(containerd, new byte[0], "run", "-d", "--net=bypass4netns", TestImages.NAME, "sh", "-c",
+                    "timeout 10 wget -qO- " + url + "; sleep 60");
+            assertEquals("0", bypass[0], bypass[2]);
+            String id = bypass[1].trim();
+            assertEquals("from the test host\n", awaitLogs(containerd, id, "test host"));
+            String holders = Leftovers.processesOf(id);
+            assertTrue(holders.contains("network-keeper"), "a keeper holds the network: " + holders);
+            String[] rm = jnerd(containerd, new byte[0], "rm", "-f", id);
+            assertEquals("0", rm[0], rm[2]);
+            assertEquals("", Leftovers.processesOf(id), "no keeper or slirp4netns left after rm -f");
+
+            int port;
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                port = s.getLocalPort();
+            }
+            String[] slirp = jnerd(containerd, new byte[0], "run", "-d", "--net=slirp4netns", "-p",
+                    "127.0.0.1:" + port + ":80", TestImages.NAME, "sh", "-c", "echo hello-detached | nc -l -p 80");
+            assertEquals("0", slirp[0], slirp[2]);
+            String exits = slirp[1].trim();
+            assertEquals("hello-detached\n", PublishedPort.read(port, Duration.ofSeconds(20), () -> false));
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!Leftovers.processesOf(exits).isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertEquals("", Leftovers.processesOf(exits), "keeper and slirp4netns end with the container");
+            assertEquals("0", jnerd(containerd, new byte[0], "rm", exits)[0]);
+            Leftovers.assertNone(containerd);
+        }
+    }
+
+    private String awaitLogs(ContainerdFixture containerd, String id, String expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        String logs = "";
+        while (!logs.contains(expected) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            logs = jnerd(containerd, new byte[0], "logs", id)[1];
+        }
+        return logs;
     }
 }

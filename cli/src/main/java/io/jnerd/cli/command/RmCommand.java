@@ -30,7 +30,7 @@ public final class RmCommand extends ContainerdCommand {
                 if (!force && Containers.isRunning(all.task(c.getId()))) {
                     throw new JnerdException("container " + ref + " is running: stop it first or use rm -f");
                 }
-                all.stop(c.getId(), SIGKILL, 10);
+                all.stopWithNetwork(c.getId(), SIGKILL, 10, global().stateDir());
                 all.remove(c, global().stateDir());
                 terminal().out().println(ref);
             } catch (JnerdException e) {

@@ -188,7 +188,7 @@ public final class RunCommand extends ContainerdCommand {
         s.capAdd = capAdd;
         s.capDrop = capDrop;
         try {
-            s.network = NetworkModes.resolve(networkFlag(), annotations, labels, bypassSettings());
+            s.network = NetworkModes.resolve(network, annotations, labels, bypassSettings());
             for (String p : publish) {
                 s.ports.addAll(io.jnerd.netns.PortMappingParser.parse(p));
             }
@@ -209,20 +209,6 @@ public final class RunCommand extends ContainerdCommand {
         s.pull = pull;
         s.rootless = !ContainerdAddress.isRoot();
         return s;
-    }
-
-    /**
-     * --net as given; with -d and no --net, "none": the default slirp4netns is a child of
-     * jnerd and would stop when jnerd exits, leaving a detached container without network.
-     */
-    private String networkFlag() {
-        if (network == null && detach && annotations.get(io.jnerd.netns.NetworkMode.NERDCTL_BYPASS_KEY) == null
-                && labels.get(io.jnerd.netns.NetworkMode.NERDCTL_BYPASS_KEY) == null) {
-            terminal().err().println("jnerd: warning: -d without --net: the container gets --net=none "
-                    + "(slirp4netns stops when jnerd exits)");
-            return "none";
-        }
-        return network;
     }
 
     private io.jnerd.cli.container.BypassNetwork.Settings bypassSettings() {

@@ -27,7 +27,7 @@ public final class StopCommand extends ContainerdCommand {
         for (String ref : containers) {
             try {
                 Container c = all.find(ref);
-                all.stop(c.getId(), SIGTERM, timeout);
+                all.stopWithNetwork(c.getId(), SIGTERM, timeout, global().stateDir());
                 terminal().out().println(ref);
             } catch (JnerdException e) {
                 terminal().err().println("jnerd: " + e.getMessage());

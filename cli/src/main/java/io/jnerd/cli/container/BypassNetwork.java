@@ -51,6 +51,15 @@ public final class BypassNetwork extends NetworkModes.DriverNetwork {
         this.settings = settings;
     }
 
+    /** The mode, its ignored subnets, and where bypassd would answer: the keeper asks it as jnerd run would. */
+    @Override
+    public List<String> keeperFlags() {
+        List<String> flags = new ArrayList<>(super.keeperFlags());
+        settings.ignoreSubnets().forEach(cidr -> flags.add("--bypass-ignore=" + cidr));
+        settings.bypassdSocket().ifPresent(socket -> flags.add("--bypassd-socket=" + socket));
+        return flags;
+    }
+
     @Override
     public void configure(ObjectNode spec, ContainerContext context) throws IOException {
         super.configure(spec, context);

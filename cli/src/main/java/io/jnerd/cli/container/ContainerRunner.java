@@ -77,10 +77,6 @@ public final class ContainerRunner {
         if (run.detach && run.remove) {
             throw new JnerdException("--rm with -d is not supported yet: remove the container with 'jnerd rm' after it exits");
         }
-        if (run.detach && run.network.needsJnerdRunning()) {
-            throw new JnerdException("-d with --net " + run.network.name() + " is not supported yet: its network driver "
-                    + "stops when jnerd exits (run in the foreground)");
-        }
         if (run.tty && run.interactive && !run.detach) {
             LocalTerminal.requireTerminal();
         }
@@ -100,19 +96,24 @@ public final class ContainerRunner {
         ResolvedImage image = image(images, run);
         ProcessUser user = new UserResolver(new ImageFiles(new ContentStore(containerd), image)::read)
                 .resolve(run.user != null ? run.user : image.config().path("config").path("User").asText(""));
-        Path stateDir = stateRoot.resolve(containerd.namespace()).resolve(id);
-        Path networkDir = stateRoot.resolve("net").resolve(id.substring(0, 16));
+        Path stateDir = containers.stateDir(stateRoot, id);
+        Path networkDir = Containers.networkDir(stateRoot, id);
         ContainerContext context = new ContainerContext(id, name, containerd.namespace(), run.hostname, stateDir, networkDir,
                 run.ports);
         ObjectNode spec = SpecBuilder.build(image.config(), run, user, "/" + containerd.namespace() + "/" + id);
-        run.network.configure(spec, context);
+        // A detached run ends before its container: a network that lives in a jnerd process is
+        // handed to a keeper process of its own.
+        KeeperNetwork keeper = run.detach && run.network.needsJnerdRunning() ? new KeeperNetwork(run.network) : null;
+        NetworkMode network = keeper != null ? keeper : run.network;
+        network.configure(spec, context);
 
         boolean succeeded = false;
-        try (NetworkMode.Attachment prepared = run.network.prepare(context)) {
+        Files.createDirectories(stateDir);
+        undo.push(() -> Containers.deleteStateDir(stateDir));
+        try (NetworkMode.Attachment prepared = network.prepare(context)) {
             List<Mount> rootfs = createContainer(run, image, spec, id, name, stateDir, images);
-            Files.createDirectories(stateDir);
-            undo.push(() -> Containers.deleteStateDir(stateDir));
-            int status = run.detach ? startDetached(run, context, rootfs) : runForeground(run, context, rootfs);
+            int status = run.detach ? startDetached(run, network, keeper, context, rootfs)
+                    : runForeground(run, context, rootfs);
             succeeded = true;
             return status;
         } finally {
@@ -196,12 +197,17 @@ public final class ContainerRunner {
         }
     }
 
-    private int startDetached(RunSpec run, ContainerContext context, List<Mount> rootfs) throws IOException {
+    /** @param keeper the keeper of {@code network}, or null when the network needs none (host, none) */
+    private int startDetached(RunSpec run, NetworkMode network, KeeperNetwork keeper, ContainerContext context,
+                              List<Mount> rootfs) throws IOException {
         String log = "file://" + context.stateDir().resolve("container.log");
         int pid = createTask(context.id(), rootfs, "", log, run.tty ? "" : log, run.tty);
-        NetworkMode.Attachment net = run.network.attach(context, pid);
+        NetworkMode.Attachment net = network.attach(context, pid);
         undo.push(net::close);
         startTask(context.id());
+        if (keeper != null) {
+            keeper.handOver();
+        }
         undo.clear();
         terminal.out().println(context.id());
         return 0;

@@ -30,6 +30,8 @@ import java.util.stream.Stream;
 /** Finding and removing containers and their tasks, by ID, unique ID prefix or name. */
 public final class Containers {
     private static final int SIGKILL = 9;
+    /** A keeper tears down within a second or two once the init exited (slirp4netns gets 2 s to stop). */
+    private static final java.time.Duration KEEPER_TIMEOUT = java.time.Duration.ofSeconds(10);
     private final Containerd containerd;
 
     public Containers(Containerd containerd) {
@@ -114,6 +116,16 @@ public final class Containers {
         recordExit(containerd, id, status);
     }
 
+    /**
+     * {@link #stop}, then waits for the network keeper of a detached run to tear the
+     * container's network down (it does once the init exited), so nothing of it is left when
+     * {@code jnerd stop} or {@code rm} returns.
+     */
+    public void stopWithNetwork(String id, int signal, int timeoutSeconds, Path stateRoot) {
+        stop(id, signal, timeoutSeconds);
+        KeeperRecord.awaitEnd(stateDir(stateRoot, id), KEEPER_TIMEOUT);
+    }
+
     private void kill(String id, int signal) {
         // "all" makes runc signal every process of the container's cgroup; a rootless
         // container has none (no delegation without systemd) and runc fails with
@@ -128,11 +140,28 @@ public final class Containers {
         }
     }
 
-    /** Removes the container, its snapshot and jnerd's state for it; its task must be gone. */
+    /**
+     * Removes the container, its snapshot and jnerd's state for it (also a network dir that a
+     * keeper killed before its tear-down left); its task must be gone.
+     */
     public void remove(Container c, Path stateRoot) {
         deleteContainer(containerd, c.getId());
         removeSnapshot(containerd, c.getSnapshotter(), c.getSnapshotKey());
-        deleteStateDir(stateRoot.resolve(containerd.namespace()).resolve(c.getId()));
+        deleteStateDir(stateDir(stateRoot, c.getId()));
+        deleteStateDir(networkDir(stateRoot, c.getId()));
+    }
+
+    /** A directory jnerd owns for the container: stdio FIFOs, the -d log, the network keeper's record and log. */
+    Path stateDir(Path stateRoot, String id) {
+        return stateRoot.resolve(containerd.namespace()).resolve(id);
+    }
+
+    /**
+     * The network driver's files: short, since unix socket paths must fit in 108 bytes
+     * (sun_path), which the state dir with a 64-hex container ID may not leave room for.
+     */
+    static Path networkDir(Path stateRoot, String id) {
+        return stateRoot.resolve("net").resolve(id.substring(0, 16));
     }
 
     /** Keeps the exit status on the container (its task is deleted, and with it containerd's record). */

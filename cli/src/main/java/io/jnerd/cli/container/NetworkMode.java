@@ -19,10 +19,20 @@ public interface NetworkMode {
 
     /**
      * Whether the network needs a process of jnerd's to keep running (a user-mode driver
-     * tied to jnerd's lifetime): then {@code -d} cannot be offered until a daemon holds it.
+     * tied to its parent's lifetime, a bypass served in-process): a detached run hands it
+     * to a network keeper ({@link KeeperNetwork}), which re-creates the mode from
+     * {@link #keeperFlags()}.
      */
     default boolean needsJnerdRunning() {
         return false;
+    }
+
+    /**
+     * The {@code jnerd network-keeper} flags that make this same mode in another process
+     * (only for modes that {@link #needsJnerdRunning()}).
+     */
+    default java.util.List<String> keeperFlags() {
+        throw new UnsupportedOperationException("--net " + name() + " needs no network keeper");
     }
 
     /**

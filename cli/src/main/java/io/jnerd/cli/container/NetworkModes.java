@@ -13,7 +13,12 @@ import java.util.function.Supplier;
  * "bypass4netns" is slirp4netns plus the socket switcher ({@link BypassNetwork}).
  */
 public final class NetworkModes {
-    /** docker's default is a bridge; jnerd's equivalent that needs no root is slirp4netns. */
+    /**
+     * docker's default is a bridge; jnerd's equivalent that needs no root is slirp4netns. The
+     * same with and without {@code -d}, as in docker and nerdctl (their bridge either way): a
+     * detached run hands the driver to a network keeper ({@link KeeperNetwork}), so {@code -d}
+     * changes how long jnerd runs, not which network the container gets.
+     */
     public static final String DEFAULT = "slirp4netns";
     private static final Map<String, Supplier<NetworkMode>> MODES = new LinkedHashMap<>();
 
@@ -148,6 +153,11 @@ public final class NetworkModes {
         @Override
         public boolean needsJnerdRunning() {
             return true;
+        }
+
+        @Override
+        public java.util.List<String> keeperFlags() {
+            return java.util.List.of("--net=" + name());
         }
 
         @Override

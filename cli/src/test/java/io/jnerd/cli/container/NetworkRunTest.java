@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.jnerd.cli.testing.Cli;
 import io.jnerd.cli.testing.ContainerdFixture;
 import io.jnerd.cli.testing.Leftovers;
+import io.jnerd.cli.testing.PublishedPort;
 import io.jnerd.cli.testing.TestImages;
 import io.jnerd.netns.bypassd.BypassClient;
 import io.jnerd.netns.bypassd.BypassDaemon;
@@ -16,7 +17,6 @@ import io.jnerd.netns.testhost.TestHostNamespace;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +32,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * jnerd run's network modes end to end (rootful): real containerd + runc, slirp4netns, the
@@ -242,14 +244,87 @@ class NetworkRunTest {
         assertEquals(1, conflict.err.lines().count(), conflict.err);
     }
 
-    @Test
-    /** Failing at task start (after the attach) and at task create (bypass up, no slirp4netns yet): nothing left. */
-    void aFailedStartRemovesTheBypassAndSlirp4netns() {
-        Cli.Result r = withDaemon.run("run", "--rm", "--net", "bypass4netns", IMAGE, "/no/such/command");
+    /**
+     * Failing at task start (after the attach) and at task create (bypass up, no slirp4netns
+     * yet): nothing left, also from a -d run's network keeper (checked after each test).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"--rm", "-d"})
+    void aFailedStartRemovesTheBypassAndSlirp4netns(String lifetime) {
+        Cli.Result r = withDaemon.run("run", lifetime, "--net", "bypass4netns", IMAGE, "/no/such/command");
         assertEquals(127, r.exitCode, r.toString());
-        Cli.Result create = withDaemon.run("run", "--rm", "--net", "bypass4netns", "--runtime", "/no/such/runtime", IMAGE,
-                "true");
+        Cli.Result create = withoutDaemon.run("run", lifetime, "--net", "bypass4netns", "--runtime", "/no/such/runtime",
+                IMAGE, "true");
         assertTrue(create.exitCode != 0 && create.err.contains("/no/such/runtime"), "task create failed: " + create);
+    }
+
+    @Test
+    void detachedBypass4netnsThroughBypassdKeepsSwitchingUntilRmForce() throws Exception {
+        int port = freePort();
+        Cli.Result d = withDaemon.run("run", "-d", "--net=bypass4netns", "-p", "127.0.0.1:" + port + ":80", IMAGE,
+                "sh", "-c", "sleep 1; timeout 10 wget -q -O- " + url() + "; echo served | nc -l -p 80; sleep 60");
+        assertEquals(0, d.exitCode, d.toString());
+        String id = d.out.trim();
+        assertTrue(id.matches("[0-9a-f]{64}"), d.toString());
+        assertEquals("served\n", readFromHost(port, new CompletableFuture<>()),
+                "the published port after jnerd run -d returned");
+        assertEquals("hello-from-test-host\n", awaitLogs(id, "hello"), "fetched after jnerd run -d returned");
+        assertTrue(driversLeft().contains("network-keeper"), "a keeper holds the network: " + driversLeft());
+        assertEquals(id, bypassClient.list().get(0).id(), "the keeper handed the bypass to bypassd");
+        Cli.Result rm = cli.run("rm", "-f", id);
+        assertEquals(0, rm.exitCode, rm.toString());
+        assertFalse(Files.exists(tmp.resolve("state").resolve(containerd.namespace()).resolve(id)), "state dir removed");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"slirp4netns", "pasta"})
+    void detachedDriverPublishesAndLeavesNothingWhenTheContainerExits(String mode) throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/" + mode)), "needs " + mode);
+        int port = freePort();
+        Cli.Result d = cli.run("run", "-d", "--net=" + mode, "-p", "127.0.0.1:" + port + ":80", IMAGE,
+                "sh", "-c", "echo hello-detached | nc -l -p 80");
+        assertEquals(0, d.exitCode, d.toString());
+        String id = d.out.trim();
+        assertEquals("hello-detached\n", readFromHost(port, new CompletableFuture<>()));
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!driversLeft().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals("", driversLeft(), "the keeper and slirp4netns end with the container");
+        Path stateDir = tmp.resolve("state").resolve(containerd.namespace()).resolve(id);
+        assertFalse(Files.exists(stateDir.resolve(KeeperRecord.FILE)), "the keeper's record is gone");
+        Cli.Result ps = cli.run("ps", "-a");
+        assertTrue(ps.out.contains("Exited (0)"), "the container stays until rm, as docker's: " + ps.out);
+        assertEquals(0, cli.run("rm", id).exitCode);
+    }
+
+    /** A keeper killed outright takes slirp4netns along (its --exit-fd); rm removes the network dir it left. */
+    @Test
+    void aKilledKeeperTakesSlirp4netnsAlongAndRmRemovesWhatItLeft() throws Exception {
+        Cli.Result d = cli.run("run", "-d", "--net=slirp4netns", IMAGE, "sleep", "60");
+        assertEquals(0, d.exitCode, d.toString());
+        String id = d.out.trim();
+        Path stateDir = tmp.resolve("state").resolve(containerd.namespace()).resolve(id);
+        ProcessHandle keeper = KeeperRecord.find(stateDir).orElseThrow();
+        keeper.destroyForcibly();
+        keeper.onExit().get(10, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (driversLeft().contains("slirp4netns") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals("", driversLeft(), "slirp4netns exits with its keeper");
+        assertEquals(0, cli.run("rm", "-f", id).exitCode);
+    }
+
+    /** The container's -d log once it contains {@code expected} (or what it has after 15 s). */
+    private static String awaitLogs(String id, String expected) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        String logs = "";
+        while (!logs.contains(expected) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            logs = cli.run("logs", id).out;
+        }
+        return logs;
     }
 
     @Test
@@ -307,19 +382,8 @@ class NetworkRunTest {
     }
 
     private static String readFromHost(int port, CompletableFuture<Cli.Result> run) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline && !run.isDone()) {
-            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                s.setSoTimeout(2000);
-                String got = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                if (!got.isEmpty()) {
-                    return got;
-                }
-            } catch (IOException notYet) {
-                Thread.sleep(100);
-            }
-        }
-        return run.isDone() ? "container ended: " + run.get() : "";
+        String got = PublishedPort.read(port, Duration.ofSeconds(20), run::isDone);
+        return got.isEmpty() && run.isDone() ? "container ended: " + run.get() : got;
     }
 
     private static String[] concat(String[] a, String[] b) {

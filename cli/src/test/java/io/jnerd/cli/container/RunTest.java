@@ -1,6 +1,7 @@
 package io.jnerd.cli.container;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jnerd.cli.testing.Cli;
@@ -192,9 +193,6 @@ class RunTest {
         Cli.Result r = run.get(20, TimeUnit.SECONDS);
         assertEquals(0, r.exitCode, r.toString());
 
-        Cli.Result detached = cli.run("run", "-d", "--net", "slirp4netns", IMAGE, "true");
-        assertEquals(125, detached.exitCode);
-        assertTrue(detached.err.contains("not supported yet"), detached.err);
     }
 
     @Test
@@ -231,7 +229,13 @@ class RunTest {
         Cli.Result inspect = cli.run("inspect", id.substring(0, 12));
         assertTrue(inspect.out.contains("\"Running\" : true"), inspect.out);
 
+        Path stateDir = tmp.resolve("state").resolve(containerd.namespace()).resolve(id);
+        assertTrue(Files.exists(stateDir.resolve(KeeperRecord.FILE)), "-d gets the default network, held by a keeper");
         assertEquals(0, cli.run("stop", "-t", "1", "bg").exitCode);
+        assertFalse(Files.exists(stateDir.resolve(KeeperRecord.FILE)), "stop returns after the keeper is done");
+        try (var netDirs = Files.list(tmp.resolve("state").resolve("net"))) {
+            assertEquals(0, netDirs.count(), "stop returns after the keeper removed the network dir");
+        }
         Cli.Result follow = cli.run("logs", "-f", "bg");
         assertEquals("started\n", follow.out);
         assertEquals(0, cli.run("rm", "bg").exitCode);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jnerd.cli.testing.Leftovers;
 import io.jnerd.cli.testing.RootlessUser;
 import io.jnerd.cli.testing.TestImages;
 import io.jnerd.netns.testhost.TestHostNamespace;
@@ -115,17 +116,18 @@ class RootlessEndToEndTest {
         assertEquals(0, run.status(), run.describe());
         RootlessUser.Result ps = user.jnerd("ps");
         assertTrue(ps.out().contains("rootless-d"), ps.describe());
-        RootlessUser.Result logs = awaitLogs("rootless-d");
+        RootlessUser.Result logs = awaitLogs("rootless-d", "logged");
         assertEquals("logged\n", logs.out(), logs.describe());
         RootlessUser.Result rm = user.jnerd("rm", "-f", "rootless-d");
         assertEquals(0, rm.status(), rm.describe());
         assertTrue(!user.jnerd("ps", "-a").out().contains("rootless-d"), "removed");
     }
 
-    private static RootlessUser.Result awaitLogs(String name) throws Exception {
+    /** The container's log once it contains {@code expected}, or what it holds after about 10 s. */
+    private static RootlessUser.Result awaitLogs(String name, String expected) throws Exception {
         RootlessUser.Result logs = user.jnerd("logs", name);
-        for (int i = 0; i < 50 && logs.out().isEmpty(); i++) {
-            Thread.sleep(100);
+        for (int i = 0; i < 50 && !logs.out().contains(expected); i++) {
+            Thread.sleep(200);
             logs = user.jnerd("logs", name);
         }
         return logs;
@@ -135,16 +137,49 @@ class RootlessEndToEndTest {
     @ValueSource(strings = {"slirp4netns", "bypass4netns"})
     @Order(4)
     void networkModeReachesATestHost(String mode, @TempDir Path docroot) throws Exception {
-        assumeTrue(ContainerdAddress.isRoot(), "the test-host namespace needs root (this runs as an ordinary user)");
-        Files.setPosixFilePermissions(docroot, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Files.writeString(docroot.resolve("index.html"), "from the test host\n");
-        try (TestHostNamespace testHost = TestHostNamespace.create()) {
-            testHost.startHttpd(docroot, 8080);
-            String url = "http://" + testHost.address().getHostAddress() + ":8080/index.html";
-            RootlessUser.Result get = user.jnerd("run", "--rm", "--net=" + mode, TestImages.NAME, "wget", "-qO-", url);
+        try (TestHostNamespace testHost = testHostServing(docroot)) {
+            RootlessUser.Result get = user.jnerd("run", "--rm", "--net=" + mode, TestImages.NAME, "wget", "-qO-",
+                    indexUrl(testHost));
             assertEquals(0, get.status(), get.describe());
             assertEquals("from the test host\n", get.out());
         }
+    }
+
+    /** As an ordinary user too: the keeper serves the bypass (no bypassd) after jnerd exited; rm -f ends it all. */
+    @Test
+    @Order(4)
+    void detachedBypass4netnsReachesATestHostUntilRmForce(@TempDir Path docroot) throws Exception {
+        try (TestHostNamespace testHost = testHostServing(docroot)) {
+            RootlessUser.Result run = user.jnerd("run", "-d", "--net=bypass4netns", TestImages.NAME, "sh", "-c",
+                    "timeout 10 wget -qO- " + indexUrl(testHost) + "; sleep 60");
+            assertEquals(0, run.status(), run.describe());
+            String id = run.out().trim();
+            RootlessUser.Result logs = awaitLogs(id, "test host");
+            assertEquals("from the test host\n", logs.out(), logs.describe());
+            assertTrue(Leftovers.processesOf(id).contains("network-keeper"), Leftovers.processesOf(id));
+            RootlessUser.Result rm = user.jnerd("rm", "-f", id);
+            assertEquals(0, rm.status(), rm.describe());
+            assertEquals("", Leftovers.processesOf(id), "no keeper or slirp4netns left after rm -f");
+        }
+    }
+
+    /** A test host serving "from the test host" as {@link #indexUrl}; skips unless root (which makes the namespace). */
+    private static TestHostNamespace testHostServing(Path docroot) throws Exception {
+        assumeTrue(ContainerdAddress.isRoot(), "the test-host namespace needs root (this runs as an ordinary user)");
+        Files.setPosixFilePermissions(docroot, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.writeString(docroot.resolve("index.html"), "from the test host\n");
+        TestHostNamespace testHost = TestHostNamespace.create();
+        try {
+            testHost.startHttpd(docroot, 8080);
+            return testHost;
+        } catch (Exception e) {
+            testHost.close();
+            throw e;
+        }
+    }
+
+    private static String indexUrl(TestHostNamespace testHost) {
+        return "http://" + testHost.address().getHostAddress() + ":8080/index.html";
     }
 
     @Test

@@ -35,6 +35,21 @@ public final class Leftovers {
         }
     }
 
+    /**
+     * Command lines of the processes a container's network left (empty: none): its network
+     * keeper names the container's id, its driver (slirp4netns, pasta) its network dir, which
+     * is named by the id's first 16 hex digits. containerd's shim is not the network's: it
+     * stays until the task is deleted.
+     */
+    public static String processesOf(String containerId) throws java.io.IOException, InterruptedException {
+        Process pgrep = new ProcessBuilder("pgrep", "-af", containerId.substring(0, 16)).redirectErrorStream(true).start();
+        String found = new String(pgrep.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        pgrep.waitFor();
+        StringBuilder network = new StringBuilder();
+        found.lines().filter(l -> !l.contains("containerd-shim")).forEach(l -> network.append(l).append('\n'));
+        return network.toString();
+    }
+
     private static List<String> ids(List<io.jnerd.proto.containerd.containers.Container> containers) {
         List<String> ids = new ArrayList<>();
         containers.forEach(c -> ids.add(c.getId()));

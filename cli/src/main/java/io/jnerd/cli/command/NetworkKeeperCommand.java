@@ -1,0 +1,84 @@
+package io.jnerd.cli.command;
+
+import io.jnerd.cli.JnerdCommand;
+import io.jnerd.cli.JnerdException;
+import io.jnerd.cli.container.BypassNetwork;
+import io.jnerd.cli.container.ContainerContext;
+import io.jnerd.cli.container.NetworkKeeper;
+import io.jnerd.cli.container.NetworkMode;
+import io.jnerd.cli.container.NetworkModes;
+import io.jnerd.netns.PortMapping;
+import io.jnerd.netns.PortMappingParser;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code jnerd network-keeper}: not for users. {@code jnerd run -d} starts it to hold the
+ * network of a detached container ({@link NetworkKeeper}); it speaks to that run over stdin
+ * and stdout and logs to stderr.
+ */
+@Command(name = "network-keeper", hidden = true, description = "Hold a detached container's network (started by jnerd run -d)")
+public final class NetworkKeeperCommand implements Callable<Integer> {
+    @ParentCommand
+    JnerdCommand parent;
+
+    @Option(names = "--net", required = true, paramLabel = "MODE")
+    String network;
+
+    @Option(names = "--bypass-ignore", paramLabel = "CIDR")
+    List<String> bypassIgnore = new ArrayList<>();
+
+    @Option(names = "--bypassd-socket", paramLabel = "PATH")
+    Path bypassdSocket;
+
+    @Option(names = "--publish", paramLabel = "[IP:]HOST:CONTAINER/PROTO")
+    List<String> publish = new ArrayList<>();
+
+    @Option(names = "--id", required = true)
+    String id;
+
+    @Option(names = "--name", required = true)
+    String name;
+
+    @Option(names = "--hostname", required = true)
+    String hostname;
+
+    @Option(names = "--state-dir", required = true)
+    Path stateDir;
+
+    @Option(names = "--network-dir", required = true)
+    Path networkDir;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream log = parent.global().terminal().err();
+        NetworkMode mode;
+        List<PortMapping> ports = new ArrayList<>();
+        try {
+            BypassNetwork.Settings bypass = new BypassNetwork.Settings(bypassIgnore, Optional.ofNullable(bypassdSocket),
+                    line -> log.println("network-keeper: " + line));
+            mode = NetworkModes.resolve(network, Map.of(), Map.of(), bypass);
+            for (String p : publish) {
+                ports.addAll(PortMappingParser.parse(p));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new JnerdException(e.getMessage());
+        }
+        ContainerContext context = new ContainerContext(id, name, parent.global().namespace(), hostname, stateDir,
+                networkDir, ports);
+        BufferedReader requests = new BufferedReader(new InputStreamReader(parent.global().terminal().in(),
+                StandardCharsets.UTF_8));
+        return new NetworkKeeper(mode, context, requests, parent.global().terminal().out(), log).run();
+    }
+}
