@@ -119,7 +119,7 @@ public final class SupervisedBypassFactory implements BypassFactory {
                 }
             }
             return new BypassStats(spec.id(), new TreeMap<>(s.bySyscall()), b.connectsSwitched(), b.bindsSwitched(),
-                    b.errors() + s.handlerFailures(), s.p50Nanos() / 1000.0, s.p99Nanos() / 1000.0, verdicts,
+                    b.refusedOnHostSockets(), b.errors() + s.handlerFailures(), s.p50Nanos() / 1000.0, s.p99Nanos() / 1000.0, verdicts,
                     agent.served(), agent.rejected());
         }
 
