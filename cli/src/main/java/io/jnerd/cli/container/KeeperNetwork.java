@@ -22,7 +22,8 @@ import java.util.concurrent.TimeoutException;
  * A detached run's network for a mode that needs a process to hold it (slirp4netns and pasta
  * are stopped with their parent, the bypass's seccomp agent lives in jnerd): a network keeper
  * does the mode's prepare and attach in its own process and keeps the network until the
- * container's init exits, then tears it down ({@link NetworkKeeper}).
+ * container's init exits, then tears it down ({@link NetworkKeeper}). For {@code -d --rm} a
+ * keeper (of any mode) also removes the container after that.
  *
  * <p>The keeper is this jnerd started again as the hidden {@code jnerd network-keeper}, under
  * {@code setsid} (a session of its own: the terminal's hang-up and Ctrl-C do not reach it),
