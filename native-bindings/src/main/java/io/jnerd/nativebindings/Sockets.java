@@ -48,6 +48,11 @@ public final class Sockets {
     public static final int TCP_KEEPINTVL = 5;
     public static final int TCP_KEEPCNT = 6;
 
+    /** send flags (linux/socket.h). */
+    public static final int MSG_DONTWAIT = 0x40;
+    public static final int MSG_NOSIGNAL = 0x4000;
+    public static final int MSG_FASTOPEN = 0x20000000;
+
     public static final int SHUT_RD = 0;
     public static final int SHUT_WR = 1;
     public static final int SHUT_RDWR = 2;
@@ -58,6 +63,12 @@ public final class Sockets {
     static final int F_SETFL = 4;
     /** FIONREAD (SIOCINQ for sockets), the same number on x86_64 and aarch64. */
     static final long FIONREAD = 0x541B;
+
+    // struct msghdr (56 bytes on 64-bit); struct mmsghdr adds unsigned msg_len, padded to
+    // 64; struct iovec (16).
+    private static final int MSGHDR_SIZE = 56;
+    private static final int MMSGHDR_SIZE = 64;
+    private static final int IOVEC_SIZE = 16;
 
     /** Room for one int option value, then the socklen_t. */
     private static final int OPTLEN_AT = 8;
@@ -110,6 +121,128 @@ public final class Sockets {
         NativeBuffer b = Scratch.get(encoded.length);
         b.buffer().put(0, encoded);
         return Sys.call(nr, socket.get(), b.address(), encoded.length);
+    }
+
+    /**
+     * sendto(2) of {@code data[off, off+len)} to {@code to} (null: the connected peer);
+     * retried on EINTR. Every failure is a value, as in {@link #tryConnect}: a bypass
+     * handler answers it to the container as it is.
+     *
+     * @return the count of bytes sent, or -errno (-EAGAIN, -EMSGSIZE, -EINPROGRESS for a
+     *         non-blocking TCP fast open, ...)
+     */
+    public static long trySendTo(Fd socket, byte[] data, int off, int len, int flags, SockAddr to) {
+        java.util.Objects.checkFromIndexSize(off, len, data.length);
+        byte[] name = to == null ? new byte[0] : to.encode();
+        int dataAt = align8(name.length);
+        NativeBuffer b = Scratch.get(dataAt + len);
+        b.buffer().put(0, name);
+        b.buffer().put(dataAt, data, off, len);
+        long r;
+        do {
+            r = Sys.call(SysNr.SENDTO, socket.get(), b.address(dataAt), len, flags, name.length == 0 ? 0 : b.address(),
+                    name.length);
+        } while (Sys.interrupted(r));
+        return r;
+    }
+
+    /**
+     * One message for {@link #trySendMsg} or {@link #trySendBatch}: its bytes, its control
+     * messages (cmsghdr bytes as the kernel reads them; empty for none) and its destination
+     * (null: the connected peer).
+     */
+    public record Message(byte[] data, byte[] control, SockAddr to) {
+        public Message {
+            java.util.Objects.requireNonNull(data, "data");
+            java.util.Objects.requireNonNull(control, "control");
+        }
+    }
+
+    /**
+     * sendmsg(2) of one message; retried on EINTR. Failures are values as in
+     * {@link #trySendTo}.
+     *
+     * @return the count of bytes sent, or -errno
+     */
+    public static long trySendMsg(Fd socket, Message message, int flags) {
+        NativeBuffer b = Scratch.get(MSGHDR_SIZE + areaSize(message)).clear(0, MSGHDR_SIZE);
+        layOut(b, 0, MSGHDR_SIZE, message);
+        long r;
+        do {
+            r = Sys.call(SysNr.SENDMSG, socket.get(), b.address(), flags);
+        } while (Sys.interrupted(r));
+        return r;
+    }
+
+    /**
+     * sendmmsg(2) (Linux 3.0) of {@code messages} in one call; retried on EINTR. The kernel
+     * stops at the first message that fails and reports the count sent before it, or that
+     * message's errno when it is the first.
+     *
+     * @param sent receives each sent message's byte count (msg_len), at least as long as the list
+     * @return the count of messages sent, or -errno
+     */
+    public static int trySendBatch(Fd socket, java.util.List<Message> messages, int flags, int[] sent) {
+        int n = messages.size();
+        if (sent.length < n) {
+            throw new IllegalArgumentException(n + " messages but room for " + sent.length + " lengths");
+        }
+        int size = n * MMSGHDR_SIZE;
+        for (Message m : messages) {
+            size += areaSize(m);
+        }
+        NativeBuffer b = Scratch.get(size).clear(0, n * MMSGHDR_SIZE);
+        int areaAt = n * MMSGHDR_SIZE;
+        for (int i = 0; i < n; i++) {
+            areaAt = layOut(b, i * MMSGHDR_SIZE, areaAt, messages.get(i));
+        }
+        long r;
+        do {
+            r = Sys.call(SysNr.SENDMMSG, socket.get(), b.address(), n, flags);
+        } while (Sys.interrupted(r));
+        for (int i = 0; i < r; i++) {
+            sent[i] = b.buffer().getInt(i * MMSGHDR_SIZE + MSGHDR_SIZE);
+        }
+        return (int) r;
+    }
+
+    /** An iovec, the name, the control messages and the data, each 8-aligned. */
+    private static int areaSize(Message m) {
+        int name = m.to() == null ? 0 : m.to().encode().length;
+        return IOVEC_SIZE + align8(name) + align8(m.control().length) + align8(m.data().length);
+    }
+
+    /**
+     * Writes the msghdr at {@code headerAt} (zeroed) and what it points to from
+     * {@code areaAt} on.
+     *
+     * @return where the next area may start
+     */
+    private static int layOut(NativeBuffer b, int headerAt, int areaAt, Message message) {
+        java.nio.ByteBuffer m = b.buffer();
+        byte[] name = message.to() == null ? new byte[0] : message.to().encode();
+        byte[] control = message.control();
+        byte[] data = message.data();
+        int iovAt = areaAt;
+        int nameAt = iovAt + IOVEC_SIZE;
+        int controlAt = nameAt + align8(name.length);
+        int dataAt = controlAt + align8(control.length);
+        m.put(nameAt, name);
+        m.put(controlAt, control);
+        m.put(dataAt, data);
+        if (name.length > 0) {
+            m.putLong(headerAt, b.address(nameAt));
+            m.putInt(headerAt + 8, name.length);
+        }
+        m.putLong(headerAt + 16, b.address(iovAt));
+        m.putLong(headerAt + 24, 1);
+        if (control.length > 0) {
+            m.putLong(headerAt + 32, b.address(controlAt));
+            m.putLong(headerAt + 40, control.length);
+        }
+        m.putLong(iovAt, b.address(dataAt));
+        m.putLong(iovAt + 8, data.length);
+        return dataAt + align8(data.length);
     }
 
     public static void listen(Fd socket, int backlog) throws SyscallException {

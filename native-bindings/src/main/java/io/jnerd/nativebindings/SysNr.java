@@ -33,6 +33,7 @@ public final class SysNr {
     public static final int SHUTDOWN = pick(48, 210);
     public static final int SENDMSG = pick(46, 211);
     public static final int RECVMSG = pick(47, 212);
+    public static final int SENDMMSG = pick(307, 269);
     public static final int ACCEPT4 = pick(288, 242);
     public static final int FCNTL = pick(72, 25);
     public static final int DUP3 = pick(292, 24);

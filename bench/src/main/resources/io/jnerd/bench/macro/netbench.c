@@ -6,7 +6,8 @@
  *   netbench accept  ADDR PORT          accept and close connections until killed
  *   netbench connect ADDR PORT SECONDS  connect+close in a loop; prints rate and latency
  *   netbench sockopt SECONDS            socket+setsockopt+fcntl+close in a loop; prints rate
- *   netbench wait    ADDR PORT SECONDS  retry connecting until ADDR:PORT accepts (server ready)
+ *   netbench wait    ADDR PORT SECONDS  retry connecting until ADDR:PORT accepts and keeps the
+ *                                      connection open (server ready, also behind a forwarder)
  *
  * Results are one line of key=value pairs on stdout; errors one line on stderr, exit 1.
  */
@@ -15,6 +16,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,15 +107,29 @@ static int sockopt_loop(double seconds) {
     return 0;
 }
 
+/*
+ * True when the connection stays open for a moment: a user-mode forwarder (slirp4netns,
+ * pasta) accepts on the published host port at once, before the server in the container
+ * listens, and then closes the accepted connection when its own connect into the container
+ * is refused. A server that waits for its client to speak first (iperf3, redis) sends
+ * nothing, so a quiet, open connection means the server itself took it.
+ */
+static int stays_open(int s) {
+    struct pollfd p = {s, POLLIN, 0};
+    if (poll(&p, 1, 300) == 0) return 1;
+    char byte;
+    return recv(s, &byte, 1, MSG_DONTWAIT) > 0;
+}
+
 static int wait_accepting(struct sockaddr_in *sa, const char *target, double seconds) {
     double end = now() + seconds;
     struct timespec pause = {0, 50 * 1000 * 1000};
     for (;;) {
         int s = socket(AF_INET, SOCK_STREAM, 0);
         if (s < 0) return die("socket", target);
-        int rc = connect(s, (struct sockaddr *) sa, sizeof(*sa));
+        int ready = connect(s, (struct sockaddr *) sa, sizeof(*sa)) == 0 && stays_open(s);
         close(s);
-        if (rc == 0) return 0;
+        if (ready) return 0;
         if (now() >= end) return die("nothing accepts on", target);
         nanosleep(&pause, NULL);
     }

@@ -29,6 +29,7 @@ public final class BindRules {
 
     private final List<PortMapping> published;
     private final Set<PortMapping> boundOnHost = ConcurrentHashMap.newKeySet();
+    private final Set<Long> publishedSockets = ConcurrentHashMap.newKeySet();
 
     /** @param published the mappings with their host ports resolved (no port 0) */
     public BindRules(List<PortMapping> published) {
@@ -68,9 +69,18 @@ public final class BindRules {
         return Destination.of(family, new InetSocketAddress(ip, port.hostPort()));
     }
 
-    /** Records that the host socket for {@code port} is bound, so self-connects may go there. */
-    public void markBound(PortMapping port) {
+    /**
+     * Records that the host socket for {@code port} is bound, so self-connects may go there,
+     * and that the socket with {@code socketCookie} (SO_COOKIE) may listen.
+     */
+    public void markBound(PortMapping port, long socketCookie) {
         boundOnHost.add(port);
+        publishedSockets.add(socketCookie);
+    }
+
+    /** Whether the host socket with {@code socketCookie} is one bound for a published port. */
+    public boolean isPublishedSocket(long socketCookie) {
+        return publishedSockets.contains(socketCookie);
     }
 
     /**

@@ -13,7 +13,8 @@ import java.util.logging.Logger;
 
 /**
  * The bypass4netns policy as a seccomp {@link NotificationHandler}: {@code connect} and
- * {@code bind} go to the {@link SocketSwitcher}; everything else nerdctl's profile
+ * {@code bind} go to the {@link SocketSwitcher}, sends with a destination to the
+ * {@link SendGuard}, listen to the {@link ListenGuard}; everything else nerdctl's profile
  * notifies (close, setsockopt, fcntl, getpeername, _exit, exit_group) is answered CONTINUE
  * at once, because the switch reads a socket's options and flags from the socket itself
  * when it switches it and keeps no per-socket state to update.
@@ -25,18 +26,26 @@ import java.util.logging.Logger;
  */
 public final class BypassHandler implements NotificationHandler {
 
-    /** What jnerd's own profile sends to the agent: nothing else is needed. */
-    public static final List<String> NOTIFIED_SYSCALLS = List.of("connect", "bind");
+    /**
+     * What jnerd's own profile always sends to the agent. listen is rare, and lets the
+     * agent keep host sockets from listening on ports nobody published. sendmsg and sendmmsg
+     * carry their destination in memory, which a seccomp filter cannot read; sendto is
+     * notified only when its address argument is set ({@link BypassProfile}), so send(2)
+     * stays native.
+     */
+    public static final List<String> NOTIFIED_SYSCALLS = List.of("connect", "bind", "listen", "sendmsg", "sendmmsg");
 
     private static final Logger LOG = Logger.getLogger(BypassHandler.class.getName());
 
     private final IgnoreRules ignore;
     private final List<Cidr> givenSubnets;
     private final BindRules bindRules;
+    private final ListenGuard listenGuard;
     private final ConnectWaiter waiter;
     private final BypassStats stats = new BypassStats();
     private final long quickWaitMillis;
     private volatile SocketSwitcher switcher;
+    private volatile SendGuard guard;
 
     /**
      * A handler that learns the container's own subnets at its first notification, from the
@@ -61,6 +70,7 @@ public final class BypassHandler implements NotificationHandler {
         this.ignore = ignore;
         this.givenSubnets = ownSubnets == null ? null : List.copyOf(ownSubnets);
         this.bindRules = new BindRules(published);
+        this.listenGuard = new ListenGuard(bindRules, stats);
         this.waiter = waiter;
         this.quickWaitMillis = quickWaitMillis;
     }
@@ -73,6 +83,18 @@ public final class BypassHandler implements NotificationHandler {
                 break;
             case "bind":
                 switcher(ctx).bind(ctx);
+                break;
+            case "listen":
+                listenGuard.listen(ctx);
+                break;
+            case "sendto":
+                guard(ctx).sendto(ctx);
+                break;
+            case "sendmsg":
+                guard(ctx).sendmsg(ctx);
+                break;
+            case "sendmmsg":
+                guard(ctx).sendmmsg(ctx);
                 break;
             default:
                 ctx.respondContinue();
@@ -90,13 +112,20 @@ public final class BypassHandler implements NotificationHandler {
                 s = switcher;
                 if (s == null) {
                     List<Cidr> own = givenSubnets != null ? givenSubnets : subnetsOf(ctx);
-                    s = new SocketSwitcher(new ConnectRules(SwitchScope.of(ignore, own), own), bindRules, waiter, stats,
-                            quickWaitMillis);
+                    ConnectRules rules = new ConnectRules(SwitchScope.of(ignore, own), own);
+                    // Set before the switcher, whose volatile write publishes both.
+                    guard = new SendGuard(rules, waiter, stats);
+                    s = new SocketSwitcher(rules, bindRules, waiter, stats, quickWaitMillis);
                     switcher = s;
                 }
             }
         }
         return s;
+    }
+
+    private SendGuard guard(NotificationContext ctx) {
+        switcher(ctx);
+        return guard;
     }
 
     private static List<Cidr> subnetsOf(NotificationContext ctx) {

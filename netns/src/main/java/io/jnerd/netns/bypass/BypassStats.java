@@ -16,6 +16,7 @@ public final class BypassStats {
     private final LongAdder connectsSwitched = new LongAdder();
     private final LongAdder bindsSwitched = new LongAdder();
     private final LongAdder errors = new LongAdder();
+    private final LongAdder refusedOnHostSockets = new LongAdder();
 
     void verdict(Verdict v) {
         verdicts.computeIfAbsent(v, k -> new LongAdder()).increment();
@@ -29,6 +30,10 @@ public final class BypassStats {
         bindsSwitched.increment();
     }
 
+    void refusedOnHostSocket() {
+        refusedOnHostSockets.increment();
+    }
+
     void error() {
         errors.increment();
     }
@@ -39,6 +44,14 @@ public final class BypassStats {
 
     public long bindsSwitched() {
         return bindsSwitched.sum();
+    }
+
+    /**
+     * Calls refused on a host socket: sends to a destination a switched connect may not
+     * reach either, and listen on one not bound for a published port.
+     */
+    public long refusedOnHostSockets() {
+        return refusedOnHostSockets.sum();
     }
 
     /** Notifications the switch could not serve (logged one line each, answered with an errno). */
@@ -59,6 +72,7 @@ public final class BypassStats {
         m.put("verdicts", perVerdict);
         m.put("connectsSwitched", connectsSwitched());
         m.put("bindsSwitched", bindsSwitched());
+        m.put("refusedOnHostSockets", refusedOnHostSockets());
         m.put("errors", errors());
         return m;
     }

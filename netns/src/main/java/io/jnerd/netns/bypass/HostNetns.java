@@ -16,6 +16,7 @@ final class HostNetns {
 
     /** asm-generic/socket.h. */
     static final int SO_NETNS_COOKIE = 71;
+    static final int SO_COOKIE = 57;
 
     private static final class Probe {
         static final long COOKIE;
@@ -49,7 +50,16 @@ final class HostNetns {
     }
 
     static long cookieOf(Fd socket) throws SyscallException {
-        byte[] v = Sockets.getOption(socket, Sockets.SOL_SOCKET, SO_NETNS_COOKIE, Long.BYTES);
+        return longOption(socket, SO_NETNS_COOKIE);
+    }
+
+    /** The socket's own cookie (SO_COOKIE, Linux 4.13): unique among the sockets since boot. */
+    static long socketCookieOf(Fd socket) throws SyscallException {
+        return longOption(socket, SO_COOKIE);
+    }
+
+    private static long longOption(Fd socket, int name) throws SyscallException {
+        byte[] v = Sockets.getOption(socket, Sockets.SOL_SOCKET, name, Long.BYTES);
         return ByteBuffer.wrap(v).order(ByteOrder.nativeOrder()).getLong();
     }
 }

@@ -131,7 +131,7 @@ public final class SocketSwitcher {
             Optional<io.jnerd.netns.PortMapping> port = bindRules.forBind(sock.kind(), t.address);
             if (port.isEmpty()) {
                 stats.verdict(bindRules.whyNot(t.address));
-                proceed(ctx);
+                answer(ctx, ContainerBind.bind(sock, t.address, ctx.pid()));
                 return;
             }
             stats.verdict(Verdict.SWITCH);
@@ -333,7 +333,7 @@ public final class SocketSwitcher {
         }
     }
 
-    private static boolean stillValid(NotificationContext ctx) {
+    static boolean stillValid(NotificationContext ctx) {
         try {
             return ctx.isValid();
         } catch (SyscallException e) {
@@ -359,7 +359,7 @@ public final class SocketSwitcher {
                 return;
             }
             ctx.addFd(host, sock.fd(), closeOnExec);
-            bindRules.markBound(port);
+            bindRules.markBound(port, HostNetns.socketCookieOf(host));
             stats.bindSwitched();
             answer(ctx, 0);
         }
@@ -382,7 +382,7 @@ public final class SocketSwitcher {
         return host;
     }
 
-    private static long sendTimeoutNanos(Fd socket) throws SyscallException {
+    static long sendTimeoutNanos(Fd socket) throws SyscallException {
         byte[] tv = Sockets.getOption(socket, Sockets.SOL_SOCKET, Sockets.SO_SNDTIMEO, TIMEVAL_SIZE);
         if (tv.length < TIMEVAL_SIZE) {
             return 0;
@@ -395,7 +395,7 @@ public final class SocketSwitcher {
         return local.isInet() ? local.toInetSocketAddress() : null;
     }
 
-    private static void proceed(NotificationContext ctx) {
+    static void proceed(NotificationContext ctx) {
         try {
             ctx.respondContinue();
         } catch (SyscallException e) {

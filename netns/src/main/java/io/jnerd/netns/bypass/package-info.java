@@ -1,7 +1,8 @@
 /**
  * bypass4netns: replaces a container's TCP and connected-UDP sockets with sockets made in
  * the agent's (host) network namespace, from seccomp user notifications for
- * {@code connect} and {@code bind} (DESIGN.md, "Socket switching").
+ * {@code connect} and {@code bind}, guarding what else could use a switched socket
+ * against the host (DESIGN.md, "Socket switching").
  *
  * <p>The pure part decides ({@link io.jnerd.netns.bypass.ConnectRules},
  * {@link io.jnerd.netns.bypass.BindRules}, {@link io.jnerd.netns.bypass.CopiedOption}); the
@@ -22,12 +23,22 @@
  * <li>Published ports: the container's bind is replaced by a host socket on the host port;
  *     the container's own connects to that port (loopback or its own subnet) are switched
  *     to the host side of the mapping, so they still arrive.</li>
+ * <li>Sends with a destination (sendto with an address, sendmsg, sendmmsg; jnerd's profile
+ *     notifies sendto only when its address argument is set, so send(2) stays native) are
+ *     performed by the agent on the pinned socket ({@link io.jnerd.netns.bypass.SendGuard});
+ *     from a host socket only to destinations a switched connect could reach (ENETUNREACH
+ *     otherwise), TCP fast open included. A bind that publishes nothing is performed by the
+ *     agent on the pinned container socket ({@link io.jnerd.netns.bypass.ContainerBind}),
+ *     and so is listen, which a host socket may do only when it was bound for a published
+ *     port ({@link io.jnerd.netns.bypass.ListenGuard}). io_uring, whose submissions never
+ *     pass seccomp, is refused (ENOSYS).</li>
  * </ul>
  *
- * <p>Not covered: data syscalls are not intercepted, so {@code sendto}/{@code sendmsg} with
- * an explicit address on a switched UDP socket (or TCP fast open on a switched TCP socket
- * whose connect failed) go wherever that address says, in the host namespace. Closing that
- * needs the profile to notify sendto when its address argument is not NULL (a seccomp
- * argument rule, so plain send stays fast) and the agent to send the data itself.
+ * <p>Left to the kernel (CONTINUE), with the window between the agent's check and the
+ * kernel's own fd lookup open to a dup2 from another container thread: non-INET sockets
+ * (AF_UNIX paths resolve in the caller's mount namespace), non-TCP/UDP INET sockets (raw,
+ * ICMP), and on container sockets sends with control messages the agent does not pass on.
+ * nerdctl's profile does not notify sends at all, so under it the hole the SendGuard
+ * closes stays open.
  */
 package io.jnerd.netns.bypass;

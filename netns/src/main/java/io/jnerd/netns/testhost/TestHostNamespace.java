@@ -19,7 +19,13 @@ import java.util.concurrent.TimeUnit;
  * The "remote" side of network tests and benchmarks (DESIGN.md, "The test network"): a
  * network namespace {@code jnerd-th-XXXXXX} joined to the host by a veth pair, host side
  * {@code 10.200.N.1/24} and {@code fd00:200:N::1/64}, inside {@code 10.200.N.2/24} and
- * {@code fd00:200:N::2/64}, with N chosen so that no address of the host is in that /24. Servers run inside it with {@code ip netns exec}. Needs root.
+ * {@code fd00:200:N::2/64}, with N chosen so that no address of the host is in that /24. Needs root.
+ *
+ * <p>A holder process ({@code unshare --net sleep infinity}) makes and holds the namespace,
+ * and everything runs inside it through the holder's {@code /proc/PID/ns/net}. The name under
+ * /run/netns is attached only for the programs that use it ({@code ip -n NAME}): it is a bind
+ * mount, and it vanished when another program on the machine unmounted /run/netns while
+ * tests ran concurrently, whereas the holder's link lives as long as the process.
  * {@link #close()} stops the servers and removes the link and the namespace, also after a
  * half-finished {@link #create()}.
  */
@@ -32,7 +38,8 @@ public final class TestHostNamespace implements AutoCloseable {
     private final int subnet;
     private final Path logDir;
     private final List<HelperProcess> servers = new ArrayList<>();
-    private boolean namespaceCreated;
+    private HelperProcess holder;
+    private boolean nameAttached;
     private boolean linkCreated;
     private boolean closed;
 
@@ -62,19 +69,42 @@ public final class TestHostNamespace implements AutoCloseable {
 
     private void setUp() throws IOException {
         String inner = "jth" + name.substring("jnerd-th-".length()) + "n";
-        ip("netns", "add", name);
-        namespaceCreated = true;
-        ip("link", "add", hostLink, "type", "veth", "peer", "name", inner);
+        holder = HelperProcess.start("holder", List.of("unshare", "--net", "--", "sleep", "infinity"),
+                logDir.resolve("holder.log"));
+        awaitOwnNamespace();
+        String pid = Long.toString(holder.pid());
+        ip("netns", "attach", name, pid);
+        nameAttached = true;
+        ip("link", "add", hostLink, "type", "veth", "peer", "name", inner, "netns", pid);
         linkCreated = true;
-        ip("link", "set", inner, "netns", name);
         ip("addr", "add", hostAddress().getHostAddress() + "/24", "dev", hostLink);
         // nodad: duplicate address detection would keep the IPv6 addresses "tentative" (unusable) for a second.
         ip("addr", "add", IpLiteral.format(hostAddress6()) + "/64", "dev", hostLink, "nodad");
         ip("link", "set", hostLink, "up");
-        ip("-n", name, "addr", "add", address().getHostAddress() + "/24", "dev", inner);
-        ip("-n", name, "addr", "add", IpLiteral.format(address6()) + "/64", "dev", inner, "nodad");
-        ip("-n", name, "link", "set", inner, "up");
-        ip("-n", name, "link", "set", "lo", "up");
+        inside("addr", "add", address().getHostAddress() + "/24", "dev", inner);
+        inside("addr", "add", IpLiteral.format(address6()) + "/64", "dev", inner, "nodad");
+        inside("link", "set", inner, "up");
+        inside("link", "set", "lo", "up");
+    }
+
+    /** Until the holder has unshared: before that, its /proc/PID/ns/net is still the host's. */
+    private void awaitOwnNamespace() throws IOException {
+        Path ours = Files.readSymbolicLink(Path.of("/proc/self/ns/net"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            if (!holder.isAlive()) {
+                throw new IOException("unshare --net failed: " + holder.lastLogLine());
+            }
+            try {
+                if (!Files.readSymbolicLink(netnsPath()).equals(ours)) {
+                    return;
+                }
+            } catch (IOException raceWithExec) {
+                // the link is briefly unreadable while unshare execs sleep: try again
+            }
+            sleep(5);
+        }
+        throw new IOException("unshare --net (pid " + holder.pid() + ") made no network namespace within 10 s");
     }
 
     /** A 10.200.N.0/24 with no address of the host in it (tried at random, then in order). */
@@ -118,10 +148,21 @@ public final class TestHostNamespace implements AutoCloseable {
         return Cidr.parse("10.200." + subnet + ".0/24");
     }
 
+    /** The namespace, as the holder process's {@code /proc/PID/ns/net}. */
+    public Path netnsPath() {
+        return Path.of("/proc", Long.toString(holder.pid()), "ns", "net");
+    }
+
+    /** {@code command} wrapped to run inside the namespace ({@code nsenter --net=... --}). */
+    public List<String> enter(List<String> command) {
+        List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + netnsPath(), "--"));
+        cmd.addAll(command);
+        return cmd;
+    }
+
     /** Starts {@code command} inside the namespace; it is stopped on {@link #close()}. */
     public HelperProcess start(String label, String... command) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", name));
-        cmd.addAll(List.of(command));
+        List<String> cmd = enter(List.of(command));
         HelperProcess p = HelperProcess.start(label, cmd, logDir.resolve(label + "-" + servers.size() + ".log"));
         servers.add(p);
         return p;
@@ -187,7 +228,7 @@ public final class TestHostNamespace implements AutoCloseable {
             if (!server.isAlive()) {
                 throw new IOException(server + " exited: " + server.lastLogLine());
             }
-            String listening = run(List.of("ip", "netns", "exec", name, "ss", "-Hln", "--" + proto));
+            String listening = run(enter(List.of("ss", "-Hln", "--" + proto)));
             if (listening.contains(":" + port + " ")) {
                 return;
             }
@@ -230,7 +271,15 @@ public final class TestHostNamespace implements AutoCloseable {
                 failure = add(failure, e);
             }
         }
-        if (namespaceCreated && Files.exists(Path.of("/run/netns", name))) {
+        if (holder != null) {
+            try {
+                holder.stop();
+            } catch (IOException e) {
+                failure = add(failure, e);
+            }
+        }
+        // The name goes after the holder: the namespace itself ends with its last holder.
+        if (nameAttached && Files.exists(Path.of("/run/netns", name))) {
             try {
                 ip("netns", "del", name);
             } catch (IOException e) {
@@ -257,6 +306,13 @@ public final class TestHostNamespace implements AutoCloseable {
         }
         first.addSuppressed(next);
         return first;
+    }
+
+    /** {@code ip ARGS} inside the namespace. */
+    private void inside(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("ip"));
+        cmd.addAll(List.of(args));
+        run(enter(cmd));
     }
 
     private static void ip(String... args) throws IOException {

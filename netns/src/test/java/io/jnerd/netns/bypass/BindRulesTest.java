@@ -5,6 +5,7 @@ import static io.jnerd.netns.bypass.ConnectRulesTest.ip;
 import static io.jnerd.netns.bypass.SocketKind.AF_INET;
 import static io.jnerd.netns.bypass.SocketKind.AF_INET6;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,7 +57,7 @@ class BindRulesTest {
     @Test
     void selfConnectGoesToTheHostPortOnlyOnceBound() {
         assertEquals(Optional.empty(), rules.selfConnect(TCP4, dest(AF_INET, "127.0.0.1", 80)));
-        rules.markBound(web);
+        rules.markBound(web, 1001);
         assertEquals("127.0.0.1 port 8080", rules.selfConnect(TCP4, dest(AF_INET, "127.0.0.1", 80)).get().toString());
         assertEquals("127.0.0.1 port 8080", rules.selfConnect(TCP4, dest(AF_INET, "10.0.2.100", 80)).get().toString());
         assertEquals("0:0:0:0:0:0:0:1 port 8080", rules.selfConnect(TCP6, dest(AF_INET6, "::1", 80)).get().toString());
@@ -64,8 +65,16 @@ class BindRulesTest {
         assertEquals("127.0.0.1 port 8080", mapped.toString());
         assertEquals(28, mapped.sockAddr().encode().length, "stays an AF_INET6 sockaddr");
         assertEquals(Optional.empty(), rules.selfConnect(TCP4, dest(AF_INET, "127.0.0.1", 81)), "other port");
-        rules.markBound(dns);
+        rules.markBound(dns, 1002);
         assertEquals("10.200.0.1 port 5353", rules.selfConnect(UDP4, dest(AF_INET, "127.0.0.1", 53)).get().toString());
+    }
+
+    @Test
+    void onlySocketsBoundForAPublishedPortMayListen() {
+        assertFalse(rules.isPublishedSocket(1001));
+        rules.markBound(web, 1001);
+        assertTrue(rules.isPublishedSocket(1001));
+        assertFalse(rules.isPublishedSocket(1002));
     }
 
     @Test
@@ -80,7 +89,7 @@ class BindRulesTest {
         PortMapping any = new PortMapping(ip("0.0.0.0"), 9090, 90, Protocol.TCP);
         BindRules r = new BindRules(List.of(any));
         assertEquals("0.0.0.0 port 9090", r.hostBindAddress(AF_INET, any).toString());
-        r.markBound(any);
+        r.markBound(any, 1003);
         assertEquals("127.0.0.1 port 9090", r.selfConnect(TCP4, dest(AF_INET, "127.0.0.1", 90)).get().toString());
     }
 }

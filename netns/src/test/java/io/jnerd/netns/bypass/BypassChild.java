@@ -3,6 +3,7 @@ package io.jnerd.netns.bypass;
 import io.jnerd.nativebindings.Arch;
 import io.jnerd.nativebindings.Errno;
 import io.jnerd.nativebindings.Fd;
+import io.jnerd.nativebindings.Native;
 import io.jnerd.nativebindings.Poll;
 import io.jnerd.nativebindings.Prctl;
 import io.jnerd.nativebindings.ScmRights;
@@ -11,13 +12,19 @@ import io.jnerd.nativebindings.SockAddr;
 import io.jnerd.nativebindings.Sockets;
 import io.jnerd.nativebindings.SysNr;
 import io.jnerd.nativebindings.SyscallException;
+import io.jnerd.seccomp.SyscallTable;
+import io.jnerd.seccomp.profile.ProfileCompiler;
+import io.jnerd.seccomp.profile.ProfileContext;
+import io.jnerd.seccomp.profile.SeccompProfile;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -26,6 +33,11 @@ import java.util.List;
  * sends (connect, bind, setsockopt, fcntl, close, getpeername) to a listener, hands the listener to the test over the unix socket {@code args[0]}, then runs
  * one command per stdin line and prints one result line: "ok ..." or "errno ENAME".
  * Threads it starts later inherit the filter.
+ *
+ * <p>With {@code args[0]} {@value #JNERD_PROFILE} ({@link SendGuardKernelTest}) the filter
+ * is jnerd's own profile instead, compiled by jnerd ({@link BypassProfile}: sendmsg is
+ * notified, so the listener cannot travel by SCM_RIGHTS): the child prints "listener N"
+ * and waits for one line while the test takes fd N with pidfd_getfd.
  */
 public final class BypassChild {
 
@@ -38,23 +50,48 @@ public final class BypassChild {
     };
     private static final byte[] HELLO = "hello".getBytes(StandardCharsets.US_ASCII);
 
+    static final String JNERD_PROFILE = "--jnerd-profile";
+    private static final byte[] PROBE = "probe".getBytes(StandardCharsets.US_ASCII);
+
     private static long ownCookie;
 
     private BypassChild() {}
+
+    /**
+     * Starts the child in a new network namespace with lo up (unshare -n, hence root): the
+     * same java binary, class path and native backend as this JVM.
+     *
+     * @param mode the agent socket to hand the listener to, or {@link #JNERD_PROFILE}
+     */
+    static Process launch(String mode) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("unshare", "-n", "--", "sh", "-c",
+                "ip link set lo up && exec \"$0\" \"$@\""));
+        cmd.add(ProcessHandle.current().info().command().orElseThrow());
+        cmd.add("--enable-native-access=ALL-UNNAMED");
+        cmd.add("-D" + Native.PROPERTY + "=" + System.getProperty(Native.PROPERTY, ""));
+        cmd.add("-XX:TieredStopAtLevel=1");
+        cmd.add("-XX:+UseSerialGC");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(BypassChild.class.getName());
+        cmd.add(mode);
+        return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
 
     public static void main(String[] args) throws Exception {
         try (Fd probe = Sockets.socket(SockAddr.AF_INET, Sockets.SOCK_DGRAM | Sockets.SOCK_CLOEXEC, 0)) {
             ownCookie = HostNetns.cookieOf(probe);
         }
-        // Connect to the test before the filter exists: the test cannot answer it yet.
-        try (Fd unix = Sockets.socket(SockAddr.AF_UNIX, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0)) {
-            Sockets.connect(unix, SockAddr.unix(args[0]));
-            Prctl.setNoNewPrivs();
-            try (Fd listener = Seccomp.installWithListener(notifying(NERDCTL_NOTIFIED), 0)) {
-                ScmRights.send(unix, new byte[] {'L'}, List.of(listener));
-            }
-        }
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        if (args[0].equals(JNERD_PROFILE)) {
+            Prctl.setNoNewPrivs();
+            try (Fd listener = Seccomp.installWithListener(jnerdProfile(), 0)) {
+                say("listener " + listener.get());
+                in.readLine();
+            }
+        } else {
+            handOverNerdctlListener(args[0]);
+        }
         say("ready");
         for (String line; (line = in.readLine()) != null; ) {
             String result;
@@ -65,6 +102,24 @@ public final class BypassChild {
             }
             say(result);
         }
+    }
+
+    /** Connects to the test before the filter exists (the test cannot answer it yet), then sends the listener. */
+    private static void handOverNerdctlListener(String agentSocket) throws Exception {
+        try (Fd unix = Sockets.socket(SockAddr.AF_UNIX, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0)) {
+            Sockets.connect(unix, SockAddr.unix(agentSocket));
+            Prctl.setNoNewPrivs();
+            try (Fd listener = Seccomp.installWithListener(notifying(NERDCTL_NOTIFIED), 0)) {
+                ScmRights.send(unix, new byte[] {'L'}, List.of(listener));
+            }
+        }
+    }
+
+    /** {@link BypassProfile} over a base that allows everything, as jnerd compiles it. */
+    private static byte[] jnerdProfile() {
+        SeccompProfile allowAll = new SeccompProfile("SCMP_ACT_ALLOW", null, List.of(), List.of(), List.of(), null, null,
+                List.of());
+        return ProfileCompiler.compile(BypassProfile.of(allowAll, "/unused"), ProfileContext.defaults()).encode();
     }
 
     /** arch check, then one compare per syscall jumping to USER_NOTIF; everything else ALLOW. */
@@ -113,6 +168,26 @@ public final class BypassChild {
                 return reconnectAfterRefused(address(a[1], a[2]), address(a[3], a[4]));
             case "connect-rate":
                 return connectRate(address(a[1], a[2]), Integer.parseInt(a[3]));
+            case "udp-sendto":
+                return udpSendAfterConnect(address(a[1], a[2]), address(a[3], a[4]), false);
+            case "udp-sendmsg":
+                return udpSendAfterConnect(address(a[1], a[2]), address(a[3], a[4]), true);
+            case "udp-sendmmsg":
+                return udpSendBatch(address(a[1], a[2]), a.length > 3 ? address(a[3], a[4]) : null);
+            case "fastopen-after-refused":
+                return fastOpenAfterRefused(address(a[1], a[2]), address(a[3], a[4]));
+            case "fastopen":
+                return fastOpen(address(a[1], a[2]));
+            case "send-swap-race":
+                return SendGuardRaces.sendWhileSwapping(address(a[1], a[2]), address(a[3], a[4]), Integer.parseInt(a[5]));
+            case "bind-swap-race":
+                return SendGuardRaces.bindWhileSwapping(address(a[1], a[2]), address(a[3], a[4]), Integer.parseInt(a[5]));
+            case "listen-after-refused":
+                return listenAfterRefused(address(a[1], a[2]));
+            case "io-uring-setup":
+                return "errno " + Errno.name((int) -ioUringSetup());
+            case "send-rate":
+                return sendRate(Integer.parseInt(a[1]));
             default:
                 return "unknown command " + a[0];
         }
@@ -215,6 +290,139 @@ public final class BypassChild {
         }
     }
 
+    /**
+     * A UDP socket connected to {@code first} (switched), then one datagram sent with an
+     * explicit destination {@code to} by sendto or sendmsg; the answer, and the reply of an
+     * echo server at {@code to} if one came.
+     */
+    private static String udpSendAfterConnect(SockAddr first, SockAddr to, boolean sendmsg) throws Exception {
+        try (Fd s = Sockets.socket(first.family(), Sockets.SOCK_DGRAM | Sockets.SOCK_CLOEXEC, 0)) {
+            int errno = Sockets.tryConnect(s, first);
+            if (errno != 0) {
+                return "first errno " + Errno.name(errno);
+            }
+            boolean switched = switched(s);
+            long sent = sendmsg ? Sockets.trySendMsg(s, new Sockets.Message(PROBE, new byte[0], to), 0)
+                    : Sockets.trySendTo(s, PROBE, 0, PROBE.length, 0, to);
+            if (sent < 0) {
+                return "errno " + Errno.name((int) -sent) + " firstSwitched=" + switched;
+            }
+            byte[] tv = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder()).putLong(0, 2).array();
+            Sockets.setOption(s, Sockets.SOL_SOCKET, Sockets.SO_RCVTIMEO, tv);
+            byte[] buf = new byte[64];
+            int n = Sockets.read(s, buf, 0, buf.length);
+            return "ok sent=" + sent + " echo=" + new String(buf, 0, Math.max(n, 0), StandardCharsets.US_ASCII)
+                    + " firstSwitched=" + switched;
+        }
+    }
+
+    /**
+     * A UDP socket connected to {@code first} (switched), then one sendmmsg of two
+     * messages: to the peer (as glibc's resolver sends its A and AAAA queries), the second
+     * to {@code second} if given. The count, msg_len values and echoes; when the call sent
+     * only the first, what sending the second alone gives.
+     */
+    private static String udpSendBatch(SockAddr first, SockAddr second) throws Exception {
+        try (Fd s = Sockets.socket(first.family(), Sockets.SOCK_DGRAM | Sockets.SOCK_CLOEXEC, 0)) {
+            Sockets.connect(s, first);
+            List<Sockets.Message> batch = List.of(new Sockets.Message(PROBE, new byte[0], null),
+                    new Sockets.Message(PROBE, new byte[0], second));
+            int[] lengths = new int[2];
+            int sent = Sockets.trySendBatch(s, batch, 0, lengths);
+            if (sent < 0) {
+                return "errno " + Errno.name(-sent);
+            }
+            String r = "ok sent=" + sent + " lengths=" + lengths[0] + "," + lengths[1] + " switched=" + switched(s);
+            if (sent == 1) {
+                int again = Sockets.trySendBatch(s, batch.subList(1, 2), 0, lengths);
+                r += " then " + (again < 0 ? Errno.name(-again) : "sent=" + again);
+            }
+            byte[] tv = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder()).putLong(0, 2).array();
+            Sockets.setOption(s, Sockets.SOL_SOCKET, Sockets.SO_RCVTIMEO, tv);
+            byte[] buf = new byte[64];
+            int echoes = 0;
+            for (int i = 0; i < sent; i++) {
+                echoes += Sockets.read(s, buf, 0, buf.length) == PROBE.length ? 1 : 0;
+            }
+            return r + " echoes=" + echoes;
+        }
+    }
+
+    /**
+     * A TCP socket switched and refused (so unconnected again, in the host's
+     * namespace), then TCP fast open (sendto with MSG_FASTOPEN, an implicit connect) to {@code to}.
+     */
+    private static String fastOpenAfterRefused(SockAddr refusing, SockAddr to) throws Exception {
+        try (Fd s = SendGuardRaces.refusedHostSocket(refusing)) {
+            if (s == null) {
+                return "the first connect was not switched and refused";
+            }
+            Sockets.setFileStatusFlags(s, Sockets.fileStatusFlags(s) & ~Sockets.SOCK_NONBLOCK);
+            long sent = Sockets.trySendTo(s, PROBE, 0, PROBE.length, Sockets.MSG_FASTOPEN, to);
+            String before = "";
+            if (sent == -Errno.ECONNABORTED) {
+                // The kernel's first connect after an asynchronous failure reports it so
+                // and resets the socket (__inet_stream_connect); the next one connects.
+                before = "ECONNABORTED then ";
+                sent = Sockets.trySendTo(s, PROBE, 0, PROBE.length, Sockets.MSG_FASTOPEN, to);
+            }
+            return before + (sent < 0 ? "errno " + Errno.name((int) -sent) : "ok sent=" + sent);
+        }
+    }
+
+    /** TCP fast open on a fresh blocking socket (a container socket: never switched, connect is not called). */
+    private static String fastOpen(SockAddr to) throws Exception {
+        try (Fd s = Sockets.socket(to.family(), Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0)) {
+            long sent = Sockets.trySendTo(s, PROBE, 0, PROBE.length, Sockets.MSG_FASTOPEN, to);
+            return (sent < 0 ? "errno " + Errno.name((int) -sent) : "ok sent=" + sent) + " switched=" + switched(s);
+        }
+    }
+
+    /** A switched TCP socket whose connect was refused (unconnected, in the host's namespace) told to listen. */
+    private static String listenAfterRefused(SockAddr refusing) throws Exception {
+        try (Fd s = SendGuardRaces.refusedHostSocket(refusing)) {
+            if (s == null) {
+                return "the first connect was not switched and refused";
+            }
+            Sockets.listen(s, 1);
+            return "ok listening on " + Sockets.localAddress(s);
+        }
+    }
+
+    /** io_uring_setup(1, NULL): EFAULT from a kernel that has io_uring, ENOSYS from one without (or a filter). */
+    static long ioUringSetup() {
+        int nr = SyscallTable.get().number(Arch.current(), "io_uring_setup").orElseThrow();
+        return Native.backend().syscall(nr, 1, 0, 0, 0, 0, 0);
+    }
+
+    /**
+     * What notifying sends costs: datagrams per second to a sink on the child's own lo, by
+     * send (sendto without address: not notified), sendto with the address and sendmsg
+     * (both notified, and sent by the agent on the pinned socket).
+     */
+    private static String sendRate(int count) throws Exception {
+        try (Fd sink = Sockets.socket(SockAddr.AF_INET, Sockets.SOCK_DGRAM | Sockets.SOCK_CLOEXEC, 0);
+                Fd s = Sockets.socket(SockAddr.AF_INET, Sockets.SOCK_DGRAM | Sockets.SOCK_CLOEXEC, 0)) {
+            Sockets.bind(sink, SockAddr.inet(InetAddress.getByName("127.0.0.1"), 0));
+            SockAddr to = Sockets.localAddress(sink);
+            Sockets.connect(s, to);
+            StringBuilder r = new StringBuilder("ok");
+            for (String how : List.of("send", "sendto-address", "sendmsg")) {
+                long start = System.nanoTime();
+                for (int i = 0; i < count; i++) {
+                    long sent = how.equals("send") ? Sockets.trySendTo(s, PROBE, 0, PROBE.length, 0, null)
+                            : how.equals("sendmsg") ? Sockets.trySendMsg(s, new Sockets.Message(PROBE, new byte[0], null), 0)
+                            : Sockets.trySendTo(s, PROBE, 0, PROBE.length, 0, to);
+                    if (sent != PROBE.length) {
+                        return how + " " + i + " gave " + sent;
+                    }
+                }
+                r.append(' ').append(how).append('=').append((long) (count / ((System.nanoTime() - start) / 1e9)));
+            }
+            return r.toString();
+        }
+    }
+
     /** Blocking TCP connect + close, {@code count} times: connects per second. */
     private static String connectRate(SockAddr to, int count) throws Exception {
         long start = System.nanoTime();
@@ -261,7 +469,7 @@ public final class BypassChild {
     }
 
     /** Whether the socket lives in another network namespace than this process's: the switch happened. */
-    private static boolean switched(Fd s) throws SyscallException {
+    static boolean switched(Fd s) throws SyscallException {
         return HostNetns.cookieOf(s) != ownCookie;
     }
 }

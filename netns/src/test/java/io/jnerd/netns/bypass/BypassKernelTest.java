@@ -11,7 +11,6 @@ import io.jnerd.netns.Protocol;
 import io.jnerd.seccomp.ContainerState;
 import io.jnerd.seccomp.notify.NotificationContext;
 import io.jnerd.seccomp.notify.Supervisor;
-import io.jnerd.nativebindings.Native;
 import io.jnerd.nativebindings.ProcessMemory;
 import io.jnerd.nativebindings.ScmRights;
 import io.jnerd.nativebindings.SockAddr;
@@ -27,7 +26,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -104,7 +102,7 @@ class BypassKernelTest {
                 | Sockets.SOCK_CLOEXEC, 0)) {
             Sockets.bind(server, SockAddr.unix(sock.toString()));
             Sockets.listen(server, 1);
-            child = startChild(sock);
+            child = BypassChild.launch(sock.toString());
             try (Fd conn = Sockets.accept(server, Sockets.SOCK_CLOEXEC);
                     ScmRights.Received got = ScmRights.receive(conn, 16, 1)) {
                 listener = got.take(0);
@@ -132,21 +130,6 @@ class BypassKernelTest {
         childOut = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
         childIn = new PrintWriter(child.getOutputStream(), true, StandardCharsets.UTF_8);
         assertEquals("ready", childOut.readLine());
-    }
-
-    private static Process startChild(Path agentSocket) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("unshare", "-n", "--", "sh", "-c",
-                "ip link set lo up && exec \"$0\" \"$@\""));
-        cmd.add(ProcessHandle.current().info().command().orElseThrow());
-        cmd.add("--enable-native-access=ALL-UNNAMED");
-        cmd.add("-D" + Native.PROPERTY + "=" + System.getProperty(Native.PROPERTY, ""));
-        cmd.add("-XX:TieredStopAtLevel=1");
-        cmd.add("-XX:+UseSerialGC");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(BypassChild.class.getName());
-        cmd.add(agentSocket.toString());
-        return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }
 
     @AfterAll

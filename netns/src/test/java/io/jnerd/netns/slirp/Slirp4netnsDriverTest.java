@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jnerd.netns.Commands;
 import io.jnerd.netns.HttpProbe;
@@ -15,7 +14,7 @@ import io.jnerd.netns.NetworkSetupException;
 import io.jnerd.netns.PortMapping;
 import io.jnerd.netns.PortMappingParser;
 import io.jnerd.netns.Protocol;
-import io.jnerd.netns.testhost.TestHostNamespace;
+import io.jnerd.netns.testhost.WebTestHost;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -33,26 +32,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Tag("privileged")
 class Slirp4netnsDriverTest {
 
-    private static TestHostNamespace testHost;
-    private static Path docroot;
+    private static WebTestHost web;
 
     @BeforeAll
     static void testHost() throws Exception {
-        assumeTrue(Commands.isRoot(), "creating the test-host namespace needs root");
-        docroot = Files.createTempDirectory("jnerd-docroot-");
-        Files.writeString(docroot.resolve("index.html"), "hello from the test host\n");
-        testHost = TestHostNamespace.create();
-        testHost.startHttpd(docroot, 80);
+        web = WebTestHost.start("hello from the test host\n");
     }
 
     @AfterAll
     static void removeTestHost() throws Exception {
-        if (testHost != null) {
-            testHost.close();
-        }
-        if (docroot != null) {
-            Files.deleteIfExists(docroot.resolve("index.html"));
-            Files.deleteIfExists(docroot);
+        if (web != null) {
+            web.close();
         }
     }
 
@@ -66,9 +56,9 @@ class Slirp4netnsDriverTest {
                 String addr = ns.exec("ip", "-o", "-4", "addr", "show", "dev", "tap0").output();
                 assertTrue(addr.contains("inet 10.0.2.100/24"), addr);
                 Commands.Result wget = ns.exec("busybox", "timeout", "10", "busybox", "wget", "-q", "-O", "-",
-                        "http://" + testHost.address().getHostAddress() + "/index.html");
+                        web.url());
                 assertEquals(0, wget.status(), wget.output());
-                assertEquals("hello from the test host\n", wget.output());
+                assertEquals(web.body(), wget.output());
             } finally {
                 attachment.close();
             }
@@ -85,13 +75,13 @@ class Slirp4netnsDriverTest {
         try (NamespaceHolder ns = NamespaceHolder.start(false);
                 NetworkAttachment attachment = new Slirp4netnsDriver(state).attach(NetnsTarget.ofPid(ns.pid()),
                         PortMappingParser.parse("127.0.0.1::8080"))) {
-            Process httpd = ns.spawn("busybox", "httpd", "-f", "-p", "8080", "-h", docroot.toString());
+            Process httpd = ns.spawn("busybox", "httpd", "-f", "-p", "8080", "-h", web.docroot().toString());
             try {
                 ns.awaitTcpListener(8080);
                 PortMapping published = attachment.publishedPorts().get(0);
                 assertTrue(published.hostPort() > 0, "a concrete host port was chosen");
                 String body = HttpProbe.get(new InetSocketAddress("127.0.0.1", published.hostPort()), "/index.html");
-                assertEquals("hello from the test host\n", body);
+                assertEquals(web.body(), body);
 
                 Slirp4netnsApi api = new Slirp4netnsApi(state.resolve("slirp4netns.sock"));
                 List<HostForward> forwards = api.listHostfwd();

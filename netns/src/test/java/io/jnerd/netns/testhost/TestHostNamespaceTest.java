@@ -79,4 +79,21 @@ class TestHostNamespaceTest {
         assertFalse(Commands.ok("ip", "-o", "link").contains(hostLink + "@"), "the veth pair is gone");
         assertFalse(ProcessHandle.of(httpdPid).map(ProcessHandle::isAlive).orElse(false), "the servers are stopped");
     }
+
+    @Test
+    void serversStillStartWhenTheNameUnderRunNetnsVanished(@TempDir Path docroot) throws Exception {
+        assumeTrue(Commands.isRoot(), "ip netns add needs root");
+        Files.writeString(docroot.resolve("index.html"), "still here\n");
+        String name;
+        try (TestHostNamespace th = TestHostNamespace.create()) {
+            name = th.name();
+            // What another program unmounting /run/netns did to the entries of concurrent runs.
+            Commands.ok("umount", "/run/netns/" + name);
+            assertTrue(Commands.run("ip", "netns", "exec", name, "true").status() != 0, "the name no longer enters");
+
+            th.startHttpd(docroot, 8082);
+            assertEquals("still here\n", HttpProbe.get(new InetSocketAddress(th.address(), 8082), "/index.html"));
+        }
+        assertFalse(Files.exists(Path.of("/run/netns", name)), "the name is removed");
+    }
 }

@@ -28,8 +28,8 @@ final class TargetPidfds implements AutoCloseable {
     /** Enough for the processes of a busy container; the eldest is closed beyond it. */
     static final int CAPACITY = 64;
 
-    /** Whether the kernel knows PIDFD_THREAD; cleared on its first EINVAL. */
-    private static volatile boolean threadPidfds = true;
+    /** Whether the kernel knows PIDFD_THREAD; cleared on its first EINVAL (and by tests of the older path). */
+    static volatile boolean threadPidfds = true;
 
     private final ClosingCache<Integer, Pidfd> byTid = new ClosingCache<>(CAPACITY);
     private boolean closed;

@@ -13,6 +13,8 @@ public final class OciNames {
     public static final String ACT_NOTIFY = "SCMP_ACT_NOTIFY";
     public static final String ACT_ALLOW = "SCMP_ACT_ALLOW";
     public static final String ACT_ERRNO = "SCMP_ACT_ERRNO";
+    public static final String CMP_EQ = "SCMP_CMP_EQ";
+    public static final String CMP_NE = "SCMP_CMP_NE";
 
     private static final Map<String, SeccompAction.Kind> ACTIONS = Map.of(
             "SCMP_ACT_KILL", SeccompAction.Kind.KILL_THREAD,
@@ -26,10 +28,10 @@ public final class OciNames {
             ACT_NOTIFY, SeccompAction.Kind.USER_NOTIF);
 
     private static final Map<String, CompareOp> OPS = Map.of(
-            "SCMP_CMP_NE", CompareOp.NE,
+            CMP_NE, CompareOp.NE,
             "SCMP_CMP_LT", CompareOp.LT,
             "SCMP_CMP_LE", CompareOp.LE,
-            "SCMP_CMP_EQ", CompareOp.EQ,
+            CMP_EQ, CompareOp.EQ,
             "SCMP_CMP_GE", CompareOp.GE,
             "SCMP_CMP_GT", CompareOp.GT,
             "SCMP_CMP_MASKED_EQ", CompareOp.MASKED_EQ);

@@ -30,4 +30,8 @@ public record SyscallEntry(
     public SyscallEntry withNames(List<String> newNames) {
         return new SyscallEntry(newNames, action, errnoRet, args, comment, includes, excludes);
     }
+
+    public SyscallEntry withArgs(List<ArgRule> newArgs) {
+        return new SyscallEntry(names, action, errnoRet, newArgs, comment, includes, excludes);
+    }
 }

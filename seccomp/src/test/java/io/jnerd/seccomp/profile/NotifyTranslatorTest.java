@@ -44,6 +44,39 @@ class NotifyTranslatorTest {
     }
 
     @Test
+    void notifiesSendtoOnlyWhenItsAddressIsSet() {
+        SeccompProfile p = NotifyTranslator.withNotifyWhenSet(
+                NotifyTranslator.withNotify(DefaultProfile.get(), List.of("connect"), "/run/jnerd/agent.sock", null),
+                "sendto", 4);
+        BpfInterpreter vm = new BpfInterpreter(ProfileCompiler.compile(p, ProfileContext.defaults()));
+        int audit = NATIVE.auditArch();
+        assertEquals(SeccompAction.allow(), vm.run(audit, nr("sendto"), 3, 0x1000, 5, 0, 0, 0).action(),
+                "send(2) is sendto with no address: it must stay native");
+        assertEquals(SeccompAction.userNotif(), vm.run(audit, nr("sendto"), 3, 0x1000, 5, 0, 0x2000, 16).action());
+        assertEquals(SeccompAction.userNotif(), vm.run(audit, nr("sendto"), 3, 0x1000, 5, 0, 1L << 40, 16).action(),
+                "all 64 bits of the pointer are compared");
+        assertEquals(SeccompAction.allow(), vm.run(audit, nr("recvfrom"), 3, 0x1000, 5, 0, 0x2000, 0).action());
+        for (SyscallEntry e : p.syscalls()) {
+            if (e.names().contains("sendto")) {
+                assertEquals(List.of("sendto"), e.names(), "sendto's rules stand alone: " + e);
+                assertEquals(1, e.args().size(), e.toString());
+            }
+        }
+    }
+
+    @Test
+    void aProfileWithoutSendtoLeavesTheUnsetCaseToTheDefaultAction() {
+        SeccompProfile base = new SeccompProfile("SCMP_ACT_ERRNO", null, List.of(), List.of(), List.of(), null, null,
+                List.of(SyscallEntry.of(List.of("read"), "SCMP_ACT_ALLOW")));
+        SeccompProfile p = NotifyTranslator.withNotifyWhenSet(
+                NotifyTranslator.withNotify(base, List.of("connect"), "/a", null), "sendto", 4);
+        BpfInterpreter vm = new BpfInterpreter(ProfileCompiler.compile(p, ProfileContext.defaults()));
+        int audit = NATIVE.auditArch();
+        assertEquals(SeccompAction.errno(Errno.EPERM), vm.run(audit, nr("sendto"), 3, 0x1000, 5, 0, 0, 0).action());
+        assertEquals(SeccompAction.userNotif(), vm.run(audit, nr("sendto"), 3, 0x1000, 5, 0, 0x2000, 16).action());
+    }
+
+    @Test
     void refusesUnknownNamesAndAnEmptySet() {
         assertEquals("seccomp notify: unknown syscall \"conect\"", assertThrows(InvalidProfileException.class,
                 () -> NotifyTranslator.withNotify(DefaultProfile.get(), List.of("conect"), "/a", null)).getMessage());

@@ -1,0 +1,267 @@
+package io.jnerd.netns.bypass;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jnerd.nativebindings.Errno;
+import io.jnerd.nativebindings.Fd;
+import io.jnerd.nativebindings.Pidfd;
+import io.jnerd.nativebindings.Processes;
+import io.jnerd.netns.Cidr;
+import io.jnerd.netns.IgnoreRules;
+import io.jnerd.netns.PortMapping;
+import io.jnerd.netns.Protocol;
+import io.jnerd.seccomp.ContainerState;
+import io.jnerd.seccomp.notify.Supervisor;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Sends with a destination and binds, against the real kernel: {@link BypassChild} in its
+ * own empty network namespace under jnerd's own profile (compiled by jnerd, so sendto is
+ * notified only with an address), a test-host namespace as the allowed destination, and
+ * a UDP and a TCP server on the host's 127.0.0.1 that must never hear from the child.
+ */
+@Tag("privileged")
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SendGuardKernelTest {
+
+    private static final int PUBLISHED_CONTAINER_PORT = 80;
+    private static final int UNPUBLISHED_CONTAINER_PORT = 8080;
+    private static final byte[] PING = "ping".getBytes(StandardCharsets.US_ASCII);
+
+    private TestHost host;
+    private int publishedHostPort;
+    private Process child;
+    private BufferedReader childOut;
+    private PrintWriter childIn;
+    private ConnectWaiter waiter;
+    private BypassStats stats;
+    private Supervisor supervisor;
+    private DatagramSocket hostLoopbackUdp;
+    private final AtomicInteger hostLoopbackDatagrams = new AtomicInteger();
+    private ServerSocket hostLoopbackTcp;
+    private final AtomicInteger hostLoopbackConnections = new AtomicInteger();
+
+    @BeforeAll
+    void start() throws Exception {
+        Assumptions.assumeTrue(Processes.getuid() == 0, "needs root: unshare -n and a test-host network namespace");
+        Assumptions.assumeTrue(HostNetns.unavailabilityCause() == null, String.valueOf(HostNetns.unavailabilityCause()));
+        host = TestHost.start();
+        hostLoopbackUdp = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"));
+        daemon("host-loopback-udp", () -> {
+            byte[] buf = new byte[2048];
+            while (true) {
+                hostLoopbackUdp.receive(new DatagramPacket(buf, buf.length));
+                hostLoopbackDatagrams.incrementAndGet();
+            }
+        });
+        hostLoopbackTcp = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+        daemon("host-loopback-tcp", () -> {
+            while (true) {
+                try (Socket s = hostLoopbackTcp.accept()) {
+                    hostLoopbackConnections.incrementAndGet();
+                }
+            }
+        });
+
+        child = BypassChild.launch(BypassChild.JNERD_PROFILE);
+        childOut = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        childIn = new PrintWriter(child.getOutputStream(), true, StandardCharsets.UTF_8);
+        String announced = childOut.readLine();
+        assertTrue(announced != null && announced.startsWith("listener "), "child said " + announced);
+        Fd listener;
+        try (Pidfd pidfd = Pidfd.open(child.pid())) {
+            listener = pidfd.getFd(Integer.parseInt(announced.substring("listener ".length())));
+        }
+        try (ServerSocket free = new ServerSocket(0)) {
+            publishedHostPort = free.getLocalPort();
+        }
+        waiter = new ConnectWaiter("test-send-waiter");
+        BypassHandler handler = new BypassHandler(IgnoreRules.parse(List.of("192.168.77.0/24")),
+                List.of(Cidr.parse("10.0.2.0/24")), List.of(new PortMapping(InetAddress.getByName("127.0.0.1"),
+                        publishedHostPort, PUBLISHED_CONTAINER_PORT, Protocol.TCP)), waiter, SocketSwitcher.QUICK_WAIT_MILLIS);
+        stats = handler.stats();
+        supervisor = new Supervisor(handler);
+        supervisor.supervise(new ContainerState("1.0.2", List.of(ContainerState.SECCOMP_FD_NAME), (int) child.pid(),
+                "", null), listener);
+        childIn.println("taken");
+        assertEquals("ready", childOut.readLine());
+    }
+
+    private interface Loop {
+        void run() throws IOException;
+    }
+
+    private static void daemon(String name, Loop loop) {
+        Thread t = new Thread(() -> {
+            try {
+                loop.run();
+            } catch (IOException e) {
+                // Closed by stop().
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (childIn != null) {
+            childIn.close();
+        }
+        if (child != null && !child.waitFor(10, TimeUnit.SECONDS)) {
+            child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        if (supervisor != null) {
+            supervisor.close();
+        }
+        if (waiter != null) {
+            waiter.close();
+        }
+        if (hostLoopbackUdp != null) {
+            hostLoopbackUdp.close();
+        }
+        if (hostLoopbackTcp != null) {
+            hostLoopbackTcp.close();
+        }
+        if (host != null) {
+            host.close();
+        }
+    }
+
+    private String ask(String command) throws IOException {
+        childIn.println(command);
+        String answer = childOut.readLine();
+        return answer == null ? "(child exited)" : answer;
+    }
+
+    private String udpEcho() {
+        return host.ipv4() + " " + TestHost.UDP_ECHO;
+    }
+
+    private String hostLoopbackUdp() {
+        return "127.0.0.1 " + hostLoopbackUdp.getLocalPort();
+    }
+
+    @Test
+    void sendtoFromASwitchedSocketToTheHostLoopbackIsRefused() throws Exception {
+        long refused = stats.refusedOnHostSockets();
+        assertEquals("errno ENETUNREACH firstSwitched=true", ask("udp-sendto " + udpEcho() + " " + hostLoopbackUdp()));
+        assertEquals("errno ENETUNREACH firstSwitched=true",
+                ask("udp-sendto " + udpEcho() + " 0.0.0.0 " + hostLoopbackUdp.getLocalPort()));
+        assertEquals(refused + 2, stats.refusedOnHostSockets());
+        assertNothingReachedTheHostLoopback();
+    }
+
+    @Test
+    void sendtoFromASwitchedSocketToAnAllowedHostArrives() throws IOException {
+        assertEquals("ok sent=5 echo=probe firstSwitched=true", ask("udp-sendto " + udpEcho() + " " + udpEcho()));
+    }
+
+    @Test
+    void sendmsgWithANameIsGuardedTheSameWay() throws Exception {
+        assertEquals("errno ENETUNREACH firstSwitched=true", ask("udp-sendmsg " + udpEcho() + " " + hostLoopbackUdp()));
+        assertEquals("ok sent=5 echo=probe firstSwitched=true", ask("udp-sendmsg " + udpEcho() + " " + udpEcho()));
+        assertNothingReachedTheHostLoopback();
+    }
+
+    @Test
+    void sendmmsgOnASwitchedSocketIsSentByTheAgentUpToTheFirstRefusedMessage() throws Exception {
+        assertEquals("ok sent=2 lengths=5,5 switched=true echoes=2", ask("udp-sendmmsg " + udpEcho()));
+        assertEquals("ok sent=1 lengths=5,0 switched=true then ENETUNREACH echoes=1",
+                ask("udp-sendmmsg " + udpEcho() + " " + hostLoopbackUdp()));
+        assertNothingReachedTheHostLoopback();
+    }
+
+    @Test
+    void fastOpenFromAHostSocketToTheHostLoopbackIsRefused() throws Exception {
+        String loopback = "127.0.0.1 " + hostLoopbackTcp.getLocalPort();
+        assertEquals("errno ENETUNREACH",
+                ask("fastopen-after-refused " + host.ipv4() + " " + TestHost.CLOSED_PORT + " " + loopback));
+        // An allowed destination connects (the implicit connect) and the data goes.
+        assertEquals("ECONNABORTED then ok sent=5",
+                ask("fastopen-after-refused " + host.ipv4() + " " + TestHost.CLOSED_PORT + " " + host.ipv4() + " "
+                        + TestHost.TCP_ECHO));
+        // On a container socket the fast open stays in the container: its own lo refuses.
+        assertEquals("errno ECONNREFUSED switched=false", ask("fastopen " + loopback));
+        assertNothingReachedTheHostLoopback();
+    }
+
+    @Test
+    void swappingAHostSocketInDuringSendsNeverReachesTheHostLoopback() throws Exception {
+        String answer = ask("send-swap-race " + udpEcho() + " " + hostLoopbackUdp() + " 2000");
+        assertTrue(answer.startsWith("ok "), answer);
+        // Both sockets were hit: the race really swapped under the agent's feet.
+        assertTrue(!answer.contains("sent=0 ") && !answer.endsWith("refused=0"), answer);
+        assertNothingReachedTheHostLoopback();
+    }
+
+    @Test
+    void swappingAHostSocketInDuringBindNeverBindsOnTheHost() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            port = free.getLocalPort();
+        }
+        String answer = ask("bind-swap-race " + host.ipv4() + " " + TestHost.CLOSED_PORT + " 127.0.0.1 " + port + " 150");
+        assertTrue(answer.startsWith("ok "), answer);
+        assertTrue(!answer.contains("bound=0 ") && !answer.endsWith("refused=0"), answer);
+    }
+
+    @Test
+    void onlyAPublishedHostSocketListens() throws IOException {
+        assertEquals("errno EPERM", ask("listen-after-refused " + host.ipv4() + " " + TestHost.CLOSED_PORT).replaceAll(" \\(.*", ""));
+        assertEquals("ok listening switched=true", ask("serve " + PUBLISHED_CONTAINER_PORT));
+        try (Socket s = new Socket("127.0.0.1", publishedHostPort)) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write(PING);
+            assertEquals("ping", new String(s.getInputStream().readNBytes(PING.length), StandardCharsets.US_ASCII));
+        }
+        // A container socket listens in the container, by the agent as well.
+        assertEquals("ok listening switched=false", ask("serve " + UNPUBLISHED_CONTAINER_PORT));
+    }
+
+    @Test
+    void ioUringIsNotThereForTheContainer() throws IOException {
+        // Here, without the profile: EFAULT (the NULL params), or EPERM where the
+        // kernel.io_uring_disabled sysctl (Linux 6.6) keeps it from this user.
+        long here = BypassChild.ioUringSetup();
+        Assumptions.assumeTrue(here != -Errno.ENOSYS, "the kernel has no io_uring: nothing to refuse");
+        assertTrue(here == -Errno.EFAULT || here == -Errno.EPERM, "io_uring_setup gave " + here);
+        assertEquals("errno ENOSYS", ask("io-uring-setup"));
+    }
+
+    @Test
+    void whatNotifyingSendsCosts() throws IOException {
+        String answer = ask("send-rate 20000");
+        assertTrue(answer.startsWith("ok send="), answer);
+        // A figure for the report, not a speed limit: datagrams per second.
+        System.out.println("UDP sends/s inside the child: " + answer.substring(3) + "; supervisor " + supervisor.stats());
+    }
+
+    private void assertNothingReachedTheHostLoopback() throws InterruptedException {
+        // Datagrams in flight on loopback arrive within microseconds; give them a moment.
+        Thread.sleep(200);
+        assertEquals(0, hostLoopbackDatagrams.get(), "a datagram reached the host's 127.0.0.1");
+        assertEquals(0, hostLoopbackConnections.get(), "a connection reached the host's 127.0.0.1");
+    }
+}

@@ -1,0 +1,74 @@
+package io.jnerd.seccomp.notify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.jnerd.nativebindings.Errno;
+import io.jnerd.nativebindings.Fd;
+import io.jnerd.nativebindings.Processes;
+import io.jnerd.nativebindings.SockAddr;
+import io.jnerd.nativebindings.Sockets;
+import io.jnerd.nativebindings.SyscallException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+@Tag("kernel")
+class TargetPidfdsTest {
+
+    /**
+     * A thread that leads no thread group, as most of a JVM's or Go program's threads: with
+     * PIDFD_THREAD (Linux 6.9) its own pidfd is kept; without (older kernels, forced here),
+     * its group's pidfd is opened for each copy and closed at once.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void copiesANonLeaderThreadsFdAndKeepsOnlyExactPidfds(boolean threadPidfds) throws Exception {
+        boolean before = TargetPidfds.threadPidfds;
+        TargetPidfds.threadPidfds = threadPidfds;
+        CountDownLatch done = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        AtomicInteger tid = new AtomicInteger();
+        Thread t = new Thread(() -> {
+            tid.set(Processes.gettid());
+            started.countDown();
+            try {
+                done.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        t.start();
+        long fdsBefore = OpenFds.count();
+        try (Fd socket = Sockets.socket(SockAddr.AF_INET, Sockets.SOCK_DGRAM | Sockets.SOCK_CLOEXEC, 0)) {
+            started.await();
+            try (TargetPidfds pidfds = new TargetPidfds()) {
+                for (int i = 0; i < 3; i++) {
+                    try (Fd copy = pidfds.copyFd(tid.get(), socket.get())) {
+                        assertEquals(SockAddr.AF_INET, Sockets.getIntOption(copy, Sockets.SOL_SOCKET, Sockets.SO_DOMAIN));
+                    }
+                }
+                assertEquals(fdsBefore + 1 + (threadPidfds ? 1 : 0), OpenFds.count(),
+                        "the socket, and a kept pidfd only when it names the thread itself");
+                SyscallException e = assertThrows(SyscallException.class, () -> pidfds.copyFd(tid.get(), 99999));
+                assertEquals(Errno.EBADF, e.errno());
+            }
+            assertEquals(fdsBefore + 1, OpenFds.count(), "close closed the kept pidfds");
+        } finally {
+            TargetPidfds.threadPidfds = before;
+            done.countDown();
+            t.join();
+        }
+    }
+
+    @Test
+    void aClosedCacheCopiesNothing() throws Exception {
+        TargetPidfds pidfds = new TargetPidfds();
+        pidfds.close();
+        SyscallException e = assertThrows(SyscallException.class, () -> pidfds.copyFd(Processes.gettid(), 0));
+        assertEquals(Errno.ENOENT, e.errno());
+    }
+}
