@@ -4,11 +4,14 @@ import io.jnerd.cli.JnerdCommand;
 import io.jnerd.cli.JnerdException;
 import io.jnerd.cli.container.BypassNetwork;
 import io.jnerd.cli.container.ContainerContext;
+import io.jnerd.cli.container.Containers;
 import io.jnerd.cli.container.NetworkKeeper;
 import io.jnerd.cli.container.NetworkMode;
 import io.jnerd.cli.container.NetworkModes;
 import io.jnerd.netns.PortMapping;
 import io.jnerd.netns.PortMappingParser;
+import io.jnerd.proto.Containerd;
+import io.jnerd.proto.ContainerdUnavailableException;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -30,6 +33,8 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "network-keeper", hidden = true, description = "Hold a detached container's network (started by jnerd run -d)")
 public final class NetworkKeeperCommand implements Callable<Integer> {
+    private static final int SIGKILL = 9;
+
     @ParentCommand
     JnerdCommand parent;
 
@@ -60,6 +65,12 @@ public final class NetworkKeeperCommand implements Callable<Integer> {
     @Option(names = "--network-dir", required = true)
     Path networkDir;
 
+    @Option(names = "--rm", description = "remove the container once its init exited (needs --address, --state-root)")
+    boolean remove;
+
+    @Option(names = "--state-root")
+    Path stateRoot;
+
     @Override
     public Integer call() throws Exception {
         PrintStream log = parent.global().terminal().err();
@@ -79,6 +90,18 @@ public final class NetworkKeeperCommand implements Callable<Integer> {
                 networkDir, ports);
         BufferedReader requests = new BufferedReader(new InputStreamReader(parent.global().terminal().in(),
                 StandardCharsets.UTF_8));
-        return new NetworkKeeper(mode, context, requests, parent.global().terminal().out(), log).run();
+        Runnable afterExit = remove ? () -> removeContainer(log) : () -> { };
+        return new NetworkKeeper(mode, context, requests, parent.global().terminal().out(), log, afterExit).run();
+    }
+
+    /** --rm: deletes the exited task (recording its status), the container, its snapshot and state. */
+    private void removeContainer(PrintStream log) {
+        try (Containerd containerd = parent.global().connect()) {
+            Containers containers = new Containers(containerd);
+            containers.stop(id, SIGKILL, 10);
+            containers.get(id).ifPresent(c -> containers.remove(c, stateRoot));
+        } catch (RuntimeException | ContainerdUnavailableException e) {
+            log.println("network-keeper: removing container " + id + ": " + e.getMessage());
+        }
     }
 }

@@ -74,9 +74,6 @@ public final class ContainerRunner {
 
     /** Runs the container; returns its exit status (foreground) or 0 after printing its ID (detached). */
     public int run(RunSpec run) throws IOException, InterruptedException {
-        if (run.detach && run.remove) {
-            throw new JnerdException("--rm with -d is not supported yet: remove the container with 'jnerd rm' after it exits");
-        }
         if (run.tty && run.interactive && !run.detach) {
             LocalTerminal.requireTerminal();
         }
@@ -101,9 +98,11 @@ public final class ContainerRunner {
         ContainerContext context = new ContainerContext(id, name, containerd.namespace(), run.hostname, stateDir, networkDir,
                 run.ports);
         ObjectNode spec = SpecBuilder.build(image.config(), run, user, "/" + containerd.namespace() + "/" + id);
-        // A detached run ends before its container: a network that lives in a jnerd process is
-        // handed to a keeper process of its own.
-        KeeperNetwork keeper = run.detach && run.network.needsJnerdRunning() ? new KeeperNetwork(run.network) : null;
+        // A detached run ends before its container: a network that lives in a jnerd process, and
+        // the removal of --rm, are handed to a keeper process of its own.
+        KeeperNetwork keeper = !run.detach ? null
+                : run.remove ? KeeperNetwork.removingOnExit(run.network, containerd.socket(), stateRoot)
+                : run.network.needsJnerdRunning() ? new KeeperNetwork(run.network) : null;
         NetworkMode network = keeper != null ? keeper : run.network;
         network.configure(spec, context);
 

@@ -51,14 +51,23 @@ public final class Containers {
         return Optional.empty();
     }
 
+    /** The container with exactly this ID, if there is one. */
+    public Optional<Container> get(String id) {
+        try {
+            return Optional.of(containerd.containers().get(GetContainerRequest.newBuilder().setId(id).build()).getContainer());
+        } catch (StatusRuntimeException e) {
+            if (ContainerdErrors.isNotFound(e)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
     /** docker's lookup: exact ID, then exact name, then a unique ID prefix. */
     public Container find(String idOrName) {
-        try {
-            return containerd.containers().get(GetContainerRequest.newBuilder().setId(idOrName).build()).getContainer();
-        } catch (StatusRuntimeException e) {
-            if (!ContainerdErrors.isNotFound(e)) {
-                throw e;
-            }
+        Optional<Container> byId = get(idOrName);
+        if (byId.isPresent()) {
+            return byId.get();
         }
         Optional<Container> byName = findByName(idOrName);
         if (byName.isPresent()) {
@@ -164,12 +173,23 @@ public final class Containers {
         return stateRoot.resolve("net").resolve(id.substring(0, 16));
     }
 
-    /** Keeps the exit status on the container (its task is deleted, and with it containerd's record). */
+    /**
+     * Keeps the exit status on the container (its task is deleted, and with it containerd's
+     * record). A container that is gone (removed meanwhile by the keeper of {@code run -d --rm})
+     * needs none.
+     */
     static void recordExit(Containerd containerd, String id, int status) {
-        containerd.containers().update(UpdateContainerRequest.newBuilder()
-                .setContainer(Container.newBuilder().setId(id).putLabels(ContainerLabels.EXIT_CODE, Integer.toString(status)))
-                .setUpdateMask(FieldMask.newBuilder().addPaths("labels." + ContainerLabels.EXIT_CODE))
-                .build());
+        try {
+            containerd.containers().update(UpdateContainerRequest.newBuilder()
+                    .setContainer(Container.newBuilder().setId(id)
+                            .putLabels(ContainerLabels.EXIT_CODE, Integer.toString(status)))
+                    .setUpdateMask(FieldMask.newBuilder().addPaths("labels." + ContainerLabels.EXIT_CODE))
+                    .build());
+        } catch (StatusRuntimeException e) {
+            if (!ContainerdErrors.isNotFound(e)) {
+                throw e;
+            }
+        }
     }
 
     /** Deletes the task; returns its exit status (0 if there was none). */

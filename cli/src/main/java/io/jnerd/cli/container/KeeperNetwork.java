@@ -22,7 +22,8 @@ import java.util.concurrent.TimeoutException;
  * A detached run's network for a mode that needs a process to hold it (slirp4netns and pasta
  * are stopped with their parent, the bypass's seccomp agent lives in jnerd): a network keeper
  * does the mode's prepare and attach in its own process and keeps the network until the
- * container's init exits, then tears it down ({@link NetworkKeeper}).
+ * container's init exits, then tears it down ({@link NetworkKeeper}). For {@code -d --rm} a
+ * keeper (of any mode) also removes the container after that.
  *
  * <p>The keeper is this jnerd started again as the hidden {@code jnerd network-keeper}, under
  * {@code setsid} (a session of its own: the terminal's hang-up and Ctrl-C do not reach it),
@@ -39,14 +40,29 @@ public final class KeeperNetwork implements NetworkMode {
     private static final long ABORT_TIMEOUT_SECONDS = 20;
 
     private final NetworkMode kept;
+    private final List<String> afterExitFlags;
     private ContainerContext context;
     private Process keeper;
     private BufferedReader replies;
     private PrintStream requests;
     private boolean handedOver;
 
+    /** @param kept a mode that {@link NetworkMode#needsJnerdRunning() needs jnerd running} */
     public KeeperNetwork(NetworkMode kept) {
+        this(kept, List.of());
+    }
+
+    private KeeperNetwork(NetworkMode kept, List<String> afterExitFlags) {
         this.kept = kept;
+        this.afterExitFlags = afterExitFlags;
+    }
+
+    /**
+     * {@code run -d --rm}: the keeper (for any mode) also removes the container, its snapshot
+     * and state once the init exited, as the foreground run's {@code --rm} does after its wait.
+     */
+    public static KeeperNetwork removingOnExit(NetworkMode kept, Path containerdSocket, Path stateRoot) {
+        return new KeeperNetwork(kept, List.of("--rm", "--address=" + containerdSocket, "--state-root=" + stateRoot));
     }
 
     @Override
@@ -189,6 +205,7 @@ public final class KeeperNetwork implements NetworkMode {
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), io.jnerd.cli.Main.class.getName(),
                 "network-keeper", "-n", context.namespace()));
         cmd.addAll(kept.keeperFlags());
+        cmd.addAll(afterExitFlags);
         for (PortMapping p : context.ports()) {
             // Any free port is chosen here, so the keeper's argument is a fixed docker -p value.
             cmd.add("--publish=" + FreePorts.resolve(p));

@@ -35,26 +35,34 @@ public final class NetworkKeeper {
     private final BufferedReader requests;
     private final PrintStream replies;
     private final PrintStream log;
+    private final Runnable afterExit;
+    private boolean initExited;
 
     /**
-     * @param mode     the container's network mode, as jnerd run would make it
-     * @param requests the run's lines; {@code replies} go back to it
-     * @param log      the keeper's log file
+     * @param mode      the container's network mode, as jnerd run would make it
+     * @param requests  the run's lines; {@code replies} go back to it
+     * @param log       the keeper's log file
+     * @param afterExit once the container's init exited and its network is down (the removal of {@code --rm})
      */
     public NetworkKeeper(NetworkMode mode, ContainerContext context, BufferedReader requests, PrintStream replies,
-                         PrintStream log) {
+                         PrintStream log, Runnable afterExit) {
         this.mode = mode;
         this.context = context;
         this.requests = requests;
         this.replies = replies;
         this.log = log;
+        this.afterExit = afterExit;
     }
 
     /** Keeps the network until the container ends or SIGTERM; 0 when it was handed over and torn down. */
     public int run() throws IOException {
         KeeperRecord.writeSelf(context.stateDir());
         try {
-            return keep();
+            int status = keep();
+            if (initExited) {
+                afterExit.run();
+            }
+            return status;
         } finally {
             KeeperRecord.remove(context.stateDir());
         }
@@ -79,7 +87,9 @@ public final class NetworkKeeper {
                 }
                 replies.close();
                 log("keeping --net " + mode.name() + " of container " + context.id() + " (init pid " + pid + ")");
-                log(awaitEnd(init) + ": tearing down");
+                End end = awaitEnd(init);
+                initExited = end.initExited();
+                log(end.reason() + ": tearing down");
             }
             log("done");
             return 0;
@@ -96,22 +106,26 @@ public final class NetworkKeeper {
      * {@code stop} send it only to a keeper that outstays its container): either way the
      * caller's try-with-resources then tears the network down in order.
      */
-    private String awaitEnd(ProcessExit init) {
-        CompletableFuture<String> ended = new CompletableFuture<>();
+    private End awaitEnd(ProcessExit init) {
+        CompletableFuture<End> ended = new CompletableFuture<>();
         for (String name : new String[] {"TERM", "INT"}) {
-            Signal.handle(new Signal(name), sig -> ended.complete("SIG" + name));
+            Signal.handle(new Signal(name), sig -> ended.complete(new End("SIG" + name, false)));
         }
         Thread watch = new Thread(() -> {
             try {
                 init.await(null);
-                ended.complete("the container's init (pid " + init.pid() + ") exited");
+                ended.complete(new End("the container's init (pid " + init.pid() + ") exited", true));
             } catch (IOException e) {
-                ended.complete("watching the container's init failed (" + e.getMessage() + ")");
+                ended.complete(new End("watching the container's init failed (" + e.getMessage() + ")", false));
             }
         }, "init-exit-" + init.pid());
         watch.setDaemon(true);
         watch.start();
         return ended.join();
+    }
+
+    /** Why the keeper stops keeping. */
+    private record End(String reason, boolean initExited) {
     }
 
     private void reply(String line) {

@@ -27,12 +27,9 @@ public interface NetworkMode {
         return false;
     }
 
-    /**
-     * The {@code jnerd network-keeper} flags that make this same mode in another process
-     * (only for modes that {@link #needsJnerdRunning()}).
-     */
+    /** The {@code jnerd network-keeper} flags that make this same mode in another process. */
     default java.util.List<String> keeperFlags() {
-        throw new UnsupportedOperationException("--net " + name() + " needs no network keeper");
+        return java.util.List.of("--net=" + name());
     }
 
     /**

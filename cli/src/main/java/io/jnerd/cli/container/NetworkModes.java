@@ -156,11 +156,6 @@ public final class NetworkModes {
         }
 
         @Override
-        public java.util.List<String> keeperFlags() {
-            return java.util.List.of("--net=" + name());
-        }
-
-        @Override
         public void configure(ObjectNode spec, ContainerContext context) throws java.io.IOException {
             addNamespace(spec, "network");
             etc.addMounts(spec, context.networkDir());

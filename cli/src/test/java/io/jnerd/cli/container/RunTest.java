@@ -241,4 +241,23 @@ class RunTest {
         assertEquals(0, cli.run("rm", "bg").exitCode);
         assertTrue(Files.notExists(tmp.resolve("state").resolve(containerd.namespace()).resolve(id)), "state dir removed");
     }
+
+    /** -d --rm: the keeper removes the container once it exited by itself, or when stop ended it. */
+    @Test
+    void detachedRmRemovesTheContainerWhenItEnds() throws Exception {
+        Cli.Result exits = cli.run("run", "-d", "--rm", "--net=none", IMAGE, "sh", "-c", "sleep 1");
+        assertEquals(0, exits.exitCode, exits.toString());
+        String id = exits.out.trim();
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (cli.run("ps", "-a").out.contains(id.substring(0, 12)) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertFalse(cli.run("ps", "-a").out.contains(id.substring(0, 12)), "removed after it exited");
+        assertFalse(Files.exists(tmp.resolve("state").resolve(containerd.namespace()).resolve(id)), "state dir removed");
+
+        Cli.Result stopped = cli.run("run", "-d", "--rm", "--name", "bg-rm", IMAGE, "sleep", "60");
+        assertEquals(0, stopped.exitCode, stopped.toString());
+        assertEquals(0, cli.run("stop", "-t", "1", "bg-rm").exitCode);
+        assertFalse(cli.run("ps", "-a").out.contains("bg-rm"), "stop returns once --rm removed it");
+    }
 }

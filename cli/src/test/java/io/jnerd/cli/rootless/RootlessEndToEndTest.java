@@ -121,6 +121,15 @@ class RootlessEndToEndTest {
         RootlessUser.Result rm = user.jnerd("rm", "-f", "rootless-d");
         assertEquals(0, rm.status(), rm.describe());
         assertTrue(!user.jnerd("ps", "-a").out().contains("rootless-d"), "removed");
+
+        // -d --rm: the keeper removes it through the rootless containerd once it exited.
+        RootlessUser.Result exits = user.jnerd("run", "-d", "--rm", "--net=none", "--name", "rootless-d-rm",
+                TestImages.NAME, "true");
+        assertEquals(0, exits.status(), exits.describe());
+        for (int i = 0; i < 50 && user.jnerd("ps", "-a").out().contains("rootless-d-rm"); i++) {
+            Thread.sleep(200);
+        }
+        assertTrue(!user.jnerd("ps", "-a").out().contains("rootless-d-rm"), "removed by its keeper");
     }
 
     /** The container's log once it contains {@code expected}, or what it holds after about 10 s. */
