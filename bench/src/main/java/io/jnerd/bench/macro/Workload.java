@@ -24,8 +24,7 @@ public enum Workload {
             try (Placement.Running server = p.serve("iperf3", (addr, port) -> List.of(p.tool("iperf3"), "-s", "-B", addr,
                     "-p", Integer.toString(port)), TestBed.IPERF_PORT)) {
                 ctx.awaitReachable(server.reachableAt());
-                String out = ctx.outside(List.of("iperf3", "-c", server.reachableAt().getAddress().getHostAddress(),
-                        "-p", Integer.toString(server.reachableAt().getPort()), "-t", ctx.seconds(), "-J"));
+                String out = iperf3ClientOutside(ctx, server.reachableAt());
                 return Map.of(Metric.IPERF_TCP_IN, OutputParsers.iperf3Gbits(out));
             }
         }
@@ -136,6 +135,32 @@ public enum Workload {
             ids.add(w.id);
         }
         throw new IllegalArgumentException("unknown workload '" + s + "' (" + String.join(", ", ids) + ")");
+    }
+
+    /**
+     * The iperf3 client in the test host. iperf3 -s takes every connection for a test's control
+     * connection, the readiness probe too; once that ends it closes its listener and opens a new
+     * one, and a client that comes in between is refused. Through bypass4netns the new bind and
+     * listen are two notifications, which widens that gap: the client tries again for up to 5 s.
+     */
+    static String iperf3ClientOutside(Context ctx, InetSocketAddress server) throws IOException {
+        List<String> client = List.of("iperf3", "-c", server.getAddress().getHostAddress(),
+                "-p", Integer.toString(server.getPort()), "-t", ctx.seconds(), "-J");
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return ctx.outside(client);
+            } catch (IOException e) {
+                if (attempt == 25 || e.getMessage() == null || !e.getMessage().contains("unable to connect")) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while waiting for iperf3 -s to listen again", interrupted);
+                }
+            }
+        }
     }
 
     /** What every workload needs besides its placement. */

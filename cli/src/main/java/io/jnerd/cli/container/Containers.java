@@ -197,11 +197,33 @@ public final class Containers {
         try {
             return containerd.tasks().delete(DeleteTaskRequest.newBuilder().setContainerId(id).build()).getExitStatus();
         } catch (StatusRuntimeException e) {
-            if (!ContainerdErrors.isNotFound(e)) {
+            if (!ContainerdErrors.isNotFound(e) && !deletedMeanwhile(containerd, id)) {
                 throw e;
             }
             return 0;
         }
+    }
+
+    /**
+     * Whether another client deleted the task while we did: {@code rm -f} of a container
+     * whose foreground {@code run --rm} sees the kill too and deletes it at the same time.
+     * The loser's delete then fails with the shim's connection closing under it ("ttrpc:
+     * closed", UNKNOWN), not with NotFound; once the winner is done the task is gone.
+     */
+    private static boolean deletedMeanwhile(Containerd containerd, String id) {
+        Containers c = new Containers(containerd);
+        for (int i = 0; i < 20; i++) {
+            if (c.task(id).isEmpty()) {
+                return true;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
     }
 
     static void killAndDeleteTask(Containerd containerd, String id) {
