@@ -23,7 +23,6 @@ public enum Workload {
         Map<Metric, Double> run(Placement p, Context ctx) throws IOException {
             try (Placement.Running server = p.serve("iperf3", (addr, port) -> List.of(p.tool("iperf3"), "-s", "-B", addr,
                     "-p", Integer.toString(port)), TestBed.IPERF_PORT)) {
-                ctx.awaitReachable(server.reachableAt());
                 String out = iperf3ClientOutside(ctx, server.reachableAt());
                 return Map.of(Metric.IPERF_TCP_IN, OutputParsers.iperf3Gbits(out));
             }
@@ -138,27 +137,34 @@ public enum Workload {
     }
 
     /**
-     * The iperf3 client in the test host. iperf3 -s takes every connection for a test's control
-     * connection, the readiness probe too; once that ends it closes its listener and opens a new
-     * one, and a client that comes in between is refused. Through bypass4netns the new bind and
-     * listen are two notifications, which widens that gap: the client tries again for up to 5 s.
+     * The iperf3 client in the test host, tried again while it fails (up to ~30 s).
+     * No readiness probe first: iperf3 -s takes any connection for a test's control
+     * connection, a probe too, and then re-creates its listener, which left a gap the client
+     * fell into. Until the server listens, a client is refused (bypass4netns, host) or
+     * accepted by the forwarder and then dropped (slirp4netns, pasta).
      */
     static String iperf3ClientOutside(Context ctx, InetSocketAddress server) throws IOException {
         List<String> client = List.of("iperf3", "-c", server.getAddress().getHostAddress(),
                 "-p", Integer.toString(server.getPort()), "-t", ctx.seconds(), "-J");
         for (int attempt = 1; ; attempt++) {
+            String out;
             try {
-                return ctx.outside(client);
-            } catch (IOException e) {
-                if (attempt == 25 || e.getMessage() == null || !e.getMessage().contains("unable to connect")) {
-                    throw e;
-                }
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted while waiting for iperf3 -s to listen again", interrupted);
-                }
+                out = ctx.outside(client);
+            } catch (Commands.Failed e) {
+                out = null;
+            }
+            // With -J iperf3 reports a failed start as an "error" member of its JSON.
+            if (out != null && !out.contains("\"error\"")) {
+                return out;
+            }
+            if (attempt == 150) {
+                return out != null ? out : ctx.outside(client);
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for iperf3 -s to listen", interrupted);
             }
         }
     }

@@ -19,6 +19,8 @@ import io.jnerd.proto.containerd.types.task.Process;
 import io.jnerd.proto.containerd.types.task.Status;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -260,6 +262,11 @@ public final class Containers {
         try (Stream<Path> walk = Files.walk(dir)) {
             for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
                 Files.deleteIfExists(p);
+            }
+        } catch (NoSuchFileException | UncheckedIOException e) {
+            // rm -f and the container's own run --rm remove it at the same time: gone is gone.
+            if (Files.exists(dir)) {
+                throw new JnerdException("cannot remove " + dir + ": " + e.getMessage(), e);
             }
         } catch (IOException e) {
             throw new JnerdException("cannot remove " + dir + ": " + e.getMessage(), e);
