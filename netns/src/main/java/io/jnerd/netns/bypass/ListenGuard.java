@@ -38,15 +38,15 @@ final class ListenGuard {
             if (sock.isHostSocket() && !bindRules.isPublishedSocket(HostNetns.socketCookieOf(sock.copy()))) {
                 stats.refusedOnHostSocket();
                 LOG.fine(() -> "bypass: " + sock + ": listen refused: a host socket bound for no published port");
-                SendGuard.answer(ctx, -Errno.EPERM);
+                Answers.result(ctx, -Errno.EPERM);
                 return;
             }
             Sockets.listen(sock.copy(), (int) ctx.arg(1));
-            SendGuard.answer(ctx, 0);
+            Answers.result(ctx, 0);
         } catch (SyscallException e) {
-            SendGuard.answer(ctx, -e.errno());
+            Answers.result(ctx, -e.errno());
         } catch (IOException e) {
-            SendGuard.answer(ctx, -Errno.EIO);
+            Answers.result(ctx, -Errno.EIO);
         }
     }
 }

@@ -11,7 +11,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -71,7 +70,7 @@ final class SendGuard {
         try {
             m = OutgoingMessage.ofSendto(ctx);
         } catch (IOException e) {
-            answer(ctx, -errnoOf(e));
+            Answers.result(ctx, -errnoOf(e));
             return;
         }
         sendOne(ctx, m, (int) ctx.arg(3));
@@ -83,7 +82,7 @@ final class SendGuard {
         try {
             m = OutgoingMessage.ofMsghdr(ctx, ctx.arg(1));
         } catch (IOException e) {
-            answer(ctx, -errnoOf(e));
+            Answers.result(ctx, -errnoOf(e));
             return;
         }
         sendOne(ctx, m, (int) ctx.arg(2));
@@ -109,7 +108,7 @@ final class SendGuard {
                 budget -= m.data().length;
             } catch (IOException e) {
                 if (i == 0) {
-                    answer(ctx, -errnoOf(e));
+                    Answers.result(ctx, -errnoOf(e));
                     return;
                 }
                 // The kernel sends the good ones first and reports the count.
@@ -117,7 +116,7 @@ final class SendGuard {
             }
         }
         if (messages.isEmpty()) {
-            answer(ctx, 0);
+            Answers.result(ctx, 0);
             return;
         }
         ContainerSocket sock = fetch(ctx);
@@ -155,7 +154,7 @@ final class SendGuard {
                 return;
             }
         }
-        answer(ctx, sent);
+        Answers.result(ctx, sent);
     }
 
     private void sendOne(NotificationContext ctx, OutgoingMessage m, int flags) {
@@ -175,15 +174,15 @@ final class SendGuard {
             return;
         }
         sock.close();
-        answer(ctx, result);
+        Answers.result(ctx, result);
     }
 
     /** CONTINUE, or the errno. */
     private static void refuse(NotificationContext ctx, int refusal) {
         if (refusal == CONTINUE) {
-            SocketSwitcher.proceed(ctx);
+            Answers.proceed(ctx);
         } else {
-            answer(ctx, -refusal);
+            Answers.result(ctx, -refusal);
         }
     }
 
@@ -276,7 +275,7 @@ final class SendGuard {
             timeout = SocketSwitcher.sendTimeoutNanos(sock.copy());
         } catch (SyscallException e) {
             sock.close();
-            answer(ctx, -e.errno());
+            Answers.result(ctx, -e.errno());
             return;
         }
         ctx.defer();
@@ -294,23 +293,23 @@ final class SendGuard {
                 }
                 sock.close();
                 if (lengthAt == 0 || result < 0) {
-                    answer(ctx, result);
+                    Answers.result(ctx, result);
                 } else if (writeLength(ctx, lengthAt, result)) {
                     // sendmmsg: one message sent.
-                    answer(ctx, 1);
+                    Answers.result(ctx, 1);
                 }
             }
 
             @Override
             public void abandoned() {
                 sock.close();
-                answer(ctx, -Errno.EINTR);
+                Answers.result(ctx, -Errno.EINTR);
             }
         });
         if (!queued) {
             sock.close();
             stats.error();
-            answer(ctx, -Errno.ENOBUFS);
+            Answers.result(ctx, -Errno.ENOBUFS);
         }
     }
 
@@ -319,11 +318,11 @@ final class SendGuard {
         try {
             ContainerSocket sock = ContainerSocket.fetch(ctx, (int) ctx.arg(0));
             if (sock == null) {
-                answer(ctx, -Errno.ENOTSOCK);
+                Answers.result(ctx, -Errno.ENOTSOCK);
             }
             return sock;
         } catch (IOException e) {
-            answer(ctx, -errnoOf(e));
+            Answers.result(ctx, -errnoOf(e));
             return null;
         }
     }
@@ -335,7 +334,7 @@ final class SendGuard {
             ProcessMemory.write(ctx.pid(), address, b, 0, b.length);
             return true;
         } catch (IOException e) {
-            answer(ctx, -Errno.EFAULT);
+            Answers.result(ctx, -Errno.EFAULT);
             return false;
         }
     }
@@ -344,18 +343,4 @@ final class SendGuard {
         return e instanceof SyscallException ? ((SyscallException) e).errno() : Errno.EFAULT;
     }
 
-    /** A count (at least 0) as the syscall's value, or -errno as its error. */
-    static void answer(NotificationContext ctx, long result) {
-        try {
-            if (result >= 0) {
-                ctx.respondValue(result);
-            } else {
-                ctx.respondError((int) -result);
-            }
-        } catch (SyscallException e) {
-            if (!e.is(Errno.ENOENT)) {
-                LOG.log(Level.WARNING, "bypass: " + ctx + ": answer " + result + ": " + e.getMessage());
-            }
-        }
-    }
 }

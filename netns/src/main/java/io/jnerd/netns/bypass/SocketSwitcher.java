@@ -77,7 +77,7 @@ public final class SocketSwitcher {
                 // running the container's own call, resolves them right.
                 stats.verdict(Verdict.NOT_INET);
                 sock.close();
-                proceed(ctx);
+                Answers.proceed(ctx);
                 return;
             }
             Destination dest = t.address;
@@ -118,7 +118,7 @@ public final class SocketSwitcher {
         try (ContainerSocket sock = t.socket) {
             if (!sock.kind().isInet()) {
                 stats.verdict(Verdict.NOT_INET);
-                proceed(ctx);
+                Answers.proceed(ctx);
                 return;
             }
             if (sock.isHostSocket()) {
@@ -241,7 +241,7 @@ public final class SocketSwitcher {
             // AF_UNSPEC (disconnect), a short or foreign sockaddr: native-bindings has no
             // way to pass these, and on a container socket the kernel's own answer is right.
             sock.close();
-            proceed(ctx);
+            Answers.proceed(ctx);
             return;
         }
         agentConnect(ctx, sock, dest.sockAddr());
@@ -395,25 +395,9 @@ public final class SocketSwitcher {
         return local.isInet() ? local.toInetSocketAddress() : null;
     }
 
-    static void proceed(NotificationContext ctx) {
-        try {
-            ctx.respondContinue();
-        } catch (SyscallException e) {
-            LOG.warning(() -> "bypass: " + ctx + ": answer CONTINUE: " + e.getMessage());
-        }
-    }
-
     /** Answers 0 (success) or the errno. */
     private static void answer(NotificationContext ctx, int errno) {
-        try {
-            if (errno == 0) {
-                ctx.respondValue(0);
-            } else {
-                ctx.respondError(errno);
-            }
-        } catch (SyscallException e) {
-            LOG.warning(() -> "bypass: " + ctx + ": answer " + Errno.name(errno) + ": " + e.getMessage());
-        }
+        Answers.result(ctx, -errno);
     }
 
     /** One line naming pid, syscall and errno; the target gets the errno (EIO if none). */

@@ -48,10 +48,6 @@ final class ClosingCache<K, V extends AutoCloseable> {
         entries.clear();
     }
 
-    int size() {
-        return entries.size();
-    }
-
     private static void closeQuietly(AutoCloseable c) {
         try {
             c.close();
