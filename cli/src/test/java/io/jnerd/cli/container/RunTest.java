@@ -248,12 +248,15 @@ class RunTest {
         Cli.Result exits = cli.run("run", "-d", "--rm", "--net=none", IMAGE, "sh", "-c", "sleep 1");
         assertEquals(0, exits.exitCode, exits.toString());
         String id = exits.out.trim();
+        Path stateDir = tmp.resolve("state").resolve(containerd.namespace()).resolve(id);
+        // The keeper deletes the container first and its state dir after: wait for both.
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (cli.run("ps", "-a").out.contains(id.substring(0, 12)) && System.nanoTime() < deadline) {
+        while ((cli.run("ps", "-a").out.contains(id.substring(0, 12)) || Files.exists(stateDir))
+                && System.nanoTime() < deadline) {
             Thread.sleep(200);
         }
         assertFalse(cli.run("ps", "-a").out.contains(id.substring(0, 12)), "removed after it exited");
-        assertFalse(Files.exists(tmp.resolve("state").resolve(containerd.namespace()).resolve(id)), "state dir removed");
+        assertFalse(Files.exists(stateDir), "state dir removed");
 
         Cli.Result stopped = cli.run("run", "-d", "--rm", "--name", "bg-rm", IMAGE, "sleep", "60");
         assertEquals(0, stopped.exitCode, stopped.toString());
