@@ -106,6 +106,13 @@ public final class BypassChild {
 
     /** Connects to the test before the filter exists (the test cannot answer it yet), then sends the listener. */
     private static void handOverNerdctlListener(String agentSocket) throws Exception {
+        // This profile notifies close(), and the JVM closes every class file it loads: all that
+        // runs between installing the filter and handing it over must be loaded before, or the
+        // child waits for a supervisor that waits for it (seen: loading ScmRights).
+        Fd[] warmUp = Sockets.socketpair(SockAddr.AF_UNIX, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0);
+        try (Fd a = warmUp[0]; Fd b = warmUp[1]) {
+            ScmRights.send(a, new byte[] {'W'}, List.of(b));
+        }
         try (Fd unix = Sockets.socket(SockAddr.AF_UNIX, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0)) {
             Sockets.connect(unix, SockAddr.unix(agentSocket));
             Prctl.setNoNewPrivs();
