@@ -55,6 +55,12 @@ public final class ContainerRunner {
     private final Platform platform;
     private final Deque<Runnable> undo = new ArrayDeque<>();
     private final ImageFetcher fetcher;
+    /**
+     * Installed once the foreground task exists and kept until the whole clean-up is done: a
+     * SIGTERM that arrives after the container ended (rm -f from elsewhere, then a supervisor
+     * stopping jnerd) must not end the JVM halfway, leaving the network dir and driver behind.
+     */
+    private SignalForwarder signals = SignalForwarder.NONE;
 
     /** Gets an image that containerd does not have (from a registry); returns its stored name. */
     @FunctionalInterface
@@ -119,6 +125,7 @@ public final class ContainerRunner {
             if (!succeeded) {
                 undoAll();
             }
+            signals.close();
         }
     }
 
@@ -173,8 +180,8 @@ public final class ContainerRunner {
             io.start(terminal.in(), terminal.out(), terminal.err(), () -> closeStdin(context.id()));
             int pid = createTask(context.id(), rootfs, io.stdinPath(), io.stdoutPath(), io.stderrPath(), run.tty);
             boolean localTty = run.tty && run.interactive;
+            signals = new SignalForwarder(sig -> kill(context.id(), sig));
             try (NetworkMode.Attachment net = run.network.attach(context, pid);
-                 SignalForwarder signals = new SignalForwarder(sig -> kill(context.id(), sig));
                  LocalTerminal local = localTty ? LocalTerminal.raw(size -> resize(context.id(), size))
                          : LocalTerminal.NONE) {
                 startTask(context.id());

@@ -12,9 +12,14 @@ import sun.misc.SignalHandler;
  * sun.misc.Signal (module jdk.unsupported) is the JDK's only signal API.
  */
 final class SignalForwarder implements AutoCloseable {
+    /** Forwards nothing: the signals keep their default actions. */
+    static final SignalForwarder NONE = new SignalForwarder();
     private static final String[] NAMES = {"INT", "TERM", "HUP"};
     private final List<Signal> signals = new ArrayList<>();
     private final List<SignalHandler> previous = new ArrayList<>();
+
+    private SignalForwarder() {
+    }
 
     SignalForwarder(IntConsumer forward) {
         for (String name : NAMES) {
