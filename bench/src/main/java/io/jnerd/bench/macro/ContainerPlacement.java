@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A rootless mode: each client is {@code jnerd run --rm --net=MODE IMAGE ...} of the
@@ -22,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ContainerPlacement implements Placement {
     static final String NETBENCH_PATH = "/usr/local/bin/netbench";
     private static final Duration RM_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration RUN_END_TIMEOUT = Duration.ofSeconds(20);
 
     private final Mode mode;
     private final RootlessUser user;
@@ -60,8 +62,8 @@ final class ContainerPlacement implements Placement {
 
     /**
      * The server runs in the foreground ({@code jnerd run --rm --name ...}) under a helper
-     * process, not with {@code -d}: with slirp4netns, pasta or bypass4netns the network driver
-     * lives as long as the jnerd process that started it, so jnerd refuses {@code -d} there.
+     * process: its output lands in the bench's log, and the network driver lives in that jnerd
+     * process as in a user's own foreground run (no keeper process as with {@code -d}).
      */
     @Override
     public Running serve(String name, ServerCommand command, int port) throws IOException {
@@ -87,7 +89,11 @@ final class ContainerPlacement implements Placement {
         };
     }
 
-    /** Removes the container (which ends its jnerd run), then makes sure that process is gone. */
+    /**
+     * Removes the container, which ends its jnerd run; that run then takes its network down
+     * and is waited for (stopping it earlier cut its clean-up short and left its network dir),
+     * and stopped only if it does not end by itself.
+     */
     private void remove(String container) throws IOException {
         HelperProcess run = started.remove(container);
         if (run == null) {
@@ -96,6 +102,11 @@ final class ContainerPlacement implements Placement {
         try {
             if (run.isAlive()) {
                 user.run(RM_TIMEOUT, "rm", "-f", container);
+                try {
+                    run.waitFor(RUN_END_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (IOException stillRunning) {
+                    // stop() below ends it.
+                }
             }
         } finally {
             run.stop();
