@@ -34,11 +34,12 @@ import java.util.logging.Logger;
  * O_CLOEXEC as the container's fd had it) and then a separate SEND with the connect's
  * result. ADDFD_FLAG_SEND (Linux 5.14) is not used: it makes the syscall return the
  * installed fd number, right for accept-like calls but wrong for connect and bind, which
- * return 0. A failed connect (ECONNREFUSED, ENETUNREACH, ETIMEDOUT, ...) is answered with
- * its errno and nothing is injected: the container keeps its own unconnected socket, as
- * after a failed connect without bypass. EINPROGRESS (a non-blocking socket, or a blocking
- * one whose SO_SNDTIMEO passed) injects the connecting host socket, on which the
- * container's later poll and getsockopt(SO_ERROR) then act.
+ * return 0. A connect that fails at once (ENETUNREACH, ...) is answered with its errno and
+ * nothing is injected: the container keeps its own unconnected socket, as after a failed
+ * connect without bypass. One that is in progress (any blocking connect to a remote host,
+ * and EINPROGRESS of a non-blocking socket) injects the connecting host socket right
+ * away, on which the container's later poll and getsockopt(SO_ERROR) then act; a blocking
+ * one is answered when its handshake ended (ECONNREFUSED, ETIMEDOUT or 0).
  */
 public final class SocketSwitcher {
 
@@ -186,7 +187,13 @@ public final class SocketSwitcher {
         }
     }
 
-    /** A new host socket like the container's, connected by the agent, injected on success. */
+    /**
+     * A new host socket like the container's, connected by the agent, injected unless the
+     * connect failed at once. A blocking connect still in progress is injected before its
+     * answer: the ADDFD round trip to the target (two wake-ups) then overlaps the handshake
+     * instead of following it, and should the connect fail later, the container holds the
+     * failed host socket, as a non-blocking connect that failed after EINPROGRESS leaves it.
+     */
     private void switchConnect(NotificationContext ctx, ContainerSocket sock, Destination target) throws IOException {
         int flags = sock.statusFlags();
         boolean nonBlocking = (flags & SwitchFlags.O_NONBLOCK) != 0;
@@ -195,42 +202,50 @@ public final class SocketSwitcher {
         Fd host = hostSocketLike(sock);
         // From here on the host socket is all that matters.
         sock.close();
-        int errno;
         try {
-            errno = Sockets.tryConnect(host, target.sockAddr());
-        } catch (RuntimeException e) {
-            host.close();
-            throw e;
-        }
-        if (errno == Errno.EINPROGRESS && !nonBlocking) {
-            try {
-                awaitThen(ctx, host, result -> inject(ctx, host, fd, flags, closeOnExec, result));
-            } catch (IOException | RuntimeException e) {
-                host.close();
-                throw e;
-            }
-            return;
-        }
-        inject(ctx, host, fd, flags, closeOnExec, errno);
-    }
-
-    /** Installs the connected (or connecting) host socket at the container's fd and answers. */
-    private void inject(NotificationContext ctx, Fd host, int fd, int flags, boolean closeOnExec, int errno) {
-        try (host) {
+            int errno = Sockets.tryConnect(host, target.sockAddr());
             if (errno != 0 && errno != Errno.EINPROGRESS) {
+                host.close();
                 answer(ctx, errno);
                 return;
             }
+            if (!inject(ctx, host, fd, flags, closeOnExec)) {
+                host.close();
+                return;
+            }
+            if (errno == Errno.EINPROGRESS && !nonBlocking) {
+                awaitThen(ctx, host, result -> {
+                    host.close();
+                    answer(ctx, result);
+                });
+                return;
+            }
+            host.close();
+            answer(ctx, errno);
+        } catch (IOException | RuntimeException e) {
+            host.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Installs the connected (or connecting) host socket at the container's fd.
+     *
+     * @return false when the target is gone (nothing to answer) or it failed (answered)
+     */
+    private boolean inject(NotificationContext ctx, Fd host, int fd, int flags, boolean closeOnExec) {
+        try {
             // After ADDFD the container shares this open file, and so its status flags.
             Sockets.setFileStatusFlags(host, flags);
             // ADDFD fails with ENOENT when the target went away: no separate check needed.
             ctx.addFd(host, fd, closeOnExec);
             stats.connectSwitched();
-            answer(ctx, errno);
+            return true;
         } catch (SyscallException e) {
             if (!e.is(Errno.ENOENT)) {
                 fail(ctx, "inject connected socket", e);
             }
+            return false;
         }
     }
 
