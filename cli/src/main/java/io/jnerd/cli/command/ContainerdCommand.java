@@ -3,7 +3,11 @@ package io.jnerd.cli.command;
 import io.jnerd.cli.GlobalOptions;
 import io.jnerd.cli.JnerdCommand;
 import io.jnerd.cli.Terminal;
+import io.jnerd.cli.JnerdException;
+import io.jnerd.cli.container.Containers;
 import io.jnerd.proto.Containerd;
+import io.jnerd.proto.containerd.containers.Container;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ParentCommand;
 
@@ -33,4 +37,30 @@ abstract class ContainerdCommand implements Callable<Integer> {
     }
 
     abstract int call(Containerd containerd) throws Exception;
+
+    /** What a command does to one container it was named. */
+    @FunctionalInterface
+    interface ContainerAction {
+        void apply(Container c, String ref);
+    }
+
+    /**
+     * Finds each container named in {@code refs} and applies {@code action}, printing the
+     * reference as docker does; one that fails is a line on stderr, the others still go.
+     *
+     * @return 0, or 1 when any failed
+     */
+    int forEachContainer(Containers all, List<String> refs, ContainerAction action) {
+        int status = 0;
+        for (String ref : refs) {
+            try {
+                action.apply(all.find(ref), ref);
+                terminal().out().println(ref);
+            } catch (JnerdException e) {
+                terminal().err().println("jnerd: " + e.getMessage());
+                status = 1;
+            }
+        }
+        return status;
+    }
 }

@@ -3,7 +3,6 @@ package io.jnerd.cli.command;
 import io.jnerd.cli.JnerdException;
 import io.jnerd.cli.container.Containers;
 import io.jnerd.proto.Containerd;
-import io.jnerd.proto.containerd.containers.Container;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,21 +22,12 @@ public final class RmCommand extends ContainerdCommand {
     @Override
     int call(Containerd containerd) {
         Containers all = new Containers(containerd);
-        int status = 0;
-        for (String ref : containers) {
-            try {
-                Container c = all.find(ref);
-                if (!force && Containers.isRunning(all.task(c.getId()))) {
-                    throw new JnerdException("container " + ref + " is running: stop it first or use rm -f");
-                }
-                all.stopWithNetwork(c.getId(), SIGKILL, 10, global().stateDir());
-                all.remove(c, global().stateDir());
-                terminal().out().println(ref);
-            } catch (JnerdException e) {
-                terminal().err().println("jnerd: " + e.getMessage());
-                status = 1;
+        return forEachContainer(all, containers, (c, ref) -> {
+            if (!force && Containers.isRunning(all.task(c.getId()))) {
+                throw new JnerdException("container " + ref + " is running: stop it first or use rm -f");
             }
-        }
-        return status;
+            all.stopWithNetwork(c.getId(), SIGKILL, 10, global().stateDir());
+            all.remove(c, global().stateDir());
+        });
     }
 }

@@ -1,9 +1,7 @@
 package io.jnerd.cli.command;
 
-import io.jnerd.cli.JnerdException;
 import io.jnerd.cli.container.Containers;
 import io.jnerd.proto.Containerd;
-import io.jnerd.proto.containerd.containers.Container;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,17 +21,7 @@ public final class StopCommand extends ContainerdCommand {
     @Override
     int call(Containerd containerd) {
         Containers all = new Containers(containerd);
-        int status = 0;
-        for (String ref : containers) {
-            try {
-                Container c = all.find(ref);
-                all.stopWithNetwork(c.getId(), SIGTERM, timeout, global().stateDir());
-                terminal().out().println(ref);
-            } catch (JnerdException e) {
-                terminal().err().println("jnerd: " + e.getMessage());
-                status = 1;
-            }
-        }
-        return status;
+        return forEachContainer(all, containers,
+                (c, ref) -> all.stopWithNetwork(c.getId(), SIGTERM, timeout, global().stateDir()));
     }
 }

@@ -36,7 +36,7 @@ public final class NetworkAvailability {
         }
         String served = bypassdSocket.filter(Files::exists)
                 .map(s -> "bypasses served by bypassd at " + s)
-                .orElse("no bypassd running: jnerd run serves the bypass itself");
+                .orElse("no bypassd running: jnerd run serves the bypass itself, with -d the container's network keeper");
         out.add(missing.isEmpty() ? new Mode("bypass4netns", true, served)
                 : new Mode("bypass4netns", false, String.join("; ", missing)));
         return out;

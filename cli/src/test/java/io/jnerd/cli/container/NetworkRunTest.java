@@ -334,7 +334,7 @@ class NetworkRunTest {
         assertTrue(info.out.contains("  slirp4netns:\tyes (/usr/bin/slirp4netns"), info.out);
         assertTrue(info.out.contains("  bypass4netns:\tyes (bypasses served by bypassd at " + tmp.resolve("xdg")), info.out);
         Cli.Result noDaemon = withoutDaemon.run("info");
-        assertTrue(noDaemon.out.contains("  bypass4netns:\tyes (no bypassd running: jnerd run serves the bypass itself)"),
+        assertTrue(noDaemon.out.contains("  bypass4netns:\tyes (no bypassd running: jnerd run serves the bypass itself, with -d the container's network keeper)"),
                 noDaemon.out);
     }
 
