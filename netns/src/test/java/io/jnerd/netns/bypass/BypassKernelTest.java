@@ -15,10 +15,7 @@ import io.jnerd.nativebindings.ProcessMemory;
 import io.jnerd.nativebindings.ScmRights;
 import io.jnerd.nativebindings.SockAddr;
 import io.jnerd.nativebindings.Sockets;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -27,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -59,9 +55,7 @@ class BypassKernelTest {
 
     private TestHost host;
     private Path dir;
-    private Process child;
-    private BufferedReader childOut;
-    private PrintWriter childIn;
+    private ChildConversation child;
     private ConnectWaiter waiter;
     private BypassStats stats;
     private Supervisor supervisor;
@@ -102,7 +96,7 @@ class BypassKernelTest {
                 | Sockets.SOCK_CLOEXEC, 0)) {
             Sockets.bind(server, SockAddr.unix(sock.toString()));
             Sockets.listen(server, 1);
-            child = BypassChild.launch(sock.toString());
+            child = new ChildConversation(BypassChild.launch(sock.toString()));
             try (Fd conn = Sockets.accept(server, Sockets.SOCK_CLOEXEC);
                     ScmRights.Received got = ScmRights.receive(conn, 16, 1)) {
                 listener = got.take(0);
@@ -124,21 +118,16 @@ class BypassKernelTest {
                 afterHandle.accept(ctx);
             }
         });
-        supervisor.supervise(new ContainerState("1.0.2", List.of(ContainerState.SECCOMP_FD_NAME), (int) child.pid(),
+        supervisor.supervise(new ContainerState("1.0.2", List.of(ContainerState.SECCOMP_FD_NAME), child.pid(),
                 "", null), listener);
         // Only now: the child's close of its listener copy is notified already.
-        childOut = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-        childIn = new PrintWriter(child.getOutputStream(), true, StandardCharsets.UTF_8);
-        assertEquals("ready", childOut.readLine());
+        assertEquals("ready", child.readLine());
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (childIn != null) {
-            childIn.close();
-        }
-        if (child != null && !child.waitFor(10, TimeUnit.SECONDS)) {
-            child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        if (child != null) {
+            child.close();
         }
         if (supervisor != null) {
             supervisor.close();
@@ -165,9 +154,7 @@ class BypassKernelTest {
     }
 
     private String ask(String command) throws IOException {
-        childIn.println(command);
-        String answer = childOut.readLine();
-        return answer == null ? "(child exited)" : answer;
+        return child.ask(command);
     }
 
     @Test

@@ -15,10 +15,7 @@ import io.jnerd.netns.PortMapping;
 import io.jnerd.netns.Protocol;
 import io.jnerd.seccomp.ContainerState;
 import io.jnerd.seccomp.notify.Supervisor;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -27,7 +24,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -56,9 +52,7 @@ class SendGuardKernelTest {
 
     private TestHost host;
     private int publishedHostPort;
-    private Process child;
-    private BufferedReader childOut;
-    private PrintWriter childIn;
+    private ChildConversation child;
     private ConnectWaiter waiter;
     private BypassStats stats;
     private Supervisor supervisor;
@@ -92,10 +86,8 @@ class SendGuardKernelTest {
             }
         });
 
-        child = BypassChild.launch(BypassChild.JNERD_PROFILE);
-        childOut = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-        childIn = new PrintWriter(child.getOutputStream(), true, StandardCharsets.UTF_8);
-        String announced = childOut.readLine();
+        child = new ChildConversation(BypassChild.launch(BypassChild.JNERD_PROFILE));
+        String announced = child.readLine();
         assertTrue(announced != null && announced.startsWith("listener "), "child said " + announced);
         Fd listener;
         try (Pidfd pidfd = Pidfd.open(child.pid())) {
@@ -116,10 +108,10 @@ class SendGuardKernelTest {
             }
             handler.handle(ctx);
         });
-        supervisor.supervise(new ContainerState("1.0.2", List.of(ContainerState.SECCOMP_FD_NAME), (int) child.pid(),
+        supervisor.supervise(new ContainerState("1.0.2", List.of(ContainerState.SECCOMP_FD_NAME), child.pid(),
                 "", null), listener);
-        childIn.println("taken");
-        assertEquals("ready", childOut.readLine());
+        child.send("taken");
+        assertEquals("ready", child.readLine());
     }
 
     private interface Loop {
@@ -140,11 +132,8 @@ class SendGuardKernelTest {
 
     @AfterAll
     void stop() throws Exception {
-        if (childIn != null) {
-            childIn.close();
-        }
-        if (child != null && !child.waitFor(10, TimeUnit.SECONDS)) {
-            child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        if (child != null) {
+            child.close();
         }
         if (supervisor != null) {
             supervisor.close();
@@ -164,9 +153,7 @@ class SendGuardKernelTest {
     }
 
     private String ask(String command) throws IOException {
-        childIn.println(command);
-        String answer = childOut.readLine();
-        return answer == null ? "(child exited)" : answer;
+        return child.ask(command);
     }
 
     private String udpEcho() {
