@@ -126,21 +126,7 @@ class BypassKernelTest {
 
     @AfterAll
     void stop() throws Exception {
-        if (child != null) {
-            child.close();
-        }
-        if (supervisor != null) {
-            supervisor.close();
-        }
-        if (waiter != null) {
-            waiter.close();
-        }
-        if (hostLoopback != null) {
-            hostLoopback.close();
-        }
-        if (host != null) {
-            host.close();
-        }
+        Resources.closeAll(child, supervisor, waiter, hostLoopback, host);
         if (dir != null) {
             Files.deleteIfExists(dir.resolve("agent.sock"));
             Files.deleteIfExists(dir);

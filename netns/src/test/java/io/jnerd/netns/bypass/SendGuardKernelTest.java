@@ -132,24 +132,7 @@ class SendGuardKernelTest {
 
     @AfterAll
     void stop() throws Exception {
-        if (child != null) {
-            child.close();
-        }
-        if (supervisor != null) {
-            supervisor.close();
-        }
-        if (waiter != null) {
-            waiter.close();
-        }
-        if (hostLoopbackUdp != null) {
-            hostLoopbackUdp.close();
-        }
-        if (hostLoopbackTcp != null) {
-            hostLoopbackTcp.close();
-        }
-        if (host != null) {
-            host.close();
-        }
+        Resources.closeAll(child, supervisor, waiter, hostLoopbackUdp, hostLoopbackTcp, host);
     }
 
     private String ask(String command) throws IOException {
