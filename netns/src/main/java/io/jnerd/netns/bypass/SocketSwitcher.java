@@ -48,6 +48,11 @@ public final class SocketSwitcher {
     private static final int TIMEVAL_SIZE = 16;
     /** How long a blocking connect may hold the container's receive thread before it is deferred. */
     static final long QUICK_WAIT_MILLIS = 1;
+    /** getsockopt(IPPROTO_TCP, TCP_INFO): struct tcp_info, whose first byte is the state (linux/tcp.h). */
+    private static final int TCP_INFO = 11;
+    private static final byte TCP_ESTABLISHED = 1;
+    /** Established, and the peer's FIN came already (a server that answers and closes at once). */
+    private static final byte TCP_CLOSE_WAIT = 8;
 
     private final ConnectRules connectRules;
     private final BindRules bindRules;
@@ -321,6 +326,10 @@ public final class SocketSwitcher {
      * notifications are served meanwhile.
      */
     private void awaitThen(NotificationContext ctx, Fd socket, IntConsumer then) throws SyscallException {
+        if (quickWaitMillis > 0 && isEstablished(socket)) {
+            then.accept(0);
+            return;
+        }
         int[] revents = new int[1];
         if (quickWaitMillis > 0 && Poll.poll(new Fd[] {socket}, new int[] {Poll.POLLOUT}, revents, quickWaitMillis) > 0) {
             then.accept(Sockets.getIntOption(socket, Sockets.SOL_SOCKET, Sockets.SO_ERROR));
@@ -346,6 +355,16 @@ public final class SocketSwitcher {
             stats.error();
             answer(ctx, Errno.ENOBUFS);
         }
+    }
+
+    /**
+     * Whether the handshake is over already: with a peer on this machine (another network
+     * namespace, loopback) the kernel runs it within the connect call itself, while it
+     * releases the socket lock. One getsockopt instead of a poll and an SO_ERROR read.
+     */
+    private static boolean isEstablished(Fd socket) throws SyscallException {
+        byte state = Sockets.getOption(socket, Sockets.IPPROTO_TCP, TCP_INFO, 1)[0];
+        return state == TCP_ESTABLISHED || state == TCP_CLOSE_WAIT;
     }
 
     static boolean stillValid(NotificationContext ctx) {
