@@ -106,6 +106,8 @@ public final class SocketSwitcher {
             stats.verdict(v);
             if (v.switches()) {
                 switchConnect(ctx, sock, target);
+                // Answered (or handed to the waiter): the next switch's socket, made now.
+                SpareHostSockets.replenish(sock.kind());
             } else {
                 connectInContainer(ctx, sock, dest);
             }
@@ -142,6 +144,7 @@ public final class SocketSwitcher {
             }
             stats.verdict(Verdict.SWITCH);
             switchBind(ctx, sock, port.get());
+            SpareHostSockets.replenish(sock.kind());
         } catch (IOException | RuntimeException e) {
             fail(ctx, "bind", e);
         }
@@ -402,7 +405,7 @@ public final class SocketSwitcher {
     /** socket(2) in the agent's namespace with the container socket's kind and options. */
     private static Fd hostSocketLike(ContainerSocket sock) throws SyscallException {
         SocketKind k = sock.kind();
-        Fd host = Sockets.socket(k.family(), k.type() | Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC, k.protocol());
+        Fd host = SpareHostSockets.take(k);
         List<String> notCopied;
         try {
             notCopied = OptionCopier.copy(sock.copy(), host, k);
