@@ -2,8 +2,8 @@ package io.jnerd.cli.command;
 
 import io.jnerd.cli.GlobalOptions;
 import io.jnerd.cli.JnerdCommand;
-import io.jnerd.cli.Terminal;
 import io.jnerd.cli.JnerdException;
+import io.jnerd.cli.Terminal;
 import io.jnerd.cli.container.Containers;
 import io.jnerd.proto.Containerd;
 import io.jnerd.proto.containerd.containers.Container;
