@@ -31,6 +31,15 @@ public final class ContainerNetworks {
     }
 
     /**
+     * Ends the driver processes and mounts an attachment in {@code stateDir} left when its
+     * owner was killed before it could detach (slirp4netns ends by itself then: its
+     * --exit-fd is its owner's; pasta and its namespace bind mount stay).
+     */
+    public static void stopLeftoverDriver(Path stateDir) throws IOException {
+        io.jnerd.netns.pasta.PastaDriver.stopLeftover(stateDir);
+    }
+
+    /**
      * Attaches the driver of {@code mode} to {@code target} and publishes {@code ports}; empty
      * for host and none. Under bypass4netns the ports are not given to slirp4netns: the
      * socket switcher binds them on the host (through bypassd's portMapping), and slirp4netns

@@ -130,11 +130,18 @@ public final class Containers {
     /**
      * {@link #stop}, then waits for the network keeper of a detached run to tear the
      * container's network down (it does once the init exited), so nothing of it is left when
-     * {@code jnerd stop} or {@code rm} returns.
+     * {@code jnerd stop} or {@code rm} returns. A keeper that was killed before its tear-down
+     * leaves pasta running (slirp4netns ends with it): that is ended here.
      */
     public void stopWithNetwork(String id, int signal, int timeoutSeconds, Path stateRoot) {
         stop(id, signal, timeoutSeconds);
-        KeeperRecord.awaitEnd(stateDir(stateRoot, id), KEEPER_TIMEOUT);
+        if (KeeperRecord.awaitEnd(stateDir(stateRoot, id), KEEPER_TIMEOUT)) {
+            try {
+                io.jnerd.netns.ContainerNetworks.stopLeftoverDriver(networkDir(stateRoot, id));
+            } catch (IOException e) {
+                throw new JnerdException("stopping the network driver its killed keeper left: " + e.getMessage(), e);
+            }
+        }
     }
 
     private void kill(String id, int signal) {

@@ -62,15 +62,20 @@ public final class KeeperRecord {
      * tears the network down and exits by itself once the container's init exited, so callers
      * stop the task first. A keeper still there after {@code timeout} gets SIGTERM (which
      * also makes it tear down), then SIGKILL. Returns at once when there is no keeper.
+     *
+     * @return whether the keeper may have left its network up: its record outlived it (it
+     *         was killed outright), or it had to be killed here
      */
-    public static void awaitEnd(Path stateDir, Duration timeout) {
+    public static boolean awaitEnd(Path stateDir, Duration timeout) {
+        boolean recorded = Files.exists(stateDir.resolve(FILE));
         Optional<ProcessHandle> keeper = find(stateDir);
+        boolean endedByItself = true;
         if (keeper.isPresent()) {
             try {
                 Optional<ProcessExit> exit = ProcessExit.of(keeper.get().pid());
                 if (exit.isPresent()) {
                     try (ProcessExit e = exit.get()) {
-                        awaitEnd(keeper.get(), e, timeout);
+                        endedByItself = awaitEnd(keeper.get(), e, timeout);
                     }
                 }
             } catch (SyscallException e) {
@@ -79,17 +84,20 @@ public final class KeeperRecord {
             }
         }
         remove(stateDir);
+        return recorded && (keeper.isEmpty() || !endedByItself);
     }
 
-    private static void awaitEnd(ProcessHandle keeper, ProcessExit exit, Duration timeout) throws SyscallException {
+    /** @return whether it ended without being signalled */
+    private static boolean awaitEnd(ProcessHandle keeper, ProcessExit exit, Duration timeout) throws SyscallException {
         if (exit.await(timeout)) {
-            return;
+            return true;
         }
         keeper.destroy();
         if (!exit.await(timeout)) {
             keeper.destroyForcibly();
             exit.await(KILL_GRACE);
         }
+        return false;
     }
 
     private static long startMillis(ProcessHandle p) {

@@ -316,6 +316,25 @@ class NetworkRunTest {
         assertEquals(0, cli.run("rm", "-f", id).exitCode);
     }
 
+    /** pasta outlives a keeper killed outright (it has no --exit-fd): stop ends it, and rm leaves nothing. */
+    @Test
+    void stopEndsThePastaAKilledKeeperLeft() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/pasta")), "needs pasta (apt-get install passt)");
+        Cli.Result d = cli.run("run", "-d", "--net=pasta", IMAGE, "sleep", "60");
+        assertEquals(0, d.exitCode, d.toString());
+        String id = d.out.trim();
+        Path stateDir = tmp.resolve("state").resolve(containerd.namespace()).resolve(id);
+        ProcessHandle keeper = KeeperRecord.find(stateDir).orElseThrow();
+        keeper.destroyForcibly();
+        keeper.onExit().get(10, TimeUnit.SECONDS);
+        Thread.sleep(500);
+        assertTrue(driversLeft().contains("pasta"), "pasta runs on without its keeper: " + driversLeft());
+        Cli.Result stop = cli.run("stop", "-t", "1", id);
+        assertEquals(0, stop.exitCode, stop.toString());
+        assertEquals("", driversLeft(), "stop ended the pasta the keeper left");
+        assertEquals(0, cli.run("rm", id).exitCode);
+    }
+
     /** The container's -d log once it contains {@code expected} (or what it has after 15 s). */
     private static String awaitLogs(String id, String expected) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();

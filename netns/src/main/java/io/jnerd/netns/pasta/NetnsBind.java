@@ -46,6 +46,29 @@ final class NetnsBind implements AutoCloseable {
         Files.deleteIfExists(file);
     }
 
+    /** Unmounts and deletes {@code file} if a bind whose owner died left it there. */
+    static void releaseLeftover(Path file) throws IOException {
+        if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (isMountPoint(file)) {
+            run("umount", file.toString());
+        }
+        Files.deleteIfExists(file);
+    }
+
+    /** Whether /proc/self/mountinfo has a mount at {@code file} (its field 5, the mount point). */
+    private static boolean isMountPoint(Path file) throws IOException {
+        String target = file.toAbsolutePath().normalize().toString();
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)) {
+            String[] f = line.split(" ");
+            if (f.length > 4 && f[4].equals(target)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static void run(String... cmd) throws IOException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();

@@ -41,6 +41,9 @@ import java.util.concurrent.TimeUnit;
 public final class PastaDriver implements NetworkDriver {
 
     private static final long START_TIMEOUT_SECONDS = 15;
+    private static final String PID_FILE = "pasta.pid";
+    private static final String NETNS_FILE = "netns";
+    private static final String OUTPUT_FILE = "pasta.out";
 
     private final Path stateDir;
     private final String binary;
@@ -66,7 +69,7 @@ public final class PastaDriver implements NetworkDriver {
         Files.createDirectories(stateDir);
         Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwx------"));
         Path log = stateDir.resolve("pasta.log");
-        Path pidFile = stateDir.resolve("pasta.pid");
+        Path pidFile = stateDir.resolve(PID_FILE);
         Files.deleteIfExists(pidFile);
         Files.deleteIfExists(log);
 
@@ -93,10 +96,10 @@ public final class PastaDriver implements NetworkDriver {
             } else if (ownsUserNamespace(target.pid().orElseThrow())) {
                 cmd.add(Long.toString(target.pid().get()));
             } else {
-                bind = NetnsBind.create(target.netnsFile(), stateDir.resolve("netns"));
+                bind = NetnsBind.create(target.netnsFile(), stateDir.resolve(NETNS_FILE));
                 cmd.addAll(List.of("--netns", bind.file().toString()));
             }
-            pasta = HelperProcess.start("pasta", cmd, stateDir.resolve("pasta.out"));
+            pasta = HelperProcess.start("pasta", cmd, stateDir.resolve(OUTPUT_FILE));
             awaitConfigured(pasta, pidFile, log, target);
             NetnsBind netnsBind = bind;
             return new DriverAttachment(pasta, published, () -> {
@@ -108,6 +111,28 @@ public final class PastaDriver implements NetworkDriver {
             cleanUp(e, pasta, bind);
             throw e;
         }
+    }
+
+    /**
+     * Ends what an attachment in {@code stateDir} left because its owner died without
+     * detaching (a network keeper or a jnerd run killed outright): pasta, named by its pid
+     * file, if that process's command line names the same file (a recycled pid is left
+     * alone), and the namespace's bind mount. Nothing to do after a normal detach.
+     */
+    public static void stopLeftover(Path stateDir) throws IOException {
+        Path pidFile = stateDir.resolve(PID_FILE);
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readString(pidFile).trim());
+        } catch (java.nio.file.NoSuchFileException | NumberFormatException e) {
+            pid = -1;
+        }
+        java.util.Optional<ProcessHandle> pasta = pid > 0 ? ProcessHandle.of(pid) : java.util.Optional.empty();
+        if (pasta.isPresent() && pasta.get().info().arguments()
+                .map(args -> List.of(args).contains(pidFile.toString())).orElse(false)) {
+            HelperProcess.adopt("pasta", pasta.get(), stateDir.resolve(OUTPUT_FILE)).stop();
+        }
+        NetnsBind.releaseLeftover(stateDir.resolve(NETNS_FILE));
     }
 
     /** Until pasta wrote its pid file (it does once the namespace is configured). */
