@@ -301,13 +301,7 @@ class NetworkRunTest {
     /** A keeper killed outright takes slirp4netns along (its --exit-fd); rm removes the network dir it left. */
     @Test
     void aKilledKeeperTakesSlirp4netnsAlongAndRmRemovesWhatItLeft() throws Exception {
-        Cli.Result d = cli.run("run", "-d", "--net=slirp4netns", IMAGE, "sleep", "60");
-        assertEquals(0, d.exitCode, d.toString());
-        String id = d.out.trim();
-        Path stateDir = tmp.resolve("state").resolve(containerd.namespace()).resolve(id);
-        ProcessHandle keeper = KeeperRecord.find(stateDir).orElseThrow();
-        keeper.destroyForcibly();
-        keeper.onExit().get(10, TimeUnit.SECONDS);
+        String id = runDetachedAndKillItsKeeper("slirp4netns");
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (driversLeft().contains("slirp4netns") && System.nanoTime() < deadline) {
             Thread.sleep(100);
@@ -320,19 +314,25 @@ class NetworkRunTest {
     @Test
     void stopEndsThePastaAKilledKeeperLeft() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/pasta")), "needs pasta (apt-get install passt)");
-        Cli.Result d = cli.run("run", "-d", "--net=pasta", IMAGE, "sleep", "60");
-        assertEquals(0, d.exitCode, d.toString());
-        String id = d.out.trim();
-        Path stateDir = tmp.resolve("state").resolve(containerd.namespace()).resolve(id);
-        ProcessHandle keeper = KeeperRecord.find(stateDir).orElseThrow();
-        keeper.destroyForcibly();
-        keeper.onExit().get(10, TimeUnit.SECONDS);
+        String id = runDetachedAndKillItsKeeper("pasta");
         Thread.sleep(500);
         assertTrue(driversLeft().contains("pasta"), "pasta runs on without its keeper: " + driversLeft());
         Cli.Result stop = cli.run("stop", "-t", "1", id);
         assertEquals(0, stop.exitCode, stop.toString());
         assertEquals("", driversLeft(), "stop ended the pasta the keeper left");
         assertEquals(0, cli.run("rm", id).exitCode);
+    }
+
+    /** {@code run -d --net=NET sleep 60}, then SIGKILL to its network keeper; returns the container's ID. */
+    private String runDetachedAndKillItsKeeper(String net) throws Exception {
+        Cli.Result d = cli.run("run", "-d", "--net=" + net, IMAGE, "sleep", "60");
+        assertEquals(0, d.exitCode, d.toString());
+        String id = d.out.trim();
+        ProcessHandle keeper = KeeperRecord.find(tmp.resolve("state").resolve(containerd.namespace()).resolve(id))
+                .orElseThrow();
+        keeper.destroyForcibly();
+        keeper.onExit().get(10, TimeUnit.SECONDS);
+        return id;
     }
 
     /** The container's -d log once it contains {@code expected} (or what it has after 15 s). */
