@@ -15,7 +15,6 @@ import java.util.concurrent.Callable;
 import io.jnerd.cli.ErrorReporter;
 import io.jnerd.cli.container.BypassdSocket;
 import io.jnerd.cli.container.NetworkAvailability;
-import java.util.Optional;
 import io.jnerd.cli.JnerdCommand;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Command;
@@ -78,16 +77,9 @@ public final class InfoCommand implements Callable<Integer> {
             out.println("  " + f.name() + ":\t" + (f.available() ? "yes" : "no") + " (" + f.reason() + ")");
         }
         out.println(" Network modes (--net):");
-        for (NetworkAvailability.Mode m : NetworkAvailability.report(bypassdSocket())) {
+        for (NetworkAvailability.Mode m : NetworkAvailability.report(
+                BypassdSocket.find(parent.global().terminal().env(), ContainerdAddress.isRoot()))) {
             out.println("  " + m.name() + ":\t" + (m.available() ? "yes" : "no") + " (" + m.reason() + ")");
-        }
-    }
-
-    private Optional<Path> bypassdSocket() {
-        try {
-            return Optional.of(BypassdSocket.resolve(parent.global().terminal().env(), ContainerdAddress.isRoot()));
-        } catch (IllegalStateException noRuntimeDir) {
-            return Optional.empty();
         }
     }
 

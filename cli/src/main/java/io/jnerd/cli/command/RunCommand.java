@@ -212,12 +212,7 @@ public final class RunCommand extends ContainerdCommand {
     }
 
     private io.jnerd.cli.container.BypassNetwork.Settings bypassSettings() {
-        Optional<Path> socket;
-        try {
-            socket = Optional.of(io.jnerd.cli.container.BypassdSocket.resolve(terminal().env(), ContainerdAddress.isRoot()));
-        } catch (IllegalStateException noRuntimeDir) {
-            socket = Optional.empty();
-        }
+        Optional<Path> socket = io.jnerd.cli.container.BypassdSocket.find(terminal().env(), ContainerdAddress.isRoot());
         java.io.PrintStream err = terminal().err();
         return new io.jnerd.cli.container.BypassNetwork.Settings(bypassIgnore, socket,
                 line -> { if (global().debug()) { err.println("jnerd: " + line); } });

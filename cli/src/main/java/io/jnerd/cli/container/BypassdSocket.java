@@ -2,6 +2,7 @@ package io.jnerd.cli.container;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where bypassd listens: {@code $XDG_RUNTIME_DIR/bypass4netnsd.sock}, where nerdctl looks
@@ -24,5 +25,14 @@ public final class BypassdSocket {
         }
         throw new IllegalStateException("XDG_RUNTIME_DIR is not set: set it to a 0700 directory you own"
                 + " (bypassd listens on $XDG_RUNTIME_DIR/bypass4netnsd.sock)");
+    }
+
+    /** {@link #resolve}, or empty where no socket can be named (a non-root user without XDG_RUNTIME_DIR). */
+    public static Optional<Path> find(Map<String, String> env, boolean root) {
+        try {
+            return Optional.of(resolve(env, root));
+        } catch (IllegalStateException noRuntimeDir) {
+            return Optional.empty();
+        }
     }
 }
