@@ -4,10 +4,14 @@ import io.jnerd.cli.GlobalOptions;
 import io.jnerd.cli.JnerdCommand;
 import io.jnerd.cli.JnerdException;
 import io.jnerd.cli.Terminal;
+import io.jnerd.cli.container.BypassdSocket;
 import io.jnerd.cli.container.Containers;
 import io.jnerd.proto.Containerd;
+import io.jnerd.proto.ContainerdAddress;
 import io.jnerd.proto.containerd.containers.Container;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ParentCommand;
 
@@ -37,6 +41,11 @@ abstract class ContainerdCommand implements Callable<Integer> {
     }
 
     abstract int call(Containerd containerd) throws Exception;
+
+    /** Where bypassd would listen for this user (as jnerd run looks for it), if anywhere. */
+    Optional<Path> bypassdSocket() {
+        return BypassdSocket.find(terminal().env(), ContainerdAddress.isRoot());
+    }
 
     /** What a command does to one container it was named. */
     @FunctionalInterface

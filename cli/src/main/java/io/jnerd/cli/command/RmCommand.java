@@ -26,7 +26,7 @@ public final class RmCommand extends ContainerdCommand {
             if (!force && Containers.isRunning(all.task(c.getId()))) {
                 throw new JnerdException("container " + ref + " is running: stop it first or use rm -f");
             }
-            all.stopWithNetwork(c.getId(), SIGKILL, 10, global().stateDir());
+            all.stopWithNetwork(c.getId(), SIGKILL, 10, global().stateDir(), bypassdSocket());
             all.remove(c, global().stateDir());
         });
     }

@@ -22,6 +22,6 @@ public final class StopCommand extends ContainerdCommand {
     int call(Containerd containerd) {
         Containers all = new Containers(containerd);
         return forEachContainer(all, containers,
-                (c, ref) -> all.stopWithNetwork(c.getId(), SIGTERM, timeout, global().stateDir()));
+                (c, ref) -> all.stopWithNetwork(c.getId(), SIGTERM, timeout, global().stateDir(), bypassdSocket()));
     }
 }

@@ -131,17 +131,29 @@ public final class Containers {
      * {@link #stop}, then waits for the network keeper of a detached run to tear the
      * container's network down (it does once the init exited), so nothing of it is left when
      * {@code jnerd stop} or {@code rm} returns. A keeper that was killed before its tear-down
-     * leaves pasta running (slirp4netns ends with it): that is ended here.
+     * leaves pasta running (slirp4netns ends with it) and its bypass registered with bypassd:
+     * both are ended here.
+     *
+     * @param bypassdSocket where a bypassd the keeper may have used listens
      */
-    public void stopWithNetwork(String id, int signal, int timeoutSeconds, Path stateRoot) {
+    public void stopWithNetwork(String id, int signal, int timeoutSeconds, Path stateRoot,
+            Optional<Path> bypassdSocket) {
         stop(id, signal, timeoutSeconds);
-        if (KeeperRecord.awaitEnd(stateDir(stateRoot, id), KEEPER_TIMEOUT)) {
-            try {
-                io.jnerd.netns.ContainerNetworks.stopLeftoverDriver(networkDir(stateRoot, id));
-            } catch (IOException e) {
-                throw new JnerdException("stopping the network driver its killed keeper left: " + e.getMessage(), e);
-            }
+        if (!KeeperRecord.awaitEnd(stateDir(stateRoot, id), KEEPER_TIMEOUT)) {
+            return;
         }
+        try {
+            io.jnerd.netns.ContainerNetworks.stopLeftoverDriver(networkDir(stateRoot, id));
+        } catch (IOException e) {
+            throw new JnerdException("stopping the network driver its killed keeper left: " + e.getMessage(), e);
+        }
+        bypassdSocket.filter(Files::exists).ifPresent(socket -> {
+            try {
+                new io.jnerd.netns.bypassd.BypassClient(socket).stop(id);
+            } catch (IOException notRegistered) {
+                // Not a bypass4netns container, or bypassd dropped it already.
+            }
+        });
     }
 
     private void kill(String id, int signal) {

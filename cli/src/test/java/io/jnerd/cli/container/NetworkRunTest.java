@@ -301,7 +301,7 @@ class NetworkRunTest {
     /** A keeper killed outright takes slirp4netns along (its --exit-fd); rm removes the network dir it left. */
     @Test
     void aKilledKeeperTakesSlirp4netnsAlongAndRmRemovesWhatItLeft() throws Exception {
-        String id = runDetachedAndKillItsKeeper("slirp4netns");
+        String id = runDetachedAndKillItsKeeper(cli, "slirp4netns");
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (driversLeft().contains("slirp4netns") && System.nanoTime() < deadline) {
             Thread.sleep(100);
@@ -314,7 +314,7 @@ class NetworkRunTest {
     @Test
     void stopEndsThePastaAKilledKeeperLeft() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/pasta")), "needs pasta (apt-get install passt)");
-        String id = runDetachedAndKillItsKeeper("pasta");
+        String id = runDetachedAndKillItsKeeper(cli, "pasta");
         Thread.sleep(500);
         assertTrue(driversLeft().contains("pasta"), "pasta runs on without its keeper: " + driversLeft());
         Cli.Result stop = cli.run("stop", "-t", "1", id);
@@ -323,9 +323,20 @@ class NetworkRunTest {
         assertEquals(0, cli.run("rm", id).exitCode);
     }
 
-    /** {@code run -d --net=NET sleep 60}, then SIGKILL to its network keeper; returns the container's ID. */
-    private String runDetachedAndKillItsKeeper(String net) throws Exception {
-        Cli.Result d = cli.run("run", "-d", "--net=" + net, IMAGE, "sleep", "60");
+    /** A keeper killed outright leaves its bypass registered with bypassd: stop removes it. */
+    @Test
+    void stopRemovesTheBypassAKilledKeeperLeftInBypassd() throws Exception {
+        String id = runDetachedAndKillItsKeeper(withDaemon, "bypass4netns");
+        assertEquals(id, bypassClient.list().get(0).id(), "still registered without its keeper");
+        Cli.Result stop = withDaemon.run("stop", "-t", "1", id);
+        assertEquals(0, stop.exitCode, stop.toString());
+        assertEquals(List.of(), bypassClient.list(), "stop removed the bypass");
+        assertEquals(0, withDaemon.run("rm", id).exitCode);
+    }
+
+    /** {@code run -d --net=NET sleep 60} through {@code jnerd}, then SIGKILL to its network keeper; the container's ID. */
+    private String runDetachedAndKillItsKeeper(Cli jnerd, String net) throws Exception {
+        Cli.Result d = jnerd.run("run", "-d", "--net=" + net, IMAGE, "sleep", "60");
         assertEquals(0, d.exitCode, d.toString());
         String id = d.out.trim();
         ProcessHandle keeper = KeeperRecord.find(tmp.resolve("state").resolve(containerd.namespace()).resolve(id))
