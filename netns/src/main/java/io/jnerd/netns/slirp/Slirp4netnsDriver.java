@@ -1,5 +1,6 @@
 package io.jnerd.netns.slirp;
 
+
 import io.jnerd.netns.DriverAttachment;
 import io.jnerd.netns.Executables;
 import io.jnerd.netns.FreePorts;
@@ -138,12 +139,22 @@ public final class Slirp4netnsDriver implements NetworkDriver {
     private List<String> command(Path program, NetnsTarget target, Path socket) throws IOException {
         // fd 3: the ready pipe (Java's end is the child's stdout); fd 4: the exit pipe (the child's stdin).
         String redirects = boundToThisProcess ? " 3>&1 1>&2 4<&0 0</dev/null" : " 3>&1 1>&2";
-        List<String> cmd = new ArrayList<>(List.of("sh", "-c", "exec \"$0\" \"$@\"" + redirects, program.toString(),
-                "--configure", "--mtu=" + mtu, "--disable-host-loopback", "--api-socket", socket.toString()));
+        List<String> cmd = new ArrayList<>(List.of("sh", "-c", "exec \"$0\" \"$@\"" + redirects));
+        boolean sandboxed = sandbox && Slirp4netnsFeatures.of(program).sandbox();
+        if (sandboxed && io.jnerd.nativebindings.Processes.getuid() == 0) {
+            // The sandbox unshares a mount namespace and detaches the old root after
+            // pivot_root; run as root (in our user namespace) that unmount propagated to the
+            // host's shared mounts and took every /run/netns/NAME entry with it (slirp4netns
+            // 1.2.0). A private mount namespace of its own first keeps it there. Rootless is
+            // safe: a less privileged namespace's copies are slaves (mount_namespaces(7)).
+            cmd.addAll(List.of("unshare", "--mount", "--propagation", "private", "--"));
+        }
+        cmd.addAll(List.of(program.toString(), "--configure", "--mtu=" + mtu, "--disable-host-loopback",
+                "--api-socket", socket.toString()));
         if (boundToThisProcess) {
             cmd.add("--exit-fd=4");
         }
-        if (sandbox && Slirp4netnsFeatures.of(program).sandbox()) {
+        if (sandboxed) {
             cmd.add("--enable-sandbox");
         }
         if (sandbox && Slirp4netnsFeatures.of(program).seccomp()) {

@@ -24,8 +24,9 @@ import java.util.concurrent.TimeUnit;
  * <p>A holder process ({@code unshare --net sleep infinity}) makes and holds the namespace,
  * and everything runs inside it through the holder's {@code /proc/PID/ns/net}. The name under
  * /run/netns is attached only for the programs that use it ({@code ip -n NAME}): it is a bind
- * mount, and it vanished when another program on the machine unmounted /run/netns while
- * tests ran concurrently, whereas the holder's link lives as long as the process.
+ * mount, and such mounts vanished whenever a rootful slirp4netns sandbox started (fixed in
+ * Slirp4netnsDriver, but other programs can do the same), whereas the holder's link lives
+ * as long as the process.
  * {@link #close()} stops the servers and removes the link and the namespace, also after a
  * half-finished {@link #create()}.
  */

@@ -70,6 +70,26 @@ class Slirp4netnsDriverTest {
         }
     }
 
+    /**
+     * As root, slirp4netns's sandbox (its own mount namespace, then pivot_root) must not
+     * unmount anything of the host's: a named namespace (/run/netns/NAME, a shared mount)
+     * still enters while it runs and after.
+     */
+    @Test
+    void theSandboxLeavesTheHostsNamedNamespacesMounted(@TempDir Path state) throws Exception {
+        String name = "jnerd-s4-" + ProcessHandle.current().pid();
+        Commands.ok("ip", "netns", "add", name);
+        try {
+            try (NamespaceHolder ns = NamespaceHolder.start(false);
+                    NetworkAttachment a = new Slirp4netnsDriver(state).attach(NetnsTarget.ofPid(ns.pid()), List.of())) {
+                assertEquals(0, Commands.run("ip", "netns", "exec", name, "true").status(), "while slirp4netns runs");
+            }
+            assertEquals(0, Commands.run("ip", "netns", "exec", name, "true").status(), "after slirp4netns");
+        } finally {
+            Commands.run("ip", "netns", "del", name);
+        }
+    }
+
     @Test
     void publishedPortReachesAServerInsideTheNamespace(@TempDir Path state) throws Exception {
         try (NamespaceHolder ns = NamespaceHolder.start(false);
