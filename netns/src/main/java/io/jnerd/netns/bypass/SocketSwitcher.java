@@ -221,15 +221,7 @@ public final class SocketSwitcher {
                 host.close();
                 return;
             }
-            if (errno == Errno.EINPROGRESS && !nonBlocking) {
-                awaitThen(ctx, host, result -> {
-                    host.close();
-                    answer(ctx, result);
-                });
-                return;
-            }
-            host.close();
-            answer(ctx, errno);
+            answerConnect(ctx, errno, nonBlocking, host, host::close);
         } catch (IOException | RuntimeException e) {
             host.close();
             throw e;
@@ -311,14 +303,23 @@ public final class SocketSwitcher {
                 Sockets.setFileStatusFlags(s, flags);
             }
         }
+        answerConnect(ctx, errno, nonBlocking, s, sock::close);
+    }
+
+    /**
+     * Answers a connect the agent made on {@code connecting}: at once, or, for a blocking one
+     * still in progress, when its handshake ended. {@code release} runs just before the answer.
+     */
+    private void answerConnect(NotificationContext ctx, int errno, boolean nonBlocking, Fd connecting, Runnable release)
+            throws SyscallException {
         if (errno == Errno.EINPROGRESS && !nonBlocking) {
-            awaitThen(ctx, s, result -> {
-                sock.close();
+            awaitThen(ctx, connecting, result -> {
+                release.run();
                 answer(ctx, result);
             });
             return;
         }
-        sock.close();
+        release.run();
         answer(ctx, errno);
     }
 
