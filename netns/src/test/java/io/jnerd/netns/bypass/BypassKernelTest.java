@@ -26,7 +26,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -61,6 +61,8 @@ class BypassKernelTest {
     private Supervisor supervisor;
     /** Off: every notification is answered CONTINUE, as with no agent policy at all. */
     private volatile boolean bypass = true;
+    /** Runs when a notification arrived, before the handler. */
+    private volatile Consumer<NotificationContext> beforeHandle = ctx -> { };
     /** Runs after the handler returned, before a deferred answer went out. */
     private volatile Consumer<NotificationContext> afterHandle = ctx -> { };
     private ServerSocket hostLoopback;
@@ -114,6 +116,7 @@ class BypassKernelTest {
         stats = handler.stats();
         supervisor = new Supervisor(ctx -> {
             if (bypass) {
+                beforeHandle.accept(ctx);
                 handler.handle(ctx);
                 afterHandle.accept(ctx);
             }
@@ -236,31 +239,34 @@ class BypassKernelTest {
     void rewritingTheSockaddrDuringTheConnectNeverReachesTheHostLoopback() throws Exception {
         int port = hostLoopback.getLocalPort();
         byte[] loopback = SockAddr.inet(InetAddress.getByName("127.0.0.1"), port).encode();
-        AtomicLong where = new AtomicLong();
-        AtomicInteger pid = new AtomicInteger();
         AtomicInteger rewritesBeforeAnswer = new AtomicInteger();
+        byte[] echo4 = SockAddr.inet(InetAddress.getByName(host.ipv4()), TestHost.TCP_ECHO).encode();
+        byte[] udp4 = SockAddr.inet(InetAddress.getByName(host.ipv4()), TestHost.UDP_ECHO).encode();
+        // The connect whose answer is still out, and so whose sockaddr is still the child's
+        // to change. Writing outside that window would land in whatever the child keeps in
+        // the same scratch memory next (an SO_RCVTIMEO value made endless, say).
+        AtomicReference<NotificationContext> inFlight = new AtomicReference<>();
+        beforeHandle = ctx -> {
+            if (ctx.syscallName().equals("connect")) {
+                inFlight.set(ctx);
+            }
+        };
         // The worst moment: after the switch read the address, before its answer went out
         // (a blocking connect is answered by the waiter, later).
         afterHandle = ctx -> {
-            pid.set(ctx.pid());
-            where.set(ctx.arg(1));
-            if (ctx.isDeferred() && !ctx.isAnswered()) {
-                write(ctx.pid(), ctx.arg(1), loopback);
+            if (ctx.isDeferred() && rewriteWhileInFlight(ctx, loopback, echo4, udp4)) {
                 rewritesBeforeAnswer.incrementAndGet();
             }
         };
-        // And all the time: another thread keeps writing the loopback address where the
-        // child builds its sockaddr, as a second thread of the container could.
+        // And from the moment it arrived: another thread keeps writing the loopback address
+        // over the sockaddr, as a second thread of the container could, before the agent's
+        // read as well as after it.
         AtomicBoolean racing = new AtomicBoolean(true);
-        byte[] echo4 = SockAddr.inet(InetAddress.getByName(host.ipv4()), TestHost.TCP_ECHO).encode();
-        byte[] udp4 = SockAddr.inet(InetAddress.getByName(host.ipv4()), TestHost.UDP_ECHO).encode();
         Thread racer = new Thread(() -> {
-            byte[] seen = new byte[16];
             while (racing.get()) {
-                // Only over a sockaddr: the child's other calls use the same scratch memory.
-                if (where.get() != 0 && read(pid.get(), where.get(), seen)
-                        && (java.util.Arrays.equals(seen, echo4) || java.util.Arrays.equals(seen, udp4))) {
-                    write(pid.get(), where.get(), loopback);
+                NotificationContext ctx = inFlight.get();
+                if (ctx != null) {
+                    rewriteWhileInFlight(ctx, loopback, echo4, udp4);
                 }
             }
         });
@@ -271,9 +277,9 @@ class BypassKernelTest {
                 String proto = i % 2 == 0 ? "tcp " : "udp ";
                 String answer = ask(proto + host.ipv4() + " " + (i % 2 == 0 ? TestHost.TCP_ECHO : TestHost.UDP_ECHO));
                 // Either the switch read the real address (and the echo answers), or it read
-                // the loopback one and left the connect to the child's own, empty lo.
-                // The racer's check-then-write can land in the child's data buffer (the
-                // same scratch memory) just after the connect: garbled echo, still switched.
+                // the loopback one and left the connect to the child's own, empty lo. A
+                // rewrite whose check passed just before the answer can still land in the
+                // child's data (the same scratch memory) right after it: garbled echo.
                 if (answer.equals("ok hello switched=true")) {
                     switched++;
                 } else {
@@ -284,11 +290,30 @@ class BypassKernelTest {
         } finally {
             racing.set(false);
             racer.join();
+            beforeHandle = ctx -> { };
             afterHandle = ctx -> { };
         }
         assertTrue(switched > 0, "no connect was switched while racing");
         assertTrue(rewritesBeforeAnswer.get() > 0, "no rewrite landed between the read and the answer");
         assertEquals(0, hostLoopbackAccepted.get(), "the host's 127.0.0.1 listener was reached");
+    }
+
+    /**
+     * Writes {@code loopback} over the connect's sockaddr while its answer is still out and
+     * the memory still holds one of {@code sockaddrs}; true when it wrote.
+     */
+    private static boolean rewriteWhileInFlight(NotificationContext ctx, byte[] loopback, byte[]... sockaddrs) {
+        byte[] seen = new byte[loopback.length];
+        if (ctx.isAnswered() || !read(ctx.pid(), ctx.arg(1), seen)) {
+            return false;
+        }
+        for (byte[] s : sockaddrs) {
+            if (java.util.Arrays.equals(seen, s) && !ctx.isAnswered()) {
+                write(ctx.pid(), ctx.arg(1), loopback);
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean read(int pid, long address, byte[] into) {
