@@ -1,5 +1,6 @@
 package io.jnerd.seccomp.profile;
 
+import java.util.Collection;
 import java.util.Set;
 
 /**
@@ -19,7 +20,12 @@ public record ProfileContext(Set<String> capabilities, String kernelVersion) {
 
     /** Default capabilities on the running kernel. */
     public static ProfileContext defaults() {
-        return new ProfileContext(DEFAULT_CAPABILITIES, System.getProperty("os.version", "0"));
+        return forCapabilities(DEFAULT_CAPABILITIES);
+    }
+
+    /** A container with these capabilities (its bounding set, as docker reads it) on the running kernel. */
+    public static ProfileContext forCapabilities(Collection<String> capabilities) {
+        return new ProfileContext(Set.copyOf(capabilities), System.getProperty("os.version", "0"));
     }
 
     /** Whether the kernel is at least {@code minKernel} ("4.8"); compares major, then minor. */
