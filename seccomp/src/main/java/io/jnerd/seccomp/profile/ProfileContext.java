@@ -29,7 +29,7 @@ public record ProfileContext(Set<String> capabilities, String kernelVersion) {
     }
 
     /** Whether the kernel is at least {@code minKernel} ("4.8"); compares major, then minor. */
-    boolean kernelAtLeast(String minKernel) {
+    public boolean kernelAtLeast(String minKernel) {
         int[] have = majorMinor(kernelVersion);
         int[] need = majorMinor(minKernel);
         return have[0] != need[0] ? have[0] > need[0] : have[1] >= need[1];

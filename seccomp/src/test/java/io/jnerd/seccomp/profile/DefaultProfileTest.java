@@ -101,7 +101,8 @@ class DefaultProfileTest {
         caps.add("CAP_SYS_NICE");
         BpfInterpreter widened = new BpfInterpreter(ProfileCompiler.compile(
                 DefaultProfile.get(ProfileContext.forCapabilities(caps)), ProfileContext.defaults()));
-        for (String name : new String[] {"kcmp", "pidfd_getfd", "process_madvise", "set_mempolicy_home_node", "mbind"}) {
+        for (String name : new String[] {"kcmp", "pidfd_getfd", "process_madvise", "set_mempolicy_home_node",
+                "mbind"}) {
             assertEquals(ALLOW, widened.run(AUDIT, nr(name)).action(), name);
         }
         assertEquals(EPERM, widened.run(AUDIT, nr("mount")).action());
@@ -145,8 +146,8 @@ class DefaultProfileTest {
     @Test
     void socketDecidesOnTheLow32BitsOfTheDomainAsTheKernelReadsIt() {
         long[] high = {0, 0x1_0000_0000L, 0xFFFF_FFFF_0000_0000L};
-        long[] low = {0, 1, 2, 10, 16, 31, 32, 37, 38, 39, 40, 41, 45, 46, 63, 64, 1000, 0x7FFF_FFFFL, 0x8000_0000L,
-                0xFFFF_FFFFL};
+        long[] low = {0, 1, 2, 10, 16, 31, 32, 37, 38, 39, 40, 41, 45, 46, 63, 64, 1000, 0x7FFF_FFFFL,
+                0x8000_0000L, 0xFFFF_FFFFL};
         for (long h : high) {
             for (long l : low) {
                 // docker's rule: domain < AF_ALG, == AF_ALG + 1, > AF_VSOCK; on the int the kernel sees.
@@ -169,6 +170,7 @@ class DefaultProfileTest {
     void listsTheCompatArchitecturesOfEachNativeOne() {
         assertEquals(java.util.List.of("SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"),
                 DefaultProfile.forArch(Arch.X86_64, ProfileContext.defaults()).architectures());
-        assertTrue(DefaultProfile.forArch(Arch.AARCH64, ProfileContext.defaults()).architectures().contains("SCMP_ARCH_ARM"));
+        assertTrue(DefaultProfile.forArch(Arch.AARCH64, ProfileContext.defaults()).architectures()
+                .contains("SCMP_ARCH_ARM"));
     }
 }
