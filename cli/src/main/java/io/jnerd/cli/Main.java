@@ -1,5 +1,6 @@
 package io.jnerd.cli;
 
+import io.jnerd.engine.ExitCodes;
 import picocli.CommandLine;
 
 /** Entry point: parses, runs one command, exits with its code (docker's conventions). */

@@ -1,11 +1,11 @@
 package io.jnerd.cli.command;
 
-import io.jnerd.cli.JnerdException;
-import io.jnerd.cli.image.ImageArchive;
-import io.jnerd.cli.image.ImageService;
-import io.jnerd.cli.image.OciImage;
-import io.jnerd.cli.image.OciImageBuilder;
-import io.jnerd.cli.image.Platform;
+import io.jnerd.engine.JnerdException;
+import io.jnerd.engine.image.ImageArchive;
+import io.jnerd.engine.image.ImageService;
+import io.jnerd.engine.image.OciImage;
+import io.jnerd.engine.image.OciImageBuilder;
+import io.jnerd.engine.image.Platform;
 import io.jnerd.proto.Containerd;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,8 +1,8 @@
 package io.jnerd.cli.command;
 
 import io.jnerd.cli.JnerdCommand;
-import io.jnerd.cli.JnerdException;
-import io.jnerd.cli.container.BypassdSocket;
+import io.jnerd.engine.JnerdException;
+import io.jnerd.engine.network.BypassdSocket;
 import io.jnerd.netns.bypassd.BypassDaemon;
 import io.jnerd.proto.ContainerdAddress;
 import java.io.IOException;

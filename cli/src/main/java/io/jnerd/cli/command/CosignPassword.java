@@ -1,6 +1,6 @@
 package io.jnerd.cli.command;
 
-import io.jnerd.cli.JnerdException;
+import io.jnerd.engine.JnerdException;
 import io.jnerd.cli.Terminal;
 import java.io.Console;
 import java.util.Arrays;

@@ -25,7 +25,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (seconds < 1 || seconds > 600) {
-            throw new io.jnerd.cli.JnerdException("--seconds must be between 1 and 600, not " + seconds);
+            throw new io.jnerd.engine.JnerdException("--seconds must be between 1 and 600, not " + seconds);
         }
         return Demo.run(parent.global().terminal(), ContainerdAddress.isRoot(), target, seconds);
     }

@@ -1,7 +1,7 @@
 package io.jnerd.cli.command;
 
 import io.jnerd.cli.JnerdCommand;
-import io.jnerd.cli.sign.KeyFiles;
+import io.jnerd.engine.sign.KeyFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -1,13 +1,13 @@
 package io.jnerd.cli.command;
 
 import io.jnerd.cli.JnerdCommand;
-import io.jnerd.cli.JnerdException;
-import io.jnerd.cli.container.BypassNetwork;
-import io.jnerd.cli.container.ContainerContext;
-import io.jnerd.cli.container.Containers;
-import io.jnerd.cli.container.NetworkKeeper;
-import io.jnerd.cli.container.NetworkMode;
-import io.jnerd.cli.container.NetworkModes;
+import io.jnerd.engine.JnerdException;
+import io.jnerd.engine.network.BypassNetwork;
+import io.jnerd.engine.network.ContainerContext;
+import io.jnerd.engine.container.Containers;
+import io.jnerd.engine.network.NetworkKeeper;
+import io.jnerd.engine.network.NetworkMode;
+import io.jnerd.engine.network.NetworkModes;
 import io.jnerd.netns.PortMapping;
 import io.jnerd.netns.PortMappingParser;
 import io.jnerd.proto.Containerd;

@@ -1,13 +1,13 @@
 package io.jnerd.cli.command;
 
 import io.jnerd.cli.JnerdCommand;
-import io.jnerd.cli.JnerdException;
+import io.jnerd.engine.JnerdException;
 import io.jnerd.cli.Terminal;
-import io.jnerd.cli.rootless.JnerdLauncher;
-import io.jnerd.cli.rootless.RootlessContainerd;
-import io.jnerd.cli.rootless.RootlessPaths;
-import io.jnerd.cli.rootless.RootlessRequirements;
-import io.jnerd.cli.rootless.UserUnits;
+import io.jnerd.engine.rootless.JnerdLauncher;
+import io.jnerd.engine.rootless.RootlessContainerd;
+import io.jnerd.engine.rootless.RootlessPaths;
+import io.jnerd.engine.rootless.RootlessRequirements;
+import io.jnerd.engine.rootless.UserUnits;
 import io.jnerd.nativebindings.KernelFeatures;
 import java.io.PrintStream;
 import java.nio.file.Path;

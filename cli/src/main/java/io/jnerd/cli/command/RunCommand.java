@@ -1,11 +1,17 @@
 package io.jnerd.cli.command;
 
-import io.jnerd.cli.JnerdException;
-import io.jnerd.cli.container.ContainerRunner;
-import io.jnerd.cli.container.NetworkModes;
-import io.jnerd.cli.container.RunSpec;
-import io.jnerd.cli.image.Platform;
-import io.jnerd.cli.sign.CosignVerifier;
+import io.jnerd.cli.Main;
+import io.jnerd.engine.JnerdException;
+import io.jnerd.engine.container.ContainerRunner;
+import io.jnerd.engine.network.NetworkModes;
+import io.jnerd.engine.container.RunSpec;
+import io.jnerd.engine.image.Platform;
+import io.jnerd.engine.image.ImageRef;
+import io.jnerd.engine.registry.ImagePuller;
+import io.jnerd.engine.registry.RegistryClient;
+import io.jnerd.engine.registry.TransferEvents;
+import io.jnerd.engine.sign.CosignVerifier;
+import io.jnerd.engine.sign.SignatureException;
 import io.jnerd.mounts.HelperCommand;
 import io.jnerd.mounts.MountException;
 import io.jnerd.mounts.MountOptions;
@@ -150,9 +156,24 @@ public final class RunCommand extends ContainerdCommand {
     @Override
     int call(Containerd containerd) throws IOException, InterruptedException {
         Platform p = platform == null ? Platform.host() : Platform.parse(platform);
-        ContainerRunner.ImageFetcher fetcher = ref -> PullCommand.pull(containerd, ref, p, global().snapshotter(),
-                insecure, terminal().env(), line -> { }, verifier);
-        return new ContainerRunner(containerd, terminal(), global().stateDir(), global().snapshotter(), p, fetcher).run(spec);
+        ContainerRunner.Result result = new ContainerRunner(containerd, terminal(), global().stateDir(),
+                global().snapshotter(), p, ref -> pull(containerd, ref, p), Main.class.getName()).run(spec);
+        if (spec.detach) {
+            terminal().out().println(result.id());
+        }
+        return result.status();
+    }
+
+    /** {@code --pull}: the image from its registry, quietly (docker run shows no progress bars either). */
+    private String pull(Containerd containerd, String image, Platform p) throws IOException {
+        try {
+            ImageRef ref = ImageRef.parse(image);
+            new ImagePuller(containerd, RegistryClient.forImage(ref, insecure, terminal().env()), TransferEvents.NONE,
+                    global().snapshotter()).pull(ref, p, verifier);
+            return ref.toString();
+        } catch (SignatureException | IllegalArgumentException e) {
+            throw new JnerdException(e.getMessage());
+        }
     }
 
     /** Checks and translates the flags; everything wrong with them is reported before containerd is touched. */
@@ -192,7 +213,7 @@ public final class RunCommand extends ContainerdCommand {
             for (String p : publish) {
                 s.ports.addAll(io.jnerd.netns.PortMappingParser.parse(p));
             }
-            io.jnerd.cli.container.Capabilities.compute(capAdd, capDrop);
+            io.jnerd.engine.container.Capabilities.compute(capAdd, capDrop);
             if (platform != null) {
                 Platform.parse(platform);
             }
@@ -211,10 +232,10 @@ public final class RunCommand extends ContainerdCommand {
         return s;
     }
 
-    private io.jnerd.cli.container.BypassNetwork.Settings bypassSettings() {
-        Optional<Path> socket = io.jnerd.cli.container.BypassdSocket.find(terminal().env(), ContainerdAddress.isRoot());
+    private io.jnerd.engine.network.BypassNetwork.Settings bypassSettings() {
+        Optional<Path> socket = io.jnerd.engine.network.BypassdSocket.find(terminal().env(), ContainerdAddress.isRoot());
         java.io.PrintStream err = terminal().err();
-        return new io.jnerd.cli.container.BypassNetwork.Settings(bypassIgnore, socket,
+        return new io.jnerd.engine.network.BypassNetwork.Settings(bypassIgnore, socket,
                 line -> { if (global().debug()) { err.println("jnerd: " + line); } });
     }
 

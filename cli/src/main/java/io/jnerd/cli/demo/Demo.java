@@ -1,6 +1,6 @@
 package io.jnerd.cli.demo;
 
-import io.jnerd.cli.JnerdException;
+import io.jnerd.engine.JnerdException;
 import io.jnerd.cli.Terminal;
 
 /** Chooses the demo's half: root prepares and hands over; a user measures against --target. */

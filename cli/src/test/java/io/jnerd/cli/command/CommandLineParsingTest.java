@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jnerd.cli.JnerdCommand;
-import io.jnerd.cli.JnerdException;
+import io.jnerd.engine.JnerdException;
 import io.jnerd.cli.Main;
 import io.jnerd.cli.Terminal;
-import io.jnerd.cli.container.RunSpec;
+import io.jnerd.engine.container.RunSpec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -1,5 +1,6 @@
 package io.jnerd.cli.container;
 
+import io.jnerd.engine.network.KeeperRecord;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,9 @@
 package io.jnerd.cli.image;
 
+import io.jnerd.engine.image.ResolvedImage;
+import io.jnerd.engine.image.ContentStore;
+import io.jnerd.engine.image.Platform;
+import io.jnerd.engine.image.ImageService;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

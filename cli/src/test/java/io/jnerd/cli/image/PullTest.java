@@ -1,12 +1,23 @@
 package io.jnerd.cli.image;
 
+import io.jnerd.engine.image.MediaTypes;
+import io.jnerd.engine.image.TarEntry;
+import io.jnerd.engine.image.Digest;
+import io.jnerd.engine.image.ImageArchive;
+import io.jnerd.engine.image.ContentStore;
+import io.jnerd.engine.image.OciImageBuilder;
+import io.jnerd.engine.image.Json;
+import io.jnerd.engine.image.Platform;
+import io.jnerd.engine.image.OciImage;
+import io.jnerd.engine.image.TarWriter;
+import io.jnerd.engine.image.Descriptor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jnerd.cli.registry.RegistryClient;
-import io.jnerd.cli.registry.RegistryEndpoint;
+import io.jnerd.engine.registry.RegistryClient;
+import io.jnerd.engine.registry.RegistryEndpoint;
 import io.jnerd.cli.testing.Cli;
 import io.jnerd.cli.testing.ContainerdFixture;
 import io.jnerd.cli.testing.RegistryFixture;

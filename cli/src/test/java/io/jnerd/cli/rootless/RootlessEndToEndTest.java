@@ -1,5 +1,6 @@
 package io.jnerd.cli.rootless;
 
+import io.jnerd.engine.rootless.HostCommands;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
