@@ -2,10 +2,10 @@ package io.jnerd.cli.command;
 
 import io.jnerd.cli.GlobalOptions;
 import io.jnerd.cli.JnerdCommand;
-import io.jnerd.engine.JnerdException;
 import io.jnerd.cli.Terminal;
-import io.jnerd.engine.network.BypassdSocket;
+import io.jnerd.engine.JnerdException;
 import io.jnerd.engine.container.Containers;
+import io.jnerd.engine.network.BypassdSocket;
 import io.jnerd.proto.Containerd;
 import io.jnerd.proto.ContainerdAddress;
 import io.jnerd.proto.containerd.containers.Container;

@@ -1,5 +1,9 @@
 package io.jnerd.cli.command;
 
+import io.jnerd.cli.ErrorReporter;
+import io.jnerd.cli.JnerdCommand;
+import io.jnerd.engine.network.BypassdSocket;
+import io.jnerd.engine.network.NetworkAvailability;
 import io.jnerd.nativebindings.KernelFeatures;
 import io.jnerd.nativebindings.Native;
 import io.jnerd.proto.Containerd;
@@ -12,12 +16,8 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import io.jnerd.cli.ErrorReporter;
-import io.jnerd.engine.network.BypassdSocket;
-import io.jnerd.engine.network.NetworkAvailability;
-import io.jnerd.cli.JnerdCommand;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code jnerd info}: the client (native backend), containerd (its runtimes and

@@ -5,12 +5,12 @@ import io.jnerd.engine.sign.KeyFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code jnerd key}: cosign key pairs. */
 @Command(name = "key", description = "Manage cosign signing keys", subcommands = KeyCommand.Generate.class)

@@ -2,9 +2,9 @@ package io.jnerd.cli.command;
 
 import io.jnerd.cli.JnerdCommand;
 import io.jnerd.engine.JnerdException;
+import io.jnerd.engine.container.Containers;
 import io.jnerd.engine.network.BypassNetwork;
 import io.jnerd.engine.network.ContainerContext;
-import io.jnerd.engine.container.Containers;
 import io.jnerd.engine.network.NetworkKeeper;
 import io.jnerd.engine.network.NetworkMode;
 import io.jnerd.engine.network.NetworkModes;

@@ -1,11 +1,11 @@
 package io.jnerd.cli.command;
 
+import io.jnerd.cli.TransferProgress;
 import io.jnerd.engine.JnerdException;
 import io.jnerd.engine.image.ImageRef;
 import io.jnerd.engine.image.Platform;
 import io.jnerd.engine.image.ResolvedImage;
 import io.jnerd.engine.registry.ImagePuller;
-import io.jnerd.cli.TransferProgress;
 import io.jnerd.engine.sign.CosignVerifier;
 import io.jnerd.engine.sign.SignatureException;
 import io.jnerd.proto.Containerd;

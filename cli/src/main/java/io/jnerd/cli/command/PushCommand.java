@@ -1,5 +1,6 @@
 package io.jnerd.cli.command;
 
+import io.jnerd.cli.TransferProgress;
 import io.jnerd.engine.JnerdException;
 import io.jnerd.engine.image.ContentStore;
 import io.jnerd.engine.image.Descriptor;
@@ -8,7 +9,6 @@ import io.jnerd.engine.image.ImageService;
 import io.jnerd.engine.registry.CosignArtifacts;
 import io.jnerd.engine.registry.ImagePusher;
 import io.jnerd.engine.registry.RegistryClient;
-import io.jnerd.cli.TransferProgress;
 import io.jnerd.engine.sign.CosignSigner;
 import io.jnerd.engine.sign.KeyFiles;
 import io.jnerd.engine.sign.SignatureArtifact;

@@ -1,8 +1,8 @@
 package io.jnerd.cli.command;
 
 import io.jnerd.cli.JnerdCommand;
-import io.jnerd.engine.JnerdException;
 import io.jnerd.cli.Terminal;
+import io.jnerd.engine.JnerdException;
 import io.jnerd.engine.rootless.JnerdLauncher;
 import io.jnerd.engine.rootless.RootlessContainerd;
 import io.jnerd.engine.rootless.RootlessPaths;

@@ -1,6 +1,5 @@
 package io.jnerd.cli.container;
 
-import io.jnerd.engine.network.KeeperRecord;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +10,7 @@ import io.jnerd.cli.testing.ContainerdFixture;
 import io.jnerd.cli.testing.Leftovers;
 import io.jnerd.cli.testing.PublishedPort;
 import io.jnerd.cli.testing.TestImages;
+import io.jnerd.engine.network.KeeperRecord;
 import io.jnerd.netns.bypassd.BypassClient;
 import io.jnerd.netns.bypassd.BypassDaemon;
 import io.jnerd.netns.bypassd.BypassStatus;

@@ -1,6 +1,5 @@
 package io.jnerd.cli.container;
 
-import io.jnerd.engine.network.KeeperRecord;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +8,7 @@ import io.jnerd.cli.testing.Cli;
 import io.jnerd.cli.testing.ContainerdFixture;
 import io.jnerd.cli.testing.Leftovers;
 import io.jnerd.cli.testing.TestImages;
+import io.jnerd.engine.network.KeeperRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,9 +1,5 @@
 package io.jnerd.cli.image;
 
-import io.jnerd.engine.image.ResolvedImage;
-import io.jnerd.engine.image.ContentStore;
-import io.jnerd.engine.image.Platform;
-import io.jnerd.engine.image.ImageService;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +8,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.jnerd.cli.testing.Cli;
 import io.jnerd.cli.testing.ContainerdFixture;
 import io.jnerd.cli.testing.TestImages;
+import io.jnerd.engine.image.ContentStore;
+import io.jnerd.engine.image.ImageService;
+import io.jnerd.engine.image.Platform;
+import io.jnerd.engine.image.ResolvedImage;
 import io.jnerd.proto.Containerd;
 import io.jnerd.proto.containerd.content.Info;
 import io.jnerd.proto.containerd.leases.ListRequest;

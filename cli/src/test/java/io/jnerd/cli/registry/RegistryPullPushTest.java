@@ -1,13 +1,15 @@
 package io.jnerd.cli.registry;
 
-import io.jnerd.engine.registry.RegistryEndpoint;
-import io.jnerd.engine.registry.RegistryClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jnerd.cli.testing.Cli;
+import io.jnerd.cli.testing.FaultyProxy;
+import io.jnerd.cli.testing.RegistryFixture;
+import io.jnerd.cli.testing.TokenServer;
 import io.jnerd.engine.image.Descriptor;
 import io.jnerd.engine.image.ImageService;
 import io.jnerd.engine.image.Json;
@@ -16,10 +18,8 @@ import io.jnerd.engine.image.OciImage;
 import io.jnerd.engine.image.OciImageBuilder;
 import io.jnerd.engine.image.Platform;
 import io.jnerd.engine.image.ResolvedImage;
-import io.jnerd.cli.testing.Cli;
-import io.jnerd.cli.testing.FaultyProxy;
-import io.jnerd.cli.testing.RegistryFixture;
-import io.jnerd.cli.testing.TokenServer;
+import io.jnerd.engine.registry.RegistryClient;
+import io.jnerd.engine.registry.RegistryEndpoint;
 import io.jnerd.proto.Containerd;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;

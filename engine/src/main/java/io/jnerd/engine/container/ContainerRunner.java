@@ -1,8 +1,5 @@
 package io.jnerd.engine.container;
 
-import io.jnerd.engine.network.ContainerContext;
-import io.jnerd.engine.network.KeeperNetwork;
-import io.jnerd.engine.network.NetworkMode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
@@ -15,6 +12,9 @@ import io.jnerd.engine.image.ImageService;
 import io.jnerd.engine.image.Json;
 import io.jnerd.engine.image.Platform;
 import io.jnerd.engine.image.ResolvedImage;
+import io.jnerd.engine.network.ContainerContext;
+import io.jnerd.engine.network.KeeperNetwork;
+import io.jnerd.engine.network.NetworkMode;
 import io.jnerd.proto.Containerd;
 import io.jnerd.proto.Lease;
 import io.jnerd.proto.containerd.containers.Container;
@@ -91,36 +91,32 @@ public final class ContainerRunner {
 
     /** Runs the container: in the foreground until it exits, or detached until it started. */
     public Result run(RunSpec run) throws IOException, InterruptedException {
-        if (run.tty && run.interactive && !run.detach) {
+        if (run.tty() && run.interactive() && !run.detach()) {
             console.requireTerminal();
         }
-        if (!run.ports.isEmpty() && !run.network.publishesPorts()) {
-            throw new JnerdException("-p needs a network mode that publishes ports, not --net " + run.network.name());
-        }
         String id = newId();
-        String name = run.name != null ? run.name : "jnerd-" + id.substring(0, 8);
+        String name = run.name().orElse("jnerd-" + id.substring(0, 8));
         Containers containers = new Containers(containerd);
-        if (run.name != null && containers.findByName(run.name).isPresent()) {
-            throw new JnerdException("the container name \"" + run.name + "\" is already in use");
+        if (run.name().isPresent() && containers.findByName(name).isPresent()) {
+            throw new JnerdException("the container name \"" + name + "\" is already in use");
         }
-        if (run.hostname == null) {
-            run.hostname = id.substring(0, 12);
-        }
+        String hostname = run.hostname().orElse(id.substring(0, 12));
         ImageService images = new ImageService(containerd);
         ResolvedImage image = image(images, run);
         ProcessUser user = new UserResolver(new ImageFiles(new ContentStore(containerd), image)::read)
-                .resolve(run.user != null ? run.user : image.config().path("config").path("User").asText(""));
+                .resolve(run.user().orElse(image.config().path("config").path("User").asText("")));
         Path stateDir = containers.stateDir(stateRoot, id);
         Path networkDir = Containers.networkDir(stateRoot, id);
-        ContainerContext context = new ContainerContext(id, name, containerd.namespace(), run.hostname, stateDir, networkDir,
-                run.ports);
-        ObjectNode spec = SpecBuilder.build(image.config(), run, user, "/" + containerd.namespace() + "/" + id);
+        ContainerContext context = new ContainerContext(id, name, containerd.namespace(), hostname, stateDir, networkDir,
+                run.ports());
         // A detached run ends before its container: a network that lives in a jnerd process, and
         // the removal of --rm, are handed to a keeper process of its own.
-        KeeperNetwork keeper = !run.detach ? null
-                : run.remove ? KeeperNetwork.removingOnExit(run.network, keeperMain, containerd.socket(), stateRoot)
-                : run.network.needsJnerdRunning() ? new KeeperNetwork(run.network, keeperMain) : null;
-        NetworkMode network = keeper != null ? keeper : run.network;
+        KeeperNetwork keeper = !run.detach() ? null
+                : run.remove() ? KeeperNetwork.removingOnExit(run.network(), keeperMain, containerd.socket(), stateRoot)
+                : run.network().needsJnerdRunning() ? new KeeperNetwork(run.network(), keeperMain) : null;
+        NetworkMode network = keeper != null ? keeper : run.network();
+        ObjectNode spec = SpecBuilder.build(image.config(), run, hostname, user, network.seccomp(run.seccomp(), context),
+                "/" + containerd.namespace() + "/" + id);
         network.configure(spec, context);
 
         boolean succeeded = false;
@@ -128,7 +124,7 @@ public final class ContainerRunner {
         undo.push(() -> Containers.deleteStateDir(stateDir));
         try (NetworkMode.Attachment prepared = network.prepare(context)) {
             List<Mount> rootfs = createContainer(run, image, spec, id, name, stateDir, images);
-            int status = run.detach ? startDetached(run, network, keeper, context, rootfs)
+            int status = run.detach() ? startDetached(run, network, keeper, context, rootfs)
                     : runForeground(run, context, rootfs);
             succeeded = true;
             return new Result(id, status);
@@ -142,11 +138,11 @@ public final class ContainerRunner {
 
     /** The image by --pull policy: "always" fetches, "missing" fetches when containerd lacks it, "never" does not. */
     private ResolvedImage image(ImageService images, RunSpec run) throws IOException {
-        boolean present = images.get(ImageService.normalize(run.image)).isPresent();
-        if (run.pull.equals("always") || (!present && run.pull.equals("missing"))) {
-            return images.resolve(fetcher.fetch(run.image), platform);
+        boolean present = images.get(ImageService.normalize(run.image())).isPresent();
+        if (run.pull() == RunSpec.PullPolicy.ALWAYS || (!present && run.pull() == RunSpec.PullPolicy.MISSING)) {
+            return images.resolve(fetcher.fetch(run.image()), platform);
         }
-        return images.resolve(run.image, platform);
+        return images.resolve(run.image(), platform);
     }
 
     private List<Mount> createContainer(RunSpec run, ResolvedImage image, ObjectNode spec, String id, String name,
@@ -164,10 +160,10 @@ public final class ContainerRunner {
                     .setSnapshotKey(id)
                     .setRuntime(runtime(run))
                     .setSpec(Any.newBuilder().setTypeUrl(SPEC_TYPE_URL).setValue(ByteString.copyFrom(Json.bytes(spec))))
-                    .putAllLabels(run.labels)
+                    .putAllLabels(run.labels())
                     .putLabels(ContainerLabels.NAME, name)
-                    .putLabels(ContainerLabels.NETWORK, run.network.name());
-            if (run.detach) {
+                    .putLabels(ContainerLabels.NETWORK, run.network().name());
+            if (run.detach()) {
                 container.putLabels(ContainerLabels.LOG, stateDir.resolve("container.log").toString());
             }
             c.containers().create(CreateContainerRequest.newBuilder().setContainer(container).build());
@@ -177,9 +173,9 @@ public final class ContainerRunner {
     }
 
     private static Container.Runtime runtime(RunSpec run) {
-        Container.Runtime.Builder r = Container.Runtime.newBuilder().setName(run.runtime);
-        if (run.runtimeBinary != null) {
-            Options options = Options.newBuilder().setBinaryName(run.runtimeBinary).build();
+        Container.Runtime.Builder r = Container.Runtime.newBuilder().setName(run.runtime());
+        if (run.runtimeBinary().isPresent()) {
+            Options options = Options.newBuilder().setBinaryName(run.runtimeBinary().get()).build();
             r.setOptions(Any.newBuilder().setTypeUrl(RUNC_OPTIONS_TYPE_URL).setValue(options.toByteString()));
         }
         return r.build();
@@ -187,12 +183,12 @@ public final class ContainerRunner {
 
     private int runForeground(RunSpec run, ContainerContext context, List<Mount> rootfs)
             throws IOException, InterruptedException {
-        try (TaskIo io = TaskIo.create(context.stateDir(), run.interactive, run.tty)) {
+        try (TaskIo io = TaskIo.create(context.stateDir(), run.interactive(), run.tty())) {
             io.start(console.in(), console.out(), console.err(), () -> closeStdin(context.id()));
-            int pid = createTask(context.id(), rootfs, io.stdinPath(), io.stdoutPath(), io.stderrPath(), run.tty);
-            boolean localTty = run.tty && run.interactive;
+            int pid = createTask(context.id(), rootfs, io.stdinPath(), io.stdoutPath(), io.stderrPath(), run.tty());
+            boolean localTty = run.tty() && run.interactive();
             signals = new SignalForwarder(sig -> kill(context.id(), sig));
-            try (NetworkMode.Attachment net = run.network.attach(context, pid);
+            try (NetworkMode.Attachment net = run.network().attach(context, pid);
                  RunConsole.RawTerminal local = localTty ? console.rawTerminal(size -> resize(context.id(), size))
                          : () -> { }) {
                 startTask(context.id());
@@ -200,10 +196,10 @@ public final class ContainerRunner {
                         .wait(WaitRequest.newBuilder().setContainerId(context.id()).build()).getExitStatus();
                 io.awaitOutput(OUTPUT_DRAIN_MILLIS);
                 Containers.deleteTask(containerd, context.id());
-                if (!run.remove) {
+                if (!run.remove()) {
                     Containers.recordExit(containerd, context.id(), status);
                 }
-                if (run.remove) {
+                if (run.remove()) {
                     undoAll();
                 } else {
                     Containers.deleteStateDir(context.stateDir());
@@ -218,7 +214,7 @@ public final class ContainerRunner {
     private int startDetached(RunSpec run, NetworkMode network, KeeperNetwork keeper, ContainerContext context,
                               List<Mount> rootfs) throws IOException {
         String log = "file://" + context.stateDir().resolve("container.log");
-        int pid = createTask(context.id(), rootfs, "", log, run.tty ? "" : log, run.tty);
+        int pid = createTask(context.id(), rootfs, "", log, run.tty() ? "" : log, run.tty());
         NetworkMode.Attachment net = network.attach(context, pid);
         undo.push(net::close);
         startTask(context.id());

@@ -1,16 +1,16 @@
 package io.jnerd.engine.container;
 
-import io.jnerd.engine.network.KeeperRecord;
+import com.google.protobuf.FieldMask;
 import io.grpc.StatusRuntimeException;
 import io.jnerd.engine.ContainerdErrors;
 import io.jnerd.engine.JnerdException;
+import io.jnerd.engine.network.KeeperRecord;
 import io.jnerd.proto.Containerd;
 import io.jnerd.proto.containerd.containers.Container;
 import io.jnerd.proto.containerd.containers.DeleteContainerRequest;
 import io.jnerd.proto.containerd.containers.GetContainerRequest;
 import io.jnerd.proto.containerd.containers.ListContainersRequest;
 import io.jnerd.proto.containerd.containers.UpdateContainerRequest;
-import com.google.protobuf.FieldMask;
 import io.jnerd.proto.containerd.snapshots.RemoveSnapshotRequest;
 import io.jnerd.proto.containerd.tasks.DeleteTaskRequest;
 import io.jnerd.proto.containerd.tasks.GetRequest;
@@ -19,8 +19,8 @@ import io.jnerd.proto.containerd.tasks.WaitRequest;
 import io.jnerd.proto.containerd.types.task.Process;
 import io.jnerd.proto.containerd.types.task.Status;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,14 +1,12 @@
 package io.jnerd.engine.network;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jnerd.netns.Cidr;
 import io.jnerd.netns.FreePorts;
 import io.jnerd.netns.PortMapping;
 import io.jnerd.netns.bypass.BypassProfile;
 import io.jnerd.netns.bypassd.BypassSpec;
 import io.jnerd.netns.bypassd.PortSpec;
-import io.jnerd.seccomp.profile.ProfileJson;
+import io.jnerd.seccomp.profile.SeccompProfile;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -28,7 +26,8 @@ import java.util.function.Consumer;
 public final class BypassNetwork extends NetworkModes.DriverNetwork {
     static final String AGENT_SOCKET = "bypass.sock";
     /** Runs with no profile of its own (seccomp=unconfined) still need the notify rule. */
-    private static final String ALLOW_ALL = "{\"defaultAction\":\"SCMP_ACT_ALLOW\"}";
+    private static final SeccompProfile ALLOW_ALL = new SeccompProfile("SCMP_ACT_ALLOW", null, null, null, null, null,
+            null, null);
 
     /**
      * @param ignoreSubnets {@code --bypass-ignore} CIDRs (on top of "auto": the container's own subnets)
@@ -60,14 +59,11 @@ public final class BypassNetwork extends NetworkModes.DriverNetwork {
         return flags;
     }
 
+    /** The run's profile (or allow-all) with connect and bind notified to the bypass's agent socket. */
     @Override
-    public void configure(ObjectNode spec, ContainerContext context) throws IOException {
-        super.configure(spec, context);
-        ObjectNode linux = spec.withObjectProperty("linux");
-        JsonNode current = linux.get("seccomp");
-        String base = current == null || current.isNull() ? ALLOW_ALL : current.toString();
+    public Optional<SeccompProfile> seccomp(Optional<SeccompProfile> profile, ContainerContext context) {
         String listener = context.networkDir().resolve(AGENT_SOCKET).toString();
-        linux.set("seccomp", ProfileJson.toTree(BypassProfile.of(ProfileJson.parse(base), listener)));
+        return Optional.of(BypassProfile.of(profile.orElse(ALLOW_ALL), listener));
     }
 
     @Override

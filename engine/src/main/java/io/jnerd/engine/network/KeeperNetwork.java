@@ -1,10 +1,11 @@
 package io.jnerd.engine.network;
 
-import io.jnerd.engine.container.Containers;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jnerd.engine.JnerdException;
+import io.jnerd.engine.container.Containers;
 import io.jnerd.netns.FreePorts;
 import io.jnerd.netns.PortMapping;
+import io.jnerd.seccomp.profile.SeccompProfile;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -86,6 +88,11 @@ public final class KeeperNetwork implements NetworkMode {
     @Override
     public void configure(ObjectNode spec, ContainerContext context) throws IOException {
         kept.configure(spec, context);
+    }
+
+    @Override
+    public Optional<SeccompProfile> seccomp(Optional<SeccompProfile> profile, ContainerContext context) {
+        return kept.seccomp(profile, context);
     }
 
     /** Starts the keeper, which prepares the mode; the state dir must exist (the keeper logs there). */

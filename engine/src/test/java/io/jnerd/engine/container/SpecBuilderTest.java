@@ -1,6 +1,5 @@
 package io.jnerd.engine.container;
 
-import io.jnerd.engine.network.NetworkModes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,9 +8,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jnerd.engine.JnerdException;
 import io.jnerd.engine.image.Json;
+import io.jnerd.engine.network.BypassNetwork;
+import io.jnerd.engine.network.ContainerContext;
+import io.jnerd.engine.network.NetworkMode;
+import io.jnerd.engine.network.NetworkModes;
+import io.jnerd.seccomp.profile.DefaultProfile;
+import io.jnerd.seccomp.profile.SeccompProfile;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -29,38 +36,29 @@ class SpecBuilderTest {
     @Test
     void argsFollowDockersEntrypointAndCmdRules() {
         JsonNode c = image("{\"Entrypoint\":[\"/ep\"],\"Cmd\":[\"a\"]}").path("config");
-        RunSpec run = new RunSpec();
-        assertEquals(List.of("/ep", "a"), SpecBuilder.args(c, run));
-        run.command = List.of("b");
-        assertEquals(List.of("/ep", "b"), SpecBuilder.args(c, run));
-        run.entrypoint = List.of("/other");
-        run.command = List.of();
-        assertEquals(List.of("/other"), SpecBuilder.args(c, run), "--entrypoint drops the image's Cmd");
-        RunSpec none = new RunSpec();
-        none.entrypoint = List.of();
+        assertEquals(List.of("/ep", "a"), SpecBuilder.args(c, RunSpec.builder("img").build()));
+        assertEquals(List.of("/ep", "b"), SpecBuilder.args(c, RunSpec.builder("img").command(List.of("b")).build()));
+        assertEquals(List.of("/other"), SpecBuilder.args(c, RunSpec.builder("img").entrypoint(List.of("/other")).build()),
+                "--entrypoint drops the image's Cmd");
+        RunSpec none = RunSpec.builder("img").entrypoint(List.of()).build();
         JnerdException e = assertThrows(JnerdException.class, () -> SpecBuilder.args(c, none));
         assertTrue(e.getMessage().contains("no command"));
     }
 
     @Test
     void envMergesInOrderAndAlwaysHasPath() {
-        RunSpec run = new RunSpec();
-        run.env = List.of("B=2", "A=override");
-        run.hostname = "h";
-        List<String> env = SpecBuilder.env(image("{\"Env\":[\"A=1\"]}").path("config"), run);
+        RunSpec run = RunSpec.builder("img").env("B=2").env("A=override").build();
+        List<String> env = SpecBuilder.env(image("{\"Env\":[\"A=1\"]}").path("config"), run, "h");
         assertEquals(List.of("A=override", "B=2", SpecBuilder.DEFAULT_PATH, "HOSTNAME=h"), env);
     }
 
     @Test
     void specHasContainerdsDefaultsAndTheFlags() {
-        RunSpec run = new RunSpec();
-        run.hostname = "box";
-        run.readOnly = true;
-        run.capDrop = List.of("ALL");
-        run.capAdd = List.of("net_bind_service");
-        run.annotations.put("k", "v");
-        ObjectNode spec = SpecBuilder.build(image("{\"Cmd\":[\"sh\"],\"WorkingDir\":\"/w\"}"), run,
-                new ProcessUser(5, 6, List.of(7L)), "/ns/id");
+        RunSpec.Builder builder = RunSpec.builder("img").readOnly(true)
+                .capabilities(List.of("net_bind_service"), List.of("ALL")).annotations(Map.of("k", "v"));
+        RunSpec run = builder.build();
+        ObjectNode spec = SpecBuilder.build(image("{\"Cmd\":[\"sh\"],\"WorkingDir\":\"/w\"}"), run, "box",
+                new ProcessUser(5, 6, List.of(7L)), Optional.empty(), "/ns/id");
         JsonNode p = spec.path("process");
         assertEquals(List.of("sh"), texts(p.path("args")));
         assertEquals("/w", p.path("cwd").asText());
@@ -78,21 +76,50 @@ class SpecBuilderTest {
         assertTrue(texts(spec.path("linux").path("maskedPaths")).contains("/proc/kcore"));
         assertTrue(texts(spec.path("linux").path("readonlyPaths")).contains("/proc/sys"));
 
-        run.rootless = true;
-        ObjectNode rootless = SpecBuilder.build(image("{\"Cmd\":[\"sh\"]}"), run, new ProcessUser(0, 0, List.of()), "/ns/id");
+        assertTrue(spec.path("linux").path("seccomp").isMissingNode(), "unconfined");
+        ObjectNode rootless = SpecBuilder.build(image("{\"Cmd\":[\"sh\"]}"), builder.rootless(true).build(), "box",
+                new ProcessUser(0, 0, List.of()), Optional.empty(), "/ns/id");
         assertTrue(rootless.path("linux").path("cgroupsPath").isMissingNode(), "no cgroup without delegation");
     }
 
     @Test
     void networkModesAddOrShareTheNamespace() throws Exception {
-        RunSpec run = new RunSpec();
-        ObjectNode none = SpecBuilder.build(image("{\"Cmd\":[\"sh\"]}"), run, new ProcessUser(0, 0, List.of()), "/x");
+        RunSpec run = RunSpec.builder("img").build();
+        ObjectNode none = SpecBuilder.build(image("{\"Cmd\":[\"sh\"]}"), run, "h", new ProcessUser(0, 0, List.of()),
+                Optional.empty(), "/x");
         NetworkModes.of("none").configure(none, null);
         assertTrue(none.path("linux").path("namespaces").findValuesAsText("type").contains("network"));
-        ObjectNode host = SpecBuilder.build(image("{\"Cmd\":[\"sh\"]}"), run, new ProcessUser(0, 0, List.of()), "/x");
+        ObjectNode host = SpecBuilder.build(image("{\"Cmd\":[\"sh\"]}"), run, "h", new ProcessUser(0, 0, List.of()),
+                Optional.empty(), "/x");
         NetworkModes.of("host").configure(host, null);
         assertTrue(!host.path("linux").path("namespaces").findValuesAsText("type").contains("network"));
         assertTrue(host.path("mounts").findValuesAsText("destination").contains("/etc/resolv.conf"));
+    }
+
+    @Test
+    void theSeccompProfileIsWrittenFromItsTypedForm() {
+        ObjectNode spec = SpecBuilder.build(image("{\"Cmd\":[\"sh\"]}"), RunSpec.builder("img").build(), "h",
+                new ProcessUser(0, 0, List.of()), Optional.of(DefaultProfile.get()), "/x");
+        JsonNode seccomp = spec.path("linux").path("seccomp");
+        assertEquals("SCMP_ACT_ERRNO", seccomp.path("defaultAction").asText());
+        assertTrue(seccomp.path("syscalls").size() > 0);
+    }
+
+    @Test
+    void bypass4netnsAddsItsNotifyRuleToTheTypedProfileEvenWhenUnconfined() {
+        NetworkMode bypass = NetworkModes.resolve("bypass4netns", Map.of(), Map.of(),
+                new BypassNetwork.Settings(List.of(), Optional.empty(), line -> { }));
+        ContainerContext context = new ContainerContext("id", "name", "ns", "h", Path.of("/state"), Path.of("/net"),
+                List.of());
+        SeccompProfile unconfined = bypass.seccomp(Optional.empty(), context).orElseThrow();
+        assertEquals("SCMP_ACT_ALLOW", unconfined.defaultAction());
+        assertEquals("/net/bypass.sock", unconfined.listenerPath());
+        assertTrue(unconfined.syscalls().stream().anyMatch(e -> e.names().contains("connect")
+                && e.action().equals("SCMP_ACT_NOTIFY")), "connect is notified");
+        SeccompProfile confined = bypass.seccomp(Optional.of(DefaultProfile.get()), context).orElseThrow();
+        assertEquals("SCMP_ACT_ERRNO", confined.defaultAction());
+        assertEquals("/net/bypass.sock", confined.listenerPath());
+        assertEquals(Optional.empty(), NetworkModes.of("none").seccomp(Optional.empty(), context), "others add nothing");
     }
 
     @Test

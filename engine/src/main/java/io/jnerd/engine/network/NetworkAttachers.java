@@ -1,8 +1,8 @@
 package io.jnerd.engine.network;
 
-import io.jnerd.engine.container.Containers;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jnerd.engine.container.Containers;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;

@@ -1,7 +1,9 @@
 package io.jnerd.engine.network;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jnerd.seccomp.profile.SeccompProfile;
 import java.io.IOException;
+import java.util.Optional;
 
 /**
  * How a container is networked ({@code --net}). The seam for the netns module's modes
@@ -33,8 +35,16 @@ public interface NetworkMode {
     }
 
     /**
-     * Shapes the runtime spec: the network namespace entry, /etc/hosts, /etc/resolv.conf,
-     * and (for bypass4netns) the seccomp listener. Must not start anything.
+     * The container's seccomp profile with what this mode needs in it (bypass4netns: connect
+     * and bind notified to its agent socket, even for an unconfined run); empty: unconfined.
+     */
+    default Optional<SeccompProfile> seccomp(Optional<SeccompProfile> profile, ContainerContext context) {
+        return profile;
+    }
+
+    /**
+     * Shapes the runtime spec: the network namespace entry, /etc/hosts, /etc/resolv.conf.
+     * Must not start anything.
      */
     void configure(ObjectNode spec, ContainerContext context) throws IOException;
 
