@@ -2,7 +2,7 @@ package io.jnerd.cli.command;
 
 import io.jnerd.cli.JnerdCommand;
 import io.jnerd.engine.JnerdException;
-import io.jnerd.engine.network.BypassdSocket;
+import io.jnerd.netns.bypassd.BypassdSocket;
 import io.jnerd.netns.bypassd.BypassDaemon;
 import io.jnerd.proto.ContainerdAddress;
 import java.io.IOException;

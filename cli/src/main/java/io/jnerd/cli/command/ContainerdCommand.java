@@ -5,7 +5,7 @@ import io.jnerd.cli.JnerdCommand;
 import io.jnerd.cli.Terminal;
 import io.jnerd.engine.JnerdException;
 import io.jnerd.engine.container.Containers;
-import io.jnerd.engine.network.BypassdSocket;
+import io.jnerd.netns.bypassd.BypassdSocket;
 import io.jnerd.proto.Containerd;
 import io.jnerd.proto.ContainerdAddress;
 import io.jnerd.proto.containerd.containers.Container;

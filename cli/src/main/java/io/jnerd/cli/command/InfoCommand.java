@@ -2,7 +2,7 @@ package io.jnerd.cli.command;
 
 import io.jnerd.cli.ErrorReporter;
 import io.jnerd.cli.JnerdCommand;
-import io.jnerd.engine.network.BypassdSocket;
+import io.jnerd.netns.bypassd.BypassdSocket;
 import io.jnerd.engine.network.NetworkAvailability;
 import io.jnerd.nativebindings.KernelFeatures;
 import io.jnerd.nativebindings.Native;

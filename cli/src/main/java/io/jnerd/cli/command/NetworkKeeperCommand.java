@@ -6,8 +6,8 @@ import io.jnerd.engine.container.Containers;
 import io.jnerd.engine.network.BypassNetwork;
 import io.jnerd.engine.network.ContainerContext;
 import io.jnerd.engine.network.NetworkKeeper;
-import io.jnerd.engine.network.NetworkMode;
-import io.jnerd.engine.network.NetworkModes;
+import io.jnerd.engine.network.NetworkAttacher;
+import io.jnerd.engine.network.NetworkAttachers;
 import io.jnerd.netns.PortMapping;
 import io.jnerd.netns.PortMappingParser;
 import io.jnerd.proto.Containerd;
@@ -74,12 +74,12 @@ public final class NetworkKeeperCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream log = parent.global().terminal().err();
-        NetworkMode mode;
+        NetworkAttacher mode;
         List<PortMapping> ports = new ArrayList<>();
         try {
             BypassNetwork.Settings bypass = new BypassNetwork.Settings(bypassIgnore, Optional.ofNullable(bypassdSocket),
                     line -> log.println("network-keeper: " + line));
-            mode = NetworkModes.resolve(network, Map.of(), Map.of(), bypass);
+            mode = NetworkAttachers.resolve(network, Map.of(), Map.of(), bypass);
             for (String p : publish) {
                 ports.addAll(PortMappingParser.parse(p));
             }

@@ -7,8 +7,8 @@ import io.jnerd.engine.container.RunSpec;
 import io.jnerd.engine.image.ImageRef;
 import io.jnerd.engine.image.Platform;
 import io.jnerd.engine.network.BypassNetwork;
-import io.jnerd.engine.network.BypassdSocket;
-import io.jnerd.engine.network.NetworkModes;
+import io.jnerd.netns.bypassd.BypassdSocket;
+import io.jnerd.engine.network.NetworkAttachers;
 import io.jnerd.engine.registry.ImagePuller;
 import io.jnerd.engine.registry.RegistryClient;
 import io.jnerd.engine.registry.TransferEvents;
@@ -204,7 +204,7 @@ public final class RunCommand extends ContainerdCommand {
         s.workdir(workdir).user(user).name(name).hostname(hostname).labels(labels).annotations(annotations)
                 .readOnly(readOnly).capabilities(capAdd, capDrop);
         try {
-            s.network(NetworkModes.resolve(network, annotations, labels, bypassSettings()));
+            s.network(NetworkAttachers.resolve(network, annotations, labels, bypassSettings()));
             for (String p : publish) {
                 s.ports(PortMappingParser.parse(p));
             }

@@ -14,7 +14,7 @@ import io.jnerd.engine.image.Platform;
 import io.jnerd.engine.image.ResolvedImage;
 import io.jnerd.engine.network.ContainerContext;
 import io.jnerd.engine.network.KeeperNetwork;
-import io.jnerd.engine.network.NetworkMode;
+import io.jnerd.engine.network.NetworkAttacher;
 import io.jnerd.proto.Containerd;
 import io.jnerd.proto.Lease;
 import io.jnerd.proto.containerd.containers.Container;
@@ -114,7 +114,7 @@ public final class ContainerRunner {
         KeeperNetwork keeper = !run.detach() ? null
                 : run.remove() ? KeeperNetwork.removingOnExit(run.network(), keeperMain, containerd.socket(), stateRoot)
                 : run.network().needsJnerdRunning() ? new KeeperNetwork(run.network(), keeperMain) : null;
-        NetworkMode network = keeper != null ? keeper : run.network();
+        NetworkAttacher network = keeper != null ? keeper : run.network();
         ObjectNode spec = SpecBuilder.build(image.config(), run, hostname, user, network.seccomp(run.seccomp(), context),
                 "/" + containerd.namespace() + "/" + id);
         network.configure(spec, context);
@@ -122,7 +122,7 @@ public final class ContainerRunner {
         boolean succeeded = false;
         Files.createDirectories(stateDir);
         undo.push(() -> Containers.deleteStateDir(stateDir));
-        try (NetworkMode.Attachment prepared = network.prepare(context)) {
+        try (NetworkAttacher.Attachment prepared = network.prepare(context)) {
             List<Mount> rootfs = createContainer(run, image, spec, id, name, stateDir, images);
             int status = run.detach() ? startDetached(run, network, keeper, context, rootfs)
                     : runForeground(run, context, rootfs);
@@ -188,7 +188,7 @@ public final class ContainerRunner {
             int pid = createTask(context.id(), rootfs, io.stdinPath(), io.stdoutPath(), io.stderrPath(), run.tty());
             boolean localTty = run.tty() && run.interactive();
             signals = new SignalForwarder(sig -> kill(context.id(), sig));
-            try (NetworkMode.Attachment net = run.network().attach(context, pid);
+            try (NetworkAttacher.Attachment net = run.network().attach(context, pid);
                  RunConsole.RawTerminal local = localTty ? console.rawTerminal(size -> resize(context.id(), size))
                          : () -> { }) {
                 startTask(context.id());
@@ -211,11 +211,11 @@ public final class ContainerRunner {
     }
 
     /** @param keeper the keeper of {@code network}, or null when the network needs none (host, none) */
-    private int startDetached(RunSpec run, NetworkMode network, KeeperNetwork keeper, ContainerContext context,
+    private int startDetached(RunSpec run, NetworkAttacher network, KeeperNetwork keeper, ContainerContext context,
                               List<Mount> rootfs) throws IOException {
         String log = "file://" + context.stateDir().resolve("container.log");
         int pid = createTask(context.id(), rootfs, "", log, run.tty() ? "" : log, run.tty());
-        NetworkMode.Attachment net = network.attach(context, pid);
+        NetworkAttacher.Attachment net = network.attach(context, pid);
         undo.push(net::close);
         startTask(context.id());
         if (keeper != null) {

@@ -1,8 +1,8 @@
 package io.jnerd.engine.container;
 
 import io.jnerd.engine.JnerdException;
-import io.jnerd.engine.network.NetworkMode;
-import io.jnerd.engine.network.NetworkModes;
+import io.jnerd.engine.network.NetworkAttacher;
+import io.jnerd.engine.network.NetworkAttachers;
 import io.jnerd.mounts.MountPlan;
 import io.jnerd.netns.PortMapping;
 import io.jnerd.seccomp.profile.SeccompProfile;
@@ -44,7 +44,7 @@ public record RunSpec(
         boolean noNewPrivileges,
         List<String> capAdd,
         List<String> capDrop,
-        NetworkMode network,
+        NetworkAttacher network,
         List<PortMapping> ports,
         MountPlan volumes,
         boolean detach,
@@ -97,7 +97,7 @@ public record RunSpec(
     /**
      * Collects a run's settings; {@link #build()} checks them together. Defaults: the
      * image's command, no network ({@code none}; {@code jnerd run}'s default is
-     * {@link NetworkModes#DEFAULT}), unconfined, no-new-privileges, pull when missing, runc.
+     * {@link NetworkAttachers#DEFAULT}), unconfined, no-new-privileges, pull when missing, runc.
      */
     public static final class Builder {
         private final String image;
@@ -115,7 +115,7 @@ public record RunSpec(
         private boolean noNewPrivileges = true;
         private List<String> capAdd = List.of();
         private List<String> capDrop = List.of();
-        private NetworkMode network = NetworkModes.of("none");
+        private NetworkAttacher network = NetworkAttachers.of("none");
         private final List<PortMapping> ports = new ArrayList<>();
         private MountPlan volumes = MountPlan.EMPTY;
         private boolean detach;
@@ -200,7 +200,7 @@ public record RunSpec(
             return this;
         }
 
-        public Builder network(NetworkMode network) {
+        public Builder network(NetworkAttacher network) {
             this.network = network;
             return this;
         }

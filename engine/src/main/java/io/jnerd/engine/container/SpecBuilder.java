@@ -73,7 +73,7 @@ public final class SpecBuilder {
 
     /**
      * The whole spec but the network's namespace and files ({@link
-     * io.jnerd.engine.network.NetworkMode#configure}); {@code seccomp} is the run's profile
+     * io.jnerd.engine.network.NetworkAttacher#configure}); {@code seccomp} is the run's profile
      * with what its network mode added, written here once.
      */
     public static ObjectNode build(JsonNode image, RunSpec run, String hostname, ProcessUser user,

@@ -2,8 +2,10 @@ package io.jnerd.engine.network;
 
 import io.jnerd.netns.Cidr;
 import io.jnerd.netns.FreePorts;
+import io.jnerd.netns.NetworkMode;
 import io.jnerd.netns.PortMapping;
 import io.jnerd.netns.bypass.BypassProfile;
+import io.jnerd.netns.bypassd.BypassService;
 import io.jnerd.netns.bypassd.BypassSpec;
 import io.jnerd.netns.bypassd.PortSpec;
 import io.jnerd.seccomp.profile.SeccompProfile;
@@ -23,7 +25,7 @@ import java.util.function.Consumer;
  * spec's seccomp profile notifies connect and bind to that socket. Published ports go to
  * the bypass (the switcher binds them on the host), not to slirp4netns.
  */
-public final class BypassNetwork extends NetworkModes.DriverNetwork {
+public final class BypassNetwork extends NetworkAttachers.DriverNetwork {
     static final String AGENT_SOCKET = "bypass.sock";
     /** Runs with no profile of its own (seccomp=unconfined) still need the notify rule. */
     private static final SeccompProfile ALLOW_ALL = new SeccompProfile("SCMP_ACT_ALLOW", null, null, null, null, null,
@@ -46,7 +48,7 @@ public final class BypassNetwork extends NetworkModes.DriverNetwork {
     private final Settings settings;
 
     BypassNetwork(Settings settings) {
-        super(io.jnerd.netns.NetworkMode.BYPASS4NETNS, EtcFiles.slirp4netns());
+        super(NetworkMode.BYPASS4NETNS, EtcFiles.slirp4netns());
         this.settings = settings;
     }
 

@@ -4,7 +4,7 @@ import io.jnerd.netns.PortMapping;
 import java.nio.file.Path;
 import java.util.List;
 
-/** What a {@link NetworkMode} knows about the container it networks. */
+/** What a {@link NetworkAttacher} knows about the container it networks. */
 public final class ContainerContext {
     private final String id;
     private final String name;

@@ -36,13 +36,13 @@ import java.util.concurrent.TimeoutException;
  * to its holder. Where bypassd answers, the keeper hands the bypass to it, as jnerd run does.
  * {@code jnerd stop} and {@code rm} wait for it through {@link KeeperRecord}.
  */
-public final class KeeperNetwork implements NetworkMode {
+public final class KeeperNetwork implements NetworkAttacher {
     static final String LOG = "network-keeper.log";
     /** slirp4netns's ready timeout is 15 s; a JVM start on a loaded machine takes a few more. */
     private static final long STEP_TIMEOUT_SECONDS = 30;
     private static final long ABORT_TIMEOUT_SECONDS = 20;
 
-    private final NetworkMode kept;
+    private final NetworkAttacher kept;
     private final String keeperMain;
     private final List<String> afterExitFlags;
     private ContainerContext context;
@@ -52,14 +52,14 @@ public final class KeeperNetwork implements NetworkMode {
     private boolean handedOver;
 
     /**
-     * @param kept a mode that {@link NetworkMode#needsJnerdRunning() needs jnerd running}
+     * @param kept a mode that {@link NetworkAttacher#needsJnerdRunning() needs jnerd running}
      * @param keeperMain the class whose main runs {@code network-keeper}
      */
-    public KeeperNetwork(NetworkMode kept, String keeperMain) {
+    public KeeperNetwork(NetworkAttacher kept, String keeperMain) {
         this(kept, keeperMain, List.of());
     }
 
-    private KeeperNetwork(NetworkMode kept, String keeperMain, List<String> afterExitFlags) {
+    private KeeperNetwork(NetworkAttacher kept, String keeperMain, List<String> afterExitFlags) {
         this.kept = kept;
         this.keeperMain = keeperMain;
         this.afterExitFlags = afterExitFlags;
@@ -69,7 +69,7 @@ public final class KeeperNetwork implements NetworkMode {
      * {@code run -d --rm}: the keeper (for any mode) also removes the container, its snapshot
      * and state once the init exited, as the foreground run's {@code --rm} does after its wait.
      */
-    public static KeeperNetwork removingOnExit(NetworkMode kept, String keeperMain, Path containerdSocket,
+    public static KeeperNetwork removingOnExit(NetworkAttacher kept, String keeperMain, Path containerdSocket,
                                                Path stateRoot) {
         return new KeeperNetwork(kept, keeperMain, List.of("--rm", "--address=" + containerdSocket, "--state-root=" + stateRoot));
     }

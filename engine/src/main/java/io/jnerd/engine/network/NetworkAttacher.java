@@ -6,13 +6,14 @@ import java.io.IOException;
 import java.util.Optional;
 
 /**
- * How a container is networked ({@code --net}). The seam for the netns module's modes
- * (slirp4netns, bypass4netns): a mode shapes the spec before the container is created,
+ * What networks a container in one {@code --net} mode ({@link io.jnerd.netns.NetworkMode}):
+ * the seam for the netns module's drivers (slirp4netns, pasta, bypass4netns). It shapes
+ * the spec before the container is created,
  * is attached once the task exists (its pid, hence {@code /proc/PID/ns/net}, is known)
  * and before it starts, and is detached after the task exited (also on failure paths).
- * Register new modes in {@link NetworkModes}.
+ * Register new modes in {@link NetworkAttachers}.
  */
-public interface NetworkMode {
+public interface NetworkAttacher {
     /** The {@code --net} value, e.g. "host". */
     String name();
 

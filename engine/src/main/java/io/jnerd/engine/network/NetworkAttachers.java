@@ -3,17 +3,18 @@ package io.jnerd.engine.network;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jnerd.engine.container.Containers;
+import io.jnerd.netns.NetworkMode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The {@code --net} modes jnerd knows. "none" gives the container a network namespace of
+ * The attacher of each {@code --net} mode jnerd knows. "none" gives the container a network namespace of
  * its own with only loopback; "host" shares the host's; "slirp4netns" (the default) and
  * "pasta" attach the netns module's user-mode drivers to a namespace of its own;
  * "bypass4netns" is slirp4netns plus the socket switcher ({@link BypassNetwork}).
  */
-public final class NetworkModes {
+public final class NetworkAttachers {
     /**
      * docker's default is a bridge; jnerd's equivalent that needs no root is slirp4netns. The
      * same with and without {@code -d}, as in docker and nerdctl (their bridge either way): a
@@ -21,16 +22,16 @@ public final class NetworkModes {
      * changes how long jnerd runs, not which network the container gets.
      */
     public static final String DEFAULT = "slirp4netns";
-    private static final Map<String, Supplier<NetworkMode>> MODES = new LinkedHashMap<>();
+    private static final Map<String, Supplier<NetworkAttacher>> MODES = new LinkedHashMap<>();
 
     static {
         MODES.put("none", NoneNetwork::new);
         MODES.put("host", HostNetwork::new);
-        MODES.put("slirp4netns", () -> new DriverNetwork(io.jnerd.netns.NetworkMode.SLIRP4NETNS, EtcFiles.slirp4netns()));
-        MODES.put("pasta", () -> new DriverNetwork(io.jnerd.netns.NetworkMode.PASTA, pastaEtc()));
+        MODES.put("slirp4netns", () -> new DriverNetwork(NetworkMode.SLIRP4NETNS, EtcFiles.slirp4netns()));
+        MODES.put("pasta", () -> new DriverNetwork(NetworkMode.PASTA, pastaEtc()));
     }
 
-    private NetworkModes() {}
+    private NetworkAttachers() {}
 
     private static EtcFiles pastaEtc() {
         try {
@@ -46,10 +47,10 @@ public final class NetworkModes {
      *
      * @throws IllegalArgumentException one line naming what was wrong
      */
-    public static NetworkMode resolve(String netFlag, Map<String, String> annotations, Map<String, String> labels,
+    public static NetworkAttacher resolve(String netFlag, Map<String, String> annotations, Map<String, String> labels,
                                       BypassNetwork.Settings bypass) {
-        io.jnerd.netns.NetworkMode mode = io.jnerd.netns.NetworkMode.resolve(netFlag, annotations, labels);
-        if (mode == io.jnerd.netns.NetworkMode.BYPASS4NETNS) {
+        NetworkMode mode = NetworkMode.resolve(netFlag, annotations, labels);
+        if (mode == NetworkMode.BYPASS4NETNS) {
             return new BypassNetwork(bypass);
         }
         if (!bypass.ignoreSubnets().isEmpty()) {
@@ -58,8 +59,8 @@ public final class NetworkModes {
         return of(mode.flagValue());
     }
 
-    public static NetworkMode of(String name) {
-        Supplier<NetworkMode> m = MODES.get(name);
+    public static NetworkAttacher of(String name) {
+        Supplier<NetworkAttacher> m = MODES.get(name);
         if (m == null) {
             throw new IllegalArgumentException("unknown network mode '" + name + "' (known: " + String.join(", ", MODES.keySet()) + ")");
         }
@@ -78,7 +79,7 @@ public final class NetworkModes {
     }
 
     /** A new, empty network namespace: loopback only. */
-    static final class NoneNetwork implements NetworkMode {
+    static final class NoneNetwork implements NetworkAttacher {
         @Override
         public String name() {
             return "none";
@@ -101,7 +102,7 @@ public final class NetworkModes {
     }
 
     /** The host's network namespace, with the host's /etc/hosts and /etc/resolv.conf. */
-    static final class HostNetwork implements NetworkMode {
+    static final class HostNetwork implements NetworkAttacher {
         @Override
         public String name() {
             return "host";
@@ -131,11 +132,11 @@ public final class NetworkModes {
     }
 
     /** A namespace of its own, given a network by a netns driver between task create and start. */
-    static class DriverNetwork implements NetworkMode {
-        final io.jnerd.netns.NetworkMode mode;
+    static class DriverNetwork implements NetworkAttacher {
+        final NetworkMode mode;
         private final EtcFiles etc;
 
-        DriverNetwork(io.jnerd.netns.NetworkMode mode, EtcFiles etc) {
+        DriverNetwork(NetworkMode mode, EtcFiles etc) {
             this.mode = mode;
             this.etc = etc;
         }

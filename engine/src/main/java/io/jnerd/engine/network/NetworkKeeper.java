@@ -30,7 +30,7 @@ public final class NetworkKeeper {
     static final String STARTED = "started";
     static final String ERROR = "error ";
 
-    private final NetworkMode mode;
+    private final NetworkAttacher mode;
     private final ContainerContext context;
     private final BufferedReader requests;
     private final PrintStream replies;
@@ -44,7 +44,7 @@ public final class NetworkKeeper {
      * @param log       the keeper's log file
      * @param afterExit once the container's init exited and its network is down (the removal of {@code --rm})
      */
-    public NetworkKeeper(NetworkMode mode, ContainerContext context, BufferedReader requests, PrintStream replies,
+    public NetworkKeeper(NetworkAttacher mode, ContainerContext context, BufferedReader requests, PrintStream replies,
                          PrintStream log, Runnable afterExit) {
         this.mode = mode;
         this.context = context;
@@ -69,7 +69,7 @@ public final class NetworkKeeper {
     }
 
     private int keep() {
-        try (NetworkMode.Attachment prepared = mode.prepare(context)) {
+        try (NetworkAttacher.Attachment prepared = mode.prepare(context)) {
             reply(PREPARED);
             String attach = requests.readLine();
             if (attach == null || !attach.startsWith(ATTACH)) {
@@ -79,7 +79,7 @@ public final class NetworkKeeper {
             long pid = Long.parseLong(attach.substring(ATTACH.length()));
             try (ProcessExit init = ProcessExit.of(pid).orElseThrow(() ->
                     new IOException("the container's init (pid " + pid + ") is gone already"));
-                 NetworkMode.Attachment net = mode.attach(context, (int) pid)) {
+                 NetworkAttacher.Attachment net = mode.attach(context, (int) pid)) {
                 reply(ATTACHED);
                 if (!STARTED.equals(requests.readLine())) {
                     log("jnerd run failed after the network was attached: tearing down");

@@ -10,8 +10,8 @@ import io.jnerd.engine.JnerdException;
 import io.jnerd.engine.image.Json;
 import io.jnerd.engine.network.BypassNetwork;
 import io.jnerd.engine.network.ContainerContext;
-import io.jnerd.engine.network.NetworkMode;
-import io.jnerd.engine.network.NetworkModes;
+import io.jnerd.engine.network.NetworkAttacher;
+import io.jnerd.engine.network.NetworkAttachers;
 import io.jnerd.seccomp.profile.DefaultProfile;
 import io.jnerd.seccomp.profile.SeccompProfile;
 import java.nio.charset.StandardCharsets;
@@ -87,11 +87,11 @@ class SpecBuilderTest {
         RunSpec run = RunSpec.builder("img").build();
         ObjectNode none = SpecBuilder.build(image("{\"Cmd\":[\"sh\"]}"), run, "h", new ProcessUser(0, 0, List.of()),
                 Optional.empty(), "/x");
-        NetworkModes.of("none").configure(none, null);
+        NetworkAttachers.of("none").configure(none, null);
         assertTrue(none.path("linux").path("namespaces").findValuesAsText("type").contains("network"));
         ObjectNode host = SpecBuilder.build(image("{\"Cmd\":[\"sh\"]}"), run, "h", new ProcessUser(0, 0, List.of()),
                 Optional.empty(), "/x");
-        NetworkModes.of("host").configure(host, null);
+        NetworkAttachers.of("host").configure(host, null);
         assertTrue(!host.path("linux").path("namespaces").findValuesAsText("type").contains("network"));
         assertTrue(host.path("mounts").findValuesAsText("destination").contains("/etc/resolv.conf"));
     }
@@ -107,7 +107,7 @@ class SpecBuilderTest {
 
     @Test
     void bypass4netnsAddsItsNotifyRuleToTheTypedProfileEvenWhenUnconfined() {
-        NetworkMode bypass = NetworkModes.resolve("bypass4netns", Map.of(), Map.of(),
+        NetworkAttacher bypass = NetworkAttachers.resolve("bypass4netns", Map.of(), Map.of(),
                 new BypassNetwork.Settings(List.of(), Optional.empty(), line -> { }));
         ContainerContext context = new ContainerContext("id", "name", "ns", "h", Path.of("/state"), Path.of("/net"),
                 List.of());
@@ -119,7 +119,7 @@ class SpecBuilderTest {
         SeccompProfile confined = bypass.seccomp(Optional.of(DefaultProfile.get()), context).orElseThrow();
         assertEquals("SCMP_ACT_ERRNO", confined.defaultAction());
         assertEquals("/net/bypass.sock", confined.listenerPath());
-        assertEquals(Optional.empty(), NetworkModes.of("none").seccomp(Optional.empty(), context), "others add nothing");
+        assertEquals(Optional.empty(), NetworkAttachers.of("none").seccomp(Optional.empty(), context), "others add nothing");
     }
 
     @Test

@@ -1,11 +1,6 @@
-package io.jnerd.engine.network;
+package io.jnerd.netns.bypassd;
 
 import io.jnerd.netns.bypass.ConnectWaiter;
-import io.jnerd.netns.bypassd.BypassClient;
-import io.jnerd.netns.bypassd.BypassException;
-import io.jnerd.netns.bypassd.BypassRegistry;
-import io.jnerd.netns.bypassd.BypassSpec;
-import io.jnerd.netns.bypassd.SupervisedBypassFactory;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -22,7 +17,7 @@ import java.util.function.Consumer;
  * container anyway: slirp4netns is tied to it too), while a daemon, when there is one,
  * keeps the bypasses in one place where {@code GET /v1/bypass} lists them.
  */
-interface BypassService extends AutoCloseable {
+public interface BypassService extends AutoCloseable {
 
     void start(BypassSpec spec) throws IOException;
 

@@ -10,6 +10,6 @@ import java.util.Map;
  * agent socket's connections (listeners received from runc/crun, and connections that
  * brought none).
  */
-public record BypassStats(String id, Map<String, Long> notifications, long connectsSwitched, long bindsSwitched,
+public record BypassStatsReport(String id, Map<String, Long> notifications, long connectsSwitched, long bindsSwitched,
         long refusedOnHostSockets, long errors, double latencyP50Micros, double latencyP99Micros,
         Map<String, Long> verdicts, long listenersReceived, long agentConnectionsRejected) {}

@@ -1,4 +1,4 @@
-package io.jnerd.engine.network;
+package io.jnerd.netns.bypassd;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * Where bypassd listens: {@code $XDG_RUNTIME_DIR/bypass4netnsd.sock}, where nerdctl looks
  * for bypass4netnsd; as root without XDG_RUNTIME_DIR (no logind, e.g. CI),
- * {@code /run/jnerd/bypass4netnsd.sock}.
+ * {@code /run/jnerd/bypass4netnsd.sock}. The one rule: {@code jnerd bypassd} listens
+ * there, and {@code run}, the network keeper and {@code info} look there.
  */
 public final class BypassdSocket {
     static final Path ROOT_DEFAULT = Path.of("/run/jnerd/bypass4netnsd.sock");

@@ -1,9 +1,8 @@
-package io.jnerd.engine.network;
+package io.jnerd.netns.bypassd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import io.jnerd.netns.bypassd.BypassDaemon;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
