@@ -17,7 +17,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code jnerd build-local}: a one-layer image from host files (busybox-static plus any
@@ -26,10 +25,7 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "build-local", hidden = true,
         description = "Build a small image from host binaries (busybox-static + --add BINARY...)")
-public final class BuildLocalCommand implements Callable<Integer> {
-    @ParentCommand
-    io.jnerd.cli.JnerdCommand parent;
-
+public final class BuildLocalCommand extends Subcommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME", description = "image name, e.g. jnerd/demo:latest")
     String name;
 
@@ -68,12 +64,12 @@ public final class BuildLocalCommand implements Callable<Integer> {
         }
         ByteArrayOutputStream tar = new ByteArrayOutputStream();
         image.writeOciArchive(tar, ref);
-        try (Containerd containerd = parent.global().connect();
+        try (Containerd containerd = global().connect();
              ImageArchive archive = ImageArchive.read(new ByteArrayInputStream(tar.toByteArray()),
-                     parent.global().stateDir().resolve("tmp"))) {
-            new ImageService(containerd).importArchive(archive, Platform.host(), parent.global().snapshotter());
+                     global().stateDir().resolve("tmp"))) {
+            new ImageService(containerd).importArchive(archive, Platform.host(), global().snapshotter());
         }
-        parent.global().terminal().out().println("Built image: " + ref);
+        global().terminal().out().println("Built image: " + ref);
         return 0;
     }
 }

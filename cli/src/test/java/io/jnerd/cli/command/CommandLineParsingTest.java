@@ -49,7 +49,6 @@ class CommandLineParsingTest {
         RunCommand run = run("run", "-d", "--name", "web", "-w", "/srv", "-u", "app:app", "--entrypoint", "/bin/sh",
                 "--label", "a=b", "--annotation", "x=y", "--read-only", "--cap-add", "NET_ADMIN", "--cap-drop", "chown",
                 "--net", "host", "--runtime", "crun", "img", "-c", "true");
-        run.parent = top;
         RunSpec s = run.toRunSpec();
         assertTrue(s.detach());
         assertEquals(Optional.of("web"), s.name());
@@ -68,10 +67,8 @@ class CommandLineParsingTest {
     @Test
     void emptyEntrypointClearsIt() throws Exception {
         RunCommand run = run("run", "--entrypoint", "", "img", "echo");
-        run.parent = top;
         assertEquals(Optional.of(List.of()), run.toRunSpec().entrypoint());
         RunCommand none = run("run", "img");
-        none.parent = top;
         assertEquals(Optional.empty(), none.toRunSpec().entrypoint());
     }
 
@@ -87,7 +84,6 @@ class CommandLineParsingTest {
                 {"run", "--security-opt", "apparmor=x", "img"},
                 {"run", "--security-opt", "seccomp=/no/such/profile.json", "img"}}) {
             RunCommand run = run(args);
-            run.parent = top;
             JnerdException e = assertThrows(JnerdException.class, run::toRunSpec, String.join(" ", args));
             assertEquals(125, e.exitCode());
             assertFalse(e.getMessage().contains("\n"), e.getMessage());
@@ -97,12 +93,10 @@ class CommandLineParsingTest {
     @Test
     void seccompIsOnByDefaultAndCanBeTurnedOff() throws Exception {
         RunCommand run = run("run", "img");
-        run.parent = top;
         RunSpec on = run.toRunSpec();
         assertEquals("SCMP_ACT_ERRNO", on.seccomp().orElseThrow().defaultAction());
         assertTrue(on.noNewPrivileges());
         RunCommand off = run("run", "--security-opt", "seccomp=unconfined", "--security-opt", "no-new-privileges=false", "img");
-        off.parent = top;
         RunSpec s = off.toRunSpec();
         assertEquals(Optional.empty(), s.seccomp());
         assertFalse(s.noNewPrivileges());
@@ -111,24 +105,19 @@ class CommandLineParsingTest {
     @Test
     void publishNeedsAModeThatPublishes() throws Exception {
         RunCommand none = run("run", "--net", "none", "-p", "8080:80", "img");
-        none.parent = top;
         JnerdException e = assertThrows(JnerdException.class, none::toRunSpec);
         assertEquals("-p needs a network mode that publishes ports, not --net none", e.getMessage());
         RunCommand slirp = run("run", "-p", "8080:80", "img");
-        slirp.parent = top;
         assertEquals(1, slirp.toRunSpec().ports().size());
     }
 
     @Test
     void slirp4netnsByDefaultAndNerdctlsAnnotationAsksForBypass4netns() throws Exception {
         RunCommand plain = run("run", "img");
-        plain.parent = top;
         assertEquals("slirp4netns", plain.toRunSpec().network().name());
         RunCommand annotated = run("run", "--annotation", "nerdctl/bypass4netns=true", "img");
-        annotated.parent = top;
         assertEquals("bypass4netns", annotated.toRunSpec().network().name());
         RunCommand labelled = run("run", "--label", "nerdctl/bypass4netns=1", "img");
-        labelled.parent = top;
         assertEquals("bypass4netns", labelled.toRunSpec().network().name());
     }
 
