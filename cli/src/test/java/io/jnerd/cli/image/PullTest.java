@@ -18,8 +18,7 @@ import io.jnerd.engine.image.MediaTypes;
 import io.jnerd.engine.image.OciImage;
 import io.jnerd.engine.image.OciImageBuilder;
 import io.jnerd.engine.image.Platform;
-import io.jnerd.engine.image.TarEntry;
-import io.jnerd.engine.image.TarWriter;
+import io.jnerd.engine.image.Tars;
 import io.jnerd.engine.registry.RegistryClient;
 import io.jnerd.engine.registry.RegistryEndpoint;
 import io.jnerd.proto.Containerd;
@@ -32,6 +31,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -77,15 +77,15 @@ class PullTest {
         ObjectNode top = Json.object();
         top.put("schemaVersion", 2);
         top.putArray("manifests").add(indexDesc.withAnnotations(Map.of(ImageArchive.OCI_REF_NAME_ANNOTATION, "v1")).toJson());
-        try (OutputStream out = Files.newOutputStream(file); TarWriter tar = new TarWriter(out)) {
+        try (OutputStream out = Files.newOutputStream(file); TarArchiveOutputStream tar = Tars.writer(out)) {
             byte[] layout = "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes();
-            tar.add(TarEntry.file("oci-layout", layout.length, 0644), layout);
+            Tars.add(tar, Tars.file("oci-layout", layout.length, 0644), layout);
             byte[] topBytes = Json.bytes(top);
-            tar.add(TarEntry.file("index.json", topBytes.length, 0644), topBytes);
-            tar.add(TarEntry.file("blobs/sha256/" + Digest.hex(indexDesc.digest()), indexBytes.length, 0644), indexBytes);
+            Tars.add(tar, Tars.file("index.json", topBytes.length, 0644), topBytes);
+            Tars.add(tar, Tars.file("blobs/sha256/" + Digest.hex(indexDesc.digest()), indexBytes.length, 0644), indexBytes);
             for (OciImage image : List.of(amd64, arm64)) {
                 for (Map.Entry<String, byte[]> b : image.blobs().entrySet()) {
-                    tar.add(TarEntry.file("blobs/sha256/" + Digest.hex(b.getKey()), b.getValue().length, 0644), b.getValue());
+                    Tars.add(tar, Tars.file("blobs/sha256/" + Digest.hex(b.getKey()), b.getValue().length, 0644), b.getValue());
                 }
             }
         }

@@ -3,6 +3,8 @@ package io.jnerd.engine.image;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -103,29 +105,28 @@ public final class ImageArchive implements AutoCloseable {
     }
 
     private void spool(InputStream in) throws IOException {
-        TarReader tar = new TarReader(in);
-        for (TarEntry e; (e = tar.next()) != null; ) {
-            String name = e.normalizedName();
+        TarArchiveInputStream tar = Tars.reader(in);
+        for (TarArchiveEntry e; (e = Tars.next(tar)) != null; ) {
+            String name = Tars.normalizedName(e);
             if (name.isEmpty()) {
                 continue;
             }
             for (String part : name.split("/")) {
                 if (part.equals("..")) {
-                    throw new IOException("archive member escapes the archive: " + e.name());
+                    throw new IOException("archive member escapes the archive: " + e.getName());
                 }
             }
             Path target = dir.resolve(name);
-            if (e.type() == TarEntry.DIRECTORY) {
+            if (e.isDirectory()) {
                 Files.createDirectories(target);
-            } else if (e.type() == TarEntry.SYMLINK || e.type() == TarEntry.HARDLINK) {
+            } else if (e.isSymbolicLink() || e.isLink()) {
                 // docker save links repeated layers; keep the link as a name to resolve later.
-                String link = e.type() == TarEntry.HARDLINK ? e.linkName()
-                        : parentOf(name) + e.linkName();
+                String link = e.isLink() ? e.getLinkName() : parentOf(name) + e.getLinkName();
                 links.put(name, normalize(link));
-            } else if (e.isFile()) {
+            } else if (Tars.isRegularFile(e)) {
                 Files.createDirectories(target.getParent());
                 try (OutputStream out = Files.newOutputStream(target)) {
-                    tar.content().transferTo(out);
+                    tar.transferTo(out);
                 }
             }
         }

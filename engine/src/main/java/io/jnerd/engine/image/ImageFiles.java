@@ -2,6 +2,8 @@ package io.jnerd.engine.image;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -31,14 +33,14 @@ public final class ImageFiles {
         String whiteout = (slash < 0 ? "" : wanted.substring(0, slash + 1)) + ".wh." + wanted.substring(slash + 1);
         for (int i = layers.size() - 1; i >= 0; i--) {
             try (InputStream raw = new BufferedInputStream(content.open(layers.get(i).digest()))) {
-                TarReader tar = new TarReader(decompressed(raw));
-                for (TarEntry e; (e = tar.next()) != null; ) {
-                    String name = e.normalizedName();
+                TarArchiveInputStream tar = Tars.reader(decompressed(raw));
+                for (TarArchiveEntry e; (e = Tars.next(tar)) != null; ) {
+                    String name = Tars.normalizedName(e);
                     if (name.equals(whiteout)) {
                         return Optional.empty();
                     }
-                    if (name.equals(wanted) && e.isFile() && e.size() <= MAX_SIZE) {
-                        return Optional.of(new String(tar.content().readAllBytes(), StandardCharsets.UTF_8));
+                    if (name.equals(wanted) && Tars.isRegularFile(e) && e.getSize() <= MAX_SIZE) {
+                        return Optional.of(new String(tar.readAllBytes(), StandardCharsets.UTF_8));
                     }
                 }
             } catch (IOException e) {

@@ -3,6 +3,7 @@ package io.jnerd.engine.image;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,15 +52,15 @@ public final class OciImage {
         index.put("mediaType", MediaTypes.OCI_INDEX);
         ArrayNode manifests = index.putArray("manifests");
         manifests.add(manifest.withAnnotations(ann).toJson());
-        TarWriter tar = new TarWriter(out);
+        TarArchiveOutputStream tar = Tars.writer(out);
         byte[] layout = "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
         byte[] indexBytes = Json.bytes(index);
-        tar.add(TarEntry.file("oci-layout", layout.length, 0644), layout);
-        tar.add(TarEntry.file("index.json", indexBytes.length, 0644), indexBytes);
-        tar.addDirectory("blobs", 0755);
-        tar.addDirectory("blobs/sha256", 0755);
+        Tars.add(tar, Tars.file("oci-layout", layout.length, 0644), layout);
+        Tars.add(tar, Tars.file("index.json", indexBytes.length, 0644), indexBytes);
+        Tars.add(tar, Tars.directory("blobs", 0755), null);
+        Tars.add(tar, Tars.directory("blobs/sha256", 0755), null);
         for (Map.Entry<String, byte[]> blob : blobs.entrySet()) {
-            tar.add(TarEntry.file("blobs/sha256/" + Digest.hex(blob.getKey()), blob.getValue().length, 0644),
+            Tars.add(tar, Tars.file("blobs/sha256/" + Digest.hex(blob.getKey()), blob.getValue().length, 0644),
                     blob.getValue());
         }
         tar.close();

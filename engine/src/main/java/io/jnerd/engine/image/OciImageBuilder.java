@@ -19,6 +19,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * Builds a one-layer OCI image from files of the host: how tests and {@code jnerd demo}
@@ -49,10 +51,10 @@ public final class OciImageBuilder {
     private String user = "";
 
     private static final class Item {
-        final TarEntry entry;
+        final TarArchiveEntry entry;
         final byte[] content;
 
-        Item(TarEntry entry, byte[] content) {
+        Item(TarArchiveEntry entry, byte[] content) {
             this.entry = entry;
             this.content = content;
         }
@@ -80,20 +82,20 @@ public final class OciImageBuilder {
     }
 
     public OciImageBuilder addFile(Path hostFile, String path, int mode) throws IOException {
-        return put(TarEntry.file(relative(path), Files.size(hostFile), mode), Files.readAllBytes(hostFile));
+        return put(Tars.file(relative(path), Files.size(hostFile), mode), Files.readAllBytes(hostFile));
     }
 
     public OciImageBuilder addText(String path, String text, int mode) {
         byte[] b = text.getBytes(StandardCharsets.UTF_8);
-        return put(TarEntry.file(relative(path), b.length, mode), b);
+        return put(Tars.file(relative(path), b.length, mode), b);
     }
 
     public OciImageBuilder addSymlink(String path, String target) {
-        return put(TarEntry.symlink(relative(path), target), null);
+        return put(Tars.symlink(relative(path), target), null);
     }
 
     public OciImageBuilder addDirectory(String path, int mode) {
-        return put(TarEntry.directory(relative(path), mode), null);
+        return put(Tars.directory(relative(path), mode), null);
     }
 
     /**
@@ -140,12 +142,12 @@ public final class OciImageBuilder {
     public OciImage build() throws IOException {
         ByteArrayOutputStream gz = new ByteArrayOutputStream();
         MessageDigest diffId = Digest.sha256();
-        try (TarWriter tar = new TarWriter(new DigestOutputStream(new GZIPOutputStream(gz), diffId))) {
+        try (TarArchiveOutputStream tar = Tars.writer(new DigestOutputStream(new GZIPOutputStream(gz), diffId))) {
             for (String dir : implicitDirectories()) {
-                tar.addDirectory(dir, 0755);
+                Tars.add(tar, Tars.directory(dir, 0755), null);
             }
             for (Item item : items.values()) {
-                tar.add(item.entry, item.content == null ? new byte[0] : item.content);
+                Tars.add(tar, item.entry, item.content);
             }
         }
         byte[] layer = gz.toByteArray();
@@ -210,8 +212,8 @@ public final class OciImageBuilder {
         return new ArrayList<>(dirs.keySet());
     }
 
-    private OciImageBuilder put(TarEntry entry, byte[] content) {
-        items.put(entry.name(), new Item(entry, content));
+    private OciImageBuilder put(TarArchiveEntry entry, byte[] content) {
+        items.put(entry.getName(), new Item(entry, content));
         return this;
     }
 
