@@ -1,8 +1,8 @@
 package io.jnerd.bench.macro;
 
-import io.jnerd.cli.image.ImageService;
-import io.jnerd.cli.image.OciImage;
-import io.jnerd.cli.image.OciImageBuilder;
+import io.jnerd.engine.image.ImageService;
+import io.jnerd.engine.image.OciImage;
+import io.jnerd.engine.image.OciImageBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
