@@ -80,12 +80,7 @@ class CompatAbiRuncPrivilegedTest {
 
     @AfterAll
     static void stop() throws Exception {
-        // In this order: nothing hands the supervisor a listener once the agent is closed.
-        for (AutoCloseable c : new AutoCloseable[] {agent, supervisor, waiter, host}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        Resources.closeAll(agent, supervisor, waiter, host);
     }
 
     @Test

@@ -49,7 +49,7 @@ class SupervisorKernelTest {
 
     private static SupervisorStats serveAll(NotificationHandler handler, Runnable workload, String... syscalls)
             throws Throwable {
-        long fdsBefore = OpenFds.count();
+        long fdsBefore = OpenFds.count(OpenFds.SESSION);
         FilteredThread t = new FilteredThread(workload, syscalls);
         try (Supervisor sup = new Supervisor(handler)) {
             Session s = sup.supervise(CONTAINER, t.listener());
@@ -57,7 +57,7 @@ class SupervisorKernelTest {
             t.join();
             assertTrue(s.awaitEnd(Duration.ofSeconds(10)), "the session ends when its last task is gone");
             assertEquals(0, sup.sessions().size());
-            assertEquals(fdsBefore, OpenFds.count(), OpenFds.describe());
+            assertEquals(fdsBefore, OpenFds.count(OpenFds.SESSION), OpenFds.describe());
             return sup.stats();
         }
     }
@@ -266,7 +266,7 @@ class SupervisorKernelTest {
                     closeOnExecSeen.incrementAndGet();
                 }
             }
-            long open = OpenFds.count();
+            long open = OpenFds.count(OpenFds.SESSION);
             fdsAtFirst.compareAndSet(null, open);
             mostFds.accumulateAndGet(open, Math::max);
             ctx.respondError(Errno.ECONNREFUSED);
