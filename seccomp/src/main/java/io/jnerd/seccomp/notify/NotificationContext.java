@@ -40,7 +40,7 @@ public final class NotificationContext {
         this.notification = notification;
         this.receivedNanos = receivedNanos;
         this.compat = CompatAbi.of(NATIVE, notification.arch(), notification.nr());
-        this.name = nameOf(compat, notification.nr());
+        this.name = nameOf(compat, notification);
     }
 
     public ContainerState container() {
@@ -83,8 +83,12 @@ public final class NotificationContext {
         return name;
     }
 
-    private static String nameOf(CompatAbi compat, int nr) {
-        return compat == null ? SyscallTable.get().name(NATIVE, nr) : compat.label() + " " + compat.name(nr);
+    private static String nameOf(CompatAbi compat, SeccompNotify.Notification n) {
+        if (compat == null) {
+            return SyscallTable.get().name(NATIVE, n.nr());
+        }
+        String name = compat.label() + " " + compat.name(n.nr());
+        return compat == CompatAbi.UNKNOWN ? name + " (arch 0x" + Integer.toHexString(n.arch()) + ")" : name;
     }
 
     /**
