@@ -18,7 +18,8 @@ import java.util.logging.Logger;
  * {@link SendGuard}, listen to the {@link ListenGuard}; everything else nerdctl's profile
  * notifies (close, setsockopt, fcntl, getpeername, _exit, exit_group) is answered CONTINUE
  * at once, because the switch reads a socket's options and flags from the socket itself
- * when it switches it and keeps no per-socket state to update.
+ * when it switches it and keeps no per-socket state to update. A call through a compat ABI
+ * (i386, x32, 32-bit ARM) never reaches the switch: {@link CompatCalls} answers it first.
  *
  * <p>One handler serves one container (its subnets and published ports); give each its
  * own {@link io.jnerd.seccomp.notify.Supervisor}, whose stats then are the container's

@@ -45,6 +45,14 @@ class CompatCallsTest {
     }
 
     @Test
+    void everyCallJnerdsProfileNotifiesForTheSwitchIsNeverContinued() {
+        for (String name : BypassHandler.NOTIFIED_SYSCALLS) {
+            assertTrue(BypassHandler.NEVER_CONTINUED.contains(name), name);
+        }
+        assertTrue(BypassHandler.NEVER_CONTINUED.contains("sendto"), "notified when its address is set");
+    }
+
+    @Test
     void noCompatCallTheBypassMayContinueIsOneItMustNever() {
         for (String name : CompatCalls.CONTINUED) {
             assertFalse(BypassHandler.NEVER_CONTINUED.contains(name), name);
