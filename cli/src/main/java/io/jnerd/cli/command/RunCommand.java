@@ -12,11 +12,13 @@ import io.jnerd.mounts.MountOptions;
 import io.jnerd.mounts.MountPlan;
 import io.jnerd.mounts.MountRequest;
 import io.jnerd.mounts.MountTranslator;
+import io.jnerd.nativebindings.Arch;
 import io.jnerd.proto.Containerd;
 import io.jnerd.seccomp.profile.DefaultProfile;
 import io.jnerd.seccomp.profile.InvalidProfileException;
 import io.jnerd.seccomp.profile.ProfileJson;
-import io.jnerd.seccomp.profile.ProfileValidator;
+import io.jnerd.seccomp.profile.ProfileContext;
+import io.jnerd.seccomp.profile.ProfileResolver;
 import io.jnerd.proto.ContainerdAddress;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -219,7 +221,11 @@ public final class RunCommand extends ContainerdCommand {
     }
 
     private void securityOptions(RunSpec s) throws IOException {
-        s.seccomp = ProfileJson.toTree(DefaultProfile.get());
+        // Resolved for the container's capabilities as docker does: runc would apply a
+        // capability-conditioned rule unconditionally.
+        ProfileContext seccompContext = ProfileContext.forCapabilities(
+                io.jnerd.cli.container.Capabilities.compute(capAdd, capDrop));
+        s.seccomp = ProfileJson.toTree(DefaultProfile.get(seccompContext));
         for (String opt : securityOpts) {
             int eq = opt.indexOf('=');
             String key = eq < 0 ? opt : opt.substring(0, eq);
@@ -232,7 +238,8 @@ public final class RunCommand extends ContainerdCommand {
                     throw new JnerdException("seccomp profile not found: " + value);
                 }
                 try {
-                    s.seccomp = ProfileJson.toTree(ProfileValidator.validate(ProfileJson.read(file)));
+                    s.seccomp = ProfileJson.toTree(
+                            ProfileResolver.resolve(ProfileJson.read(file), Arch.current(), seccompContext));
                 } catch (InvalidProfileException e) {
                     throw new JnerdException(e.getMessage(), e);
                 }

@@ -15,10 +15,12 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine.ParseResult;
 
 /** Flag parsing alone: no containerd is contacted. */
@@ -106,6 +108,29 @@ class CommandLineParsingTest {
         RunSpec s = off.toRunSpec();
         assertNull(s.seccomp);
         assertFalse(s.noNewPrivileges);
+    }
+
+    @Test
+    void capAddWidensTheSeccompProfileAndUserProfilesAreResolvedToo(@TempDir Path dir) throws Exception {
+        RunCommand plain = run("run", "img");
+        plain.parent = top;
+        RunCommand ptrace = run("run", "--cap-add", "SYS_PTRACE", "img");
+        ptrace.parent = top;
+        assertFalse(plain.toRunSpec().seccomp.toString().contains("\"kcmp\""));
+        assertTrue(ptrace.toRunSpec().seccomp.toString().contains("\"kcmp\""),
+                "docker allows kcmp with CAP_SYS_PTRACE");
+
+        // runc ignores includes: a conditional rule must be resolved before it reaches the spec.
+        Path profile = dir.resolve("profile.json");
+        Files.writeString(profile, "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": ["
+                + "{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\"},"
+                + "{\"names\": [\"mount\"], \"action\": \"SCMP_ACT_ALLOW\","
+                + " \"includes\": {\"caps\": [\"CAP_SYS_ADMIN\"]}}]}");
+        RunCommand custom = run("run", "--security-opt", "seccomp=" + profile, "img");
+        custom.parent = top;
+        String spec = custom.toRunSpec().seccomp.toString();
+        assertTrue(spec.contains("\"read\""), spec);
+        assertFalse(spec.contains("\"mount\"") || spec.contains("includes"), spec);
     }
 
     @Test
