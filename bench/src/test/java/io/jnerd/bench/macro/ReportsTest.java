@@ -63,7 +63,7 @@ class ReportsTest {
         assertTrue(md.contains("| bypass4netns | 5000 | 5000 – 5000 | 1 | 0.25× | – |"), md);
         assertFalse(md.contains("| veth |"), md);
         assertTrue(md.contains("- veth: skipped: not root"), md);
-        assertTrue(md.contains("FAIL  TCP connect+close: bypass4netns/host = 0.25 (≥ 0.5× host connect rate)"), md);
+        assertTrue(md.contains("FAIL  TCP connect+close: bypass4netns/host = 0.25 (≥ 0.40× host connect rate)"), md);
     }
 
     @Test
