@@ -123,7 +123,9 @@ public final class BenchRun {
         }
         placements.values().forEach(cleanup::push);
         rootfulContainerd(netbench, work);
-        List<Mode> rootless = settings.modes().stream().filter(Mode::rootless).toList();
+        // A rootless mode no chosen workload runs in (cli-start alone) needs no user, containerd or image.
+        List<Mode> rootless = settings.modes().stream().filter(Mode::rootless)
+                .filter(m -> settings.workloads().stream().anyMatch(w -> w.appliesTo(m))).toList();
         if (!rootless.isEmpty()) {
             rootlessPlacements(rootless, netbench, work, publishAddress, testHostAddress).forEach((m, p) -> {
                 placements.put(m, p);
