@@ -106,21 +106,29 @@ final class NerdctlBypass implements AutoCloseable {
         String id = "jnerd-bench-nerdctl-" + ++runs;
         client.start(new BypassSpec(id, agentSocket.toString(), null, null, List.of(), List.of("127.0.0.0/8", "auto"),
                 false));
+        String out;
+        BypassStats stats;
         try {
             List<String> args = new ArrayList<>(List.of("run", "--rm", "--net=slirp4netns", "--security-opt",
                     "seccomp=" + profile, image));
             args.addAll(command);
-            String out = user.run(timeout, args.toArray(new String[0]));
-            BypassStats stats = client.stats(id);
-            if (stats.connectsSwitched() == 0) {
-                throw new IOException("bypassd switched no connect (notifications " + stats.notifications() + ")");
+            out = user.run(timeout, args.toArray(new String[0]));
+            stats = client.stats(id);
+        } catch (IOException | RuntimeException e) {
+            try {
+                client.stop(id);
+            } catch (IOException stop) {
+                e.addSuppressed(stop);
             }
-            progress.line("connect-nerdctl: bypassd notifications " + stats.notifications() + ", connects switched "
-                    + stats.connectsSwitched() + ", handler p50 " + Numbers.value(stats.latencyP50Micros()) + " µs");
-            return out;
-        } finally {
-            client.stop(id);
+            throw e;
         }
+        client.stop(id);
+        if (stats.connectsSwitched() == 0) {
+            throw new IOException("bypassd switched no connect (notifications " + stats.notifications() + ")");
+        }
+        progress.line("connect-nerdctl: bypassd notifications " + stats.notifications() + ", connects switched "
+                + stats.connectsSwitched() + ", handler p50 " + Numbers.value(stats.latencyP50Micros()) + " µs");
+        return out;
     }
 
     @Override
