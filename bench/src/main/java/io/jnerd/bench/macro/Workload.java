@@ -68,8 +68,8 @@ public enum Workload {
         }
     },
     /**
-     * 4 threads connecting at once, and in the same sample (right after, same container kind)
-     * 1 thread, so the scaling check compares ratios taken minutes, not a workload, apart.
+     * 4 threads connecting at once, then in the same sample 1 thread: the scaling check
+     * compares two loops run seconds apart, not two workloads run minutes apart.
      */
     CONNECT_4T("connect-4t", List.of(Metric.CONNECT_4T_RATE, Metric.CONNECT_4T_SINGLE_RATE)) {
         @Override
