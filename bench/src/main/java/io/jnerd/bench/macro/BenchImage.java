@@ -34,7 +34,7 @@ final class BenchImage {
         }
         Path binary = dir.resolve("netbench");
         try {
-            Commands.run(List.of("gcc", "-O2", "-static", "-o", binary.toString(), source.toString()), Duration.ofMinutes(2));
+            Commands.run(List.of("gcc", "-O2", "-static", "-pthread", "-o", binary.toString(), source.toString()), Duration.ofMinutes(2));
         } catch (IOException e) {
             throw new IOException("compiling netbench needs gcc and a static libc (apt-get install gcc libc6-dev): "
                     + e.getMessage(), e);
