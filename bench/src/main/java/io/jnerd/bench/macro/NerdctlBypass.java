@@ -3,7 +3,7 @@ package io.jnerd.bench.macro;
 import io.jnerd.netns.HelperProcess;
 import io.jnerd.netns.bypassd.BypassClient;
 import io.jnerd.netns.bypassd.BypassSpec;
-import io.jnerd.netns.bypassd.BypassStats;
+import io.jnerd.netns.bypassd.BypassStatsReport;
 import io.jnerd.seccomp.profile.DefaultProfile;
 import io.jnerd.seccomp.profile.NotifyTranslator;
 import io.jnerd.seccomp.profile.ProfileJson;
@@ -107,7 +107,7 @@ final class NerdctlBypass implements AutoCloseable {
         client.start(new BypassSpec(id, agentSocket.toString(), null, null, List.of(), List.of("127.0.0.0/8", "auto"),
                 false));
         String out;
-        BypassStats stats;
+        BypassStatsReport stats;
         try {
             List<String> args = new ArrayList<>(List.of("run", "--rm", "--net=slirp4netns", "--security-opt",
                     "seccomp=" + profile, image));

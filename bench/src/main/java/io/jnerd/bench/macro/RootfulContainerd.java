@@ -1,6 +1,6 @@
 package io.jnerd.bench.macro;
 
-import io.jnerd.cli.image.ImageService;
+import io.jnerd.engine.image.ImageService;
 import io.jnerd.netns.HelperProcess;
 import java.io.IOException;
 import java.nio.file.Files;
