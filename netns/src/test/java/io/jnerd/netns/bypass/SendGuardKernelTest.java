@@ -281,6 +281,17 @@ class SendGuardKernelTest {
         System.out.println("UDP sends/s inside the child: " + answer.substring(3) + "; supervisor " + supervisor.stats());
     }
 
+    @Test
+    void connectRateWithTheQuickWait() throws IOException {
+        // -Djnerd.test.connects=10000 for a figure to compare builds by (the ephemeral ports of
+        // the host's namespace limit how many fit in a minute).
+        int count = Integer.getInteger("jnerd.test.connects", 300);
+        String answer = ask("connect-rate " + host.ipv4() + " " + TestHost.TCP_ECHO + " " + count);
+        assertTrue(answer.startsWith("ok perSecond="), answer);
+        System.out.println("connect+close/s through the quick path: " + answer.substring("ok perSecond=".length())
+                + "; supervisor " + supervisor.stats());
+    }
+
     private void assertNothingReachedTheHostLoopback() throws InterruptedException {
         // Datagrams in flight on loopback arrive within microseconds; give them a moment.
         Thread.sleep(200);
