@@ -92,13 +92,19 @@ public final class SockAddr {
 
     /** A filesystem AF_UNIX address. */
     public static SockAddr unix(String path) {
-        byte[] name = path.getBytes(StandardCharsets.UTF_8);
+        return unix(path.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A filesystem AF_UNIX address of a path given as bytes (a process's, not necessarily UTF-8). */
+    public static SockAddr unix(byte[] path) {
+        byte[] name = path.clone();
+        String shown = new String(name, StandardCharsets.UTF_8);
         if (name.length == 0 || name.length >= SUN_PATH_MAX) {
             throw new IllegalArgumentException("unix socket path must have 1 to " + (SUN_PATH_MAX - 1)
-                    + " bytes, '" + path + "' has " + name.length);
+                    + " bytes, '" + shown + "' has " + name.length);
         }
         if (indexOfNul(name, name.length) >= 0) {
-            throw new IllegalArgumentException("unix socket path contains a NUL byte: '" + path + "'");
+            throw new IllegalArgumentException("unix socket path contains a NUL byte: '" + shown + "'");
         }
         return new SockAddr(AF_UNIX, null, 0, 0, name, false);
     }

@@ -99,7 +99,8 @@ class SendGuardKernelTest {
         waiter = new ConnectWaiter("test-send-waiter");
         BypassHandler handler = new BypassHandler(IgnoreRules.parse(List.of("192.168.77.0/24")),
                 List.of(Cidr.parse("10.0.2.0/24")), List.of(new PortMapping(InetAddress.getByName("127.0.0.1"),
-                        publishedHostPort, PUBLISHED_CONTAINER_PORT, Protocol.TCP)), waiter, SocketSwitcher.QUICK_WAIT_MILLIS);
+                        publishedHostPort, PUBLISHED_CONTAINER_PORT, Protocol.TCP)), waiter, SocketSwitcher.QUICK_WAIT_MILLIS,
+                GuardedCalls.ALL);
         stats = handler.stats();
         supervisor = new Supervisor(ctx -> {
             if (ctx.syscallName().equals("sendto")) {
