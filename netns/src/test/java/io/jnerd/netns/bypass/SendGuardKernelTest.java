@@ -22,6 +22,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -280,6 +282,85 @@ class SendGuardKernelTest {
         assertTrue(answer.startsWith("ok send="), answer);
         // A figure for the report, not a speed limit: datagrams per second.
         System.out.println("UDP sends/s inside the child: " + answer.substring(3) + "; supervisor " + supervisor.stats());
+    }
+
+    @Test
+    void swappingAUnixOrNetlinkSocketInDuringSendsNeverReachesTheHostLoopback() throws Exception {
+        long continued = supervisor.stats().continued();
+        for (String kind : List.of("unix", "netlink")) {
+            String answer = ask("other-send-swap-race " + kind + " " + udpEcho() + " " + hostLoopbackUdp() + " 2000");
+            assertTrue(answer.startsWith("ok "), kind + ": " + answer);
+            // Both sockets were hit: the host one (refused by the agent) and the other (whose
+            // family takes no AF_INET address).
+            assertTrue(!answer.contains("refused=0 ") && !answer.endsWith("einval=0"), kind + ": " + answer);
+        }
+        assertNothingReachedTheHostLoopback();
+        assertEquals(continued, supervisor.stats().continued(), "a send was CONTINUEd");
+    }
+
+    @Test
+    void swappingAUnixOrNetlinkSocketInDuringConnectsNeverReachesTheHostLoopback() throws Exception {
+        long continued = supervisor.stats().continued();
+        for (String kind : List.of("unix", "netlink")) {
+            String answer = ask("other-connect-swap-race " + kind + " " + host.ipv4() + " " + TestHost.CLOSED_PORT
+                    + " 127.0.0.1 " + hostLoopbackTcp.getLocalPort() + " 300");
+            assertTrue(answer.startsWith("ok "), kind + ": " + answer);
+            assertTrue(!answer.contains("refused=0 ") && !answer.endsWith("einval=0"), kind + ": " + answer);
+        }
+        assertNothingReachedTheHostLoopback();
+        assertEquals(continued, supervisor.stats().continued(), "a connect was CONTINUEd");
+    }
+
+    @Test
+    void unixPathsRelativePathsAndAbstractNamesStillWork() throws Exception {
+        long continued = supervisor.stats().continued();
+        Path dir = Files.createTempDirectory("jnerd-unix");
+        try {
+            // The name a bind stores is the one the agent bound through: /proc/self/fd/N/s.sock.
+            assertTrue(ask("unix-stream " + dir.resolve("s.sock")).matches("ok got=probe peer=unix:/proc/self/fd/\\d+/s\\.sock .*"));
+            // From the child's working directory (this module's): resolved under its root from there.
+            assertTrue(ask("unix-stream target/jnerd-relative.sock")
+                    .matches("ok got=probe peer=unix:/proc/self/fd/\\d+/jnerd-relative\\.sock .*"));
+            String name = "jnerd-abstract-" + child.pid();
+            assertEquals("ok got=probe peer=unix:@" + name, ask("unix-stream @ " + name));
+            // A datagram by sendto to a path, as syslog(3) to /dev/log.
+            assertEquals("ok sent=5 got=probe", ask("unix-dgram " + dir.resolve("d.sock")));
+        } finally {
+            Files.deleteIfExists(dir.resolve("s.sock"));
+            Files.deleteIfExists(dir.resolve("d.sock"));
+            Files.delete(dir);
+        }
+        assertEquals(continued, supervisor.stats().continued(), "a call was CONTINUEd");
+    }
+
+    @Test
+    void aBoundUnixSocketFileGetsTheCallersUmaskAndIds() throws Exception {
+        Path dir = Files.createTempDirectory("jnerd-unix");
+        try {
+            // The child runs as root with the umask of this JVM; the agent's bind made the file.
+            String answer = ask("unix-stream " + dir.resolve("s.sock"));
+            int umask = Integer.parseInt(Files.readAllLines(Path.of("/proc", Integer.toString(child.pid()), "status"))
+                    .stream().filter(l -> l.startsWith("Umask:")).findFirst().orElseThrow().substring(6).trim(), 8);
+            assertTrue(answer.endsWith(" mode=" + Integer.toOctalString(0140000 | (0777 & ~umask)) + " uid=0"), answer);
+        } finally {
+            Files.deleteIfExists(dir.resolve("s.sock"));
+            Files.delete(dir);
+        }
+    }
+
+    @Test
+    void netlinkAsGetaddrinfoUsesItStillWorks() throws IOException {
+        long continued = supervisor.stats().continued();
+        // bind {0, 0} and sendto the kernel, both by the agent; the reply is lo's RTM_NEWADDR (20).
+        assertEquals("ok sent=24 firstType=20", ask("netlink-dump"));
+        assertEquals(continued, supervisor.stats().continued(), "a call was CONTINUEd");
+    }
+
+    @Test
+    void fdsPassByScmRightsWhileCredentialsAndZerocopyAreRefused() throws IOException {
+        assertEquals("ok fds=1 through=probe", ask("scm-rights"));
+        assertEquals("errno EPERM", ask("scm-credentials"));
+        assertEquals("errno ENOBUFS", ask("udp-zerocopy"));
     }
 
     @Test
