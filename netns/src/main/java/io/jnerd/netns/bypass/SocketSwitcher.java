@@ -25,9 +25,10 @@ import java.util.logging.Logger;
  *
  * <p>The sockaddr is read once; the container's socket is pinned with pidfd_getfd; the
  * notification is checked with NOTIF_ID_VALID before anything is done with what was read.
- * A connect on an AF_INET/AF_INET6 socket is then always performed by the agent, never
- * CONTINUEd: switched ones on a new host socket, the others on the pinned container socket
- * (whose network namespace is the container's, whoever calls connect). So neither a
+ * A connect or bind is then always performed by the agent, never CONTINUEd, whatever the
+ * socket: switched ones on a new host socket, the others on the pinned container socket
+ * (whose network namespace is the container's, whoever calls connect; the address of a
+ * socket that is not AF_INET/AF_INET6 made by {@link PinnedAddress}). So neither a
  * sockaddr rewritten by another thread nor an fd replaced by dup2 after the check can aim
  * a connect somewhere the rules did not allow.
  *
