@@ -62,6 +62,21 @@ final class ControlMessages {
         return Check.PASS;
     }
 
+    /** How many fds the SCM_RIGHTS messages carry (the messages checked: {@link Check#PASS}). */
+    static int fdCount(byte[] control) {
+        ByteBuffer b = ByteBuffer.wrap(control).order(ByteOrder.nativeOrder());
+        int count = 0;
+        int at = 0;
+        while (control.length - at >= HEADER) {
+            int length = (int) b.getLong(at);
+            if (b.getInt(at + 8) == Sockets.SOL_SOCKET && b.getInt(at + 12) == ScmRights.SCM_RIGHTS) {
+                count += (length - HEADER) / Integer.BYTES;
+            }
+            at += (length + 7) & ~7;
+        }
+        return count;
+    }
+
     /** The target's fd numbers, one each, as the agent's copies. */
     interface FdSource {
         Fd copyOf(int targetFd) throws IOException;

@@ -47,6 +47,7 @@ final class PinnedAddress implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(PinnedAddress.class.getName());
     private static final int SUN_PATH_AT = 2;
+    private static final int AF_PACKET = 17;
     /** sizeof(struct sockaddr_un): longer is EINVAL (unix_validate_addr). */
     private static final int SOCKADDR_UN_SIZE = 110;
     /** struct sockaddr_nl: family, pad, u32 nl_pid at 4, u32 nl_groups at 8. */
@@ -73,7 +74,7 @@ final class PinnedAddress implements AutoCloseable {
     static PinnedAddress forPeer(NotificationContext ctx, ContainerSocket sock, byte[] raw) throws IOException {
         byte[] path = unixPath(sock, raw);
         if (path == null) {
-            requireGroupsAllowed(ctx, sock, raw);
+            requireNoPrivilegeLent(ctx, sock, raw);
             return new PinnedAddress(SockAddr.opaque(raw), null, null);
         }
         Fd file = open(ctx, path, false);
@@ -94,7 +95,7 @@ final class PinnedAddress implements AutoCloseable {
     static PinnedAddress forBind(NotificationContext ctx, ContainerSocket sock, byte[] raw) throws IOException {
         byte[] path = unixPath(sock, raw);
         if (path == null) {
-            requireGroupsAllowed(ctx, sock, raw);
+            requireNoPrivilegeLent(ctx, sock, raw);
             return new PinnedAddress(SockAddr.opaque(raw), null, null);
         }
         int slash = lastIndexOf(path, (byte) '/');
@@ -256,10 +257,28 @@ final class PinnedAddress implements AutoCloseable {
         }
     }
 
-    /** Netlink multicast groups in the address: only for a target with CAP_NET_ADMIN. */
-    private static void requireGroupsAllowed(NotificationContext ctx, ContainerSocket sock, byte[] raw)
+    /**
+     * Netlink multicast groups in the address: only for a target with CAP_NET_ADMIN. The
+     * families whose bind, connect and send check no capability of the caller (AF_UNIX,
+     * AF_INET/AF_INET6 raw and ICMP, AF_PACKET, whose socket(2) needed CAP_NET_RAW
+     * already) pass; any other (AF_VSOCK's ports below 1024 need CAP_NET_BIND_SERVICE of
+     * the caller, and so on) only for a target that holds the network capabilities a
+     * caller could need: CAP_NET_ADMIN, CAP_NET_BIND_SERVICE and CAP_NET_RAW.
+     */
+    private static void requireNoPrivilegeLent(NotificationContext ctx, ContainerSocket sock, byte[] raw)
             throws IOException {
-        if (sock.kind().family() != SocketKind.AF_NETLINK || raw.length < NL_GROUPS_AT + Integer.BYTES
+        int family = sock.kind().family();
+        if (family != SocketKind.AF_UNIX && family != SocketKind.AF_NETLINK && !sock.kind().isInet()
+                && family != AF_PACKET) {
+            TargetCredentials c = TargetCredentials.of(ctx.pid());
+            if (!c.hasCapability(TargetCredentials.CAP_NET_ADMIN) || !c.hasCapability(TargetCredentials.CAP_NET_RAW)
+                    || !c.hasCapability(TargetCredentials.CAP_NET_BIND_SERVICE)) {
+                throw new SyscallException("socket call", Errno.EPERM, SocketKind.familyName(family) + " for pid "
+                        + ctx.pid() + ", which lacks CAP_NET_ADMIN, CAP_NET_RAW or CAP_NET_BIND_SERVICE");
+            }
+            return;
+        }
+        if (family != SocketKind.AF_NETLINK || raw.length < NL_GROUPS_AT + Integer.BYTES
                 || SockAddr.familyOf(raw, raw.length) != SocketKind.AF_NETLINK) {
             return;
         }

@@ -3,6 +3,7 @@ package io.jnerd.netns.bypass;
 import io.jnerd.nativebindings.Errno;
 import io.jnerd.nativebindings.Fd;
 import io.jnerd.nativebindings.ProcessMemory;
+import io.jnerd.nativebindings.ScmRights;
 import io.jnerd.nativebindings.SockAddr;
 import io.jnerd.nativebindings.Sockets;
 import io.jnerd.nativebindings.SyscallException;
@@ -133,7 +134,14 @@ final class SendGuard {
         boolean host = isHost(sock);
         List<Prepared> allowed = new ArrayList<>();
         int refusal = 0;
+        int fds = 0;
         for (OutgoingMessage m : messages) {
+            fds += ControlMessages.fdCount(m.control());
+            if (fds > ScmRights.MAX_FDS && !allowed.isEmpty()) {
+                // At most one message's worth of fd copies held at once: the rest waits for
+                // the container's next call.
+                break;
+            }
             refusal = refusal(sock, host, m, flags);
             if (refusal == 0) {
                 try {
@@ -217,6 +225,10 @@ final class SendGuard {
         if (control == ControlMessages.Check.NOT_PASSED) {
             // The agent's send would lend the agent's privileges or identity.
             return Errno.EPERM;
+        }
+        if (ControlMessages.fdCount(m.control()) > ScmRights.MAX_FDS) {
+            // The kernel's answer too (SCM_MAX_FD), given before the agent copies any.
+            return Errno.EINVAL;
         }
         if (!kind.isTcp() && !kind.isUdp()) {
             // Only TCP and UDP sockets are ever switched: anything else here is the

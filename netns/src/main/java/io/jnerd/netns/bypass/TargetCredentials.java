@@ -22,6 +22,7 @@ final class TargetCredentials {
     static final int CAP_DAC_OVERRIDE = 1;
     static final int CAP_NET_BIND_SERVICE = 10;
     static final int CAP_NET_ADMIN = 12;
+    static final int CAP_NET_RAW = 13;
 
     private final long fsuid;
     private final long fsgid;

@@ -67,6 +67,7 @@ class ControlMessagesTest {
         assertEquals(1005, o.getInt(24 + 16));
         assertEquals(1007, o.getInt(24 + 20));
         assertEquals(2, copies.size());
+        assertEquals(2, ControlMessages.fdCount(concat(cmsg(0, 1, 4), rights)));
         // Not closed: these numbers are nobody's here.
         copies.forEach(io.jnerd.nativebindings.Fd::release);
     }
