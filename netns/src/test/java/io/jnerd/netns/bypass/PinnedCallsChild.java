@@ -48,6 +48,12 @@ final class PinnedCallsChild {
                 return bindThenFastOpen(Integer.parseInt(a[1]), address(a[2], a[3]));
             case "udp-bind":
                 return udpBind(Integer.parseInt(a[1]));
+            case "unix-connect":
+                return unixConnect(SockAddr.unix(a[1]));
+            case "netlink-groups":
+                return netlinkGroups();
+            case "as-nobody":
+                return asNobody(java.util.Arrays.copyOfRange(a, 1, a.length));
             default:
                 return null;
         }
@@ -203,5 +209,53 @@ final class PinnedCallsChild {
             Sockets.bind(s, SockAddr.inet(InetAddress.getByName("0.0.0.0"), port));
             return "ok switched=" + BypassChild.switched(s);
         }
+    }
+
+    /** A stream connect to {@code at}: ok or the errno. */
+    private static String unixConnect(SockAddr at) throws Exception {
+        try (Fd s = Sockets.socket(SockAddr.AF_UNIX, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0)) {
+            int errno = Sockets.tryConnect(s, at);
+            return errno == 0 ? "ok" : "errno " + Errno.name(errno);
+        }
+    }
+
+    /** A NETLINK_ROUTE bind to multicast group 1 (RTMGRP_LINK): ok or the errno. */
+    private static String netlinkGroups() throws Exception {
+        try (Fd nl = Sockets.socket(AF_NETLINK, Sockets.SOCK_RAW | Sockets.SOCK_CLOEXEC, 0)) {
+            byte[] groups = ByteBuffer.allocate(12).order(ByteOrder.nativeOrder()).putShort(0, (short) AF_NETLINK)
+                    .putInt(8, 1).array();
+            Sockets.bind(nl, SockAddr.opaque(groups));
+            return "ok";
+        }
+    }
+
+    /**
+     * The command on a new thread that first becomes uid and gid 65534 with no groups: raw
+     * setgroups, setresgid and setresuid change only the calling thread's credentials (glibc's
+     * wrappers would change all), and leaving uid 0 clears its capabilities (capabilities(7)).
+     * The agent reads the notified thread's /proc/TID/status.
+     */
+    private static String asNobody(String[] command) throws Exception {
+        String[] result = new String[1];
+        Thread t = new Thread(() -> {
+            try {
+                io.jnerd.seccomp.SyscallTable table = io.jnerd.seccomp.SyscallTable.get();
+                io.jnerd.nativebindings.Arch arch = io.jnerd.nativebindings.Arch.current();
+                long r = io.jnerd.nativebindings.Native.backend().syscall(table.number(arch, "setgroups").orElseThrow(),
+                        0, 0, 0, 0, 0, 0);
+                r |= io.jnerd.nativebindings.Native.backend().syscall(table.number(arch, "setresgid").orElseThrow(),
+                        65534, 65534, 65534, 0, 0, 0);
+                r |= io.jnerd.nativebindings.Native.backend().syscall(table.number(arch, "setresuid").orElseThrow(),
+                        65534, 65534, 65534, 0, 0, 0);
+                result[0] = r != 0 ? "could not become nobody" : run(command);
+            } catch (SyscallException e) {
+                result[0] = "errno " + Errno.name(e.errno());
+            } catch (Exception e) {
+                result[0] = e.toString();
+            }
+        });
+        t.start();
+        t.join();
+        return result[0];
     }
 }

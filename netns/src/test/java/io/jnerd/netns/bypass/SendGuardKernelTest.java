@@ -9,6 +9,7 @@ import io.jnerd.nativebindings.Pidfd;
 import io.jnerd.nativebindings.ProcessMemory;
 import io.jnerd.nativebindings.Processes;
 import io.jnerd.nativebindings.SockAddr;
+import io.jnerd.nativebindings.Sockets;
 import io.jnerd.netns.Cidr;
 import io.jnerd.netns.IgnoreRules;
 import io.jnerd.netns.PortMapping;
@@ -344,6 +345,37 @@ class SendGuardKernelTest {
             assertTrue(answer.endsWith(" mode=" + Integer.toOctalString(0140000 | (0777 & ~umask)) + " uid=0"), answer);
         } finally {
             Files.deleteIfExists(dir.resolve("s.sock"));
+            Files.delete(dir);
+        }
+    }
+
+    @Test
+    void theAgentLendsAnUnprivilegedThreadNeitherItsIdsNorItsCapabilities() throws Exception {
+        Path dir = Files.createTempDirectory("jnerd-unix");
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        try (Fd closed = Sockets.socket(SockAddr.AF_UNIX, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0);
+                Fd open = Sockets.socket(SockAddr.AF_UNIX, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0)) {
+            Sockets.bind(closed, SockAddr.unix(dir.resolve("root-only.sock").toString()));
+            Sockets.listen(closed, 1);
+            Files.setPosixFilePermissions(dir.resolve("root-only.sock"),
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            Sockets.bind(open, SockAddr.unix(dir.resolve("anyone.sock").toString()));
+            Sockets.listen(open, 1);
+            Files.setPosixFilePermissions(dir.resolve("anyone.sock"),
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+            // The agent (root) could connect to both; uid 65534 may write to the second only.
+            assertEquals("errno EACCES", ask("as-nobody unix-connect " + dir.resolve("root-only.sock")));
+            assertEquals("ok", ask("as-nobody unix-connect " + dir.resolve("anyone.sock")));
+            assertEquals("ok", ask("unix-connect " + dir.resolve("root-only.sock")));
+            // The file the agent's bind made is the thread's, as its own bind would have made it.
+            assertTrue(ask("as-nobody unix-stream " + dir.resolve("mine.sock")).endsWith(" uid=65534"));
+            // Multicast groups need CAP_NET_ADMIN, which the agent has and the thread has not.
+            assertEquals("errno EPERM", ask("as-nobody netlink-groups").replaceAll(" \\(.*", ""));
+            assertEquals("ok", ask("netlink-groups"));
+        } finally {
+            for (String f : List.of("root-only.sock", "anyone.sock", "mine.sock")) {
+                Files.deleteIfExists(dir.resolve(f));
+            }
             Files.delete(dir);
         }
     }
