@@ -124,8 +124,9 @@ public final class BypassHandler implements NotificationHandler {
                                 + (guarded.listen() ? "" : "no listen") + ": " + SocketSwitcher.degradations(guarded));
                     }
                     // Set before the switcher, whose volatile write publishes both.
-                    guard = new SendGuard(rules, waiter, stats);
-                    s = new SocketSwitcher(rules, bindRules, waiter, stats, quickWaitMillis, guarded);
+                    SocketFiles files = new SocketFiles();
+                    guard = new SendGuard(rules, waiter, stats, files);
+                    s = new SocketSwitcher(rules, bindRules, waiter, stats, quickWaitMillis, guarded, files);
                     switcher = s;
                 }
             }

@@ -70,8 +70,9 @@ final class PinnedAddress implements AutoCloseable {
         this.created = created;
     }
 
-    /** For a connect or a send to {@code raw} on {@code sock}. */
-    static PinnedAddress forPeer(NotificationContext ctx, ContainerSocket sock, byte[] raw) throws IOException {
+    /** For a connect or a send to {@code raw} on {@code sock}; {@code files}: the container's socket files. */
+    static PinnedAddress forPeer(NotificationContext ctx, ContainerSocket sock, byte[] raw, SocketFiles files)
+            throws IOException {
         byte[] path = unixPath(sock, raw);
         if (path == null) {
             requireNoPrivilegeLent(ctx, sock, raw);
@@ -81,6 +82,12 @@ final class PinnedAddress implements AutoCloseable {
         try {
             Map<String, Object> a = attributes(file);
             if (((int) a.get("mode") & S_IFMT) == S_IFSOCK) {
+                SocketFiles.Owner owner = files.owner(((Number) a.get("dev")).longValue(), ((Number) a.get("ino")).longValue());
+                if (owner != null) {
+                    a = new java.util.HashMap<>(a);
+                    a.put("uid", owner.uid());
+                    a.put("gid", owner.gid());
+                }
                 requireAccess(ctx, a, MAY_WRITE, path);
             }
             // Not a socket: the kernel's ECONNREFUSED comes from the agent's own call.
@@ -136,12 +143,12 @@ final class PinnedAddress implements AutoCloseable {
      * without following symlinks and must be a socket: a name swapped meanwhile is left
      * as it is.
      */
-    void bound(NotificationContext ctx) {
+    void bound(NotificationContext ctx, SocketFiles files) {
         if (created == null) {
             return;
         }
         try {
-            own(TargetCredentials.of(ctx.pid()));
+            own(TargetCredentials.of(ctx.pid()), files);
         } catch (IOException | RuntimeException e) {
             // Bound all the same: the file keeps the agent's ids and umask.
             LOG.warning(() -> "bypass: pid " + ctx.pid() + ": bound '" + text(created) + "', but could not give it the"
@@ -149,17 +156,20 @@ final class PinnedAddress implements AutoCloseable {
         }
     }
 
-    private void own(TargetCredentials c) throws IOException {
+    private void own(TargetCredentials c, SocketFiles files) throws IOException {
         try (Fd file = Openat2.open(held, created, OpenFlags.O_PATH | OpenFlags.O_CLOEXEC,
                 Openat2.RESOLVE_BENEATH | Openat2.RESOLVE_NO_SYMLINKS)) {
             Path p = Path.of("/proc/self/fd/" + file.get());
-            if (((int) attributes(file).get("mode") & S_IFMT) != S_IFSOCK) {
+            Map<String, Object> a = attributes(file);
+            if (((int) a.get("mode") & S_IFMT) != S_IFSOCK) {
                 return;
             }
             Files.setPosixFilePermissions(p, permissions(0777 & ~c.umask()));
             if (Processes.getuid() == 0) {
                 Files.setAttribute(p, "unix:uid", (int) c.fsuid());
                 Files.setAttribute(p, "unix:gid", (int) c.fsgid());
+            } else if (c.fsuid() != ((Number) a.get("uid")).longValue() || c.fsgid() != ((Number) a.get("gid")).longValue()) {
+                files.record(((Number) a.get("dev")).longValue(), ((Number) a.get("ino")).longValue(), c.fsuid(), c.fsgid());
             }
         }
     }
@@ -289,9 +299,9 @@ final class PinnedAddress implements AutoCloseable {
         }
     }
 
-    /** mode, uid and gid of what an O_PATH fd names (stat follows the /proc/self/fd magic link to it). */
+    /** mode, uid, gid, dev and ino of what an O_PATH fd names (stat follows the /proc/self/fd magic link to it). */
     private static Map<String, Object> attributes(Fd fd) throws IOException {
-        return Files.readAttributes(Path.of("/proc/self/fd/" + fd.get()), "unix:mode,uid,gid");
+        return Files.readAttributes(Path.of("/proc/self/fd/" + fd.get()), "unix:mode,uid,gid,dev,ino");
     }
 
     private static Set<PosixFilePermission> permissions(int mode) {

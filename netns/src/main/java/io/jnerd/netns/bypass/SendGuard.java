@@ -66,7 +66,10 @@ final class SendGuard {
     private final ConnectWaiter waiter;
     private final BypassStats stats;
 
-    SendGuard(ConnectRules rules, ConnectWaiter waiter, BypassStats stats) {
+    private final SocketFiles files;
+
+    SendGuard(ConnectRules rules, ConnectWaiter waiter, BypassStats stats, SocketFiles files) {
+        this.files = files;
         this.rules = rules;
         this.waiter = waiter;
         this.stats = stats;
@@ -263,7 +266,7 @@ final class SendGuard {
      * translated into the agent's copies) and the address (for sockets other than TCP and
      * UDP made by {@link PinnedAddress}); held open until {@link Prepared#close}.
      */
-    private static Prepared prepare(NotificationContext ctx, ContainerSocket sock, OutgoingMessage m)
+    private Prepared prepare(NotificationContext ctx, ContainerSocket sock, OutgoingMessage m)
             throws IOException {
         List<AutoCloseable> held = new ArrayList<>();
         try {
@@ -281,7 +284,7 @@ final class SendGuard {
             if (to != null && (sock.kind().isTcp() || sock.kind().isUdp())) {
                 address = to.sockAddr();
             } else if (to != null) {
-                PinnedAddress pinned = PinnedAddress.forPeer(ctx, sock, to.raw());
+                PinnedAddress pinned = PinnedAddress.forPeer(ctx, sock, to.raw(), files);
                 held.add(pinned);
                 address = pinned.address();
             }

@@ -67,13 +67,16 @@ public final class SocketSwitcher {
     /** A switched TCP socket goes into the container only once connected: see {@link #degradations}. */
     private final boolean injectWhenConnected;
     private final AtomicBoolean udpBindLogged = new AtomicBoolean();
+    private final SocketFiles files;
 
     /**
      * @param quickWaitMillis {@link #QUICK_WAIT_MILLIS}, or 0 to defer every connect still in progress
      * @param guarded         what the container's filter notifies
+     * @param files           the container's socket files the agent made (shared with its SendGuard)
      */
     SocketSwitcher(ConnectRules connectRules, BindRules bindRules, ConnectWaiter waiter, BypassStats stats,
-            long quickWaitMillis, GuardedCalls guarded) {
+            long quickWaitMillis, GuardedCalls guarded, SocketFiles files) {
+        this.files = files;
         this.connectRules = connectRules;
         this.bindRules = bindRules;
         this.waiter = waiter;
@@ -349,7 +352,7 @@ public final class SocketSwitcher {
     private void connectPinned(NotificationContext ctx, ContainerSocket sock, Destination dest) throws IOException {
         PinnedAddress to;
         try {
-            to = PinnedAddress.forPeer(ctx, sock, dest.raw());
+            to = PinnedAddress.forPeer(ctx, sock, dest.raw(), files);
         } catch (SyscallException e) {
             sock.close();
             refused(ctx, sock, "connect", e);
@@ -364,7 +367,7 @@ public final class SocketSwitcher {
     private void bindPinned(NotificationContext ctx, ContainerSocket sock, Destination dest) throws IOException {
         try (PinnedAddress at = PinnedAddress.forBind(ctx, sock, dest.raw())) {
             Sockets.bind(sock.copy(), at.address());
-            at.bound(ctx);
+            at.bound(ctx, files);
             answer(ctx, 0);
         } catch (SyscallException e) {
             refused(ctx, sock, "bind", e);
