@@ -48,6 +48,8 @@ final class PinnedCallsChild {
                 return bindThenFastOpen(Integer.parseInt(a[1]), address(a[2], a[3]));
             case "udp-bind":
                 return udpBind(Integer.parseInt(a[1]));
+            case "udp-sendmmsg-many":
+                return udpSendmmsgMany(Integer.parseInt(a[1]));
             case "unix-connect":
                 return unixConnect(SockAddr.unix(a[1]));
             case "netlink-groups":
@@ -257,5 +259,21 @@ final class PinnedCallsChild {
         t.start();
         t.join();
         return result[0];
+    }
+
+    /** One sendmmsg of {@code count} small datagrams, each naming a sink on this namespace's lo. */
+    private static String udpSendmmsgMany(int count) throws Exception {
+        try (Fd sink = Sockets.socket(SockAddr.AF_INET, Sockets.SOCK_DGRAM | Sockets.SOCK_CLOEXEC, 0);
+                Fd s = Sockets.socket(SockAddr.AF_INET, Sockets.SOCK_DGRAM | Sockets.SOCK_CLOEXEC, 0)) {
+            Sockets.bind(sink, SockAddr.inet(InetAddress.getByName("127.0.0.1"), 0));
+            Sockets.setIntOption(sink, Sockets.SOL_SOCKET, Sockets.SO_RCVBUF, 4 << 20);
+            SockAddr to = Sockets.localAddress(sink);
+            List<Sockets.Message> batch = new java.util.ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                batch.add(new Sockets.Message(PROBE, new byte[0], to));
+            }
+            int sent = Sockets.trySendBatch(s, batch, 0, new int[count]);
+            return sent < 0 ? "errno " + Errno.name(-sent) : "ok sent=" + sent;
+        }
     }
 }

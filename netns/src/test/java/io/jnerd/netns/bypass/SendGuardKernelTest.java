@@ -17,6 +17,7 @@ import io.jnerd.netns.Protocol;
 import io.jnerd.seccomp.ContainerState;
 import io.jnerd.seccomp.notify.Supervisor;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -66,6 +67,8 @@ class SendGuardKernelTest {
     /** Where the child's last notified sendto keeps its address, for the rewrite race. */
     private final AtomicInteger lastSendtoPid = new AtomicInteger();
     private final AtomicLong lastSendtoAddress = new AtomicLong();
+    /** The most the handler allocated (Java heap) for one sendmmsg. */
+    private final AtomicLong largestSendmmsgAllocation = new AtomicLong();
 
     @BeforeAll
     void start() throws Exception {
@@ -105,12 +108,17 @@ class SendGuardKernelTest {
                         publishedHostPort, PUBLISHED_CONTAINER_PORT, Protocol.TCP)), waiter, SocketSwitcher.QUICK_WAIT_MILLIS,
                 GuardedCalls.ALL);
         stats = handler.stats();
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         supervisor = new Supervisor(ctx -> {
             if (ctx.syscallName().equals("sendto")) {
                 lastSendtoPid.set(ctx.pid());
                 lastSendtoAddress.set(ctx.arg(4));
             }
+            long allocated = threads.getCurrentThreadAllocatedBytes();
             handler.handle(ctx);
+            if (ctx.syscallName().equals("sendmmsg")) {
+                largestSendmmsgAllocation.accumulateAndGet(threads.getCurrentThreadAllocatedBytes() - allocated, Math::max);
+            }
         });
         supervisor.supervise(new ContainerState("1.0.2", List.of(ContainerState.SECCOMP_FD_NAME), child.pid(),
                 "", null), listener);
@@ -179,6 +187,16 @@ class SendGuardKernelTest {
         assertEquals("ok sent=1 lengths=5,0 switched=true then ENETUNREACH echoes=1",
                 ask("udp-sendmmsg " + udpEcho() + " " + hostLoopbackUdp()));
         assertNothingReachedTheHostLoopback();
+    }
+
+    @Test
+    void oneSendmmsgOfManySmallMessagesCostsTheAgentLittle() throws IOException {
+        largestSendmmsgAllocation.set(0);
+        // 1,024 messages (the kernel's most) of 5 bytes each, to a sink on the child's lo.
+        assertEquals("ok sent=1024", ask("udp-sendmmsg-many 1024"));
+        // What was read is ~140 KiB; reading each message into a 64 KiB buffer would be 64 MiB.
+        System.out.println("one sendmmsg of 1,024 messages: the handler allocated " + largestSendmmsgAllocation.get() + " bytes");
+        assertTrue(largestSendmmsgAllocation.get() < 8 << 20, "one sendmmsg allocated " + largestSendmmsgAllocation.get());
     }
 
     @Test
