@@ -28,4 +28,13 @@ final class Answers {
                     : Errno.name((int) -result)) + ": " + e.getMessage());
         }
     }
+
+    /** CONTINUE: the kernel runs the call as the target made it. */
+    static void proceed(NotificationContext ctx) {
+        try {
+            ctx.respondContinue();
+        } catch (SyscallException e) {
+            LOG.warning(() -> "bypass: " + ctx + ": answer CONTINUE: " + e.getMessage());
+        }
+    }
 }

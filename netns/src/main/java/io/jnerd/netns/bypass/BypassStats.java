@@ -21,6 +21,7 @@ public final class BypassStats {
     private final LongAdder udpBindsNotSwitched = new LongAdder();
     private final LongAdder connectsInjectedWhenConnected = new LongAdder();
     private final LongAdder bindsListeningAtOnce = new LongAdder();
+    private final LongAdder compatRefused = new LongAdder();
 
     void verdict(Verdict v) {
         verdicts.computeIfAbsent(v, k -> new LongAdder()).increment();
@@ -36,6 +37,10 @@ public final class BypassStats {
 
     void refusedOnHostSocket() {
         refusedOnHostSockets.increment();
+    }
+
+    void refusedCompat() {
+        compatRefused.increment();
     }
 
     void error() {
@@ -72,6 +77,11 @@ public final class BypassStats {
      */
     public long refusedOnHostSockets() {
         return refusedOnHostSockets.sum();
+    }
+
+    /** Compat-ABI calls (i386, x32, 32-bit ARM) refused with EPERM: see {@link CompatCalls}. */
+    public long compatRefused() {
+        return compatRefused.sum();
     }
 
     /** Notifications the switch could not serve (logged one line each, answered with an errno). */
@@ -120,6 +130,7 @@ public final class BypassStats {
         m.put("connectsSwitched", connectsSwitched());
         m.put("bindsSwitched", bindsSwitched());
         m.put("refusedOnHostSockets", refusedOnHostSockets());
+        m.put("compatRefused", compatRefused());
         m.put("errors", errors());
         Map<String, Long> degraded = new TreeMap<>();
         degraded.put("udpConnectsNotSwitched", udpConnectsNotSwitched());

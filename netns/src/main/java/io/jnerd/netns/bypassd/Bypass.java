@@ -5,7 +5,7 @@ import java.io.IOException;
 /** One running bypass (one container). */
 public interface Bypass extends AutoCloseable {
 
-    BypassStats stats();
+    BypassStatsReport stats();
 
     /** Stops serving: closes the agent socket and everything the bypass holds. Safe twice. */
     @Override

@@ -55,7 +55,7 @@ public final class BypassRegistry implements AutoCloseable {
         e.log().accept("bypass " + id + " stopped");
     }
 
-    public synchronized BypassStats stats(String id) throws BypassException {
+    public synchronized BypassStatsReport stats(String id) throws BypassException {
         Entry e = bypasses.get(id);
         if (e == null) {
             throw new BypassException(404, "bypass \"" + id + "\" does not exist");
