@@ -50,6 +50,8 @@ public final class BypassHandler implements NotificationHandler {
     private final ConnectWaiter waiter;
     private final BypassStats stats = new BypassStats();
     private final long quickWaitMillis;
+    /** What the container's filter notifies; null: read from its bundle at the first notification. */
+    private final GuardedCalls givenGuarded;
     private volatile SocketSwitcher switcher;
     private volatile SendGuard guard;
 
@@ -63,16 +65,18 @@ public final class BypassHandler implements NotificationHandler {
      * @param waiter    finishes blocking connects
      */
     public BypassHandler(IgnoreRules ignore, List<PortMapping> published, ConnectWaiter waiter) {
-        this(ignore, null, published, waiter, SocketSwitcher.QUICK_WAIT_MILLIS);
+        this(ignore, null, published, waiter, SocketSwitcher.QUICK_WAIT_MILLIS, null);
     }
 
     /**
      * A handler for a container whose own subnets are known ({@code ownSubnets}, null: learn
      * them); with {@code quickWaitMillis} 0 every blocking connect still in progress goes to
-     * the waiter (tests).
+     * the waiter (tests); {@code guarded} null: what the container's filter notifies is read
+     * from its bundle ({@link GuardedCalls#of(io.jnerd.seccomp.ContainerState)}).
      */
     BypassHandler(IgnoreRules ignore, List<Cidr> ownSubnets, List<PortMapping> published, ConnectWaiter waiter,
-            long quickWaitMillis) {
+            long quickWaitMillis, GuardedCalls guarded) {
+        this.givenGuarded = guarded;
         this.ignore = ignore;
         this.givenSubnets = ownSubnets == null ? null : List.copyOf(ownSubnets);
         this.bindRules = new BindRules(published);
@@ -137,9 +141,16 @@ public final class BypassHandler implements NotificationHandler {
                 if (s == null) {
                     List<Cidr> own = givenSubnets != null ? givenSubnets : subnetsOf(ctx);
                     ConnectRules rules = new ConnectRules(SwitchScope.of(ignore, own), own);
+                    GuardedCalls guarded = givenGuarded != null ? givenGuarded : GuardedCalls.of(ctx.container());
+                    if (!guarded.equals(GuardedCalls.ALL)) {
+                        LOG.info(() -> "bypass: " + ctx.container().containerId() + ": its filter notifies "
+                                + (guarded.sends() ? "" : "no send") + (guarded.sends() || guarded.listen() ? "" : " and ")
+                                + (guarded.listen() ? "" : "no listen") + ": " + SocketSwitcher.degradations(guarded));
+                    }
                     // Set before the switcher, whose volatile write publishes both.
-                    guard = new SendGuard(rules, waiter, stats);
-                    s = new SocketSwitcher(rules, bindRules, waiter, stats, quickWaitMillis);
+                    SocketFiles files = new SocketFiles();
+                    guard = new SendGuard(rules, waiter, stats, files);
+                    s = new SocketSwitcher(rules, bindRules, waiter, stats, quickWaitMillis, guarded, files);
                     switcher = s;
                 }
             }

@@ -17,6 +17,10 @@ public final class BypassStats {
     private final LongAdder bindsSwitched = new LongAdder();
     private final LongAdder errors = new LongAdder();
     private final LongAdder refusedOnHostSockets = new LongAdder();
+    private final LongAdder udpConnectsNotSwitched = new LongAdder();
+    private final LongAdder udpBindsNotSwitched = new LongAdder();
+    private final LongAdder connectsInjectedWhenConnected = new LongAdder();
+    private final LongAdder bindsListeningAtOnce = new LongAdder();
     private final LongAdder compatRefused = new LongAdder();
 
     void verdict(Verdict v) {
@@ -41,6 +45,22 @@ public final class BypassStats {
 
     void error() {
         errors.increment();
+    }
+
+    void udpConnectNotSwitched() {
+        udpConnectsNotSwitched.increment();
+    }
+
+    void udpBindNotSwitched() {
+        udpBindsNotSwitched.increment();
+    }
+
+    void connectInjectedWhenConnected() {
+        connectsInjectedWhenConnected.increment();
+    }
+
+    void bindListeningAtOnce() {
+        bindsListeningAtOnce.increment();
     }
 
     public long connectsSwitched() {
@@ -69,6 +89,33 @@ public final class BypassStats {
         return errors.sum();
     }
 
+    /**
+     * Degraded because the container's filter does not notify sends ({@link GuardedCalls}):
+     * UDP connects performed on the container's own socket instead of switched.
+     */
+    public long udpConnectsNotSwitched() {
+        return udpConnectsNotSwitched.sum();
+    }
+
+    /** Degraded as {@link #udpConnectsNotSwitched}: binds of a published UDP port kept in the container. */
+    public long udpBindsNotSwitched() {
+        return udpBindsNotSwitched.sum();
+    }
+
+    /**
+     * Degraded because sends or listen are not notified: switched TCP connects whose host
+     * socket went into the container only once connected (a failed one never does), so
+     * blocking and non-blocking connects alike wait for the handshake.
+     */
+    public long connectsInjectedWhenConnected() {
+        return connectsInjectedWhenConnected.sum();
+    }
+
+    /** Degraded as {@link #connectsInjectedWhenConnected}: published TCP binds whose host socket listens from the bind on. */
+    public long bindsListeningAtOnce() {
+        return bindsListeningAtOnce.sum();
+    }
+
     public long verdicts(Verdict v) {
         LongAdder a = verdicts.get(v);
         return a == null ? 0 : a.sum();
@@ -85,6 +132,12 @@ public final class BypassStats {
         m.put("refusedOnHostSockets", refusedOnHostSockets());
         m.put("compatRefused", compatRefused());
         m.put("errors", errors());
+        Map<String, Long> degraded = new TreeMap<>();
+        degraded.put("udpConnectsNotSwitched", udpConnectsNotSwitched());
+        degraded.put("udpBindsNotSwitched", udpBindsNotSwitched());
+        degraded.put("connectsInjectedWhenConnected", connectsInjectedWhenConnected());
+        degraded.put("bindsListeningAtOnce", bindsListeningAtOnce());
+        m.put("degraded", degraded);
         return m;
     }
 }
