@@ -151,9 +151,10 @@ public final class SeccompAgentServer implements AutoCloseable {
 
     private void serve(Fd connection) {
         List<Fd> received = new ArrayList<>();
-        String peer = peerOf(connection);
+        int peerPid = peerPid(connection);
+        String peer = peerPid > 0 ? "pid " + peerPid : "unknown peer";
         try {
-            ContainerState state = readState(connection, received);
+            ContainerState state = StateMessage.bundleSeenFrom(readState(connection, received), peerPid);
             int index = StateMessage.listenerIndex(state, received);
             Fd listener = received.set(index, null);
             try {
@@ -219,14 +220,13 @@ public final class SeccompAgentServer implements AutoCloseable {
         }
     }
 
-    /** "pid 123 uid 0" from SO_PEERCRED (struct ucred: pid, uid, gid), for the log. */
-    private static String peerOf(Fd connection) {
+    /** The runtime's pid from SO_PEERCRED (struct ucred: pid, uid, gid); 0 when unknown. */
+    private static int peerPid(Fd connection) {
         try {
-            ByteBuffer cred = ByteBuffer.wrap(Sockets.getOption(connection, Sockets.SOL_SOCKET, SO_PEERCRED, 12))
-                    .order(ByteOrder.nativeOrder());
-            return "pid " + cred.getInt(0) + " uid " + cred.getInt(4);
+            return ByteBuffer.wrap(Sockets.getOption(connection, Sockets.SOL_SOCKET, SO_PEERCRED, 12))
+                    .order(ByteOrder.nativeOrder()).getInt(0);
         } catch (SyscallException | RuntimeException e) {
-            return "unknown peer";
+            return 0;
         }
     }
 }
