@@ -29,7 +29,7 @@ public final class BypassRegistry implements AutoCloseable {
         }
         Consumer<String> bypassLog = BypassLog.forSpec(spec, log);
         Bypass bypass = factory.start(spec, bypassLog);
-        BypassStatus status = new BypassStatus(spec.id(), ProcessHandle.current().pid(), spec);
+        BypassStatus status = new BypassStatus(spec.id(), ProcessHandle.current().pid(), spec, List.of());
         bypasses.put(spec.id(), new Entry(status, bypass, bypassLog));
         bypassLog.accept("bypass " + spec.id() + " started (agent socket " + spec.socketPath() + ")");
         return status;
@@ -37,7 +37,8 @@ public final class BypassRegistry implements AutoCloseable {
 
     public synchronized List<BypassStatus> list() {
         List<BypassStatus> out = new ArrayList<>();
-        bypasses.values().forEach(e -> out.add(e.status()));
+        bypasses.values().forEach(e -> out.add(new BypassStatus(e.status().id(), e.status().pid(), e.status().spec(),
+                e.bypass().notSwitched())));
         return out;
     }
 

@@ -5,6 +5,7 @@ import io.jnerd.netns.PortMapping;
 import io.jnerd.netns.Protocol;
 import io.jnerd.netns.bypass.BypassHandler;
 import io.jnerd.netns.bypass.ConnectWaiter;
+import io.jnerd.netns.bypass.GuardedCalls;
 import io.jnerd.netns.bypass.Verdict;
 import io.jnerd.seccomp.agent.SeccompAgentServer;
 import io.jnerd.seccomp.notify.Supervisor;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -43,17 +45,30 @@ public final class SupervisedBypassFactory implements BypassFactory {
         BypassHandler handler = new BypassHandler(BypassSpecs.ignoreRules(spec), published, waiter);
         Supervisor supervisor = new Supervisor(handler);
         Path socketPath = Path.of(spec.socketPath());
+        AtomicReference<List<String>> notSwitched = new AtomicReference<>(List.of());
         SeccompAgentServer agent;
         try {
             agent = SeccompAgentServer.start(socketPath, (state, listener) -> {
+                // Read now, while runc waits on the agent socket (its bundle is reached
+                // through it), and before the first notification asks the same.
+                GuardedCalls.Reading guarded = GuardedCalls.read(state);
                 supervisor.supervise(state, listener);
                 log.accept("bypass " + spec.id() + ": supervising container pid " + state.pid());
+                List<String> lines = new ArrayList<>();
+                if (guarded.problem() != null) {
+                    lines.add(guarded.problem());
+                }
+                lines.addAll(guarded.calls().degradations());
+                notSwitched.set(List.copyOf(lines));
+                if (!lines.isEmpty()) {
+                    log.accept("bypass " + spec.id() + ": container " + state.containerId() + ": " + String.join("; ", lines));
+                }
             });
         } catch (IOException | RuntimeException e) {
             supervisor.close();
             throw new BypassException(400, "cannot create socketPath " + socketPath + ": " + e.getMessage(), e);
         }
-        Running bypass = new Running(spec, handler, supervisor, agent);
+        Running bypass = new Running(spec, handler, supervisor, agent, notSwitched);
         if (spec.pidFilePath() != null && !spec.pidFilePath().isEmpty()) {
             try {
                 Files.writeString(Path.of(spec.pidFilePath()), ProcessHandle.current().pid() + "\n",
@@ -98,13 +113,21 @@ public final class SupervisedBypassFactory implements BypassFactory {
         private final BypassHandler handler;
         private final Supervisor supervisor;
         private final SeccompAgentServer agent;
+        private final AtomicReference<List<String>> notSwitched;
         private boolean closed;
 
-        Running(BypassSpec spec, BypassHandler handler, Supervisor supervisor, SeccompAgentServer agent) {
+        Running(BypassSpec spec, BypassHandler handler, Supervisor supervisor, SeccompAgentServer agent,
+                AtomicReference<List<String>> notSwitched) {
             this.spec = spec;
             this.handler = handler;
             this.supervisor = supervisor;
             this.agent = agent;
+            this.notSwitched = notSwitched;
+        }
+
+        @Override
+        public List<String> notSwitched() {
+            return notSwitched.get();
         }
 
         @Override
@@ -120,7 +143,7 @@ public final class SupervisedBypassFactory implements BypassFactory {
             }
             return new BypassStats(spec.id(), new TreeMap<>(s.bySyscall()), b.connectsSwitched(), b.bindsSwitched(),
                     b.refusedOnHostSockets(), b.errors() + s.handlerFailures(), s.p50Nanos() / 1000.0, s.p99Nanos() / 1000.0, verdicts,
-                    agent.served(), agent.rejected());
+                    agent.served(), agent.rejected(), notSwitched.get());
         }
 
         /** Stops taking containers, ends their sessions (the containers' notified syscalls then fail), removes files. */
