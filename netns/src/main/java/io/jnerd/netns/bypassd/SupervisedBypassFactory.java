@@ -29,7 +29,8 @@ import java.util.function.Consumer;
  * (runc/crun hand over the container's notify fd there), a {@link Supervisor} serving that
  * fd with a {@link BypassHandler} built from the spec's portMapping, ignoreSubnets and
  * ignoreBind, and the spec's pid file. One supervisor per bypass, so its stats are the
- * container's; the connect waiter is shared by all bypasses of the daemon.
+ * container's; the connect waiter's thread is shared by all bypasses of the daemon, its
+ * limit of waiting connects is each container's own ({@link ConnectWaiter#forContainer}).
  */
 public final class SupervisedBypassFactory implements BypassFactory {
 
@@ -42,7 +43,8 @@ public final class SupervisedBypassFactory implements BypassFactory {
     @Override
     public Bypass start(BypassSpec spec, Consumer<String> log) throws BypassException {
         List<PortMapping> published = Boolean.TRUE.equals(spec.ignoreBind()) ? List.of() : portMappings(spec);
-        BypassHandler handler = new BypassHandler(BypassSpecs.ignoreRules(spec), published, waiter);
+        ConnectWaiter containerWaiter = waiter.forContainer();
+        BypassHandler handler = new BypassHandler(BypassSpecs.ignoreRules(spec), published, containerWaiter);
         Supervisor supervisor = new Supervisor(handler);
         Path socketPath = Path.of(spec.socketPath());
         AtomicReference<List<String>> notSwitched = new AtomicReference<>(List.of());
@@ -66,9 +68,10 @@ public final class SupervisedBypassFactory implements BypassFactory {
             });
         } catch (IOException | RuntimeException e) {
             supervisor.close();
+            containerWaiter.close();
             throw new BypassException(400, "cannot create socketPath " + socketPath + ": " + e.getMessage(), e);
         }
-        Running bypass = new Running(spec, handler, supervisor, agent, notSwitched);
+        Running bypass = new Running(spec, handler, supervisor, agent, containerWaiter, notSwitched);
         if (spec.pidFilePath() != null && !spec.pidFilePath().isEmpty()) {
             try {
                 Files.writeString(Path.of(spec.pidFilePath()), ProcessHandle.current().pid() + "\n",
@@ -113,15 +116,17 @@ public final class SupervisedBypassFactory implements BypassFactory {
         private final BypassHandler handler;
         private final Supervisor supervisor;
         private final SeccompAgentServer agent;
+        private final ConnectWaiter waiter;
         private final AtomicReference<List<String>> notSwitched;
         private boolean closed;
 
         Running(BypassSpec spec, BypassHandler handler, Supervisor supervisor, SeccompAgentServer agent,
-                AtomicReference<List<String>> notSwitched) {
+                ConnectWaiter waiter, AtomicReference<List<String>> notSwitched) {
             this.spec = spec;
             this.handler = handler;
             this.supervisor = supervisor;
             this.agent = agent;
+            this.waiter = waiter;
             this.notSwitched = notSwitched;
         }
 
@@ -157,6 +162,7 @@ public final class SupervisedBypassFactory implements BypassFactory {
                 agent.close();
             } finally {
                 supervisor.close();
+                waiter.close();
                 if (spec.pidFilePath() != null && !spec.pidFilePath().isEmpty()) {
                     Files.deleteIfExists(Path.of(spec.pidFilePath()));
                 }
