@@ -18,6 +18,7 @@ import java.util.function.Consumer;
 public final class BypassRegistry implements AutoCloseable {
 
     private final BypassFactory factory;
+    private final ClientPaths paths;
     private final Consumer<String> log;
     private final Map<String, Entry> bypasses = new LinkedHashMap<>();
     /** Ids being started or stopped: taken, but not (or no longer) listed. */
@@ -25,14 +26,22 @@ public final class BypassRegistry implements AutoCloseable {
 
     private record Entry(BypassStatus status, Bypass bypass, Consumer<String> log) {}
 
+    /** A registry for a bypass served in its client's own process: paths anywhere the client may write. */
     public BypassRegistry(BypassFactory factory, Consumer<String> log) {
+        this(factory, ClientPaths.anywhere(), log);
+    }
+
+    /** @param paths where clients may have files made ({@link ClientPaths}) */
+    public BypassRegistry(BypassFactory factory, ClientPaths paths, Consumer<String> log) {
         this.factory = factory;
+        this.paths = paths;
         this.log = log;
     }
 
-    /** Validates and starts a bypass. @throws BypassException 400 for a bad spec or a duplicate id */
+    /** Validates and starts a bypass. @throws BypassException 400 for a bad spec, a path refused, or a duplicate id */
     public BypassStatus start(BypassSpec spec) throws BypassException {
         BypassSpecs.validate(spec);
+        paths.check(spec);
         synchronized (this) {
             if (bypasses.containsKey(spec.id()) || busy.contains(spec.id())) {
                 throw new BypassException(400, "bypass \"" + spec.id() + "\" already exists");

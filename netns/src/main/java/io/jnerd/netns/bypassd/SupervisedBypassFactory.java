@@ -15,6 +15,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -74,8 +75,10 @@ public final class SupervisedBypassFactory implements BypassFactory {
         Running bypass = new Running(spec, handler, supervisor, agent, containerWaiter, notSwitched);
         if (spec.pidFilePath() != null && !spec.pidFilePath().isEmpty()) {
             try {
+                // Not through a symbolic link planted after ClientPaths looked (O_NOFOLLOW).
                 Files.writeString(Path.of(spec.pidFilePath()), ProcessHandle.current().pid() + "\n",
-                        StandardCharsets.US_ASCII);
+                        StandardCharsets.US_ASCII, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING, ClientPaths.NO_FOLLOW);
             } catch (IOException e) {
                 try {
                     bypass.close();
