@@ -60,7 +60,16 @@ public record GuardedCalls(boolean sends, boolean listen) {
 
     /** {@link #of(ContainerState)} with the reason when the filter could not be read (logged once). */
     public static Reading read(ContainerState state) {
-        return READINGS.computeIfAbsent(state, GuardedCalls::readNow);
+        Reading known = READINGS.get(state);
+        if (known != null) {
+            return known;
+        }
+        // Read outside the map's lock (one container's slow file holds up no other); of two
+        // readings at once, the first stored is everyone's.
+        Reading now = readNow(state);
+        synchronized (READINGS) {
+            return READINGS.computeIfAbsent(state, s -> now);
+        }
     }
 
     private static Reading readNow(ContainerState state) {

@@ -99,6 +99,10 @@ public final class ClientPaths {
                 if (socket ? !a.isOther() : !a.isRegularFile()) {
                     throw bad(field, value, "exists and is not a " + (socket ? "socket" : "regular file"));
                 }
+                if (!socket && (Integer) Files.getAttribute(path, "unix:nlink", NO_FOLLOW) > 1) {
+                    // A hard link is no symlink, but it too would steer the write to another file.
+                    throw bad(field, value, "has other hard links");
+                }
             }
         } catch (IOException e) {
             throw bad(field, value, "cannot be examined (" + e.getMessage() + ")");

@@ -157,6 +157,12 @@ class BypassDaemonTest {
             assertEquals("{\"message\":\"field socketPath: " + shared.resolve("c7.sock") + " its directory " + shared
                     + " is writable by group or others\"}", writable.body());
 
+            Files.createLink(dir.resolve("c9.pid"), victim);
+            Response linked = RawHttpClient.once(socket, "POST", "/v1/bypass", spec("c9"));
+            assertEquals("{\"message\":\"field pidFilePath: " + dir.resolve("c9.pid") + " has other hard links\"}",
+                    linked.body());
+            assertEquals("precious\n", Files.readString(victim));
+
             String dotdot = spec("c8").replace(dir.resolve("c8.pid").toString(), dir + "/x/../c8.pid");
             assertEquals(400, RawHttpClient.once(socket, "POST", "/v1/bypass", dotdot).status());
             assertEquals("[]", RawHttpClient.once(socket, "GET", "/v1/bypass", null).body(), "nothing was registered");
