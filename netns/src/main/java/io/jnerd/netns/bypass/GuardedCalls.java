@@ -197,8 +197,8 @@ public record GuardedCalls(boolean sends, boolean listen) {
                     + " sendmsg and sendmmsg, so a switched UDP socket's sends could reach the host's loopback");
         }
         if (!listen) {
-            out.add("no host socket before its connect succeeded: the seccomp filter does not notify listen,"
-                    + " so an unconnected host socket could listen on a port nobody published");
+            out.add("no socket that could listen is switched: the seccomp filter does not notify listen,"
+                    + " so a host socket in the container could listen on a host port nobody published");
         }
         return out;
     }
