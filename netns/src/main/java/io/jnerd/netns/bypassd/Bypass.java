@@ -6,7 +6,7 @@ import java.util.List;
 /** One running bypass (one container). */
 public interface Bypass extends AutoCloseable {
 
-    BypassStats stats();
+    BypassStatsReport stats();
 
     /** What the container's filter keeps the bypass from switching, and why (one line each); empty if nothing. */
     List<String> notSwitched();

@@ -44,20 +44,6 @@ public final class BypassDaemon implements AutoCloseable {
         this.clientDirs = List.copyOf(moreClientDirs);
     }
 
-    /**
-     * {@code $XDG_RUNTIME_DIR/bypass4netnsd.sock}, where nerdctl looks for bypass4netnsd.
-     *
-     * @throws IllegalStateException when XDG_RUNTIME_DIR is not set
-     */
-    public static Path defaultSocket() {
-        String dir = System.getenv("XDG_RUNTIME_DIR");
-        if (dir == null || dir.isEmpty()) {
-            throw new IllegalStateException("XDG_RUNTIME_DIR is not set: set it to a 0700 directory you own"
-                    + " (nerdctl looks for $XDG_RUNTIME_DIR/bypass4netnsd.sock)");
-        }
-        return Path.of(dir, "bypass4netnsd.sock");
-    }
-
     /** Listens on {@code socket} (mode 0600) and serves in background threads. */
     public synchronized void start(Path socket) throws IOException {
         if (server != null) {

@@ -94,7 +94,7 @@ public final class BypassRegistry implements AutoCloseable {
         e.log().accept("bypass " + id + " stopped");
     }
 
-    public BypassStats stats(String id) throws BypassException {
+    public BypassStatsReport stats(String id) throws BypassException {
         Entry e;
         synchronized (this) {
             e = bypasses.get(id);

@@ -139,7 +139,7 @@ public final class SupervisedBypassFactory implements BypassFactory {
         }
 
         @Override
-        public BypassStats stats() {
+        public BypassStatsReport stats() {
             SupervisorStats s = supervisor.stats();
             io.jnerd.netns.bypass.BypassStats b = handler.stats();
             Map<String, Long> verdicts = new TreeMap<>();
@@ -149,7 +149,7 @@ public final class SupervisedBypassFactory implements BypassFactory {
                     verdicts.put(v.name(), n);
                 }
             }
-            return new BypassStats(spec.id(), new TreeMap<>(s.bySyscall()), b.connectsSwitched(), b.bindsSwitched(),
+            return new BypassStatsReport(spec.id(), new TreeMap<>(s.bySyscall()), b.connectsSwitched(), b.bindsSwitched(),
                     b.refusedOnHostSockets(), b.errors() + s.handlerFailures(), s.p50Nanos() / 1000.0, s.p99Nanos() / 1000.0, verdicts,
                     agent.served(), agent.rejected(), notSwitched.get());
         }

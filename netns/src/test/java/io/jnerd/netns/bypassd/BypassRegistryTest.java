@@ -27,7 +27,7 @@ class BypassRegistryTest {
     private static Bypass bypass(Runnable onClose) {
         return new Bypass() {
             @Override
-            public BypassStats stats() {
+            public BypassStatsReport stats() {
                 throw new UnsupportedOperationException();
             }
 

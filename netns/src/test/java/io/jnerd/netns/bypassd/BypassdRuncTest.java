@@ -76,7 +76,7 @@ class BypassdRuncTest {
                 Commands.ok("runc", "--root", runcRoot.toString(), "start", id);
                 assertEquals("switched hello\n", output.get(60, TimeUnit.SECONDS));
 
-                BypassStats stats = client.stats(id);
+                BypassStatsReport stats = client.stats(id);
                 assertEquals(1, stats.listenersReceived(), stats.toString());
                 assertTrue(stats.connectsSwitched() >= 1, stats.toString());
                 assertTrue(stats.notifications().getOrDefault("connect", 0L) >= 1, stats.toString());
