@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,7 +43,15 @@ public final class BypassdCommand extends Subcommand implements Callable<Integer
             throw new JnerdException(e.getMessage());
         }
         Files.createDirectories(path.toAbsolutePath().getParent());
-        BypassDaemon daemon = new BypassDaemon(err::println);
+        // Clients' agent sockets and pid files: under the runtime dir (the socket's, and
+        // XDG_RUNTIME_DIR) or jnerd's own state dir, where jnerd run puts them.
+        List<Path> clientDirs = new ArrayList<>();
+        String xdg = global().terminal().env().get("XDG_RUNTIME_DIR");
+        if (xdg != null && !xdg.isEmpty()) {
+            clientDirs.add(Path.of(xdg));
+        }
+        clientDirs.add(global().stateDir());
+        BypassDaemon daemon = new BypassDaemon(err::println, clientDirs);
         // SIGTERM/SIGINT end the serving loop, so bypasses stop, the socket goes and the exit
         // status is 0 (a shutdown hook would leave the JVM's 128+signal status).
         for (String name : new String[] {"TERM", "INT"}) {

@@ -72,7 +72,8 @@ class NetworkRunTest {
         testHost.startHttpd(docroot, HTTP_PORT);
         testHost.startTcpEcho(ECHO_PORT);
         Path runtimeDir = Files.createDirectories(tmp.resolve("xdg"));
-        bypassd = new BypassDaemon(line -> { });
+        // jnerd run puts its agent sockets in its state dir (JNERD_STATE_DIR here).
+        bypassd = new BypassDaemon(line -> { }, List.of(cli.stateDir()));
         bypassd.start(runtimeDir.resolve("bypass4netnsd.sock"));
         bypassClient = new BypassClient(runtimeDir.resolve("bypass4netnsd.sock"));
         withDaemon = cli.withEnv(Map.of("XDG_RUNTIME_DIR", runtimeDir.toString()));
@@ -380,6 +381,7 @@ class NetworkRunTest {
                 "-cp", System.getProperty("java.class.path"), "io.jnerd.cli.Main", "bypassd")
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("XDG_RUNTIME_DIR", runtimeDir.toString());
+        pb.environment().put("JNERD_STATE_DIR", cli.stateDir().toString());
         Process daemon = pb.start();
         try {
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();

@@ -33,7 +33,8 @@ public final class NetworkAvailability {
             missing.add(kernel.reason());
         }
         String served = bypassdSocket.filter(Files::exists)
-                .map(s -> "bypasses served by bypassd at " + s)
+                .map(s -> "bypasses served by bypassd at " + s + "; for nerdctl's containers UDP sockets are not switched:"
+                        + " its seccomp profile notifies no send (GET /v1/bypass lists what each bypass leaves out)")
                 .orElse("no bypassd running: jnerd run serves the bypass itself, with -d the container's network keeper");
         out.add(missing.isEmpty() ? new Mode("bypass4netns", true, served)
                 : new Mode("bypass4netns", false, String.join("; ", missing)));

@@ -521,7 +521,7 @@ public final class SocketSwitcher {
                 return;
             }
             ctx.addFd(host, sock.fd(), closeOnExec);
-            bindRules.markBound(port, HostNetns.socketCookieOf(host));
+            bindRules.markBound(port, host);
             stats.bindSwitched();
             answer(ctx, 0);
         }

@@ -8,8 +8,10 @@ import java.util.Map;
  * bypass keeps out of reach, listens on unpublished ports), notifications that failed, the
  * handler latency p50/p99 (microseconds, RECV to answer), the switcher's verdicts, and the
  * agent socket's connections (listeners received from runc/crun, and connections that
- * brought none).
+ * brought none), and what the container's seccomp filter keeps from being switched
+ * ({@link Bypass#notSwitched}).
  */
 public record BypassStatsReport(String id, Map<String, Long> notifications, long connectsSwitched, long bindsSwitched,
         long refusedOnHostSockets, long errors, double latencyP50Micros, double latencyP99Micros,
-        Map<String, Long> verdicts, long listenersReceived, long agentConnectionsRejected) {}
+        Map<String, Long> verdicts, long listenersReceived, long agentConnectionsRejected,
+        java.util.List<String> notSwitched) {}
