@@ -115,6 +115,8 @@ class BypassEscapeTest {
             // Datagrams and bytes in flight when the container ended.
             Thread.sleep(300);
             String evidence = mode + ": listeners " + loopback.counts() + "\n" + r;
+            // The counts of every run, passed or not, in the test's report: the races' reach is seen there.
+            System.out.println(evidence);
             assertAll(
                     () -> assertTrue(loopback.reachedNothing(), "the host's 127.0.0.1 was reached: " + evidence),
                     () -> assertEquals(0, r.exitCode, evidence),
