@@ -211,6 +211,51 @@ static void socketcall(const char *name, int s, int call, uint32_t b, uint32_t c
     compat_call(name, s, NR32_SOCKETCALL, call, (long)args, 0, 0, 0, 0, connects);
 }
 
+/* A TCP socket connected (so switched) to the test host's echo, checked with one round trip. */
+static int tcp_switched(void) {
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in to = sin_of(testhost, tcp_echo);
+    char buf[8];
+    timeouts(s, 3000);
+    if (connect(s, (struct sockaddr *)&to, sizeof to) != 0 || send(s, "hello", 5, 0) != 5
+            || recv(s, buf, sizeof buf, MSG_WAITALL) != 5) {
+        printf("legit tcp echo FAILED: %s\n", strerror(errno));
+    }
+    return s;
+}
+
+/*
+ * A switched, connected TCP socket is disconnected (connect with AF_UNSPEC: tcp_disconnect
+ * makes it unconnected again) natively, by i386 connect or by socketcall (HOW 0, 1, 2), then
+ * connected to the host's loopback by i386 connect or socketcall (AGAIN 1, 2).
+ */
+static void disconnect_then_connect(const char *name, int how, int again) {
+    struct sockaddr_in *unspec = (struct sockaddr_in *)(low + 1024);
+    uint32_t *args = (uint32_t *)(low + 256);
+    uint32_t tcp = (uint32_t)(long)(low + 64), len = sizeof *unspec;
+    char step[96];
+    int s = tcp_switched();
+    long r;
+    memset(unspec, 0, sizeof *unspec);
+    unspec->sin_family = AF_UNSPEC;
+    if (how == 0) {
+        r = connect(s, (struct sockaddr *)unspec, sizeof *unspec) == 0 ? 0 : -errno;
+    } else if (how == 1) {
+        r = sys32(NR32_CONNECT, s, (long)unspec, len, 0, 0, 0);
+    } else {
+        uint32_t words[3] = {s, (uint32_t)(long)unspec, len};
+        memcpy(args, words, sizeof words);
+        r = sys32(NR32_SOCKETCALL, SYS_CONNECT_, (long)args, 0, 0, 0, 0);
+    }
+    snprintf(step, sizeof step, "%s-disconnect", name);
+    report32(step, r);
+    if (again == 1) {
+        i386(name, s, NR32_CONNECT, tcp, len, 0, 0, 0, 1);
+    } else {
+        socketcall(name, s, SYS_CONNECT_, tcp, len, 0, 0, 0, 1);
+    }
+}
+
 static void compat(void) {
     struct sockaddr_in *udp_to = (struct sockaddr_in *)low;
     struct sockaddr_in *tcp_to = (struct sockaddr_in *)(low + 64);
@@ -237,6 +282,10 @@ static void compat(void) {
     socketcall("socketcall-sendmsg-udp", udp_switched(), SYS_SENDMSG_, (long)msg, 0, 0, 0, 0, 0);
     socketcall("socketcall-connect-tcp", tcp_failed(), SYS_CONNECT_, tcp, len, 0, 0, 0, 1);
     socketcall("socketcall-sendto-fastopen-tcp", tcp_failed(), SYS_SENDTO_, (long)data, n, MSG_FASTOPEN, tcp, len, 0);
+    disconnect_then_connect("native-disconnect-i386-connect-tcp", 0, 1);
+    disconnect_then_connect("native-disconnect-socketcall-connect-tcp", 0, 2);
+    disconnect_then_connect("i386-disconnect-i386-connect-tcp", 1, 1);
+    disconnect_then_connect("socketcall-disconnect-socketcall-connect-tcp", 2, 2);
 
     /* x32 exists only on kernels built with CONFIG_X86_X32_ABI: probe with getpid. */
     if (syscall(X32_BIT | SYS_getpid) < 0 && errno == ENOSYS) {
@@ -409,6 +458,16 @@ static void nerdctl(void) {
         r2 = sendmsg(s, &m, MSG_FASTOPEN);
     }
     TRY("tcp-sendmsg-fastopen-after-failed-connect", r2);
+    close(s);
+
+    /* A switched, connected TCP socket disconnected (AF_UNSPEC), then fast-opened to the host's loopback. */
+    s = tcp_switched();
+    struct sockaddr_in unspec;
+    memset(&unspec, 0, sizeof unspec);
+    unspec.sin_family = AF_UNSPEC;
+    TRY("tcp-disconnect", connect(s, (struct sockaddr *)&unspec, sizeof unspec));
+    TRY("tcp-fastopen-after-disconnect",
+            sendto(s, data, sizeof data, MSG_FASTOPEN, (struct sockaddr *)&tcp_to, sizeof tcp_to));
     close(s);
 
     if (published > 0) {
