@@ -119,6 +119,8 @@ class BypassEscapeTest {
             System.out.println(evidence);
             assertAll(
                     () -> assertTrue(loopback.reachedNothing(), "the host's 127.0.0.1 was reached: " + evidence),
+                    () -> assertEquals(-1, r.out.indexOf("HOST-LISTEN"), "a host socket listens on a port nobody "
+                            + "published: " + evidence),
                     () -> assertEquals(0, r.exitCode, evidence),
                     () -> assertTrue(r.out.endsWith("exit 0\n"), "the attacker ran to its end: " + evidence),
                     () -> assertEquals(-1, r.out.indexOf("FAILED"), "a legitimate round trip failed: " + evidence),

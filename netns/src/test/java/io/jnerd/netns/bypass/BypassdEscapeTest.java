@@ -168,6 +168,8 @@ class BypassdEscapeTest {
             System.out.println(evidence);
             assertAll(
                     () -> assertTrue(loopback.reachedNothing(), "the host's 127.0.0.1 was reached: " + evidence),
+                    () -> assertEquals(-1, output.indexOf("HOST-LISTEN"), "a host socket listens on a port nobody "
+                            + "published: " + evidence),
                     () -> assertLegitimateTrafficFlowed(output, evidence),
                     () -> assertTrue(stats.notifications().getOrDefault("connect", 0L) > 0,
                             "the bypass saw the container's connects: " + evidence));

@@ -7,14 +7,17 @@
  *   attacker MODE TESTHOST TCP_ECHO UDP_ECHO CLOSED_PORT LOOP_TCP LOOP_UDP [PUBLISHED]
  *
  * MODE is one of
- *   compat   i386 (int $0x80) connect/sendto/sendmsg/socketcall and x32 calls on switched sockets
+ *   compat   i386 (int $0x80) connect/sendto/sendmsg/listen, socketcall, and x32 calls on switched
+ *            sockets (also after disconnecting one with AF_UNSPEC)
  *   swap     a second thread dup2()s a switched host socket onto the fd a call was checked on
- *   nerdctl  sends with an address on switched sockets (nerdctl's profile does not notify sends)
+ *   nerdctl  sends with an address, TCP fast open and listen on switched sockets (nerdctl's
+ *            profile notifies neither sends nor listen)
  *   failopen malformed arguments the agent may fail to read, raced against a valid rewrite
  *
  * One line per attempt: "MODE NAME: ..." with the return values and counts. Whether
  * anything escaped is decided by the listeners, not by this program: a call that returns
- * success may have reached the container's own loopback. Lines "legit ... ok" say that the
+ * success may have reached the container's own loopback. The one verdict printed here is
+ * HOST-LISTEN: a socket of the host's namespace listening on a port nobody published. Lines "legit ... ok" say that the
  * switched traffic to the test host worked, before and after the attacks.
  *
  * Built statically by the test (gcc -static -O2 -pthread); needs x86_64.
@@ -38,6 +41,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE 71
+#endif
 #ifndef MSG_FASTOPEN
 #define MSG_FASTOPEN 0x20000000
 #endif
@@ -47,6 +53,7 @@
 #define NR32_BIND 361
 #define NR32_CONNECT 362
 #define NR32_LISTEN 363
+#define SYS_LISTEN_ 4
 #define NR32_SENDTO 369
 #define NR32_SENDMSG 370
 /* socketcall(2) call numbers (include/uapi/linux/net.h). */
@@ -107,6 +114,30 @@ static void timeouts(int s, int millis) {
     struct timeval tv = {millis / 1000, (millis % 1000) * 1000};
     setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+}
+
+/* Whether S lives in another network namespace than a socket made here now (SO_NETNS_COOKIE, Linux 5.14). */
+static int in_other_netns(int s) {
+    uint64_t theirs = 0, ours = 0;
+    socklen_t len = sizeof theirs;
+    int here = socket(AF_INET, SOCK_DGRAM, 0);
+    int known = getsockopt(s, SOL_SOCKET, SO_NETNS_COOKIE, &theirs, &len) == 0
+            && getsockopt(here, SOL_SOCKET, SO_NETNS_COOKIE, &ours, &len) == 0;
+    close(here);
+    return known && theirs != ours;
+}
+
+/*
+ * After a listen that returned RET on S: a socket listening in the host's namespace on a port
+ * nobody published is reachable there by anyone. Marked HOST-LISTEN, which the test refuses.
+ */
+static void after_listen(const char *name, int s, long ret) {
+    struct sockaddr_in at;
+    socklen_t len = sizeof at;
+    if (ret == 0 && in_other_netns(s) && getsockname(s, (struct sockaddr *)&at, &len) == 0) {
+        printf("%s %s: HOST-LISTEN on port %d of the host\n", mode, name, ntohs(at.sin_port));
+    }
+    close(s);
 }
 
 /* A UDP socket connected (so switched) to the test host's echo, checked with one round trip. */
@@ -211,6 +242,27 @@ static void socketcall(const char *name, int s, int call, uint32_t b, uint32_t c
     compat_call(name, s, NR32_SOCKETCALL, call, (long)args, 0, 0, 0, 0, connects);
 }
 
+/*
+ * A host TCP socket that is unconnected again: one whose switched connect failed stays
+ * "connecting" for listen (EINVAL) until a connect resets it, so it is disconnected with
+ * AF_UNSPEC by socketcall, or by the i386 connect if that was refused.
+ */
+static int unconnected_host_tcp(void) {
+    struct sockaddr_in *unspec = (struct sockaddr_in *)(low + 1024);
+    uint32_t *args = (uint32_t *)(low + 256);
+    int s = tcp_failed();
+    memset(unspec, 0, sizeof *unspec);
+    unspec->sin_family = AF_UNSPEC;
+    uint32_t words[3] = {s, (uint32_t)(long)unspec, sizeof *unspec};
+    memcpy(args, words, sizeof words);
+    long r = sys32(NR32_SOCKETCALL, SYS_CONNECT_, (long)args, 0, 0, 0, 0);
+    if (r != 0) {
+        r = sys32(NR32_CONNECT, s, (long)unspec, sizeof *unspec, 0, 0, 0);
+    }
+    report32("reset-failed-tcp", r);
+    return s;
+}
+
 /* A TCP socket connected (so switched) to the test host's echo, checked with one round trip. */
 static int tcp_switched(void) {
     int s = socket(AF_INET, SOCK_STREAM, 0);
@@ -282,6 +334,17 @@ static void compat(void) {
     socketcall("socketcall-sendmsg-udp", udp_switched(), SYS_SENDMSG_, (long)msg, 0, 0, 0, 0, 0);
     socketcall("socketcall-connect-tcp", tcp_failed(), SYS_CONNECT_, tcp, len, 0, 0, 0, 1);
     socketcall("socketcall-sendto-fastopen-tcp", tcp_failed(), SYS_SENDTO_, (long)data, n, MSG_FASTOPEN, tcp, len, 0);
+    int l = unconnected_host_tcp();
+    long lr = sys32(NR32_LISTEN, l, 8, 0, 0, 0, 0);
+    report32("i386-listen-tcp", lr);
+    after_listen("i386-listen-tcp", l, lr);
+    l = unconnected_host_tcp();
+    uint32_t *args = (uint32_t *)(low + 256);
+    uint32_t words[2] = {l, 8};
+    memcpy(args, words, sizeof words);
+    lr = sys32(NR32_SOCKETCALL, SYS_LISTEN_, (long)args, 0, 0, 0, 0);
+    report32("socketcall-listen-tcp", lr);
+    after_listen("socketcall-listen-tcp", l, lr);
     disconnect_then_connect("native-disconnect-i386-connect-tcp", 0, 1);
     disconnect_then_connect("native-disconnect-socketcall-connect-tcp", 0, 2);
     disconnect_then_connect("i386-disconnect-i386-connect-tcp", 1, 1);
@@ -459,6 +522,11 @@ static void nerdctl(void) {
     }
     TRY("tcp-sendmsg-fastopen-after-failed-connect", r2);
     close(s);
+
+    s = unconnected_host_tcp();
+    r2 = listen(s, 8);
+    TRY("tcp-listen-after-failed-connect", r2);
+    after_listen("tcp-listen-after-failed-connect", s, r2);
 
     /* A switched, connected TCP socket disconnected (AF_UNSPEC), then fast-opened to the host's loopback. */
     s = tcp_switched();
