@@ -110,7 +110,10 @@ class BypassdEscapeTest {
         }
     }
 
-    /** Class 1: i386 (int $0x80) and x32 connect, sendto, sendmsg and socketcall on switched sockets. */
+    /**
+     * Class 1: i386 (int $0x80) and x32 connect, sendto, sendmsg, listen and socketcall on
+     * switched sockets, also after disconnecting one (AF_UNSPEC).
+     */
     @ParameterizedTest
     @EnumSource(Profile.class)
     void compatSyscallAbisReachNothingOnTheHostsLoopback(Profile profile) throws Exception {

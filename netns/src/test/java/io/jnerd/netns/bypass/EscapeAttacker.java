@@ -19,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 final class EscapeAttacker {
 
     static final String SOURCE = "/io/jnerd/netns/escape/attacker.c";
-    static final List<String> MODES = List.of("compat", "swap", "nerdctl", "failopen");
 
     private EscapeAttacker() {}
 
