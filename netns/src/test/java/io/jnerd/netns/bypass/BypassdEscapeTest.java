@@ -16,7 +16,7 @@ import io.jnerd.netns.NetworkMode;
 import io.jnerd.netns.bypassd.BypassClient;
 import io.jnerd.netns.bypassd.BypassDaemon;
 import io.jnerd.netns.bypassd.BypassSpec;
-import io.jnerd.netns.bypassd.BypassStats;
+import io.jnerd.netns.bypassd.BypassStatsReport;
 import io.jnerd.netns.bypassd.PortSpec;
 import io.jnerd.seccomp.profile.DefaultProfile;
 import io.jnerd.seccomp.profile.NotifyTranslator;
@@ -151,7 +151,7 @@ class BypassdEscapeTest {
                     List.of(new PortSpec(List.of("tcp"), "127.0.0.1", publishedHostPort, null, PUBLISHED_CONTAINER_PORT)),
                     List.of("auto"), null));
             String output;
-            BypassStats stats;
+            BypassStatsReport stats;
             try {
                 // Through a shell, so that a crash (a signal) shows in the output as "exit 139" and the like.
                 String command = "/bin/attacker " + String.join(" ", EscapeAttacker.args(mode, testHost.ipv4(),
