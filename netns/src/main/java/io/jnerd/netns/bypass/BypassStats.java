@@ -19,6 +19,7 @@ public final class BypassStats {
     private final LongAdder refusedOnHostSockets = new LongAdder();
     private final LongAdder udpConnectsNotSwitched = new LongAdder();
     private final LongAdder udpBindsNotSwitched = new LongAdder();
+    private final LongAdder socketcallNotGuarded = new LongAdder();
     private final LongAdder connectsInjectedWhenConnected = new LongAdder();
     private final LongAdder bindsListeningAtOnce = new LongAdder();
     private final LongAdder compatRefused = new LongAdder();
@@ -47,12 +48,15 @@ public final class BypassStats {
         errors.increment();
     }
 
-    void udpConnectNotSwitched() {
-        udpConnectsNotSwitched.increment();
-    }
-
-    void udpBindNotSwitched() {
-        udpBindsNotSwitched.increment();
+    /** A switch left out because of what the filter does not guard ({@link GuardedCalls}). */
+    void notSwitched(Verdict why, boolean bind) {
+        if (why == Verdict.SOCKETCALL_NOT_GUARDED) {
+            socketcallNotGuarded.increment();
+        } else if (bind) {
+            udpBindsNotSwitched.increment();
+        } else {
+            udpConnectsNotSwitched.increment();
+        }
     }
 
     void connectInjectedWhenConnected() {
@@ -97,6 +101,11 @@ public final class BypassStats {
         return udpConnectsNotSwitched.sum();
     }
 
+    /** Connects and published binds kept in the container because the filter lets the i386 socketcall run unseen. */
+    public long socketcallNotGuarded() {
+        return socketcallNotGuarded.sum();
+    }
+
     /** Degraded as {@link #udpConnectsNotSwitched}: binds of a published UDP port kept in the container. */
     public long udpBindsNotSwitched() {
         return udpBindsNotSwitched.sum();
@@ -135,6 +144,7 @@ public final class BypassStats {
         Map<String, Long> degraded = new TreeMap<>();
         degraded.put("udpConnectsNotSwitched", udpConnectsNotSwitched());
         degraded.put("udpBindsNotSwitched", udpBindsNotSwitched());
+        degraded.put("socketcallNotGuarded", socketcallNotGuarded());
         degraded.put("connectsInjectedWhenConnected", connectsInjectedWhenConnected());
         degraded.put("bindsListeningAtOnce", bindsListeningAtOnce());
         m.put("degraded", degraded);

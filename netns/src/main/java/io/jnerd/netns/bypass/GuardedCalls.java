@@ -21,18 +21,34 @@ import java.util.logging.Logger;
  * send and no listen, so under it the bypass switches only what it can still guard
  * (DESIGN.md, "Socket switching").
  *
- * @param sends  sendto with an address, sendmsg and sendmmsg are all notified
- * @param listen listen is notified
+ * <p>The i386 ABI's socketcall multiplexes every socket call with its arguments in memory,
+ * where no filter can see which call it is; docker's and nerdctl's profiles allow it for
+ * SCMP_ARCH_X86. A 64-bit process can then {@code int $0x80} a socketcall(SYS_CONNECT) with
+ * AF_UNSPEC on any switched socket, connected or listening (tcp_disconnect makes it
+ * unconnected), and then connect it to the host's loopback, and the agent sees neither.
+ * Under such a filter no socket can be switched safely at all.
+ *
+ * @param sends      sendto with an address, sendmsg and sendmmsg are all notified
+ * @param listen     listen is notified
+ * @param socketcall no socket call of the i386 ABI runs unseen: the filter admits no i386
+ *                   ABI, or it notifies socketcall (the bypass refuses every compat socket call)
  */
-public record GuardedCalls(boolean sends, boolean listen) {
+public record GuardedCalls(boolean sends, boolean listen, boolean socketcall) {
 
     /** jnerd's own profile. */
-    public static final GuardedCalls ALL = new GuardedCalls(true, true);
+    public static final GuardedCalls ALL = new GuardedCalls(true, true, true);
     /** What is assumed when the container's filter cannot be read. */
-    public static final GuardedCalls NONE = new GuardedCalls(false, false);
+    public static final GuardedCalls NONE = new GuardedCalls(false, false, false);
+
+    /** Whether a socket of this kind may be switched to a host socket under this filter. */
+    public boolean switches(boolean udp) {
+        return socketcall && (sends || !udp);
+    }
 
     private static final Logger LOG = Logger.getLogger(GuardedCalls.class.getName());
     private static final List<String> SENDS = List.of("sendto", "sendmsg", "sendmmsg");
+    /** The OCI name of the i386 ABI, the one with socketcall (x32 and 32-bit ARM EABI have none). */
+    private static final String I386_ARCH = "SCMP_ARCH_X86";
     /** Readings by container, so every caller for one container gets the same answer from one read. */
     private static final Map<ContainerState, Reading> READINGS = Collections.synchronizedMap(new WeakHashMap<>());
 
@@ -46,7 +62,7 @@ public record GuardedCalls(boolean sends, boolean listen) {
 
     /** From the names of the syscalls the filter notifies (unconditionally or as jnerd's profile does). */
     public static GuardedCalls of(Collection<String> notified) {
-        return new GuardedCalls(notified.containsAll(SENDS), notified.contains("listen"));
+        return new GuardedCalls(notified.containsAll(SENDS), notified.contains("listen"), notified.contains("socketcall"));
     }
 
     /**
@@ -106,7 +122,11 @@ public record GuardedCalls(boolean sends, boolean listen) {
         for (String name : SENDS) {
             sends &= notified(seccomp, name);
         }
-        return new GuardedCalls(sends, notified(seccomp, "listen"));
+        boolean i386 = false;
+        for (JsonNode arch : array(BundleConfig.field(seccomp, "architectures"), "architectures")) {
+            i386 |= I386_ARCH.equals(text(arch, "architectures"));
+        }
+        return new GuardedCalls(sends, notified(seccomp, "listen"), !i386 || notified(seccomp, "socketcall"));
     }
 
     /**
@@ -192,6 +212,10 @@ public record GuardedCalls(boolean sends, boolean listen) {
     /** One line per kind of socket or step the switch leaves out under this filter, and why; empty for {@link #ALL}. */
     public List<String> degradations() {
         List<String> out = new ArrayList<>();
+        if (!socketcall) {
+            out.add("nothing is switched: the seccomp filter lets the i386 socketcall run unseen, which could"
+                    + " disconnect a switched socket and connect it to the host's loopback");
+        }
         if (!sends) {
             out.add("UDP sockets are not switched: the seccomp filter does not notify sendto with an address,"
                     + " sendmsg and sendmmsg, so a switched UDP socket's sends could reach the host's loopback");

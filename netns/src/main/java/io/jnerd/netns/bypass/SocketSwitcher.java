@@ -66,7 +66,7 @@ public final class SocketSwitcher {
     private final GuardedCalls guarded;
     /** A switched TCP socket goes into the container only once connected: see {@link #degradations}. */
     private final boolean injectWhenConnected;
-    private final AtomicBoolean udpBindLogged = new AtomicBoolean();
+    private final AtomicBoolean bindNotSwitchedLogged = new AtomicBoolean();
     private final SocketFiles files;
 
     /**
@@ -104,6 +104,10 @@ public final class SocketSwitcher {
      */
     static String degradations(GuardedCalls guarded) {
         List<String> d = new java.util.ArrayList<>();
+        if (!guarded.socketcall()) {
+            d.add("nothing is switched (the i386 socketcall runs unseen)");
+            return String.join("; ", d);
+        }
         if (!guarded.sends()) {
             d.add("UDP sockets are not switched");
         }
@@ -146,9 +150,9 @@ public final class SocketSwitcher {
             if (v.switches()) {
                 v = connectRules.forSocket(sock.kind(), target, inet(sock.localAddress()));
             }
-            if (v.switches() && sock.kind().isUdp() && !guarded.sends()) {
-                v = Verdict.SENDS_NOT_GUARDED;
-                stats.udpConnectNotSwitched();
+            if (v.switches() && !guarded.switches(sock.kind().isUdp())) {
+                v = guarded.socketcall() ? Verdict.SENDS_NOT_GUARDED : Verdict.SOCKETCALL_NOT_GUARDED;
+                stats.notSwitched(v, false);
             }
             stats.verdict(v);
             if (v.switches()) {
@@ -184,13 +188,14 @@ public final class SocketSwitcher {
                 return;
             }
             Optional<io.jnerd.netns.PortMapping> port = bindRules.forBind(sock.kind(), t.address);
-            if (port.isPresent() && sock.kind().isUdp() && !guarded.sends()) {
-                stats.udpBindNotSwitched();
-                int containerPort = port.get().containerPort();
-                if (udpBindLogged.compareAndSet(false, true)) {
-                    LOG.warning(() -> "bypass: " + ctx.container().containerId() + ": published UDP port "
-                            + containerPort + " stays in the container: its filter does not notify sends,"
-                            + " which a switched UDP socket could aim at the host's loopback");
+            if (port.isPresent() && !guarded.switches(sock.kind().isUdp())) {
+                stats.notSwitched(guarded.socketcall() ? Verdict.SENDS_NOT_GUARDED : Verdict.SOCKETCALL_NOT_GUARDED, true);
+                String what = (sock.kind().isUdp() ? "UDP" : "TCP") + " port " + port.get().containerPort();
+                if (bindNotSwitchedLogged.compareAndSet(false, true)) {
+                    LOG.warning(() -> "bypass: " + ctx.container().containerId() + ": published " + what
+                            + " stays in the container: " + (guarded.socketcall()
+                            ? "its filter does not notify sends, which a switched UDP socket could aim at the host's loopback"
+                            : "its filter lets the i386 socketcall run unseen"));
                 }
                 port = Optional.empty();
             }

@@ -1,6 +1,7 @@
 package io.jnerd.netns.bypass;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,9 +73,30 @@ class GuardedCallsTest {
         SeccompProfile nerdctl = NotifyTranslator.withSoleRule(DefaultProfile.get(),
                 SyscallEntry.of(NERDCTL_NOTIFIED, OciNames.ACT_NOTIFY)).withListener("/run/agent.sock", null);
         GuardedCalls g = read(tree(nerdctl));
-        assertEquals(new GuardedCalls(false, false), g);
-        assertEquals(2, g.degradations().size(), g.degradations().toString());
-        assertTrue(g.degradations().get(0).startsWith("UDP sockets are not switched"), g.degradations().toString());
+        // Docker's default profile admits the i386 ABI and allows its socketcall.
+        assertEquals(new GuardedCalls(false, false, false), g);
+        assertEquals(3, g.degradations().size(), g.degradations().toString());
+        assertTrue(g.degradations().get(0).startsWith("nothing is switched"), g.degradations().toString());
+    }
+
+    @Test
+    void theI386SocketcallMustBeNotifiedWhereTheFilterAdmitsThatAbi() throws Exception {
+        List<SyscallEntry> notified = new ArrayList<>(List.of(SyscallEntry.of(List.of("sendto", "sendmsg", "sendmmsg",
+                "listen"), OciNames.ACT_NOTIFY)));
+        GuardedCalls g = read(withI386(notified));
+        assertEquals(new GuardedCalls(true, true, false), g);
+        assertFalse(g.switches(false), "no TCP socket is switched while socketcall runs unseen");
+
+        notified.add(SyscallEntry.of(List.of("socketcall"), OciNames.ACT_NOTIFY));
+        assertEquals(GuardedCalls.ALL, read(withI386(notified)));
+    }
+
+    /** An allow-by-default filter with {@code rules} that admits the i386 and x32 ABIs beside x86_64. */
+    private static Object withI386(List<SyscallEntry> rules) throws Exception {
+        SeccompProfile p = SeccompProfile.class.cast(ProfileJson.parse("{\"defaultAction\":\"SCMP_ACT_ALLOW\"}"));
+        ObjectNode t = (ObjectNode) ProfileJson.toTree(p.withSyscalls(rules));
+        t.putArray("architectures").add("SCMP_ARCH_X86_64").add("SCMP_ARCH_X86").add("SCMP_ARCH_X32");
+        return t;
     }
 
     @Test
@@ -85,16 +107,16 @@ class GuardedCallsTest {
         // A notify rule on another condition leaves other sendto calls native.
         rules.add(SyscallEntry.of(List.of("sendto"), OciNames.ACT_NOTIFY)
                 .withArgs(List.of(new io.jnerd.seccomp.profile.ArgRule(2, 100, 0, OciNames.CMP_NE))));
-        assertEquals(new GuardedCalls(false, true), read(tree(all.withSyscalls(rules))));
+        assertEquals(new GuardedCalls(false, true, true), read(tree(all.withSyscalls(rules))));
 
         // Unconditional notify, but an allow rule overlapping it: whichever wins in libseccomp, not counted.
         List<SyscallEntry> overlapping = List.of(SyscallEntry.of(List.of("sendto", "sendmsg", "sendmmsg", "listen"),
                 OciNames.ACT_NOTIFY), SyscallEntry.of(List.of("listen"), OciNames.ACT_ALLOW));
-        assertEquals(new GuardedCalls(true, false), read(tree(all.withSyscalls(overlapping))));
+        assertEquals(new GuardedCalls(true, false, true), read(tree(all.withSyscalls(overlapping))));
 
         // A default action of notify covers what no rule names.
         assertEquals(GuardedCalls.ALL, read(Map.of("defaultAction", "SCMP_ACT_NOTIFY", "listenerPath", "/a")));
-        assertEquals(GuardedCalls.NONE, read(Map.of("defaultAction", "SCMP_ACT_ALLOW")));
+        assertEquals(new GuardedCalls(false, false, true), read(Map.of("defaultAction", "SCMP_ACT_ALLOW")));
     }
 
     @Test

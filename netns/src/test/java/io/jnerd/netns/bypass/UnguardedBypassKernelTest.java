@@ -111,8 +111,9 @@ class UnguardedBypassKernelTest {
                         new PortMapping(loopback, more[0], PUBLISHED_TCP_FAST_OPEN, Protocol.TCP),
                         new PortMapping(loopback, more[1], PUBLISHED_UDP, Protocol.UDP)),
                 waiter, SocketSwitcher.QUICK_WAIT_MILLIS,
-                GuardedCalls.of(List.of("bind", "close", "connect", "setsockopt", "fcntl", "_exit", "exit_group",
-                        "getpeername")));
+                // nerdctl's notify set (no send, no listen) in a filter of jnerd's own compiler,
+                // which admits only the native ABI: no i386 socketcall can run unseen.
+                new GuardedCalls(false, false, true));
         stats = handler.stats();
         supervisor = new Supervisor(handler);
         supervisor.supervise(new ContainerState("1.0.2", List.of(ContainerState.SECCOMP_FD_NAME), child.pid(), "", null),
