@@ -1,8 +1,6 @@
 package io.jnerd.cli.command;
 
-import io.jnerd.engine.JnerdException;
 import io.jnerd.engine.container.Containers;
-import io.jnerd.nativebindings.Signals;
 import io.jnerd.proto.Containerd;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -21,12 +19,7 @@ public final class RmCommand extends ContainerdCommand {
     @Override
     int call(Containerd containerd) {
         Containers all = new Containers(containerd);
-        return forEachContainer(all, containers, (c, ref) -> {
-            if (!force && Containers.isRunning(all.task(c.getId()))) {
-                throw new JnerdException("container " + ref + " is running: stop it first or use rm -f");
-            }
-            all.stopWithNetwork(c.getId(), Signals.SIGKILL, 10, global().stateDir(), bypassdSocket());
-            all.remove(c, global().stateDir());
-        });
+        return forEachContainer(all, containers,
+                (c, ref) -> all.rm(c, ref, force, global().stateDir(), bypassdSocket()));
     }
 }

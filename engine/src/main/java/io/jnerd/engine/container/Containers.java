@@ -172,6 +172,21 @@ public final class Containers {
     }
 
     /**
+     * docker's rm: a running container only with {@code force} (then killed, its network
+     * torn down), then {@link #remove removed}.
+     *
+     * @param ref how the caller named it, for the error
+     * @throws JnerdException when it runs and {@code force} is not given
+     */
+    public void rm(Container c, String ref, boolean force, Path stateRoot, Optional<Path> bypassdSocket) {
+        if (!force && isRunning(task(c.getId()))) {
+            throw new JnerdException("container " + ref + " is running: stop it first or use rm -f");
+        }
+        stopWithNetwork(c.getId(), Signals.SIGKILL, 10, stateRoot, bypassdSocket);
+        remove(c, stateRoot);
+    }
+
+    /**
      * Removes the container, its snapshot and jnerd's state for it (also a network dir that a
      * keeper killed before its tear-down left); its task must be gone.
      */
