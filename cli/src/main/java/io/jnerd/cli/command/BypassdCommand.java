@@ -28,6 +28,12 @@ public final class BypassdCommand extends Subcommand implements Callable<Integer
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintStream err = global().terminal().err();
+        // Refused before the socket exists: nerdctl then says bypassd is not running, rather
+        // than every container's connects failing.
+        io.jnerd.nativebindings.KernelFeatures.Feature kernel = io.jnerd.nativebindings.KernelFeatures.bypass4netns();
+        if (!kernel.available()) {
+            throw new JnerdException("bypass4netns is unavailable: " + kernel.reason());
+        }
         Path path;
         try {
             path = socket != null ? socket : BypassdSocket.resolve(global().terminal().env(), ContainerdAddress.isRoot());

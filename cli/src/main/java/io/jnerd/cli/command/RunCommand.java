@@ -225,7 +225,11 @@ public final class RunCommand extends ContainerdCommand {
                 line -> { if (global().debug()) { err.println("jnerd: " + line); } });
     }
 
-    /** {@code --security-opt}: seccomp=unconfined or seccomp=PATH instead of jnerd's default profile, and no-new-privileges. */
+    /**
+     * {@code --security-opt}: seccomp=unconfined or seccomp=PATH instead of jnerd's default
+     * profile (the engine resolves either for the container's capabilities), and
+     * no-new-privileges.
+     */
     private void securityOptions(RunSpec.Builder s) throws IOException {
         for (String opt : securityOpts) {
             int eq = opt.indexOf('=');

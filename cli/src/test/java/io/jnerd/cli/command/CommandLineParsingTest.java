@@ -10,15 +10,18 @@ import io.jnerd.cli.Main;
 import io.jnerd.cli.Terminal;
 import io.jnerd.engine.JnerdException;
 import io.jnerd.engine.container.RunSpec;
+import io.jnerd.seccomp.profile.ProfileJson;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine.ParseResult;
 
 /** Flag parsing alone: no containerd is contacted. */
@@ -100,6 +103,30 @@ class CommandLineParsingTest {
         RunSpec s = off.toRunSpec();
         assertEquals(Optional.empty(), s.seccomp());
         assertFalse(s.noNewPrivileges());
+    }
+
+    @Test
+    void capAddWidensTheSeccompProfileAndUserProfilesAreResolvedToo(@TempDir Path dir) throws Exception {
+        RunCommand plain = run("run", "img");
+        RunCommand ptrace = run("run", "--cap-add", "SYS_PTRACE", "img");
+        assertFalse(seccompJson(plain).contains("\"kcmp\""));
+        assertTrue(seccompJson(ptrace).contains("\"kcmp\""),
+                "docker allows kcmp with CAP_SYS_PTRACE");
+
+        // runc ignores includes: a conditional rule must be resolved before it reaches the spec.
+        Path profile = dir.resolve("profile.json");
+        Files.writeString(profile, "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": ["
+                + "{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\"},"
+                + "{\"names\": [\"mount\"], \"action\": \"SCMP_ACT_ALLOW\","
+                + " \"includes\": {\"caps\": [\"CAP_SYS_ADMIN\"]}}]}");
+        RunCommand custom = run("run", "--security-opt", "seccomp=" + profile, "img");
+        String spec = seccompJson(custom);
+        assertTrue(spec.contains("\"read\""), spec);
+        assertFalse(spec.contains("\"mount\"") || spec.contains("includes"), spec);
+    }
+
+    private static String seccompJson(RunCommand run) throws Exception {
+        return ProfileJson.toTree(run.toRunSpec().seccomp().orElseThrow()).toString();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.jnerd.engine.container;
 
+import io.jnerd.engine.JnerdException;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -45,6 +46,15 @@ public final class Capabilities {
             }
         }
         return List.copyOf(caps);
+    }
+
+    /** {@link #compute} for user input: an unknown name is a one-line {@link JnerdException}. */
+    public static List<String> fromOptions(List<String> add, List<String> drop) throws JnerdException {
+        try {
+            return compute(add, drop);
+        } catch (IllegalArgumentException e) {
+            throw new JnerdException(e.getMessage());
+        }
     }
 
     private static List<String> canonical(List<String> names) {

@@ -8,8 +8,11 @@ import io.jnerd.mounts.MountException;
 import io.jnerd.mounts.MountPlan;
 import io.jnerd.mounts.MountRequest;
 import io.jnerd.mounts.MountTranslator;
+import io.jnerd.nativebindings.Arch;
 import io.jnerd.netns.PortMapping;
 import io.jnerd.seccomp.profile.DefaultProfile;
+import io.jnerd.seccomp.profile.ProfileContext;
+import io.jnerd.seccomp.profile.ProfileResolver;
 import io.jnerd.seccomp.profile.SeccompProfile;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,7 +29,8 @@ import java.util.Optional;
  *
  * @param entrypoint empty: the image's; a list, maybe empty ({@code --entrypoint ""}): that one
  * @param hostname empty: the container ID's first 12 characters
- * @param seccomp empty: unconfined
+ * @param seccomp resolved for the container's capabilities (as docker does: runc would apply a
+ *                capability-conditioned rule unconditionally); empty: unconfined
  * @param network the mode; a network mode adds its own notify rule to {@code seccomp} later
  * @param volumes -v / --mount translated for the runtime: spec mounts and createContainer hooks,
  *                and the warnings and decisions of the translation for the front door to show
@@ -118,7 +122,8 @@ public record RunSpec(
         private final Map<String, String> labels = new LinkedHashMap<>();
         private final Map<String, String> annotations = new LinkedHashMap<>();
         private boolean readOnly;
-        private Optional<SeccompProfile> seccomp = Optional.of(DefaultProfile.get());
+        private boolean defaultSeccomp = true;
+        private Optional<SeccompProfile> seccomp = Optional.empty();
         private boolean noNewPrivileges = true;
         private List<String> capAdd = List.of();
         private List<String> capDrop = List.of();
@@ -191,6 +196,7 @@ public record RunSpec(
 
         /** The profile to confine the container with instead of jnerd's default; empty: unconfined. */
         public Builder seccomp(Optional<SeccompProfile> seccomp) {
+            this.defaultSeccomp = false;
             this.seccomp = seccomp;
             return this;
         }
@@ -280,11 +286,9 @@ public record RunSpec(
             if (workdir.isPresent() && !workdir.get().startsWith("/")) {
                 throw new JnerdException("working directory must be absolute: " + workdir.get());
             }
-            try {
-                Capabilities.compute(capAdd, capDrop);
-            } catch (IllegalArgumentException e) {
-                throw new JnerdException(e.getMessage());
-            }
+            ProfileContext seccompContext = ProfileContext.forCapabilities(Capabilities.fromOptions(capAdd, capDrop));
+            Optional<SeccompProfile> resolved = defaultSeccomp ? Optional.of(DefaultProfile.get(seccompContext))
+                    : seccomp.map(p -> ProfileResolver.resolve(p, Arch.current(), seccompContext));
             if (!ports.isEmpty() && !network.publishesPorts()) {
                 throw new JnerdException("-p needs a network mode that publishes ports, not --net " + network.name());
             }
@@ -292,7 +296,7 @@ public record RunSpec(
             String shim = runtime.startsWith("io.containerd.") ? runtime : RUNC_V2;
             MountPlan volumes = volumes(runtimeBinary.orElse("runc"));
             return new RunSpec(image, command, entrypoint, env, workdir, user, name, hostname, labels, annotations,
-                    readOnly, seccomp, noNewPrivileges, capAdd, capDrop, network, ports, volumes, detach, remove,
+                    readOnly, resolved, noNewPrivileges, capAdd, capDrop, network, ports, volumes, detach, remove,
                     interactive, tty, pull, shim, runtimeBinary, rootless);
         }
 

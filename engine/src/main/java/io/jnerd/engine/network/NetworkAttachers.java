@@ -51,6 +51,11 @@ public final class NetworkAttachers {
                                       BypassNetwork.Settings bypass) {
         NetworkMode mode = NetworkMode.resolve(netFlag, annotations, labels);
         if (mode == NetworkMode.BYPASS4NETNS) {
+            // Refused here, before anything is created, rather than failing every connect.
+            io.jnerd.nativebindings.KernelFeatures.Feature kernel = io.jnerd.nativebindings.KernelFeatures.bypass4netns();
+            if (!kernel.available()) {
+                throw new IllegalArgumentException("bypass4netns is unavailable: " + kernel.reason());
+            }
             return new BypassNetwork(bypass);
         }
         if (!bypass.ignoreSubnets().isEmpty()) {

@@ -28,11 +28,9 @@ public final class NetworkAvailability {
         if (!slirp.available()) {
             missing.add("slirp4netns: " + slirp.reason());
         }
-        for (KernelFeatures.Feature f : List.of(KernelFeatures.seccompUserNotification(), KernelFeatures.addFd(),
-                KernelFeatures.pidfdGetfd())) {
-            if (!f.available()) {
-                missing.add(f.name() + ": " + f.reason());
-            }
+        KernelFeatures.Feature kernel = KernelFeatures.bypass4netns();
+        if (!kernel.available()) {
+            missing.add(kernel.reason());
         }
         String served = bypassdSocket.filter(Files::exists)
                 .map(s -> "bypasses served by bypassd at " + s)

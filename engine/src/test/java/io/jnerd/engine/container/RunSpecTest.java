@@ -1,12 +1,14 @@
 package io.jnerd.engine.container;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jnerd.engine.JnerdException;
 import io.jnerd.mounts.MountPlan;
 import io.jnerd.seccomp.profile.DefaultProfile;
+import io.jnerd.seccomp.profile.ProfileJson;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,6 +25,16 @@ class RunSpecTest {
         assertEquals(Optional.empty(), run.runtimeBinary());
         assertEquals(MountPlan.EMPTY, run.volumes());
         assertEquals(RunSpec.PullPolicy.MISSING, run.pull());
+    }
+
+    @Test
+    void theProfileIsResolvedForTheContainersCapabilities() {
+        String plain = ProfileJson.toJson(RunSpec.builder("img").build().seccomp().orElseThrow());
+        String ptrace = ProfileJson.toJson(RunSpec.builder("img").capabilities(List.of("SYS_PTRACE"), List.of()).build()
+                .seccomp().orElseThrow());
+        assertFalse(plain.contains("\"kcmp\""), "docker allows kcmp only with CAP_SYS_PTRACE");
+        assertTrue(ptrace.contains("\"kcmp\""));
+        assertEquals(Optional.empty(), RunSpec.builder("img").seccomp(Optional.empty()).build().seccomp());
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.jnerd.seccomp.notify.NotificationContext;
 import io.jnerd.seccomp.notify.NotificationHandler;
 import java.io.IOException;
 import java.util.List;
+import java.util.Set;
 import java.util.logging.Logger;
 
 /**
@@ -17,7 +18,8 @@ import java.util.logging.Logger;
  * {@link SendGuard}, listen to the {@link ListenGuard}; everything else nerdctl's profile
  * notifies (close, setsockopt, fcntl, getpeername, _exit, exit_group) is answered CONTINUE
  * at once, because the switch reads a socket's options and flags from the socket itself
- * when it switches it and keeps no per-socket state to update.
+ * when it switches it and keeps no per-socket state to update. A call through a compat ABI
+ * (i386, x32, 32-bit ARM) never reaches the switch: {@link CompatCalls} answers it first.
  *
  * <p>One handler serves one container (its subnets and published ports); give each its
  * own {@link io.jnerd.seccomp.notify.Supervisor}, whose stats then are the container's
@@ -31,9 +33,13 @@ public final class BypassHandler implements NotificationHandler {
      * agent keep host sockets from listening on ports nobody published. sendmsg and sendmmsg
      * carry their destination in memory, which a seccomp filter cannot read; sendto is
      * notified only when its address argument is set ({@link BypassProfile}), so send(2)
-     * stays native.
+     * stays native. socketcall is i386's multiplexer of every socket call: the base
+     * profile allows it, and libseccomp then lets an i386 socketcall(SYS_CONNECT) through
+     * natively although connect is notified, so it is notified too (and refused as any
+     * compat socket call: {@link CompatCalls}).
      */
-    public static final List<String> NOTIFIED_SYSCALLS = List.of("connect", "bind", "listen", "sendmsg", "sendmmsg");
+    public static final List<String> NOTIFIED_SYSCALLS = List.of("connect", "bind", "listen", "sendmsg", "sendmmsg",
+            "socketcall");
 
     private static final Logger LOG = Logger.getLogger(BypassHandler.class.getName());
 
@@ -75,8 +81,26 @@ public final class BypassHandler implements NotificationHandler {
         this.quickWaitMillis = quickWaitMillis;
     }
 
+    /**
+     * Calls the bypass performs itself or refuses, in every ABI: a CONTINUE of one, by any
+     * path of this handler, becomes EPERM in the supervisor (and is counted there).
+     */
+    static final Set<String> NEVER_CONTINUED = Set.of("connect", "bind", "listen", "sendto", "sendmsg", "sendmmsg",
+            "socketcall");
+
+    @Override
+    public Set<String> neverContinue() {
+        return NEVER_CONTINUED;
+    }
+
     @Override
     public void handle(NotificationContext ctx) throws Exception {
+        // Compat ABIs first: their numbers and structs are not the native ones, so their
+        // calls never reach the native switch below.
+        if (ctx.isCompat()) {
+            CompatCalls.answer(ctx, ctx.compatAbi().orElseThrow(), stats);
+            return;
+        }
         switch (ctx.syscallName()) {
             case "connect":
                 switcher(ctx).connect(ctx);

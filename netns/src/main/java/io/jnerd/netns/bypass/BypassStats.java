@@ -17,6 +17,7 @@ public final class BypassStats {
     private final LongAdder bindsSwitched = new LongAdder();
     private final LongAdder errors = new LongAdder();
     private final LongAdder refusedOnHostSockets = new LongAdder();
+    private final LongAdder compatRefused = new LongAdder();
 
     void verdict(Verdict v) {
         verdicts.computeIfAbsent(v, k -> new LongAdder()).increment();
@@ -32,6 +33,10 @@ public final class BypassStats {
 
     void refusedOnHostSocket() {
         refusedOnHostSockets.increment();
+    }
+
+    void refusedCompat() {
+        compatRefused.increment();
     }
 
     void error() {
@@ -54,6 +59,11 @@ public final class BypassStats {
         return refusedOnHostSockets.sum();
     }
 
+    /** Compat-ABI calls (i386, x32, 32-bit ARM) refused with EPERM: see {@link CompatCalls}. */
+    public long compatRefused() {
+        return compatRefused.sum();
+    }
+
     /** Notifications the switch could not serve (logged one line each, answered with an errno). */
     public long errors() {
         return errors.sum();
@@ -73,6 +83,7 @@ public final class BypassStats {
         m.put("connectsSwitched", connectsSwitched());
         m.put("bindsSwitched", bindsSwitched());
         m.put("refusedOnHostSockets", refusedOnHostSockets());
+        m.put("compatRefused", compatRefused());
         m.put("errors", errors());
         return m;
     }
