@@ -6,6 +6,7 @@ import com.google.protobuf.ByteString;
 import io.grpc.StatusRuntimeException;
 import io.jnerd.engine.ContainerdErrors;
 import io.jnerd.engine.JnerdException;
+import io.jnerd.engine.StateDirs;
 import io.jnerd.engine.image.ContentStore;
 import io.jnerd.engine.image.ImageFiles;
 import io.jnerd.engine.image.ImageService;
@@ -121,7 +122,7 @@ public final class ContainerRunner {
 
         boolean succeeded = false;
         Files.createDirectories(stateDir);
-        undo.push(() -> Containers.deleteStateDir(stateDir));
+        undo.push(() -> StateDirs.delete(stateDir));
         try (NetworkAttacher.Attachment prepared = network.prepare(context)) {
             List<Mount> rootfs = createContainer(run, image, spec, id, name, stateDir, images);
             int status = run.detach() ? startDetached(run, network, keeper, context, rootfs)
@@ -202,7 +203,7 @@ public final class ContainerRunner {
                 if (run.remove()) {
                     undoAll();
                 } else {
-                    Containers.deleteStateDir(context.stateDir());
+                    StateDirs.delete(context.stateDir());
                     undo.clear();
                 }
                 return status;

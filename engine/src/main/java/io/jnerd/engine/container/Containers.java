@@ -4,6 +4,7 @@ import com.google.protobuf.FieldMask;
 import io.grpc.StatusRuntimeException;
 import io.jnerd.engine.ContainerdErrors;
 import io.jnerd.engine.JnerdException;
+import io.jnerd.engine.StateDirs;
 import io.jnerd.engine.network.KeeperRecord;
 import io.jnerd.nativebindings.Signals;
 import io.jnerd.proto.Containerd;
@@ -20,16 +21,12 @@ import io.jnerd.proto.containerd.tasks.WaitRequest;
 import io.jnerd.proto.containerd.types.task.Process;
 import io.jnerd.proto.containerd.types.task.Status;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /** Finding and removing containers and their tasks, by ID, unique ID prefix or name. */
 public final class Containers {
@@ -193,8 +190,8 @@ public final class Containers {
     public void remove(Container c, Path stateRoot) {
         deleteContainer(containerd, c.getId());
         removeSnapshot(containerd, c.getSnapshotter(), c.getSnapshotKey());
-        deleteStateDir(stateDir(stateRoot, c.getId()));
-        deleteStateDir(networkDir(stateRoot, c.getId()));
+        StateDirs.delete(stateDir(stateRoot, c.getId()));
+        StateDirs.delete(networkDir(stateRoot, c.getId()));
     }
 
     /** A directory jnerd owns for the container: stdio FIFOs, the -d log, the network keeper's record and log. */
@@ -290,21 +287,4 @@ public final class Containers {
         }
     }
 
-    public static void deleteStateDir(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        } catch (NoSuchFileException | UncheckedIOException e) {
-            // rm -f and the container's own run --rm remove it at the same time: gone is gone.
-            if (Files.exists(dir)) {
-                throw new JnerdException("cannot remove " + dir + ": " + e.getMessage(), e);
-            }
-        } catch (IOException e) {
-            throw new JnerdException("cannot remove " + dir + ": " + e.getMessage(), e);
-        }
-    }
 }
