@@ -64,7 +64,7 @@ public final class ContainerRunner {
      * SIGTERM that arrives after the container ended (rm -f from elsewhere, then a supervisor
      * stopping jnerd) must not end the JVM halfway, leaving the network dir and driver behind.
      */
-    private SignalForwarder signals = SignalForwarder.NONE;
+    private RunConsole.Forwarding signals = RunConsole.Forwarding.NONE;
 
     /** Gets an image that containerd does not have (from a registry); returns its stored name. */
     @FunctionalInterface
@@ -188,7 +188,7 @@ public final class ContainerRunner {
             io.start(console.in(), console.out(), console.err(), () -> closeStdin(context.id()));
             int pid = createTask(context.id(), rootfs, io.stdinPath(), io.stdoutPath(), io.stderrPath(), run.tty());
             boolean localTty = run.tty() && run.interactive();
-            signals = new SignalForwarder(sig -> kill(context.id(), sig));
+            signals = console.forwardSignals(sig -> kill(context.id(), sig));
             try (NetworkAttacher.Attachment net = run.network().attach(context, pid);
                  RunConsole.RawTerminal local = localTty ? console.rawTerminal(size -> resize(context.id(), size))
                          : () -> { }) {
