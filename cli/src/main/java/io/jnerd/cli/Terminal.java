@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * What a command reads, writes and sees: the process's own streams and environment when
@@ -76,6 +77,11 @@ public final class Terminal implements RunConsole {
     @Override
     public RawTerminal rawTerminal(Consumer<int[]> resize) throws IOException {
         return LocalTerminal.raw(resize);
+    }
+
+    @Override
+    public Forwarding forwardSignals(IntConsumer toContainer) {
+        return new SignalForwarder(toContainer);
     }
 
     @Override

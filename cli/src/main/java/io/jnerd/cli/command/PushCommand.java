@@ -11,7 +11,6 @@ import io.jnerd.engine.registry.ImagePusher;
 import io.jnerd.engine.registry.RegistryClient;
 import io.jnerd.engine.sign.CosignSigner;
 import io.jnerd.engine.sign.KeyFiles;
-import io.jnerd.engine.sign.SignatureArtifact;
 import io.jnerd.engine.sign.SignatureException;
 import io.jnerd.proto.Containerd;
 import io.jnerd.proto.containerd.images.Image;
@@ -64,10 +63,8 @@ public final class PushCommand extends ContainerdCommand {
         }
         progress.say((ref.tag() != null ? ref.tag() : ref.digest()) + ": digest: " + digest + " size: " + root.size());
         if (key.isPresent()) {
-            CosignArtifacts artifacts = new CosignArtifacts(client);
             try {
-                SignatureArtifact signed = new CosignSigner(key.get()).sign(ref.repository(), digest, artifacts.fetch(digest));
-                String tag = artifacts.push(digest, signed);
+                String tag = new CosignArtifacts(client).sign(new CosignSigner(key.get()), ref.repository(), digest);
                 progress.say("Pushed cosign signature to " + client.where() + ":" + tag);
             } catch (SignatureException e) {
                 throw new JnerdException(e.getMessage());

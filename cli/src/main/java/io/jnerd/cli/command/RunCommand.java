@@ -2,36 +2,26 @@ package io.jnerd.cli.command;
 
 import io.jnerd.cli.Main;
 import io.jnerd.engine.JnerdException;
-import io.jnerd.engine.container.Capabilities;
 import io.jnerd.engine.container.ContainerRunner;
 import io.jnerd.engine.container.RunSpec;
 import io.jnerd.engine.image.ImageRef;
 import io.jnerd.engine.image.Platform;
 import io.jnerd.engine.network.BypassNetwork;
-import io.jnerd.netns.bypassd.BypassdSocket;
 import io.jnerd.engine.network.NetworkAttachers;
 import io.jnerd.engine.registry.ImagePuller;
 import io.jnerd.engine.registry.RegistryClient;
 import io.jnerd.engine.registry.TransferEvents;
 import io.jnerd.engine.sign.CosignVerifier;
 import io.jnerd.engine.sign.SignatureException;
-import io.jnerd.mounts.HelperCommand;
-import io.jnerd.mounts.MountException;
 import io.jnerd.mounts.MountOptions;
-import io.jnerd.mounts.MountPlan;
 import io.jnerd.mounts.MountRequest;
-import io.jnerd.mounts.MountTranslator;
-import io.jnerd.nativebindings.Arch;
 import io.jnerd.netns.PortMappingParser;
+import io.jnerd.netns.bypassd.BypassdSocket;
 import io.jnerd.proto.Containerd;
 import io.jnerd.proto.ContainerdAddress;
-import io.jnerd.seccomp.profile.DefaultProfile;
 import io.jnerd.seccomp.profile.InvalidProfileException;
 import io.jnerd.seccomp.profile.ProfileJson;
-import io.jnerd.seccomp.profile.ProfileContext;
-import io.jnerd.seccomp.profile.ProfileResolver;
 import io.jnerd.seccomp.profile.ProfileValidator;
-import io.jnerd.seccomp.profile.SeccompProfile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -219,10 +209,13 @@ public final class RunCommand extends ContainerdCommand {
             throw new JnerdException(e.getMessage());
         }
         securityOptions(s);
-        Optional<String> runtimeBinary = runtimeBinary();
-        s.runtime(runtime.startsWith("io.containerd.") ? runtime : RunSpec.RUNC_V2, runtimeBinary);
-        return s.volumes(mountPlan(runtimeBinary.orElse("runc"))).detach(detach).remove(remove)
+        RunSpec spec = s.runtime(runtime).mounts(mountRequests()).detach(detach).remove(remove)
                 .interactive(interactive).tty(tty).pull(policy).rootless(!ContainerdAddress.isRoot()).build();
+        spec.volumes().warnings().forEach(w -> terminal().err().println("jnerd: warning: " + w));
+        if (global().debug()) {
+            spec.volumes().decisions().forEach(d -> terminal().err().println("jnerd: " + d));
+        }
+        return spec;
     }
 
     private BypassNetwork.Settings bypassSettings() {
@@ -233,27 +226,24 @@ public final class RunCommand extends ContainerdCommand {
     }
 
     /**
-     * {@code --security-opt}: jnerd's default profile unless seccomp=unconfined or seccomp=PATH, and
-     * no-new-privileges. A profile is resolved for the container's capabilities as docker does:
-     * runc would apply a capability-conditioned rule unconditionally.
+     * {@code --security-opt}: seccomp=unconfined or seccomp=PATH instead of jnerd's default
+     * profile (the engine resolves either for the container's capabilities), and
+     * no-new-privileges.
      */
     private void securityOptions(RunSpec.Builder s) throws IOException {
-        ProfileContext seccompContext = ProfileContext.forCapabilities(Capabilities.fromOptions(capAdd, capDrop));
-        Optional<SeccompProfile> seccomp = Optional.of(DefaultProfile.get(seccompContext));
         for (String opt : securityOpts) {
             int eq = opt.indexOf('=');
             String key = eq < 0 ? opt : opt.substring(0, eq);
             String value = eq < 0 ? "" : opt.substring(eq + 1);
             if (key.equals("seccomp") && value.equals("unconfined")) {
-                seccomp = Optional.empty();
+                s.seccomp(Optional.empty());
             } else if (key.equals("seccomp") && !value.isEmpty()) {
                 Path file = Path.of(value);
                 if (!Files.isRegularFile(file)) {
                     throw new JnerdException("seccomp profile not found: " + value);
                 }
                 try {
-                    seccomp = Optional.of(ProfileResolver.resolve(ProfileValidator.validate(ProfileJson.read(file)),
-                            Arch.current(), seccompContext));
+                    s.seccomp(Optional.of(ProfileValidator.validate(ProfileJson.read(file))));
                 } catch (InvalidProfileException e) {
                     throw new JnerdException(e.getMessage(), e);
                 }
@@ -264,7 +254,6 @@ public final class RunCommand extends ContainerdCommand {
                         + "' (seccomp=PATH|unconfined, no-new-privileges[=true|false])");
             }
         }
-        s.seccomp(seccomp);
     }
 
     private void addEnv(RunSpec.Builder s, String kv) {
@@ -278,14 +267,8 @@ public final class RunCommand extends ContainerdCommand {
         }
     }
 
-    /**
-     * -v and --mount, checked and translated for the OCI runtime before anything is made:
-     * a missing source or an rro the kernel cannot give is one line and exit 125.
-     */
-    private MountPlan mountPlan(String runtimeBinary) throws IOException {
-        if (volumes.isEmpty() && mounts.isEmpty()) {
-            return MountPlan.EMPTY;
-        }
+    /** -v and --mount parsed; the engine translates them for the runtime. */
+    private List<MountRequest> mountRequests() {
         Path cwd = Path.of("").toAbsolutePath();
         List<MountRequest> requests = new ArrayList<>();
         try {
@@ -298,38 +281,6 @@ public final class RunCommand extends ContainerdCommand {
         } catch (IllegalArgumentException e) {
             throw new JnerdException(e.getMessage());
         }
-        MountPlan plan;
-        try {
-            plan = MountTranslator.forRuntime(runtimeBinary, HelperCommand.thisJvm()).translate(requests);
-        } catch (MountException e) {
-            throw new JnerdException(e.getMessage());
-        }
-        plan.warnings().forEach(w -> terminal().err().println("jnerd: warning: " + w));
-        if (global().debug()) {
-            plan.decisions().forEach(d -> terminal().err().println("jnerd: " + d));
-        }
-        return plan;
-    }
-
-    /**
-     * {@code --runtime}: runc and crun run under containerd's runc v2 shim (crun as its
-     * binary), a path is such a binary too, io.containerd.* is a containerd runtime of its own.
-     */
-    private Optional<String> runtimeBinary() {
-        switch (runtime) {
-            case RunSpec.RUNC_V2:
-            case "runc":
-                return Optional.empty();
-            case "crun":
-                return Optional.of("crun");
-            default:
-                if (runtime.startsWith("/")) {
-                    return Optional.of(runtime);
-                }
-                if (runtime.startsWith("io.containerd.")) {
-                    return Optional.empty();
-                }
-                throw new JnerdException("unknown runtime '" + runtime + "' (io.containerd.runc.v2, runc, crun, or a path)");
-        }
+        return requests;
     }
 }

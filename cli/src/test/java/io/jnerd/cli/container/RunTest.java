@@ -206,6 +206,9 @@ class RunTest {
         Cli.Result dup = cli.run("run", "--name", "kept", IMAGE, "true");
         assertEquals(125, dup.exitCode);
         assertTrue(dup.err.contains("already in use"), dup.err);
+        Cli.Result rmi = cli.run("rmi", IMAGE);
+        assertEquals(1, rmi.exitCode, rmi.toString());
+        assertTrue(rmi.err.contains("is used by container") && rmi.err.contains("use rmi -f"), rmi.err);
         assertEquals(0, cli.run("rm", "kept").exitCode);
     }
 

@@ -6,6 +6,7 @@ import com.google.protobuf.ByteString;
 import io.grpc.StatusRuntimeException;
 import io.jnerd.engine.ContainerdErrors;
 import io.jnerd.engine.JnerdException;
+import io.jnerd.engine.StateDirs;
 import io.jnerd.engine.image.ContentStore;
 import io.jnerd.engine.image.ImageFiles;
 import io.jnerd.engine.image.ImageService;
@@ -63,7 +64,7 @@ public final class ContainerRunner {
      * SIGTERM that arrives after the container ended (rm -f from elsewhere, then a supervisor
      * stopping jnerd) must not end the JVM halfway, leaving the network dir and driver behind.
      */
-    private SignalForwarder signals = SignalForwarder.NONE;
+    private RunConsole.Forwarding signals = RunConsole.Forwarding.NONE;
 
     /** Gets an image that containerd does not have (from a registry); returns its stored name. */
     @FunctionalInterface
@@ -121,7 +122,7 @@ public final class ContainerRunner {
 
         boolean succeeded = false;
         Files.createDirectories(stateDir);
-        undo.push(() -> Containers.deleteStateDir(stateDir));
+        undo.push(() -> StateDirs.delete(stateDir));
         try (NetworkAttacher.Attachment prepared = network.prepare(context)) {
             List<Mount> rootfs = createContainer(run, image, spec, id, name, stateDir, images);
             int status = run.detach() ? startDetached(run, network, keeper, context, rootfs)
@@ -187,7 +188,7 @@ public final class ContainerRunner {
             io.start(console.in(), console.out(), console.err(), () -> closeStdin(context.id()));
             int pid = createTask(context.id(), rootfs, io.stdinPath(), io.stdoutPath(), io.stderrPath(), run.tty());
             boolean localTty = run.tty() && run.interactive();
-            signals = new SignalForwarder(sig -> kill(context.id(), sig));
+            signals = console.forwardSignals(sig -> kill(context.id(), sig));
             try (NetworkAttacher.Attachment net = run.network().attach(context, pid);
                  RunConsole.RawTerminal local = localTty ? console.rawTerminal(size -> resize(context.id(), size))
                          : () -> { }) {
@@ -202,7 +203,7 @@ public final class ContainerRunner {
                 if (run.remove()) {
                     undoAll();
                 } else {
-                    Containers.deleteStateDir(context.stateDir());
+                    StateDirs.delete(context.stateDir());
                     undo.clear();
                 }
                 return status;

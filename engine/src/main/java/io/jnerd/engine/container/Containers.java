@@ -4,7 +4,9 @@ import com.google.protobuf.FieldMask;
 import io.grpc.StatusRuntimeException;
 import io.jnerd.engine.ContainerdErrors;
 import io.jnerd.engine.JnerdException;
+import io.jnerd.engine.StateDirs;
 import io.jnerd.engine.network.KeeperRecord;
+import io.jnerd.nativebindings.Signals;
 import io.jnerd.proto.Containerd;
 import io.jnerd.proto.containerd.containers.Container;
 import io.jnerd.proto.containerd.containers.DeleteContainerRequest;
@@ -19,20 +21,15 @@ import io.jnerd.proto.containerd.tasks.WaitRequest;
 import io.jnerd.proto.containerd.types.task.Process;
 import io.jnerd.proto.containerd.types.task.Status;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /** Finding and removing containers and their tasks, by ID, unique ID prefix or name. */
 public final class Containers {
-    private static final int SIGKILL = 9;
     /** A keeper tears down within a second or two once the init exited (slirp4netns gets 2 s to stop). */
     private static final java.time.Duration KEEPER_TIMEOUT = java.time.Duration.ofSeconds(10);
     private final Containerd containerd;
@@ -120,7 +117,7 @@ public final class Containers {
                 containerd.tasksUnbounded().withDeadlineAfter(Math.max(1, timeoutSeconds), TimeUnit.SECONDS)
                         .wait(WaitRequest.newBuilder().setContainerId(id).build());
             } catch (StatusRuntimeException e) {
-                kill(id, SIGKILL);
+                kill(id, Signals.SIGKILL);
                 containerd.tasks().wait(WaitRequest.newBuilder().setContainerId(id).build());
             }
         }
@@ -172,14 +169,29 @@ public final class Containers {
     }
 
     /**
+     * docker's rm: a running container only with {@code force} (then killed, its network
+     * torn down), then {@link #remove removed}.
+     *
+     * @param ref how the caller named it, for the error
+     * @throws JnerdException when it runs and {@code force} is not given
+     */
+    public void rm(Container c, String ref, boolean force, Path stateRoot, Optional<Path> bypassdSocket) {
+        if (!force && isRunning(task(c.getId()))) {
+            throw new JnerdException("container " + ref + " is running: stop it first or use rm -f");
+        }
+        stopWithNetwork(c.getId(), Signals.SIGKILL, 10, stateRoot, bypassdSocket);
+        remove(c, stateRoot);
+    }
+
+    /**
      * Removes the container, its snapshot and jnerd's state for it (also a network dir that a
      * keeper killed before its tear-down left); its task must be gone.
      */
     public void remove(Container c, Path stateRoot) {
         deleteContainer(containerd, c.getId());
         removeSnapshot(containerd, c.getSnapshotter(), c.getSnapshotKey());
-        deleteStateDir(stateDir(stateRoot, c.getId()));
-        deleteStateDir(networkDir(stateRoot, c.getId()));
+        StateDirs.delete(stateDir(stateRoot, c.getId()));
+        StateDirs.delete(networkDir(stateRoot, c.getId()));
     }
 
     /** A directory jnerd owns for the container: stdio FIFOs, the -d log, the network keeper's record and log. */
@@ -249,7 +261,7 @@ public final class Containers {
     }
 
     static void killAndDeleteTask(Containerd containerd, String id) {
-        new Containers(containerd).stop(id, SIGKILL, 10);
+        new Containers(containerd).stop(id, Signals.SIGKILL, 10);
     }
 
     static void deleteContainer(Containerd containerd, String id) {
@@ -275,21 +287,4 @@ public final class Containers {
         }
     }
 
-    public static void deleteStateDir(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        } catch (NoSuchFileException | UncheckedIOException e) {
-            // rm -f and the container's own run --rm remove it at the same time: gone is gone.
-            if (Files.exists(dir)) {
-                throw new JnerdException("cannot remove " + dir + ": " + e.getMessage(), e);
-            }
-        } catch (IOException e) {
-            throw new JnerdException("cannot remove " + dir + ": " + e.getMessage(), e);
-        }
-    }
 }

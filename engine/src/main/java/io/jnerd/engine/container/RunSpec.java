@@ -3,8 +3,16 @@ package io.jnerd.engine.container;
 import io.jnerd.engine.JnerdException;
 import io.jnerd.engine.network.NetworkAttacher;
 import io.jnerd.engine.network.NetworkAttachers;
+import io.jnerd.mounts.HelperCommand;
+import io.jnerd.mounts.MountException;
 import io.jnerd.mounts.MountPlan;
+import io.jnerd.mounts.MountRequest;
+import io.jnerd.mounts.MountTranslator;
+import io.jnerd.nativebindings.Arch;
 import io.jnerd.netns.PortMapping;
+import io.jnerd.seccomp.profile.DefaultProfile;
+import io.jnerd.seccomp.profile.ProfileContext;
+import io.jnerd.seccomp.profile.ProfileResolver;
 import io.jnerd.seccomp.profile.SeccompProfile;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -21,9 +29,11 @@ import java.util.Optional;
  *
  * @param entrypoint empty: the image's; a list, maybe empty ({@code --entrypoint ""}): that one
  * @param hostname empty: the container ID's first 12 characters
- * @param seccomp empty: unconfined
+ * @param seccomp resolved for the container's capabilities (as docker does: runc would apply a
+ *                capability-conditioned rule unconditionally); empty: unconfined
  * @param network the mode; a network mode adds its own notify rule to {@code seccomp} later
- * @param volumes -v / --mount, already translated for the runtime: spec mounts and createContainer hooks
+ * @param volumes -v / --mount translated for the runtime: spec mounts and createContainer hooks,
+ *                and the warnings and decisions of the translation for the front door to show
  * @param tty -t: the process gets a pseudo-terminal (its stdout and stderr both go to it)
  * @param runtimeBinary for the runc v2 shim: the OCI runtime binary (runc, crun, or a path); empty: the shim's default
  * @param rootless no cgroup path or limits (no delegation without systemd)
@@ -97,7 +107,8 @@ public record RunSpec(
     /**
      * Collects a run's settings; {@link #build()} checks them together. Defaults: the
      * image's command, no network ({@code none}; {@code jnerd run}'s default is
-     * {@link NetworkAttachers#DEFAULT}), unconfined, no-new-privileges, pull when missing, runc.
+     * {@link NetworkAttachers#DEFAULT}), jnerd's default seccomp profile, no-new-privileges,
+     * pull when missing, runc.
      */
     public static final class Builder {
         private final String image;
@@ -111,20 +122,20 @@ public record RunSpec(
         private final Map<String, String> labels = new LinkedHashMap<>();
         private final Map<String, String> annotations = new LinkedHashMap<>();
         private boolean readOnly;
+        private boolean defaultSeccomp = true;
         private Optional<SeccompProfile> seccomp = Optional.empty();
         private boolean noNewPrivileges = true;
         private List<String> capAdd = List.of();
         private List<String> capDrop = List.of();
         private NetworkAttacher network = NetworkAttachers.of("none");
         private final List<PortMapping> ports = new ArrayList<>();
-        private MountPlan volumes = MountPlan.EMPTY;
+        private final List<MountRequest> mounts = new ArrayList<>();
         private boolean detach;
         private boolean remove;
         private boolean interactive;
         private boolean tty;
         private PullPolicy pull = PullPolicy.MISSING;
         private String runtime = RUNC_V2;
-        private Optional<String> runtimeBinary = Optional.empty();
         private boolean rootless;
 
         private Builder(String image) {
@@ -183,8 +194,9 @@ public record RunSpec(
             return this;
         }
 
-        /** The profile to confine the container with; empty: unconfined. */
+        /** The profile to confine the container with instead of jnerd's default; empty: unconfined. */
         public Builder seccomp(Optional<SeccompProfile> seccomp) {
+            this.defaultSeccomp = false;
             this.seccomp = seccomp;
             return this;
         }
@@ -210,8 +222,9 @@ public record RunSpec(
             return this;
         }
 
-        public Builder volumes(MountPlan volumes) {
-            this.volumes = volumes;
+        /** -v / --mount, parsed; {@link #build()} translates them for the runtime. */
+        public Builder mounts(List<MountRequest> requests) {
+            this.mounts.addAll(requests);
             return this;
         }
 
@@ -240,10 +253,13 @@ public record RunSpec(
             return this;
         }
 
-        /** A containerd runtime ({@code io.containerd.…}), and for the runc v2 shim optionally its binary. */
-        public Builder runtime(String runtime, Optional<String> binary) {
+        /**
+         * docker's and nerdctl's {@code --runtime}: runc (the default) and crun run under
+         * containerd's runc v2 shim (crun as its binary), a path is such a binary too, and
+         * {@code io.containerd.…} is a containerd runtime of its own.
+         */
+        public Builder runtime(String runtime) {
             this.runtime = runtime;
-            this.runtimeBinary = binary;
             return this;
         }
 
@@ -270,13 +286,52 @@ public record RunSpec(
             if (workdir.isPresent() && !workdir.get().startsWith("/")) {
                 throw new JnerdException("working directory must be absolute: " + workdir.get());
             }
-            Capabilities.fromOptions(capAdd, capDrop);
+            ProfileContext seccompContext = ProfileContext.forCapabilities(Capabilities.fromOptions(capAdd, capDrop));
+            Optional<SeccompProfile> resolved = defaultSeccomp ? Optional.of(DefaultProfile.get(seccompContext))
+                    : seccomp.map(p -> ProfileResolver.resolve(p, Arch.current(), seccompContext));
             if (!ports.isEmpty() && !network.publishesPorts()) {
                 throw new JnerdException("-p needs a network mode that publishes ports, not --net " + network.name());
             }
+            Optional<String> runtimeBinary = runtimeBinary(runtime);
+            String shim = runtime.startsWith("io.containerd.") ? runtime : RUNC_V2;
+            MountPlan volumes = volumes(runtimeBinary.orElse("runc"));
             return new RunSpec(image, command, entrypoint, env, workdir, user, name, hostname, labels, annotations,
-                    readOnly, seccomp, noNewPrivileges, capAdd, capDrop, network, ports, volumes, detach, remove,
-                    interactive, tty, pull, runtime, runtimeBinary, rootless);
+                    readOnly, resolved, noNewPrivileges, capAdd, capDrop, network, ports, volumes, detach, remove,
+                    interactive, tty, pull, shim, runtimeBinary, rootless);
+        }
+
+        private static Optional<String> runtimeBinary(String runtime) {
+            switch (runtime) {
+                case RUNC_V2:
+                case "runc":
+                    return Optional.empty();
+                case "crun":
+                    return Optional.of("crun");
+                default:
+                    if (runtime.startsWith("/")) {
+                        return Optional.of(runtime);
+                    }
+                    if (runtime.startsWith("io.containerd.")) {
+                        return Optional.empty();
+                    }
+                    throw new JnerdException("unknown runtime '" + runtime
+                            + "' (io.containerd.runc.v2, runc, crun, or a path)");
+            }
+        }
+
+        /**
+         * The mounts checked and translated for the OCI runtime before anything is made: a
+         * missing source or an rro the kernel cannot give is one line.
+         */
+        private MountPlan volumes(String runtimeBinary) {
+            if (mounts.isEmpty()) {
+                return MountPlan.EMPTY;
+            }
+            try {
+                return MountTranslator.forRuntime(runtimeBinary, HelperCommand.thisJvm()).translate(mounts);
+            } catch (MountException e) {
+                throw new JnerdException(e.getMessage());
+            }
         }
     }
 }

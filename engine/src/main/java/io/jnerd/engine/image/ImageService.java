@@ -6,6 +6,7 @@ import io.jnerd.engine.ContainerdErrors;
 import io.jnerd.engine.JnerdException;
 import io.jnerd.proto.Containerd;
 import io.jnerd.proto.Lease;
+import io.jnerd.proto.containerd.containers.Container;
 import io.jnerd.proto.containerd.images.CreateImageRequest;
 import io.jnerd.proto.containerd.images.DeleteImageRequest;
 import io.jnerd.proto.containerd.images.GetImageRequest;
@@ -135,6 +136,27 @@ public final class ImageService {
 
     public List<Image> list() {
         return containerd.images().list(ListImagesRequest.getDefaultInstance()).getImagesList();
+    }
+
+    /**
+     * docker's rmi: refuses an image one of {@code containers} was created from, unless
+     * {@code force} (the containers keep their snapshots).
+     *
+     * @return the image's full name
+     * @throws JnerdException naming the container that uses it, or when there is no such image
+     */
+    public String remove(String ref, boolean force, List<Container> containers) {
+        String name = normalize(ref);
+        if (!force) {
+            for (Container c : containers) {
+                if (c.getImage().equals(name)) {
+                    throw new JnerdException("image " + ref + " is used by container " + c.getId().substring(0, 12)
+                            + ": remove the container first or use rmi -f");
+                }
+            }
+        }
+        remove(ref);
+        return name;
     }
 
     public void remove(String ref) {

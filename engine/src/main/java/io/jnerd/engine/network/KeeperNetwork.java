@@ -2,7 +2,7 @@ package io.jnerd.engine.network;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jnerd.engine.JnerdException;
-import io.jnerd.engine.container.Containers;
+import io.jnerd.engine.StateDirs;
 import io.jnerd.netns.FreePorts;
 import io.jnerd.netns.PortMapping;
 import io.jnerd.seccomp.profile.SeccompProfile;
@@ -158,7 +158,7 @@ public final class KeeperNetwork implements NetworkAttacher {
         keeper = null;
         // What a keeper that died before its tear-down left (a bypass in it died with it,
         // slirp4netns with its --exit-fd).
-        Containers.deleteStateDir(context.networkDir());
+        StateDirs.delete(context.networkDir());
     }
 
     private void expect(String reply, Path log) {

@@ -2,7 +2,7 @@ package io.jnerd.engine.network;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jnerd.engine.container.Containers;
+import io.jnerd.engine.StateDirs;
 import io.jnerd.netns.NetworkMode;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -171,7 +171,7 @@ public final class NetworkAttachers {
         /** The /etc files; the network dir (with the driver's files) goes when the run ends. */
         @Override
         public Attachment prepare(ContainerContext context) throws java.io.IOException {
-            Attachment removeDir = () -> Containers.deleteStateDir(context.networkDir());
+            Attachment removeDir = () -> StateDirs.delete(context.networkDir());
             try {
                 etc.write(context.networkDir(), context);
             } catch (java.io.IOException | RuntimeException e) {

@@ -1,6 +1,7 @@
 package io.jnerd.engine.registry;
 
 import io.jnerd.engine.image.Descriptor;
+import io.jnerd.engine.sign.CosignSigner;
 import io.jnerd.engine.sign.SignatureArtifact;
 import io.jnerd.engine.sign.SignatureException;
 import java.io.ByteArrayInputStream;
@@ -23,6 +24,15 @@ public final class CosignArtifacts {
             return Optional.empty();
         }
         return Optional.of(SignatureArtifact.parse(m.get().bytes(), registry::blobBytes));
+    }
+
+    /**
+     * Signs {@code manifestDigest} as cosign does, keeping the signatures already there, and
+     * pushes the artifact; returns its tag.
+     */
+    public String sign(CosignSigner signer, String repository, String manifestDigest)
+            throws IOException, SignatureException {
+        return push(manifestDigest, signer.sign(repository, manifestDigest, fetch(manifestDigest)));
     }
 
     /** Uploads the artifact's blobs (those missing) and tags its manifest for {@code manifestDigest}. */

@@ -1,5 +1,6 @@
-package io.jnerd.engine.container;
+package io.jnerd.cli;
 
+import io.jnerd.engine.container.RunConsole;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
@@ -11,15 +12,10 @@ import sun.misc.SignalHandler;
  * --sig-proxy), so Ctrl-C stops the container and jnerd still exits with its status.
  * sun.misc.Signal (module jdk.unsupported) is the JDK's only signal API.
  */
-final class SignalForwarder implements AutoCloseable {
-    /** Forwards nothing: the signals keep their default actions. */
-    static final SignalForwarder NONE = new SignalForwarder();
+final class SignalForwarder implements RunConsole.Forwarding {
     private static final String[] NAMES = {"INT", "TERM", "HUP"};
     private final List<Signal> signals = new ArrayList<>();
     private final List<SignalHandler> previous = new ArrayList<>();
-
-    private SignalForwarder() {
-    }
 
     SignalForwarder(IntConsumer forward) {
         for (String name : NAMES) {
