@@ -1,5 +1,6 @@
 package io.jnerd.netns.bypass;
 
+import io.jnerd.nativebindings.SockAddr;
 import io.jnerd.netns.PortMapping;
 import io.jnerd.netns.Protocol;
 import java.net.Inet4Address;
@@ -116,11 +117,11 @@ public final class BindRules {
 
     /** An IPv4 host IP fits an AF_INET6 socket too (v4-mapped); an IPv6 one not an AF_INET socket. */
     private static boolean fitsFamily(PortMapping p, int family) {
-        return family == SocketKind.AF_INET6 || p.hostIp().map(a -> a instanceof Inet4Address).orElse(true);
+        return family == SockAddr.AF_INET6 || p.hostIp().map(a -> a instanceof Inet4Address).orElse(true);
     }
 
     private static InetAddress wildcard(int family) {
-        return family == SocketKind.AF_INET ? ip(new byte[4]) : ip(new byte[16]);
+        return family == SockAddr.AF_INET ? ip(new byte[4]) : ip(new byte[16]);
     }
 
     private static InetAddress loopbackLike(InetAddress ip) {
