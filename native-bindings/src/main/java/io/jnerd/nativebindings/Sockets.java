@@ -34,6 +34,8 @@ public final class Sockets {
     public static final int SO_OOBINLINE = 10;
     public static final int SO_PRIORITY = 12;
     public static final int SO_LINGER = 13;
+    /** struct ucred {pid, uid, gid} of the peer of an AF_UNIX socket. */
+    public static final int SO_PEERCRED = 17;
     public static final int SO_REUSEPORT = 15;
     public static final int SO_RCVTIMEO = 20;
     public static final int SO_SNDTIMEO = 21;

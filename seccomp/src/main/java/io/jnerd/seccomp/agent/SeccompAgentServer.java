@@ -46,7 +46,6 @@ public final class SeccompAgentServer implements AutoCloseable {
     static final long READ_TIMEOUT_MILLIS = 2000;
     private static final int CHUNK = 64 * 1024;
     private static final int BACKLOG = 64;
-    private static final int SO_PEERCRED = 17;
 
     private final Path path;
     private final ListenerConsumer consumer;
@@ -222,7 +221,7 @@ public final class SeccompAgentServer implements AutoCloseable {
     /** "pid 123 uid 0" from SO_PEERCRED (struct ucred: pid, uid, gid), for the log. */
     private static String peerOf(Fd connection) {
         try {
-            ByteBuffer cred = ByteBuffer.wrap(Sockets.getOption(connection, Sockets.SOL_SOCKET, SO_PEERCRED, 12))
+            ByteBuffer cred = ByteBuffer.wrap(Sockets.getOption(connection, Sockets.SOL_SOCKET, Sockets.SO_PEERCRED, 12))
                     .order(ByteOrder.nativeOrder());
             return "pid " + cred.getInt(0) + " uid " + cred.getInt(4);
         } catch (SyscallException | RuntimeException e) {

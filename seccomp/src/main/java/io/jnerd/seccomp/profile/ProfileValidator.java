@@ -1,8 +1,8 @@
 package io.jnerd.seccomp.profile;
 
+import io.jnerd.nativebindings.SeccompData;
 import io.jnerd.seccomp.SyscallTable;
 import io.jnerd.seccomp.bpf.SeccompAction;
-import io.jnerd.seccomp.bpf.SeccompData;
 
 /** Checks a profile the way runc would before it starts a container, one clear line per problem. */
 public final class ProfileValidator {
