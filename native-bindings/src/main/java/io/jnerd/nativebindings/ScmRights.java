@@ -21,7 +21,6 @@ public final class ScmRights {
     public static final int SCM_RIGHTS = 1;
     /** cmsg_type at SOL_SOCKET: a struct ucred the kernel checks against the sender's credentials. */
     public static final int SCM_CREDENTIALS = 2;
-    public static final int MSG_NOSIGNAL = 0x4000;
     static final int MSG_CTRUNC = 0x8;
     static final int MSG_CMSG_CLOEXEC = 0x40000000;
 
@@ -101,7 +100,7 @@ public final class ScmRights {
         }
         long r;
         do {
-            r = Sys.call(SysNr.SENDMSG, socket.get(), b.address(), MSG_NOSIGNAL);
+            r = Sys.call(SysNr.SENDMSG, socket.get(), b.address(), Sockets.MSG_NOSIGNAL);
         } while (Sys.interrupted(r));
         return (int) Sys.check(r, "sendmsg", socket);
     }

@@ -7,6 +7,7 @@ import io.jnerd.engine.network.ContainerContext;
 import io.jnerd.engine.network.NetworkKeeper;
 import io.jnerd.engine.network.NetworkAttacher;
 import io.jnerd.engine.network.NetworkAttachers;
+import io.jnerd.nativebindings.Signals;
 import io.jnerd.netns.PortMapping;
 import io.jnerd.netns.PortMappingParser;
 import io.jnerd.proto.Containerd;
@@ -31,7 +32,6 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "network-keeper", hidden = true, description = "Hold a detached container's network (started by jnerd run -d)")
 public final class NetworkKeeperCommand extends Subcommand implements Callable<Integer> {
-    private static final int SIGKILL = 9;
 
     @Option(names = "--net", required = true, paramLabel = "MODE")
     String network;
@@ -93,7 +93,7 @@ public final class NetworkKeeperCommand extends Subcommand implements Callable<I
     private void removeContainer(PrintStream log) {
         try (Containerd containerd = global().connect()) {
             Containers containers = new Containers(containerd);
-            containers.stop(id, SIGKILL, 10);
+            containers.stop(id, Signals.SIGKILL, 10);
             containers.get(id).ifPresent(c -> containers.remove(c, stateRoot));
         } catch (RuntimeException | ContainerdUnavailableException e) {
             log.println("network-keeper: removing container " + id + ": " + e.getMessage());

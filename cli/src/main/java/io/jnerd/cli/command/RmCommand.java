@@ -2,6 +2,7 @@ package io.jnerd.cli.command;
 
 import io.jnerd.engine.JnerdException;
 import io.jnerd.engine.container.Containers;
+import io.jnerd.nativebindings.Signals;
 import io.jnerd.proto.Containerd;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -11,7 +12,6 @@ import picocli.CommandLine.Parameters;
 /** {@code jnerd rm}: remove containers (running ones only with -f, which kills them first). */
 @Command(name = "rm", description = "Remove one or more containers")
 public final class RmCommand extends ContainerdCommand {
-    private static final int SIGKILL = 9;
 
     @Option(names = {"-f", "--force"}, description = "kill and remove a running container")
     boolean force;
@@ -26,7 +26,7 @@ public final class RmCommand extends ContainerdCommand {
             if (!force && Containers.isRunning(all.task(c.getId()))) {
                 throw new JnerdException("container " + ref + " is running: stop it first or use rm -f");
             }
-            all.stopWithNetwork(c.getId(), SIGKILL, 10, global().stateDir(), bypassdSocket());
+            all.stopWithNetwork(c.getId(), Signals.SIGKILL, 10, global().stateDir(), bypassdSocket());
             all.remove(c, global().stateDir());
         });
     }

@@ -5,6 +5,7 @@ import io.grpc.StatusRuntimeException;
 import io.jnerd.engine.ContainerdErrors;
 import io.jnerd.engine.JnerdException;
 import io.jnerd.engine.network.KeeperRecord;
+import io.jnerd.nativebindings.Signals;
 import io.jnerd.proto.Containerd;
 import io.jnerd.proto.containerd.containers.Container;
 import io.jnerd.proto.containerd.containers.DeleteContainerRequest;
@@ -32,7 +33,6 @@ import java.util.stream.Stream;
 
 /** Finding and removing containers and their tasks, by ID, unique ID prefix or name. */
 public final class Containers {
-    private static final int SIGKILL = 9;
     /** A keeper tears down within a second or two once the init exited (slirp4netns gets 2 s to stop). */
     private static final java.time.Duration KEEPER_TIMEOUT = java.time.Duration.ofSeconds(10);
     private final Containerd containerd;
@@ -120,7 +120,7 @@ public final class Containers {
                 containerd.tasksUnbounded().withDeadlineAfter(Math.max(1, timeoutSeconds), TimeUnit.SECONDS)
                         .wait(WaitRequest.newBuilder().setContainerId(id).build());
             } catch (StatusRuntimeException e) {
-                kill(id, SIGKILL);
+                kill(id, Signals.SIGKILL);
                 containerd.tasks().wait(WaitRequest.newBuilder().setContainerId(id).build());
             }
         }
@@ -249,7 +249,7 @@ public final class Containers {
     }
 
     static void killAndDeleteTask(Containerd containerd, String id) {
-        new Containers(containerd).stop(id, SIGKILL, 10);
+        new Containers(containerd).stop(id, Signals.SIGKILL, 10);
     }
 
     static void deleteContainer(Containerd containerd, String id) {
