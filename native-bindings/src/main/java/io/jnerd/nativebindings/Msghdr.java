@@ -26,6 +26,8 @@ public record Msghdr(long name, int nameLength, long iov, long iovCount, long co
     public static final int MMSG_LEN_AT = 56;
     /** sizeof(struct iovec): void *iov_base, size_t iov_len. */
     public static final int IOVEC_SIZE = 16;
+    /** UIO_MAXIOV (linux/uio.h): more iovecs is EMSGSIZE, and sendmmsg sends at most this many messages. */
+    public static final int UIO_MAXIOV = 1024;
     /** CMSG_ALIGN(sizeof(struct cmsghdr)): size_t cmsg_len, int cmsg_level, int cmsg_type; data at 16. */
     public static final int CMSG_HEADER = 16;
 

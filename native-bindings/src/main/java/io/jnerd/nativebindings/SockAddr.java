@@ -36,7 +36,8 @@ public final class SockAddr {
     public static final int SUN_PATH_OFFSET = 2;
     /** struct sockaddr_nl (linux/netlink.h): family, pad, u32 nl_pid at 4, u32 nl_groups at 8. */
     public static final int NL_GROUPS_OFFSET = 8;
-    private static final int SUN_PATH_MAX = SIZEOF_SOCKADDR_UN - SUN_PATH_OFFSET;
+    /** sizeof(sun_path): a path has room for one byte less (its terminating NUL). */
+    public static final int SUN_PATH_MAX = SIZEOF_SOCKADDR_UN - SUN_PATH_OFFSET;
     /** sizeof(struct sockaddr_storage): no address the kernel gives is longer. */
     public static final int MAX_SIZE = 128;
 

@@ -16,14 +16,13 @@ import java.nio.ByteOrder;
  *
  * <p>Reading is bounded: at most {@link #MAX_DATA} bytes of data (a UDP datagram cannot be
  * larger, udp_sendmsg says EMSGSIZE above it; a stream socket may take a prefix, a short
- * send being a normal answer), {@link #MAX_IOVECS} iovecs and {@link #MAX_CONTROL} bytes
+ * send being a normal answer), {@link Msghdr#UIO_MAXIOV} iovecs and {@link #MAX_CONTROL} bytes
  * of control messages, the limits and errnos of the kernel's own copy (UIO_MAXIOV and
  * EMSGSIZE; optmem_max and ENOBUFS, whose default is larger than anything passed on here).
  */
 final class OutgoingMessage {
 
     static final int MAX_DATA = 0xffff;
-    static final int MAX_IOVECS = 1024;
     static final int MAX_CONTROL = 4096;
 
     private final Destination destination;
@@ -58,7 +57,7 @@ final class OutgoingMessage {
         long iovCount = h.iovCount();
         long controlAt = h.control();
         long controlLength = h.controlLength();
-        if (Long.compareUnsigned(iovCount, MAX_IOVECS) > 0) {
+        if (Long.compareUnsigned(iovCount, Msghdr.UIO_MAXIOV) > 0) {
             throw new SyscallException("sendmsg", Errno.EMSGSIZE, iovCount + " iovecs");
         }
         if (Long.compareUnsigned(controlLength, MAX_CONTROL) > 0) {

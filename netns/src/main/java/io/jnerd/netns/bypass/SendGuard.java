@@ -105,7 +105,7 @@ final class SendGuard {
     void sendmmsg(NotificationContext ctx) {
         long vector = ctx.arg(1);
         // The kernel caps vlen at UIO_MAXIOV (1024) as well, silently.
-        int count = (int) Math.min(ctx.arg(2) & 0xffffffffL, OutgoingMessage.MAX_IOVECS);
+        int count = (int) Math.min(ctx.arg(2) & 0xffffffffL, Msghdr.UIO_MAXIOV);
         int flags = (int) ctx.arg(3);
         List<OutgoingMessage> messages = new ArrayList<>();
         long budget = MAX_BATCH_DATA;
