@@ -170,7 +170,7 @@ public final class KernelFeatures {
      */
     private static Feature probeNetnsCookie() {
         try (Fd s = Sockets.socket(SockAddr.AF_INET, Sockets.SOCK_DGRAM | Sockets.SOCK_CLOEXEC, 0)) {
-            Sockets.getLongOption(s, Sockets.SOL_SOCKET, Sockets.SO_NETNS_COOKIE);
+            Sockets.netnsCookie(s);
             return netnsCookie(null);
         } catch (SyscallException e) {
             return netnsCookie(e);

@@ -25,13 +25,19 @@ public final class SockAddr {
     public static final int AF_UNIX = 1;
     public static final int AF_INET = 2;
     public static final int AF_INET6 = 10;
+    public static final int AF_NETLINK = 16;
+    public static final int AF_PACKET = 17;
 
     static final int SIZEOF_SOCKADDR_IN = 16;
     static final int SIZEOF_SOCKADDR_IN6 = 28;
     /** offsetof(struct sockaddr_un, sun_path) + the 108 bytes of sun_path. */
-    static final int SIZEOF_SOCKADDR_UN = 110;
-    private static final int SUN_PATH_OFFSET = 2;
-    private static final int SUN_PATH_MAX = SIZEOF_SOCKADDR_UN - SUN_PATH_OFFSET;
+    public static final int SIZEOF_SOCKADDR_UN = 110;
+    /** offsetof(struct sockaddr_un, sun_path). */
+    public static final int SUN_PATH_OFFSET = 2;
+    /** struct sockaddr_nl (linux/netlink.h): family, pad, u32 nl_pid at 4, u32 nl_groups at 8. */
+    public static final int NL_GROUPS_OFFSET = 8;
+    /** sizeof(sun_path): a path has room for one byte less (its terminating NUL). */
+    public static final int SUN_PATH_MAX = SIZEOF_SOCKADDR_UN - SUN_PATH_OFFSET;
     /** sizeof(struct sockaddr_storage): no address the kernel gives is longer. */
     public static final int MAX_SIZE = 128;
 

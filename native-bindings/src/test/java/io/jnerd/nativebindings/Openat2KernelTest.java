@@ -55,4 +55,19 @@ class Openat2KernelTest {
             assertEquals("openat2", e.syscall());
         }
     }
+
+    /** O_DIRECTORY is 0200000 on x86_64 but 040000 on aarch64 (where 0200000 is O_DIRECT). */
+    @Test
+    void directoryFlagRefusesAFileAndOpensADirectory(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("file"), "x");
+        int flags = OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC;
+        try (Fd d = Openat2.openPath(dir.toString())) {
+            SyscallException e = assertThrows(SyscallException.class,
+                    () -> Openat2.open(d, bytes("file"), flags, Openat2.RESOLVE_BENEATH));
+            assertEquals(Errno.ENOTDIR, e.errno());
+            try (Fd self = Openat2.open(d, bytes("."), flags, Openat2.RESOLVE_BENEATH)) {
+                assertEquals(dir, target(self));
+            }
+        }
+    }
 }

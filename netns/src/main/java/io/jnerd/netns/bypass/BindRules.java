@@ -1,6 +1,8 @@
 package io.jnerd.netns.bypass;
 
 import io.jnerd.nativebindings.Fd;
+import io.jnerd.nativebindings.SockAddr;
+import io.jnerd.nativebindings.Sockets;
 import io.jnerd.netns.PortMapping;
 import io.jnerd.netns.Protocol;
 import java.io.IOException;
@@ -105,7 +107,7 @@ public final class BindRules {
      * may go to it while it listens.
      */
     public void markBound(PortMapping port, Fd host) throws IOException {
-        markBound(port, HostNetns.socketCookieOf(host), inodeOf(host));
+        markBound(port, Sockets.cookie(host), inodeOf(host));
     }
 
     void markBound(PortMapping port, long socketCookie, long inode) {
@@ -188,11 +190,11 @@ public final class BindRules {
 
     /** An IPv4 host IP fits an AF_INET6 socket too (v4-mapped); an IPv6 one not an AF_INET socket. */
     private static boolean fitsFamily(PortMapping p, int family) {
-        return family == SocketKind.AF_INET6 || p.hostIp().map(a -> a instanceof Inet4Address).orElse(true);
+        return family == SockAddr.AF_INET6 || p.hostIp().map(a -> a instanceof Inet4Address).orElse(true);
     }
 
     private static InetAddress wildcard(int family) {
-        return family == SocketKind.AF_INET ? ip(new byte[4]) : ip(new byte[16]);
+        return family == SockAddr.AF_INET ? ip(new byte[4]) : ip(new byte[16]);
     }
 
     private static InetAddress loopbackLike(InetAddress ip) {

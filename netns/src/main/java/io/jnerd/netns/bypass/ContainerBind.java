@@ -1,5 +1,6 @@
 package io.jnerd.netns.bypass;
 
+import io.jnerd.nativebindings.Capabilities;
 import io.jnerd.nativebindings.Errno;
 import io.jnerd.nativebindings.Sockets;
 import io.jnerd.nativebindings.SyscallException;
@@ -46,6 +47,6 @@ final class ContainerBind {
 
     /** CAP_NET_BIND_SERVICE in the thread's effective set (/proc/TID/status, CapEff). */
     static boolean mayBindPrivilegedPorts(int tid) throws IOException {
-        return TargetCredentials.of(tid).hasCapability(TargetCredentials.CAP_NET_BIND_SERVICE);
+        return TargetCredentials.of(tid).hasCapability(Capabilities.CAP_NET_BIND_SERVICE);
     }
 }

@@ -1,6 +1,7 @@
 package io.jnerd.netns.bypass;
 
 import io.jnerd.nativebindings.Fd;
+import io.jnerd.nativebindings.Msghdr;
 import io.jnerd.nativebindings.ScmRights;
 import io.jnerd.nativebindings.Sockets;
 import java.io.IOException;
@@ -24,20 +25,6 @@ final class ControlMessages {
 
     enum Check { PASS, MALFORMED, NOT_PASSED }
 
-    // struct cmsghdr on 64-bit: size_t cmsg_len, int cmsg_level, int cmsg_type; data at 16.
-    private static final int HEADER = 16;
-    private static final int SOL_IP = 0;
-    private static final int SOL_IPV6 = 41;
-    private static final int SOL_UDP = 17;
-    private static final int IP_TOS = 1;
-    private static final int IP_TTL = 2;
-    private static final int IP_PKTINFO = 8;
-    private static final int IPV6_PKTINFO = 50;
-    private static final int IPV6_HOPLIMIT = 52;
-    private static final int IPV6_DONTFRAG = 62;
-    private static final int IPV6_TCLASS = 67;
-    private static final int UDP_SEGMENT = 103;
-
     private ControlMessages() {}
 
     /**
@@ -49,15 +36,15 @@ final class ControlMessages {
     static Check check(byte[] control, boolean hostSocket, boolean unixSocket) {
         ByteBuffer b = ByteBuffer.wrap(control).order(ByteOrder.nativeOrder());
         int at = 0;
-        while (control.length - at >= HEADER) {
-            long length = b.getLong(at);
-            if (length < HEADER || length > control.length - at) {
+        while (control.length - at >= Msghdr.CMSG_HEADER) {
+            long length = Msghdr.cmsgLength(b, at);
+            if (length < Msghdr.CMSG_HEADER || length > control.length - at) {
                 return Check.MALFORMED;
             }
-            if (!passes(b.getInt(at + 8), b.getInt(at + 12), hostSocket, unixSocket)) {
+            if (!passes(Msghdr.cmsgLevel(b, at), Msghdr.cmsgType(b, at), hostSocket, unixSocket)) {
                 return Check.NOT_PASSED;
             }
-            at += (int) ((length + 7) & ~7L);
+            at = Msghdr.cmsgNext(at, length);
         }
         return Check.PASS;
     }
@@ -67,12 +54,12 @@ final class ControlMessages {
         ByteBuffer b = ByteBuffer.wrap(control).order(ByteOrder.nativeOrder());
         int count = 0;
         int at = 0;
-        while (control.length - at >= HEADER) {
-            int length = (int) b.getLong(at);
-            if (b.getInt(at + 8) == Sockets.SOL_SOCKET && b.getInt(at + 12) == ScmRights.SCM_RIGHTS) {
-                count += (length - HEADER) / Integer.BYTES;
+        while (control.length - at >= Msghdr.CMSG_HEADER) {
+            int length = (int) Msghdr.cmsgLength(b, at);
+            if (isRights(b, at)) {
+                count += (length - Msghdr.CMSG_HEADER) / Integer.BYTES;
             }
-            at += (length + 7) & ~7;
+            at = Msghdr.cmsgNext(at, length);
         }
         return count;
     }
@@ -93,18 +80,22 @@ final class ControlMessages {
         byte[] out = control.clone();
         ByteBuffer b = ByteBuffer.wrap(out).order(ByteOrder.nativeOrder());
         int at = 0;
-        while (out.length - at >= HEADER) {
-            int length = (int) b.getLong(at);
-            if (b.getInt(at + 8) == Sockets.SOL_SOCKET && b.getInt(at + 12) == ScmRights.SCM_RIGHTS) {
-                for (int i = at + HEADER; i + Integer.BYTES <= at + length; i += Integer.BYTES) {
+        while (out.length - at >= Msghdr.CMSG_HEADER) {
+            int length = (int) Msghdr.cmsgLength(b, at);
+            if (isRights(b, at)) {
+                for (int i = at + Msghdr.CMSG_HEADER; i + Integer.BYTES <= at + length; i += Integer.BYTES) {
                     Fd copy = source.copyOf(b.getInt(i));
                     copies.add(copy);
                     b.putInt(i, copy.get());
                 }
             }
-            at += (length + 7) & ~7;
+            at = Msghdr.cmsgNext(at, length);
         }
         return out;
+    }
+
+    private static boolean isRights(ByteBuffer b, int at) {
+        return Msghdr.cmsgLevel(b, at) == Sockets.SOL_SOCKET && Msghdr.cmsgType(b, at) == ScmRights.SCM_RIGHTS;
     }
 
     private static boolean passes(int level, int type, boolean hostSocket, boolean unixSocket) {
@@ -113,13 +104,13 @@ final class ControlMessages {
                 // SCM_CREDENTIALS would be checked against the agent's credentials, not
                 // the target's: not passed.
                 return type == ScmRights.SCM_RIGHTS && unixSocket;
-            case SOL_IP:
-                return type == IP_TOS || type == IP_TTL || type == IP_PKTINFO && !hostSocket;
-            case SOL_IPV6:
-                return type == IPV6_HOPLIMIT || type == IPV6_TCLASS || type == IPV6_DONTFRAG
-                        || type == IPV6_PKTINFO && !hostSocket;
-            case SOL_UDP:
-                return type == UDP_SEGMENT;
+            case Sockets.IPPROTO_IP:
+                return type == Sockets.IP_TOS || type == Sockets.IP_TTL || type == Sockets.IP_PKTINFO && !hostSocket;
+            case Sockets.IPPROTO_IPV6:
+                return type == Sockets.IPV6_HOPLIMIT || type == Sockets.IPV6_TCLASS || type == Sockets.IPV6_DONTFRAG
+                        || type == Sockets.IPV6_PKTINFO && !hostSocket;
+            case Sockets.IPPROTO_UDP:
+                return type == Sockets.UDP_SEGMENT;
             default:
                 return false;
         }

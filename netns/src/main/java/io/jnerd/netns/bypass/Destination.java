@@ -46,11 +46,11 @@ public final class Destination {
     public static Destination of(int family, InetSocketAddress address) {
         InetAddress ip = address.getAddress();
         SockAddr s;
-        if (family == SocketKind.AF_INET6 && ip instanceof Inet4Address) {
+        if (family == SockAddr.AF_INET6 && ip instanceof Inet4Address) {
             s = SockAddr.v4Mapped((Inet4Address) ip, address.getPort());
-        } else if (family == SocketKind.AF_INET && !(ip instanceof Inet4Address)) {
+        } else if (family == SockAddr.AF_INET && !(ip instanceof Inet4Address)) {
             throw new IllegalArgumentException("AF_INET socket cannot use " + ip.getHostAddress());
-        } else if (family != SocketKind.AF_INET && family != SocketKind.AF_INET6) {
+        } else if (family != SockAddr.AF_INET && family != SockAddr.AF_INET6) {
             throw new IllegalArgumentException("not an internet family: " + SocketKind.familyName(family));
         } else {
             s = SockAddr.inet(ip, address.getPort());

@@ -2,6 +2,7 @@ package io.jnerd.netns.bypass;
 
 import io.jnerd.nativebindings.Fd;
 import io.jnerd.nativebindings.KernelFeatures;
+import io.jnerd.nativebindings.SockAddr;
 import io.jnerd.nativebindings.Sockets;
 import io.jnerd.nativebindings.SyscallException;
 
@@ -20,8 +21,8 @@ final class HostNetns {
             if (!KernelFeatures.netnsCookie().available()) {
                 return 0;
             }
-            try (Fd s = Sockets.socket(SocketKind.AF_INET, SocketKind.SOCK_DGRAM | Sockets.SOCK_CLOEXEC, 0)) {
-                return cookieOf(s);
+            try (Fd s = Sockets.socket(SockAddr.AF_INET, Sockets.SOCK_DGRAM | Sockets.SOCK_CLOEXEC, 0)) {
+                return Sockets.netnsCookie(s);
             } catch (SyscallException e) {
                 throw new IllegalStateException("the agent's own SO_NETNS_COOKIE: " + e.getMessage(), e);
             }
@@ -39,14 +40,5 @@ final class HostNetns {
     static long agentCookie() throws SyscallException {
         KernelFeatures.netnsCookie().require();
         return Probe.COOKIE;
-    }
-
-    static long cookieOf(Fd socket) throws SyscallException {
-        return Sockets.getLongOption(socket, Sockets.SOL_SOCKET, Sockets.SO_NETNS_COOKIE);
-    }
-
-    /** The socket's own cookie (SO_COOKIE, Linux 4.13): unique among the sockets since boot. */
-    static long socketCookieOf(Fd socket) throws SyscallException {
-        return Sockets.getLongOption(socket, Sockets.SOL_SOCKET, Sockets.SO_COOKIE);
     }
 }

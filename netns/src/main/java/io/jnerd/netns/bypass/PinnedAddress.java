@@ -1,7 +1,9 @@
 package io.jnerd.netns.bypass;
 
+import io.jnerd.nativebindings.Capabilities;
 import io.jnerd.nativebindings.Errno;
 import io.jnerd.nativebindings.Fd;
+import io.jnerd.nativebindings.FileMode;
 import io.jnerd.nativebindings.OpenFlags;
 import io.jnerd.nativebindings.Openat2;
 import io.jnerd.nativebindings.Processes;
@@ -46,17 +48,6 @@ import java.util.logging.Logger;
 final class PinnedAddress implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(PinnedAddress.class.getName());
-    private static final int SUN_PATH_AT = 2;
-    private static final int AF_PACKET = 17;
-    /** sizeof(struct sockaddr_un): longer is EINVAL (unix_validate_addr). */
-    private static final int SOCKADDR_UN_SIZE = 110;
-    /** struct sockaddr_nl: family, pad, u32 nl_pid at 4, u32 nl_groups at 8. */
-    private static final int NL_GROUPS_AT = 8;
-    private static final int S_IFMT = 0170000;
-    private static final int S_IFSOCK = 0140000;
-    private static final int S_IFDIR = 0040000;
-    private static final int MAY_WRITE = 2;
-    private static final int MAY_SEARCH = 1;
 
     private final SockAddr address;
     /** The O_PATH fd the address names through /proc/self/fd, or null. */
@@ -81,14 +72,14 @@ final class PinnedAddress implements AutoCloseable {
         Fd file = open(ctx, path, false);
         try {
             Map<String, Object> a = attributes(file);
-            if (((int) a.get("mode") & S_IFMT) == S_IFSOCK) {
+            if (FileMode.isSocket((int) a.get("mode"))) {
                 SocketFiles.Owner owner = files.owner(((Number) a.get("dev")).longValue(), ((Number) a.get("ino")).longValue());
                 if (owner != null) {
                     a = new java.util.HashMap<>(a);
                     a.put("uid", owner.uid());
                     a.put("gid", owner.gid());
                 }
-                requireAccess(ctx, a, MAY_WRITE, path);
+                requireAccess(ctx, a, FileMode.W_OK, path);
             }
             // Not a socket: the kernel's ECONNREFUSED comes from the agent's own call.
             return new PinnedAddress(SockAddr.unix("/proc/self/fd/" + file.get()), file, null);
@@ -115,13 +106,13 @@ final class PinnedAddress implements AutoCloseable {
         Fd dir = open(ctx, parent, true);
         try {
             Map<String, Object> a = attributes(dir);
-            if (((int) a.get("mode") & S_IFMT) != S_IFDIR) {
+            if (!FileMode.isDirectory((int) a.get("mode"))) {
                 throw new SyscallException("bind", Errno.ENOTDIR, "'" + text(parent) + "' in the container");
             }
-            requireAccess(ctx, a, MAY_WRITE | MAY_SEARCH, parent);
+            requireAccess(ctx, a, FileMode.W_OK | FileMode.X_OK, parent);
             byte[] via = concat(("/proc/self/fd/" + dir.get() + "/").getBytes(java.nio.charset.StandardCharsets.US_ASCII),
                     name);
-            if (via.length >= SOCKADDR_UN_SIZE - SUN_PATH_AT) {
+            if (via.length >= SockAddr.SIZEOF_SOCKADDR_UN - SockAddr.SUN_PATH_OFFSET) {
                 throw new SyscallException("bind", Errno.ENAMETOOLONG, "'" + text(name)
                         + "' is too long to name through /proc/self/fd");
             }
@@ -161,7 +152,7 @@ final class PinnedAddress implements AutoCloseable {
                 Openat2.RESOLVE_BENEATH | Openat2.RESOLVE_NO_SYMLINKS)) {
             Path p = Path.of("/proc/self/fd/" + file.get());
             Map<String, Object> a = attributes(file);
-            if (((int) a.get("mode") & S_IFMT) != S_IFSOCK) {
+            if (!FileMode.isSocket((int) a.get("mode"))) {
                 return;
             }
             Files.setPosixFilePermissions(p, permissions(0777 & ~c.umask()));
@@ -183,19 +174,20 @@ final class PinnedAddress implements AutoCloseable {
 
     /** The path of an AF_UNIX filesystem address on an AF_UNIX socket (up to its first NUL), else null. */
     private static byte[] unixPath(ContainerSocket sock, byte[] raw) throws SyscallException {
-        if (sock.kind().family() != SocketKind.AF_UNIX || raw.length <= SUN_PATH_AT
-                || SockAddr.familyOf(raw, raw.length) != SocketKind.AF_UNIX || raw[SUN_PATH_AT] == 0) {
+        if (sock.kind().family() != SockAddr.AF_UNIX || raw.length <= SockAddr.SUN_PATH_OFFSET
+                || SockAddr.familyOf(raw, raw.length) != SockAddr.AF_UNIX || raw[SockAddr.SUN_PATH_OFFSET] == 0) {
             // Unnamed (autobind), abstract, or not AF_UNIX: no path to resolve.
             return null;
         }
-        if (raw.length > SOCKADDR_UN_SIZE) {
+        // Longer than struct sockaddr_un is EINVAL (unix_validate_addr).
+        if (raw.length > SockAddr.SIZEOF_SOCKADDR_UN) {
             throw new SyscallException("connect", Errno.EINVAL, "AF_UNIX address of " + raw.length + " bytes");
         }
-        int end = SUN_PATH_AT;
+        int end = SockAddr.SUN_PATH_OFFSET;
         while (end < raw.length && raw[end] != 0) {
             end++;
         }
-        return Arrays.copyOfRange(raw, SUN_PATH_AT, end);
+        return Arrays.copyOfRange(raw, SockAddr.SUN_PATH_OFFSET, end);
     }
 
     /**
@@ -263,7 +255,7 @@ final class PinnedAddress implements AutoCloseable {
         if (!c.mayAccess((int) a.get("mode"), ((Number) a.get("uid")).longValue(), ((Number) a.get("gid")).longValue(),
                 mask)) {
             throw new SyscallException("connect", Errno.EACCES, "'" + text(path) + "': pid " + ctx.pid()
-                    + " (fsuid " + c.fsuid() + ") may not " + (mask == MAY_WRITE ? "write to it" : "create in it"));
+                    + " (fsuid " + c.fsuid() + ") may not " + (mask == FileMode.W_OK ? "write to it" : "create in it"));
         }
     }
 
@@ -278,22 +270,22 @@ final class PinnedAddress implements AutoCloseable {
     private static void requireNoPrivilegeLent(NotificationContext ctx, ContainerSocket sock, byte[] raw)
             throws IOException {
         int family = sock.kind().family();
-        if (family != SocketKind.AF_UNIX && family != SocketKind.AF_NETLINK && !sock.kind().isInet()
-                && family != AF_PACKET) {
+        if (family != SockAddr.AF_UNIX && family != SockAddr.AF_NETLINK && !sock.kind().isInet()
+                && family != SockAddr.AF_PACKET) {
             TargetCredentials c = TargetCredentials.of(ctx.pid());
-            if (!c.hasCapability(TargetCredentials.CAP_NET_ADMIN) || !c.hasCapability(TargetCredentials.CAP_NET_RAW)
-                    || !c.hasCapability(TargetCredentials.CAP_NET_BIND_SERVICE)) {
+            if (!c.hasCapability(Capabilities.CAP_NET_ADMIN) || !c.hasCapability(Capabilities.CAP_NET_RAW)
+                    || !c.hasCapability(Capabilities.CAP_NET_BIND_SERVICE)) {
                 throw new SyscallException("socket call", Errno.EPERM, SocketKind.familyName(family) + " for pid "
                         + ctx.pid() + ", which lacks CAP_NET_ADMIN, CAP_NET_RAW or CAP_NET_BIND_SERVICE");
             }
             return;
         }
-        if (family != SocketKind.AF_NETLINK || raw.length < NL_GROUPS_AT + Integer.BYTES
-                || SockAddr.familyOf(raw, raw.length) != SocketKind.AF_NETLINK) {
+        if (family != SockAddr.AF_NETLINK || raw.length < SockAddr.NL_GROUPS_OFFSET + Integer.BYTES
+                || SockAddr.familyOf(raw, raw.length) != SockAddr.AF_NETLINK) {
             return;
         }
-        int groups = ByteBuffer.wrap(raw).order(ByteOrder.nativeOrder()).getInt(NL_GROUPS_AT);
-        if (groups != 0 && !TargetCredentials.of(ctx.pid()).hasCapability(TargetCredentials.CAP_NET_ADMIN)) {
+        int groups = ByteBuffer.wrap(raw).order(ByteOrder.nativeOrder()).getInt(SockAddr.NL_GROUPS_OFFSET);
+        if (groups != 0 && !TargetCredentials.of(ctx.pid()).hasCapability(Capabilities.CAP_NET_ADMIN)) {
             throw new SyscallException("netlink", Errno.EPERM, "multicast groups 0x" + Integer.toHexString(groups)
                     + " for pid " + ctx.pid() + ", which lacks CAP_NET_ADMIN");
         }

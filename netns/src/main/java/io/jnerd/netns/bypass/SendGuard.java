@@ -2,6 +2,7 @@ package io.jnerd.netns.bypass;
 
 import io.jnerd.nativebindings.Errno;
 import io.jnerd.nativebindings.Fd;
+import io.jnerd.nativebindings.Msghdr;
 import io.jnerd.nativebindings.ProcessMemory;
 import io.jnerd.nativebindings.ScmRights;
 import io.jnerd.nativebindings.SockAddr;
@@ -55,10 +56,6 @@ import java.util.logging.Logger;
 final class SendGuard {
 
     private static final Logger LOG = Logger.getLogger(SendGuard.class.getName());
-    private static final int MSG_ZEROCOPY = 0x4000000;
-    // struct mmsghdr: a msghdr, then unsigned int msg_len, padded to 64 bytes.
-    private static final int MMSGHDR_SIZE = 64;
-    private static final int MSG_LEN_AT = 56;
     /** Bytes read for one sendmmsg at most (data, control, headers); the rest is left to the container's next call. */
     static final int MAX_BATCH_DATA = 1 << 20;
 
@@ -108,15 +105,15 @@ final class SendGuard {
     void sendmmsg(NotificationContext ctx) {
         long vector = ctx.arg(1);
         // The kernel caps vlen at UIO_MAXIOV (1024) as well, silently.
-        int count = (int) Math.min(ctx.arg(2) & 0xffffffffL, OutgoingMessage.MAX_IOVECS);
+        int count = (int) Math.min(ctx.arg(2) & 0xffffffffL, Msghdr.UIO_MAXIOV);
         int flags = (int) ctx.arg(3);
         List<OutgoingMessage> messages = new ArrayList<>();
         long budget = MAX_BATCH_DATA;
         for (int i = 0; i < count && budget > 0; i++) {
             try {
-                OutgoingMessage m = OutgoingMessage.ofMsghdr(ctx, vector + (long) i * MMSGHDR_SIZE);
+                OutgoingMessage m = OutgoingMessage.ofMsghdr(ctx, vector + (long) i * Msghdr.MMSGHDR_SIZE);
                 messages.add(m);
-                budget -= m.bytesRead() + MMSGHDR_SIZE;
+                budget -= m.bytesRead() + Msghdr.MMSGHDR_SIZE;
             } catch (IOException e) {
                 if (i == 0) {
                     Answers.result(ctx, -errnoOf(e));
@@ -168,7 +165,7 @@ final class SendGuard {
         int sent = Sockets.trySendBatch(sock.copy(), batch, sendFlags(flags), lengths);
         if (wouldBlock(sent) && isBlocking(sock, flags)) {
             allowed.subList(1, allowed.size()).forEach(Prepared::close);
-            waitThenSend(ctx, sock, allowed.get(0), flags, vector + MSG_LEN_AT);
+            waitThenSend(ctx, sock, allowed.get(0), flags, vector + Msghdr.MMSG_LEN_AT);
             return;
         }
         allowed.forEach(Prepared::close);
@@ -178,7 +175,7 @@ final class SendGuard {
             return;
         }
         for (int i = 0; i < sent; i++) {
-            if (!writeLength(ctx, vector + (long) i * MMSGHDR_SIZE + MSG_LEN_AT, lengths[i])) {
+            if (!writeLength(ctx, vector + (long) i * Msghdr.MMSGHDR_SIZE + Msghdr.MMSG_LEN_AT, lengths[i])) {
                 return;
             }
         }
@@ -218,10 +215,10 @@ final class SendGuard {
     /** 0: the agent may send it (after {@link #prepare}); else the errno to answer. */
     private int refusal(ContainerSocket sock, boolean host, OutgoingMessage m, int flags) {
         SocketKind kind = sock.kind();
-        if ((flags & MSG_ZEROCOPY) != 0) {
+        if ((flags & Sockets.MSG_ZEROCOPY) != 0) {
             return Errno.ENOBUFS;
         }
-        ControlMessages.Check control = ControlMessages.check(m.control(), host, kind.family() == SocketKind.AF_UNIX);
+        ControlMessages.Check control = ControlMessages.check(m.control(), host, kind.family() == SockAddr.AF_UNIX);
         if (control == ControlMessages.Check.MALFORMED) {
             return Errno.EINVAL;
         }
@@ -272,7 +269,7 @@ final class SendGuard {
         try {
             List<Fd> copies = new ArrayList<>();
             byte[] control = m.control();
-            if (sock.kind().family() == SocketKind.AF_UNIX && control.length > 0) {
+            if (sock.kind().family() == SockAddr.AF_UNIX && control.length > 0) {
                 try {
                     control = ControlMessages.withCopies(control, ctx::targetFd, copies);
                 } finally {
@@ -374,7 +371,7 @@ final class SendGuard {
     private void waitThenSend(NotificationContext ctx, ContainerSocket sock, Prepared m, int flags, long lengthAt) {
         long timeout;
         try {
-            timeout = SocketSwitcher.sendTimeoutNanos(sock.copy());
+            timeout = Sockets.sendTimeoutNanos(sock.copy());
         } catch (SyscallException e) {
             m.close();
             sock.close();

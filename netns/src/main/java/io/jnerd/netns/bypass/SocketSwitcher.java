@@ -2,6 +2,7 @@ package io.jnerd.netns.bypass;
 
 import io.jnerd.nativebindings.Errno;
 import io.jnerd.nativebindings.Fd;
+import io.jnerd.nativebindings.OpenFlags;
 import io.jnerd.nativebindings.Poll;
 import io.jnerd.nativebindings.SockAddr;
 import io.jnerd.nativebindings.Sockets;
@@ -9,8 +10,6 @@ import io.jnerd.nativebindings.SyscallException;
 import io.jnerd.seccomp.notify.NotificationContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -46,15 +45,8 @@ import java.util.logging.Logger;
 public final class SocketSwitcher {
 
     private static final Logger LOG = Logger.getLogger(SocketSwitcher.class.getName());
-    /** SO_SNDTIMEO as struct timeval {tv_sec, tv_usec} of the 64-bit ABI. */
-    private static final int TIMEVAL_SIZE = 16;
     /** How long a blocking connect may hold the container's receive thread before it is deferred. */
     static final long QUICK_WAIT_MILLIS = 1;
-    /** getsockopt(IPPROTO_TCP, TCP_INFO): struct tcp_info, whose first byte is the state (linux/tcp.h). */
-    private static final int TCP_INFO = 11;
-    private static final byte TCP_ESTABLISHED = 1;
-    /** Established, and the peer's FIN came already (a server that answers and closes at once). */
-    private static final byte TCP_CLOSE_WAIT = 8;
     /** SOMAXCONN's default since Linux 5.4; the kernel caps it with net.core.somaxconn. */
     private static final int LISTEN_BACKLOG = 4096;
 
@@ -266,7 +258,7 @@ public final class SocketSwitcher {
      */
     private void switchConnect(NotificationContext ctx, ContainerSocket sock, Destination target) throws IOException {
         int flags = sock.statusFlags();
-        boolean nonBlocking = (flags & SwitchFlags.O_NONBLOCK) != 0;
+        boolean nonBlocking = (flags & OpenFlags.O_NONBLOCK) != 0;
         boolean closeOnExec = sock.isCloseOnExec();
         int fd = sock.fd();
         Fd host = hostSocketLike(sock);
@@ -401,7 +393,7 @@ public final class SocketSwitcher {
         }
         if (target.sockAddr() == null) {
             sock.close();
-            answer(ctx, target.family() == SocketKind.AF_UNSPEC || target.family() == SocketKind.AF_UNIX
+            answer(ctx, target.family() == SockAddr.AF_UNSPEC || target.family() == SockAddr.AF_UNIX
                     ? Errno.EAFNOSUPPORT : Errno.EINVAL);
             return;
         }
@@ -411,7 +403,7 @@ public final class SocketSwitcher {
     /** connect on the pinned socket itself (no injection), waiting off-thread if it blocks. */
     private void agentConnect(NotificationContext ctx, ContainerSocket sock, SockAddr address) throws IOException {
         int flags = sock.statusFlags();
-        boolean nonBlocking = (flags & SwitchFlags.O_NONBLOCK) != 0;
+        boolean nonBlocking = (flags & OpenFlags.O_NONBLOCK) != 0;
         Fd s = sock.copy();
         int errno;
         if (nonBlocking) {
@@ -419,7 +411,7 @@ public final class SocketSwitcher {
         } else {
             // Briefly non-blocking (the flag is the container's too): the wait happens in
             // the waiter, not in a connect that holds this thread.
-            Sockets.setFileStatusFlags(s, flags | SwitchFlags.O_NONBLOCK);
+            Sockets.setFileStatusFlags(s, flags | OpenFlags.O_NONBLOCK);
             try {
                 errno = Sockets.tryConnect(s, address);
             } finally {
@@ -462,7 +454,7 @@ public final class SocketSwitcher {
             then.accept(Sockets.getIntOption(socket, Sockets.SOL_SOCKET, Sockets.SO_ERROR));
             return;
         }
-        long timeout = sendTimeoutNanos(socket);
+        long timeout = Sockets.sendTimeoutNanos(socket);
         ctx.defer();
         boolean queued = waiter.await(socket, timeout, () -> stillValid(ctx), new ConnectWaiter.Completion() {
             @Override
@@ -490,8 +482,9 @@ public final class SocketSwitcher {
      * releases the socket lock. One getsockopt instead of a poll and an SO_ERROR read.
      */
     private static boolean isEstablished(Fd socket) throws SyscallException {
-        byte state = Sockets.getOption(socket, Sockets.IPPROTO_TCP, TCP_INFO, 1)[0];
-        return state == TCP_ESTABLISHED || state == TCP_CLOSE_WAIT;
+        byte state = Sockets.tcpState(socket);
+        // CLOSE_WAIT: established, and the peer's FIN came already (a server that answers and closes at once).
+        return state == Sockets.TCP_ESTABLISHED || state == Sockets.TCP_CLOSE_WAIT;
     }
 
     static boolean stillValid(NotificationContext ctx) {
@@ -547,15 +540,6 @@ public final class SocketSwitcher {
             LOG.warning(() -> "bypass: " + sock + ": options not copied: " + String.join("; ", notCopied));
         }
         return host;
-    }
-
-    static long sendTimeoutNanos(Fd socket) throws SyscallException {
-        byte[] tv = Sockets.getOption(socket, Sockets.SOL_SOCKET, Sockets.SO_SNDTIMEO, TIMEVAL_SIZE);
-        if (tv.length < TIMEVAL_SIZE) {
-            return 0;
-        }
-        ByteBuffer b = ByteBuffer.wrap(tv).order(ByteOrder.nativeOrder());
-        return b.getLong(0) * 1_000_000_000L + b.getLong(8) * 1_000L;
     }
 
     private static InetSocketAddress inet(SockAddr local) {

@@ -1,5 +1,6 @@
 package io.jnerd.netns.bypass;
 
+import io.jnerd.nativebindings.Capabilities;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,12 +18,6 @@ import java.util.Arrays;
  * user namespace), and so are the owners of the files they are compared with.
  */
 final class TargetCredentials {
-
-    /** Capability numbers of linux/capability.h. */
-    static final int CAP_DAC_OVERRIDE = 1;
-    static final int CAP_NET_BIND_SERVICE = 10;
-    static final int CAP_NET_ADMIN = 12;
-    static final int CAP_NET_RAW = 13;
 
     private final long fsuid;
     private final long fsgid;
@@ -123,7 +118,7 @@ final class TargetCredentials {
             return true;
         }
         // CAP_DAC_OVERRIDE: read and write always; search (directories) always too.
-        return hasCapability(CAP_DAC_OVERRIDE);
+        return hasCapability(Capabilities.CAP_DAC_OVERRIDE);
     }
 
     private boolean inGroup(long gid) {

@@ -1,5 +1,6 @@
 package io.jnerd.netns.http;
 
+import io.jnerd.nativebindings.SockAddr;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
@@ -17,8 +18,8 @@ import java.nio.file.attribute.PosixFilePermissions;
  */
 public final class UnixSocketFiles {
 
-    /** sun_path holds 108 bytes including the terminating NUL. */
-    public static final int MAX_PATH_BYTES = 107;
+    /** sun_path's bytes less the terminating NUL. */
+    public static final int MAX_PATH_BYTES = SockAddr.SUN_PATH_MAX - 1;
 
     private UnixSocketFiles() {}
 

@@ -1,14 +1,15 @@
 package io.jnerd.netns.bypass;
 
+import static io.jnerd.nativebindings.SockAddr.AF_INET6;
+import static io.jnerd.nativebindings.SockAddr.AF_INET;
 import static io.jnerd.netns.bypass.ConnectRulesTest.dest;
 import static io.jnerd.netns.bypass.ConnectRulesTest.ip;
-import static io.jnerd.netns.bypass.SocketKind.AF_INET;
-import static io.jnerd.netns.bypass.SocketKind.AF_INET6;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jnerd.nativebindings.Sockets;
 import io.jnerd.netns.PortMapping;
 import io.jnerd.netns.Protocol;
 import java.util.HashSet;
@@ -19,9 +20,9 @@ import org.junit.jupiter.api.Test;
 
 class BindRulesTest {
 
-    private static final SocketKind TCP4 = new SocketKind(AF_INET, SocketKind.SOCK_STREAM, 0);
-    private static final SocketKind TCP6 = new SocketKind(AF_INET6, SocketKind.SOCK_STREAM, 0);
-    private static final SocketKind UDP4 = new SocketKind(AF_INET, SocketKind.SOCK_DGRAM, 0);
+    private static final SocketKind TCP4 = new SocketKind(AF_INET, Sockets.SOCK_STREAM, 0);
+    private static final SocketKind TCP6 = new SocketKind(AF_INET6, Sockets.SOCK_STREAM, 0);
+    private static final SocketKind UDP4 = new SocketKind(AF_INET, Sockets.SOCK_DGRAM, 0);
 
     private final PortMapping web = new PortMapping(null, 8080, 80, Protocol.TCP);
     private final PortMapping dns = new PortMapping(ip("10.200.0.1"), 5353, 53, Protocol.UDP);
@@ -47,7 +48,7 @@ class BindRulesTest {
         assertEquals(Verdict.NOT_PUBLISHED, rules.whyNot(dest(AF_INET, "0.0.0.0", 81)));
         assertEquals(Optional.empty(), rules.forBind(TCP6, dest(AF_INET, "0.0.0.0", 80)), "family mismatch");
         assertEquals(Optional.empty(), rules.forBind(
-                new SocketKind(AF_INET, SocketKind.SOCK_RAW, 6), dest(AF_INET, "0.0.0.0", 80)), "raw");
+                new SocketKind(AF_INET, Sockets.SOCK_RAW, 6), dest(AF_INET, "0.0.0.0", 80)), "raw");
     }
 
     @Test

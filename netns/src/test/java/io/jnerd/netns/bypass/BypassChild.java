@@ -80,7 +80,7 @@ public final class BypassChild {
 
     public static void main(String[] args) throws Exception {
         try (Fd probe = Sockets.socket(SockAddr.AF_INET, Sockets.SOCK_DGRAM | Sockets.SOCK_CLOEXEC, 0)) {
-            ownCookie = HostNetns.cookieOf(probe);
+            ownCookie = Sockets.netnsCookie(probe);
         }
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         if (args[0].equals(JNERD_PROFILE)) {
@@ -486,6 +486,6 @@ public final class BypassChild {
 
     /** Whether the socket lives in another network namespace than this process's: the switch happened. */
     static boolean switched(Fd s) throws SyscallException {
-        return HostNetns.cookieOf(s) != ownCookie;
+        return Sockets.netnsCookie(s) != ownCookie;
     }
 }

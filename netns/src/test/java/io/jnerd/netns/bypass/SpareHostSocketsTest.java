@@ -4,13 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.jnerd.nativebindings.Fd;
 import io.jnerd.nativebindings.OpenFlags;
+import io.jnerd.nativebindings.SockAddr;
 import io.jnerd.nativebindings.Sockets;
 import org.junit.jupiter.api.Test;
 
 class SpareHostSocketsTest {
 
     /** UDP over IPv6; the spares are the process's, so the test first makes sure one exists. */
-    private static final SocketKind UDP6 = new SocketKind(SocketKind.AF_INET6, SocketKind.SOCK_DGRAM, 17);
+    private static final SocketKind UDP6 = new SocketKind(SockAddr.AF_INET6, Sockets.SOCK_DGRAM, 17);
 
     @Test
     void takeHandsOutTheSpareAndReplenishKeepsOne() throws Exception {
@@ -21,8 +22,8 @@ class SpareHostSocketsTest {
         assertEquals(withSpare, OwnFds.count(OwnFds.SOCKET), "one spare per kind");
         try (Fd spare = SpareHostSockets.take(UDP6)) {
             assertEquals(withSpare, OwnFds.count(OwnFds.SOCKET), "take handed out the spare and made no socket");
-            assertEquals(SocketKind.AF_INET6, Sockets.getIntOption(spare, Sockets.SOL_SOCKET, Sockets.SO_DOMAIN));
-            assertEquals(SocketKind.SOCK_DGRAM, Sockets.getIntOption(spare, Sockets.SOL_SOCKET, Sockets.SO_TYPE));
+            assertEquals(SockAddr.AF_INET6, Sockets.getIntOption(spare, Sockets.SOL_SOCKET, Sockets.SO_DOMAIN));
+            assertEquals(Sockets.SOCK_DGRAM, Sockets.getIntOption(spare, Sockets.SOL_SOCKET, Sockets.SO_TYPE));
             assertEquals(OpenFlags.O_NONBLOCK, Sockets.fileStatusFlags(spare) & OpenFlags.O_NONBLOCK);
             assertEquals(OpenFlags.FD_CLOEXEC, Sockets.fdFlags(spare) & OpenFlags.FD_CLOEXEC);
             try (Fd made = SpareHostSockets.take(UDP6)) {

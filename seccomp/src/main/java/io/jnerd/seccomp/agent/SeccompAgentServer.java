@@ -46,7 +46,6 @@ public final class SeccompAgentServer implements AutoCloseable {
     static final long READ_TIMEOUT_MILLIS = 2000;
     private static final int CHUNK = 64 * 1024;
     private static final int BACKLOG = 64;
-    private static final int SO_PEERCRED = 17;
     static final long MIN_BACKOFF_MILLIS = 10;
     static final long MAX_BACKOFF_MILLIS = 1000;
 
@@ -274,7 +273,7 @@ public final class SeccompAgentServer implements AutoCloseable {
     /** The runtime's pid from SO_PEERCRED (struct ucred: pid, uid, gid); 0 when unknown. */
     private static int peerPid(Fd connection) {
         try {
-            return ByteBuffer.wrap(Sockets.getOption(connection, Sockets.SOL_SOCKET, SO_PEERCRED, 12))
+            return ByteBuffer.wrap(Sockets.getOption(connection, Sockets.SOL_SOCKET, Sockets.SO_PEERCRED, 12))
                     .order(ByteOrder.nativeOrder()).getInt(0);
         } catch (SyscallException | RuntimeException e) {
             return 0;

@@ -1,4 +1,4 @@
-package io.jnerd.seccomp.bpf;
+package io.jnerd.nativebindings;
 
 /**
  * Offsets into {@code struct seccomp_data} (linux/seccomp.h): int nr, u32 arch,

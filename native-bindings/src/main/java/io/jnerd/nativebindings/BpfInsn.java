@@ -1,4 +1,6 @@
-package io.jnerd.seccomp.bpf;
+package io.jnerd.nativebindings;
+
+import java.nio.ByteBuffer;
 
 /**
  * One classic-BPF instruction ({@code struct sock_filter}: u16 code, u8 jt, u8 jf, u32 k).
@@ -24,6 +26,11 @@ public record BpfInsn(int code, int jt, int jf, int k) {
         if (code < 0 || code > 0xFFFF || jt < 0 || jt > MAX_SHORT_JUMP || jf < 0 || jf > MAX_SHORT_JUMP) {
             throw new IllegalArgumentException("invalid BPF instruction code=" + code + " jt=" + jt + " jf=" + jf);
         }
+    }
+
+    /** Appends the {@link Seccomp#INSTRUCTION_SIZE} bytes of this struct sock_filter in {@code b}'s order. */
+    public void encodeTo(ByteBuffer b) {
+        b.putShort((short) code).put((byte) jt).put((byte) jf).putInt(k);
     }
 
     public boolean isConditionalJump() {
