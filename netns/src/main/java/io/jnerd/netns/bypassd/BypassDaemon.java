@@ -1,7 +1,8 @@
 package io.jnerd.netns.bypassd;
 
+import io.jnerd.http.ServerLimits;
+import io.jnerd.http.UnixHttpServer;
 import io.jnerd.netns.bypass.ConnectWaiter;
-import io.jnerd.netns.http.UnixHttpServer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -51,7 +52,7 @@ public final class BypassDaemon implements AutoCloseable {
         waiter = new ConnectWaiter("bypassd-connect-waiter");
         registry = new BypassRegistry(new SupervisedBypassFactory(waiter), log);
         try {
-            server = UnixHttpServer.start(socket, new BypassApi(registry), MAX_CONNECTIONS, log);
+            server = UnixHttpServer.start(socket, new BypassApi(registry), ServerLimits.defaults(MAX_CONNECTIONS), log);
         } catch (IOException | RuntimeException e) {
             waiter.close();
             throw e;

@@ -1,4 +1,4 @@
-package io.jnerd.netns.http;
+package io.jnerd.http;
 
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
