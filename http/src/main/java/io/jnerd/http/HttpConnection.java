@@ -22,11 +22,12 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.ArrayDeque;
+import java.nio.channels.ClosedChannelException;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -37,14 +38,14 @@ import java.util.concurrent.TimeUnit;
  * One client connection: assembles a request from netty's decoded parts within the limits,
  * hands it to the handler on a worker thread, writes the answer, and keeps the connection for
  * the next request unless either side wants it closed. While a request is being answered the
- * socket is not read (one request at a time, as bypassd always served; pipelined requests wait
- * in order). Everything here runs on the connection's event loop except the handler itself.
+ * socket is not read and the decoder holds what came behind it (one request at a time, as
+ * bypassd always served). Everything here runs on the connection's event loop except the
+ * handler and the bodies it streams.
  */
 final class HttpConnection extends ChannelInboundHandlerAdapter {
 
     private final UnixHttpServer server;
     private final ServerLimits limits;
-    private final ArrayDeque<Object> waiting = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private boolean counted;
     private io.netty.handler.codec.http.HttpRequest head;
@@ -82,8 +83,6 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         if (hijacked != null) {
             hijacked.end();
         }
-        waiting.forEach(ReferenceCountUtil::release);
-        waiting.clear();
         ctx.fireChannelInactive();
     }
 
@@ -99,8 +98,6 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         }
         if (closing) {
             ReferenceCountUtil.release(msg);
-        } else if (answering) {
-            waiting.add(msg);
         } else {
             take(msg);
         }
@@ -256,41 +253,47 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             out.headers().set("Upgrade", request.header("upgrade"));
         }
         RawStream raw = new RawStream(ctx.channel());
-        ChannelFuture written = runOnLoop(() -> {
-            ChannelFuture f = ctx.writeAndFlush(out);
-            // From here on the bytes are no HTTP: take both codecs out. The decoder hands on
-            // whatever it had buffered as plain bytes (they reach channelRead, then the stream).
-            ctx.pipeline().remove(UnixHttpServer.ENCODER);
-            hijacked = raw;
-            ctx.pipeline().remove(UnixHttpServer.DECODER);
-            if (inputShut) {
-                raw.end();
+        Promise<Void> started = ctx.executor().newPromise();
+        ctx.executor().execute(() -> {
+            if (!ctx.channel().isActive()) {
+                started.setFailure(new ClosedChannelException());
+                return;
             }
-            ctx.channel().config().setAutoRead(true);
-            return f;
+            try {
+                ctx.writeAndFlush(out).addListener(f -> {
+                    if (!f.isSuccess()) {
+                        started.tryFailure(f.cause());
+                    }
+                });
+                // From here on the bytes are no HTTP: take both codecs out. The decoder hands on
+                // what it holds behind the request as plain bytes (to channelRead, then the stream).
+                ctx.pipeline().remove(UnixHttpServer.ENCODER);
+                hijacked = raw;
+                ctx.pipeline().remove(UnixHttpServer.DECODER);
+                if (inputShut) {
+                    // Nothing more will come (and netty's epoll cannot be asked to read a shut input).
+                    raw.end();
+                } else {
+                    ctx.channel().config().setAutoRead(true);
+                }
+                started.trySuccess(null);
+            } catch (RuntimeException e) {
+                started.tryFailure(e);
+            }
         });
         try {
-            ChannelOutput.await(written);
+            started.sync();
             response.hijackHandler().run(raw);
         } catch (IOException e) {
             // the client went away
-        } catch (Exception | LinkageError e) {
-            server.log(request.method() + " " + request.pathWithoutQuery() + " (hijacked): " + e);
-        } finally {
-            ctx.channel().close();
-        }
-    }
-
-    private ChannelFuture runOnLoop(java.util.function.Supplier<ChannelFuture> task) {
-        io.netty.util.concurrent.Promise<ChannelFuture> p = ctx.executor().newPromise();
-        ctx.executor().execute(() -> p.setSuccess(task.get()));
-        try {
-            return p.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return ctx.channel().close();
-        } catch (java.util.concurrent.ExecutionException e) {
-            return ctx.channel().close();
+        } catch (Exception | LinkageError e) {
+            if (ctx.channel().isActive()) {
+                server.log(request.method() + " " + request.pathWithoutQuery() + " (hijacked): " + e);
+            }
+        } finally {
+            ctx.channel().close();
         }
     }
 
@@ -303,12 +306,10 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         armDeadline();
-        while (!answering && !closing && !waiting.isEmpty()) {
-            take(waiting.poll());
-        }
-        if (!answering && !closing) {
-            ctx.channel().config().setAutoRead(true);
-        }
+        ((RequestDecoder) ctx.pipeline().get(UnixHttpServer.DECODER)).resume();
+        ctx.channel().config().setAutoRead(true);
+        // Pipelined bytes are already buffered in the decoder: an empty read makes it go on.
+        ctx.pipeline().fireChannelRead(Unpooled.EMPTY_BUFFER);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.jnerd.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpRequestDecoder;
@@ -25,6 +26,12 @@ final class RequestDecoder extends HttpRequestDecoder {
     /** The current request line was seen whole and is valid. */
     private boolean lineChecked;
     private boolean failed;
+    /**
+     * A whole request was passed on and is being answered: the bytes behind it stay buffered
+     * here, undecoded, until {@link #resume}. They may be the next request, or, once the answer
+     * hijacks the connection, the first bytes of a raw stream (removing this decoder hands them on).
+     */
+    private boolean paused;
 
     RequestDecoder(ServerLimits limits) {
         super(new HttpDecoderConfig()
@@ -38,6 +45,9 @@ final class RequestDecoder extends HttpRequestDecoder {
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
         if (failed) {
             in.skipBytes(in.readableBytes());
+            return;
+        }
+        if (paused) {
             return;
         }
         if (expecting && !lineChecked) {
@@ -58,6 +68,8 @@ final class RequestDecoder extends HttpRequestDecoder {
             if (o instanceof LastHttpContent) {
                 expecting = true;
                 lineChecked = false;
+                paused = true;
+                return;
             } else if (o instanceof HttpMessage) {
                 expecting = false;
             }
@@ -68,6 +80,10 @@ final class RequestDecoder extends HttpRequestDecoder {
     protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
         // netty drops a request cut short by the client's half-close without a word (or says
         // "Connection closed before received headers"); bypassd always answered where it was cut.
+        if (paused) {
+            // What follows an unanswered request is not judged; the connection ends after the answer.
+            return;
+        }
         String where = !expecting ? "body" : lineChecked ? "header section" : in.isReadable() ? "request line" : null;
         int before = out.size();
         super.decodeLast(ctx, in, out);
@@ -78,6 +94,21 @@ final class RequestDecoder extends HttpRequestDecoder {
             }
             throw new BadRequest(400, "connection closed inside the " + where);
         }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (paused && evt instanceof ChannelInputShutdownEvent) {
+            // netty would decode what is left and drop the rest; keep it for a hijack to take over.
+            ctx.fireUserEventTriggered(evt);
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    /** After an answer: decode what came behind the request (the caller makes the pipeline read it). */
+    void resume() {
+        paused = false;
     }
 
     /** True when a whole, valid request line is buffered; false to wait for more bytes. */

@@ -41,6 +41,7 @@ public final class UnixHttpServer implements AutoCloseable {
 
     static final String DECODER = "http-decoder";
     static final String ENCODER = "http-encoder";
+    static final long ACCEPT_PAUSE_MS = 1000;
 
     private final HttpHandler handler;
     private final Consumer<String> log;
@@ -131,15 +132,23 @@ public final class UnixHttpServer implements AutoCloseable {
 
     /**
      * accept(2) failing (EMFILE, ENFILE, ENOBUFS) leaves the connection in the backlog, so the
-     * listening socket stays readable and a naive loop spins. netty's acceptor (after this
-     * handler) stops reading the listening socket for one second on any accept failure and then
-     * tries again, which bounds the retries; this handler only says so, once per pause.
+     * listening socket stays readable and retrying at once spins a CPU and floods the log. So on
+     * any accept failure: stop reading the listening socket for {@link #ACCEPT_PAUSE_MS}, say so
+     * in one line, then try again (the connections wait in the backlog meanwhile).
      */
     private final class AcceptFailures extends ChannelInboundHandlerAdapter {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            log("accept on " + socket + " failed, pausing accepts for 1 s: " + cause.getMessage());
-            ctx.fireExceptionCaught(cause);
+            if (!ctx.channel().config().isAutoRead()) {
+                return;
+            }
+            ctx.channel().config().setAutoRead(false);
+            log("accept on " + socket + " failed, pausing accepts for " + ACCEPT_PAUSE_MS + " ms: " + cause.getMessage());
+            ctx.executor().schedule(() -> {
+                if (ctx.channel().isOpen()) {
+                    ctx.channel().config().setAutoRead(true);
+                }
+            }, ACCEPT_PAUSE_MS, TimeUnit.MILLISECONDS);
         }
     }
 
