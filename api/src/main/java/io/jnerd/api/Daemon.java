@@ -36,12 +36,14 @@ public final class Daemon implements AutoCloseable {
 
     /**
      * Serves on the socket systemd handed over (when {@code env} says so) or on {@code host}
-     * ({@code unix://PATH}; null: the default for this user).
+     * ({@code unix://PATH}; null: the default for this user). {@code moreRoutes} adds the
+     * endpoints of the front doors beyond the system ones (containers, images).
      */
     public static Daemon start(String host, Map<String, String> env, String version, Supplier<EngineSummary> engine,
-            boolean debug, Consumer<String> log) throws IOException {
+            boolean debug, Consumer<String> log, Consumer<DockerApi> moreRoutes) throws IOException {
         DockerApi api = new DockerApi(version);
         new SystemRoutes(version, HostFacts.read(), engine).register(api.routes());
+        moreRoutes.accept(api);
         HttpHandler handler = debug ? logged(api, log) : api;
         ServerLimits limits = ServerLimits.defaults(MAX_CONNECTIONS).withChunkedBodies(MAX_BODY)
                 .withIdleTimeout(Duration.ofMinutes(5));
@@ -140,7 +142,8 @@ public final class Daemon implements AutoCloseable {
         }
         Daemon daemon;
         try {
-            daemon = start(host, System.getenv(), version(), () -> EngineSummary.NONE, debug, System.err::println);
+            daemon = start(host, System.getenv(), version(), () -> EngineSummary.NONE, debug, System.err::println,
+                    api -> { });
         } catch (IOException e) {
             System.err.println("jnerd daemon: " + e.getMessage());
             System.exit(1);

@@ -4,6 +4,8 @@ import io.jnerd.http.HttpHandler;
 import io.jnerd.http.HttpRequest;
 import io.jnerd.http.HttpResponse;
 import io.jnerd.http.Router;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The Docker Engine API's front: every route answers with and without a {@code /vX.Y} prefix;
@@ -15,6 +17,11 @@ import io.jnerd.http.Router;
 public final class DockerApi implements HttpHandler {
 
     private static final HttpResponse NOT_FOUND = Responses.error(404, "page not found");
+    /**
+     * Where a route finds the API version of its request. A pseudo-header: ':' cannot be in a
+     * header name on the wire (RFC 9110 token), so no client can set it.
+     */
+    private static final String VERSION_HEADER = ":api-version";
 
     private final Router router = new Router(r -> NOT_FOUND);
     private final String server;
@@ -27,6 +34,11 @@ public final class DockerApi implements HttpHandler {
     /** The routes, registered without the version prefix. */
     public Router routes() {
         return router;
+    }
+
+    /** The API version a routed request asked for (the advertised one when it named none). */
+    public static String apiVersion(HttpRequest routed) {
+        return routed.headers().getOrDefault(VERSION_HEADER, ApiVersion.MAX);
     }
 
     @Override
@@ -43,7 +55,9 @@ public final class DockerApi implements HttpHandler {
                     : Responses.error(400, unsupported);
         } else {
             String path = split.path() + (q < 0 ? "" : target.substring(q));
-            response = router.handle(new HttpRequest(request.method(), path, request.version(), request.headers(),
+            Map<String, String> headers = new HashMap<>(request.headers());
+            headers.put(VERSION_HEADER, split.version() == null ? ApiVersion.MAX : split.version());
+            response = router.handle(new HttpRequest(request.method(), path, request.version(), headers,
                     request.body()));
         }
         if (response == NOT_FOUND) {

@@ -31,7 +31,7 @@ class DockerCliTest {
         DockerCli.binary();
         Path socket = dir.resolve("run/docker.sock");
         daemon = Daemon.start("unix://" + socket, Map.of(), "0.1.0-test",
-                () -> new EngineSummary(3, 1, 0, 2, 5, "overlayfs", "/var/lib/jnerd", true), true, log::add);
+                () -> new EngineSummary(3, 1, 0, 2, 5, "overlayfs", "/var/lib/jnerd", true), true, log::add, api -> { });
         Files.createDirectories(dir.resolve("config"));
         docker = new DockerCli(socket, dir.resolve("config"));
     }

@@ -1,10 +1,14 @@
 package io.jnerd.api;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import io.jnerd.http.HttpResponse;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -30,7 +34,18 @@ class ProtocolTest {
     @BeforeEach
     void start() throws Exception {
         daemon = Daemon.start("unix://" + dir.resolve("d.sock"), Map.of(), "0.1.0-test", () -> EngineSummary.NONE,
-                false, line -> { });
+                false, line -> { }, api -> api.routes().add("POST", "/containers/{id}/attach", (r, p) -> {
+                    // moby's attach without a TTY: stdin in raw, stdout out in frames; newer clients
+                    // are told the stream is multiplexed.
+                    String type = ApiVersion.compare(DockerApi.apiVersion(r), "1.42") >= 0
+                            ? "application/vnd.docker.multiplexed-stream" : "application/vnd.docker.raw-stream";
+                    return HttpResponse.hijack(200, type, raw -> {
+                        OutputStream stdout = new MultiplexedStream(raw.output(), MultiplexedStream.STDOUT);
+                        raw.input().transferTo(stdout);
+                        new MultiplexedStream(raw.output(), MultiplexedStream.STDERR).write("EOF\n".getBytes(UTF_8));
+                        raw.closeWrite();
+                    });
+                }));
     }
 
     @AfterEach
@@ -42,6 +57,7 @@ class ProtocolTest {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(daemon.socket()));
             ch.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.ISO_8859_1)));
+            ch.shutdownOutput();
             ByteArrayOutputStream all = new ByteArrayOutputStream();
             ByteBuffer b = ByteBuffer.allocate(8192);
             while (ch.read(b.clear()) >= 0) {
@@ -53,6 +69,33 @@ class ProtocolTest {
 
     private static final String API_HEADERS = "Api-Version: 1.44\r\nDocker-Experimental: false\r\nOstype: linux\r\n"
             + "Server: jnerd/0.1.0-test (linux)\r\n";
+
+    @Test
+    void attachIsUpgradedToARawStreamThatSurvivesTheClientsHalfClose() throws Exception {
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(daemon.socket()));
+            ch.write(ByteBuffer.wrap(("POST /v1.44/containers/c1/attach?stream=1&stdin=1&stdout=1 HTTP/1.1\r\n"
+                    + "Host: api.moby.localhost\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n").getBytes(UTF_8)));
+            String head = "HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.multiplexed-stream\r\n"
+                    + API_HEADERS + "Connection: Upgrade\r\nUpgrade: tcp\r\n\r\n";
+            ByteBuffer got = ByteBuffer.allocate(head.length());
+            while (got.hasRemaining() && ch.read(got) >= 0) {
+                // the head, exactly
+            }
+            assertEquals(head, new String(got.array(), UTF_8));
+            ch.write(ByteBuffer.wrap("hi\n".getBytes(UTF_8)));
+            ch.shutdownOutput();
+            ByteArrayOutputStream rest = new ByteArrayOutputStream();
+            ByteBuffer b = ByteBuffer.allocate(8192);
+            while (ch.read(b.clear()) >= 0) {
+                rest.write(b.array(), 0, b.position());
+            }
+            assertArrayEquals(new byte[] {1, 0, 0, 0, 0, 0, 0, 3, 'h', 'i', '\n', 2, 0, 0, 0, 0, 0, 0, 4, 'E', 'O', 'F', '\n'},
+                    rest.toByteArray());
+        }
+        String old = exchange("POST /v1.41/containers/c1/attach HTTP/1.1\r\nUpgrade: tcp\r\nConnection: Upgrade\r\n\r\n");
+        assertTrue(old.startsWith("HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\n"), old);
+    }
 
     @Test
     void pingAnswersHeadAndGetWithMobysHeaders() throws Exception {
