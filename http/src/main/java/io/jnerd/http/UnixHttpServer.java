@@ -94,7 +94,8 @@ public final class UnixHttpServer implements AutoCloseable {
         requireEpoll();
         UnixHttpServer s = new UnixHttpServer(socket, false, handler, limits, log, "fd " + fd);
         try {
-            EpollServerDomainSocketChannel channel = new EpollServerDomainSocketChannel(fd);
+            // active: it is listening already, so registering it starts the accepts.
+            EpollServerDomainSocketChannel channel = new EpollServerDomainSocketChannel(fd, true);
             s.server = channel;
             s.bootstrap(channel).register().syncUninterruptibly();
         } catch (RuntimeException e) {
