@@ -15,7 +15,13 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -95,6 +101,23 @@ class ProtocolTest {
         }
         String old = exchange("POST /v1.41/containers/c1/attach HTTP/1.1\r\nUpgrade: tcp\r\nConnection: Upgrade\r\n\r\n");
         assertTrue(old.startsWith("HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\n"), old);
+    }
+
+    @Test
+    void aHundredConcurrentRequestsAreAllAnswered() throws Exception {
+        List<Callable<String>> pings = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            pings.add(() -> exchange("GET /v1.41/version HTTP/1.1\r\nConnection: close\r\n\r\n"));
+        }
+        ExecutorService clients = Executors.newFixedThreadPool(100);
+        try {
+            for (Future<String> f : clients.invokeAll(pings)) {
+                String r = f.get();
+                assertTrue(r.startsWith("HTTP/1.1 200 OK\r\n") && r.contains("\"ApiVersion\":\"1.44\""), r);
+            }
+        } finally {
+            clients.shutdown();
+        }
     }
 
     @Test
