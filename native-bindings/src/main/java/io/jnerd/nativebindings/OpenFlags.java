@@ -13,6 +13,8 @@ public final class OpenFlags {
     public static final int O_NONBLOCK = 0x800;
     public static final int O_DIRECTORY = 0x10000;
     public static final int O_CLOEXEC = 0x80000;
+    /** A handle on a path, not an open file (Linux 2.6.39): fstat, *at(2) and /proc/self/fd/N work on it. */
+    public static final int O_PATH = 0x200000;
 
     /** fcntl F_GETFD/F_SETFD: the only descriptor flag. */
     public static final int FD_CLOEXEC = 1;

@@ -17,7 +17,10 @@ import java.util.List;
  */
 public final class ScmRights {
 
-    static final int SCM_RIGHTS = 1;
+    /** cmsg_type at SOL_SOCKET: fds (linux/socket.h). */
+    public static final int SCM_RIGHTS = 1;
+    /** cmsg_type at SOL_SOCKET: a struct ucred the kernel checks against the sender's credentials. */
+    public static final int SCM_CREDENTIALS = 2;
     public static final int MSG_NOSIGNAL = 0x4000;
     static final int MSG_CTRUNC = 0x8;
     static final int MSG_CMSG_CLOEXEC = 0x40000000;

@@ -35,6 +35,10 @@ public final class Sockets {
     public static final int SO_SNDTIMEO = 21;
     public static final int SO_PROTOCOL = 38;
     public static final int SO_DOMAIN = 39;
+    /** The socket's own cookie, unique among the sockets since boot (Linux 4.13). */
+    public static final int SO_COOKIE = 57;
+    /** The cookie of the socket's network namespace (Linux 5.14). */
+    public static final int SO_NETNS_COOKIE = 71;
 
     public static final int IPPROTO_IP = 0;
     public static final int IPPROTO_TCP = 6;
@@ -266,11 +270,21 @@ public final class Sockets {
     }
 
     public static int getIntOption(Fd socket, int level, int name) throws SyscallException {
+        return fixedOption(socket, level, name, Integer.BYTES).buffer().getInt(0);
+    }
+
+    /** A 64-bit option (SO_COOKIE, SO_NETNS_COOKIE). */
+    public static long getLongOption(Fd socket, int level, int name) throws SyscallException {
+        return fixedOption(socket, level, name, Long.BYTES).buffer().getLong(0);
+    }
+
+    /** getsockopt of an option of {@code size} (at most 8) bytes, read at offset 0 of the scratch buffer. */
+    private static NativeBuffer fixedOption(Fd socket, int level, int name, int size) throws SyscallException {
         NativeBuffer b = Scratch.zeroed(OPTLEN_AT + Integer.BYTES);
-        b.buffer().putInt(OPTLEN_AT, Integer.BYTES);
+        b.buffer().putInt(OPTLEN_AT, size);
         long r = Sys.call(SysNr.GETSOCKOPT, socket.get(), level, name, b.address(), b.address(OPTLEN_AT));
         checkOption(r, "getsockopt", socket, level, name);
-        return b.buffer().getInt(0);
+        return b;
     }
 
     public static void setIntOption(Fd socket, int level, int name, int value) throws SyscallException {

@@ -1,26 +1,16 @@
 package io.jnerd.cli.command;
 
-import io.jnerd.cli.JnerdCommand;
-import io.jnerd.cli.sign.KeyFiles;
+import io.jnerd.engine.sign.KeyFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code jnerd key}: cosign key pairs. */
 @Command(name = "key", description = "Manage cosign signing keys", subcommands = KeyCommand.Generate.class)
-public final class KeyCommand implements Runnable {
-    @ParentCommand
-    JnerdCommand parent;
-
-    @Spec
-    CommandSpec spec;
-
+public final class KeyCommand extends Subcommand implements Runnable {
     @Override
     public void run() {
         // The command line in use (not a new one), so the error goes to this run's stderr.
@@ -29,16 +19,13 @@ public final class KeyCommand implements Runnable {
 
     /** {@code jnerd key generate}: an EC P-256 pair as cosign writes it (PREFIX.key 0600, PREFIX.pub). */
     @Command(name = "generate", description = "Generate an EC P-256 key pair (password from COSIGN_PASSWORD or the terminal; empty: unencrypted)")
-    static final class Generate implements Callable<Integer> {
-        @ParentCommand
-        KeyCommand key;
-
+    static final class Generate extends Subcommand implements Callable<Integer> {
         @Option(names = "--output-key-prefix", paramLabel = "PREFIX", description = "write PREFIX.key and PREFIX.pub (default: cosign)")
         String prefix = "cosign";
 
         @Override
         public Integer call() throws IOException {
-            var terminal = key.parent.global().terminal();
+            var terminal = terminal();
             char[] password = CosignPassword.read(terminal, true);
             Path privateFile = Path.of(prefix + ".key");
             Path publicFile = Path.of(prefix + ".pub");

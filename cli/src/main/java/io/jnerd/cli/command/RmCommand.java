@@ -1,7 +1,7 @@
 package io.jnerd.cli.command;
 
-import io.jnerd.cli.JnerdException;
-import io.jnerd.cli.container.Containers;
+import io.jnerd.engine.JnerdException;
+import io.jnerd.engine.container.Containers;
 import io.jnerd.proto.Containerd;
 import java.util.List;
 import picocli.CommandLine.Command;

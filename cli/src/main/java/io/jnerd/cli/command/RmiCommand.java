@@ -1,8 +1,8 @@
 package io.jnerd.cli.command;
 
-import io.jnerd.cli.JnerdException;
-import io.jnerd.cli.container.Containers;
-import io.jnerd.cli.image.ImageService;
+import io.jnerd.engine.JnerdException;
+import io.jnerd.engine.container.Containers;
+import io.jnerd.engine.image.ImageService;
 import io.jnerd.proto.Containerd;
 import io.jnerd.proto.containerd.containers.Container;
 import java.util.List;

@@ -1,23 +1,37 @@
 package io.jnerd.cli.command;
 
-import io.jnerd.cli.JnerdException;
-import io.jnerd.cli.container.ContainerRunner;
-import io.jnerd.cli.container.NetworkModes;
-import io.jnerd.cli.container.RunSpec;
-import io.jnerd.cli.image.Platform;
-import io.jnerd.cli.sign.CosignVerifier;
+import io.jnerd.cli.Main;
+import io.jnerd.engine.JnerdException;
+import io.jnerd.engine.container.Capabilities;
+import io.jnerd.engine.container.ContainerRunner;
+import io.jnerd.engine.container.RunSpec;
+import io.jnerd.engine.image.ImageRef;
+import io.jnerd.engine.image.Platform;
+import io.jnerd.engine.network.BypassNetwork;
+import io.jnerd.netns.bypassd.BypassdSocket;
+import io.jnerd.engine.network.NetworkAttachers;
+import io.jnerd.engine.registry.ImagePuller;
+import io.jnerd.engine.registry.RegistryClient;
+import io.jnerd.engine.registry.TransferEvents;
+import io.jnerd.engine.sign.CosignVerifier;
+import io.jnerd.engine.sign.SignatureException;
 import io.jnerd.mounts.HelperCommand;
 import io.jnerd.mounts.MountException;
 import io.jnerd.mounts.MountOptions;
 import io.jnerd.mounts.MountPlan;
 import io.jnerd.mounts.MountRequest;
 import io.jnerd.mounts.MountTranslator;
+import io.jnerd.nativebindings.Arch;
+import io.jnerd.netns.PortMappingParser;
 import io.jnerd.proto.Containerd;
+import io.jnerd.proto.ContainerdAddress;
 import io.jnerd.seccomp.profile.DefaultProfile;
 import io.jnerd.seccomp.profile.InvalidProfileException;
 import io.jnerd.seccomp.profile.ProfileJson;
+import io.jnerd.seccomp.profile.ProfileContext;
+import io.jnerd.seccomp.profile.ProfileResolver;
 import io.jnerd.seccomp.profile.ProfileValidator;
-import io.jnerd.proto.ContainerdAddress;
+import io.jnerd.seccomp.profile.SeccompProfile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,7 +133,7 @@ public final class RunCommand extends ContainerdCommand {
 
     @Option(names = "--runtime", paramLabel = "RUNTIME",
             description = "io.containerd.runc.v2 (default), runc, crun, or a path to an OCI runtime binary")
-    String runtime = "io.containerd.runc.v2";
+    String runtime = RunSpec.RUNC_V2;
 
     @Parameters(index = "0", paramLabel = "IMAGE", description = "image to run")
     String image;
@@ -135,35 +149,48 @@ public final class RunCommand extends ContainerdCommand {
 
     @Override
     void validate() throws IOException {
-        spec = toRunSpec();
         verifier = verify.verifier();
-        if (verify.enabled()) {
-            // A signature lives in the registry: verifying means resolving the image there,
-            // even when a copy is already in containerd.
-            if (spec.pull.equals("never")) {
-                throw new JnerdException("--verify=cosign needs the registry: not with --pull=never");
-            }
-            spec.pull = "always";
-        }
+        spec = toRunSpec();
     }
 
     @Override
     int call(Containerd containerd) throws IOException, InterruptedException {
         Platform p = platform == null ? Platform.host() : Platform.parse(platform);
-        ContainerRunner.ImageFetcher fetcher = ref -> PullCommand.pull(containerd, ref, p, global().snapshotter(),
-                insecure, terminal().env(), line -> { }, verifier);
-        return new ContainerRunner(containerd, terminal(), global().stateDir(), global().snapshotter(), p, fetcher).run(spec);
+        ContainerRunner.Result result = new ContainerRunner(containerd, terminal(), global().stateDir(),
+                global().snapshotter(), p, ref -> pull(containerd, ref, p), Main.class.getName()).run(spec);
+        if (spec.detach()) {
+            terminal().out().println(result.id());
+        }
+        return result.status();
+    }
+
+    /** {@code --pull}: the image from its registry, quietly (docker run shows no progress bars either). */
+    private String pull(Containerd containerd, String image, Platform p) throws IOException {
+        try {
+            ImageRef ref = ImageRef.parse(image);
+            new ImagePuller(containerd, RegistryClient.forImage(ref, insecure, terminal().env()), TransferEvents.NONE,
+                    global().snapshotter()).pull(ref, p, verifier);
+            return ref.toString();
+        } catch (SignatureException | IllegalArgumentException e) {
+            throw new JnerdException(e.getMessage());
+        }
     }
 
     /** Checks and translates the flags; everything wrong with them is reported before containerd is touched. */
     RunSpec toRunSpec() throws IOException {
-        if (!pull.equals("missing") && !pull.equals("never") && !pull.equals("always")) {
-            throw new JnerdException("invalid --pull policy '" + pull + "' (missing, always or never)");
+        RunSpec.PullPolicy policy = RunSpec.PullPolicy.parse(pull);
+        if (verify.enabled()) {
+            // A signature lives in the registry: verifying means resolving the image there,
+            // even when a copy is already in containerd.
+            if (policy == RunSpec.PullPolicy.NEVER) {
+                throw new JnerdException("--verify=cosign needs the registry: not with --pull=never");
+            }
+            policy = RunSpec.PullPolicy.ALWAYS;
         }
-        RunSpec s = new RunSpec();
-        s.image = image;
-        s.command = command;
-        s.entrypoint = entrypoint == null ? null : (entrypoint.isEmpty() ? List.of() : List.of(entrypoint));
+        RunSpec.Builder s = RunSpec.builder(image).command(command);
+        if (entrypoint != null) {
+            s.entrypoint(entrypoint.isEmpty() ? List.of() : List.of(entrypoint));
+        }
         for (Path f : envFiles) {
             if (!Files.isRegularFile(f)) {
                 throw new JnerdException("env file not found: " + f);
@@ -171,28 +198,20 @@ public final class RunCommand extends ContainerdCommand {
             for (String line : Files.readAllLines(f)) {
                 String l = line.strip();
                 if (!l.isEmpty() && !l.startsWith("#")) {
-                    addEnv(s.env, l);
+                    addEnv(s, l);
                 }
             }
         }
         for (String e : env) {
-            addEnv(s.env, e);
+            addEnv(s, e);
         }
-        s.workdir = workdir;
-        s.user = user;
-        s.name = name;
-        s.hostname = hostname;
-        s.labels.putAll(labels);
-        s.annotations.putAll(annotations);
-        s.readOnly = readOnly;
-        s.capAdd = capAdd;
-        s.capDrop = capDrop;
+        s.workdir(workdir).user(user).name(name).hostname(hostname).labels(labels).annotations(annotations)
+                .readOnly(readOnly).capabilities(capAdd, capDrop);
         try {
-            s.network = NetworkModes.resolve(network, annotations, labels, bypassSettings());
+            s.network(NetworkAttachers.resolve(network, annotations, labels, bypassSettings()));
             for (String p : publish) {
-                s.ports.addAll(io.jnerd.netns.PortMappingParser.parse(p));
+                s.ports(PortMappingParser.parse(p));
             }
-            io.jnerd.cli.container.Capabilities.compute(capAdd, capDrop);
             if (platform != null) {
                 Platform.parse(platform);
             }
@@ -200,59 +219,62 @@ public final class RunCommand extends ContainerdCommand {
             throw new JnerdException(e.getMessage());
         }
         securityOptions(s);
-        chooseRuntime(s);
-        s.volumes = mountPlan(s);
-        s.detach = detach;
-        s.remove = remove;
-        s.interactive = interactive;
-        s.tty = tty;
-        s.pull = pull;
-        s.rootless = !ContainerdAddress.isRoot();
-        return s;
+        Optional<String> runtimeBinary = runtimeBinary();
+        s.runtime(runtime.startsWith("io.containerd.") ? runtime : RunSpec.RUNC_V2, runtimeBinary);
+        return s.volumes(mountPlan(runtimeBinary.orElse("runc"))).detach(detach).remove(remove)
+                .interactive(interactive).tty(tty).pull(policy).rootless(!ContainerdAddress.isRoot()).build();
     }
 
-    private io.jnerd.cli.container.BypassNetwork.Settings bypassSettings() {
-        Optional<Path> socket = io.jnerd.cli.container.BypassdSocket.find(terminal().env(), ContainerdAddress.isRoot());
+    private BypassNetwork.Settings bypassSettings() {
+        Optional<Path> socket = BypassdSocket.find(terminal().env(), ContainerdAddress.isRoot());
         java.io.PrintStream err = terminal().err();
-        return new io.jnerd.cli.container.BypassNetwork.Settings(bypassIgnore, socket,
+        return new BypassNetwork.Settings(bypassIgnore, socket,
                 line -> { if (global().debug()) { err.println("jnerd: " + line); } });
     }
 
-    private void securityOptions(RunSpec s) throws IOException {
-        s.seccomp = ProfileJson.toTree(DefaultProfile.get());
+    /**
+     * {@code --security-opt}: jnerd's default profile unless seccomp=unconfined or seccomp=PATH, and
+     * no-new-privileges. A profile is resolved for the container's capabilities as docker does:
+     * runc would apply a capability-conditioned rule unconditionally.
+     */
+    private void securityOptions(RunSpec.Builder s) throws IOException {
+        ProfileContext seccompContext = ProfileContext.forCapabilities(Capabilities.fromOptions(capAdd, capDrop));
+        Optional<SeccompProfile> seccomp = Optional.of(DefaultProfile.get(seccompContext));
         for (String opt : securityOpts) {
             int eq = opt.indexOf('=');
             String key = eq < 0 ? opt : opt.substring(0, eq);
             String value = eq < 0 ? "" : opt.substring(eq + 1);
             if (key.equals("seccomp") && value.equals("unconfined")) {
-                s.seccomp = null;
+                seccomp = Optional.empty();
             } else if (key.equals("seccomp") && !value.isEmpty()) {
                 Path file = Path.of(value);
                 if (!Files.isRegularFile(file)) {
                     throw new JnerdException("seccomp profile not found: " + value);
                 }
                 try {
-                    s.seccomp = ProfileJson.toTree(ProfileValidator.validate(ProfileJson.read(file)));
+                    seccomp = Optional.of(ProfileResolver.resolve(ProfileValidator.validate(ProfileJson.read(file)),
+                            Arch.current(), seccompContext));
                 } catch (InvalidProfileException e) {
                     throw new JnerdException(e.getMessage(), e);
                 }
             } else if (key.equals("no-new-privileges") && (value.isEmpty() || value.equals("true") || value.equals("false"))) {
-                s.noNewPrivileges = !value.equals("false");
+                s.noNewPrivileges(!value.equals("false"));
             } else {
                 throw new JnerdException("unsupported --security-opt '" + opt
                         + "' (seccomp=PATH|unconfined, no-new-privileges[=true|false])");
             }
         }
+        s.seccomp(seccomp);
     }
 
-    private void addEnv(List<String> out, String kv) {
+    private void addEnv(RunSpec.Builder s, String kv) {
         if (kv.contains("=")) {
-            out.add(kv);
+            s.env(kv);
             return;
         }
         String value = terminal().env().get(kv);
         if (value != null) {
-            out.add(kv + "=" + value);
+            s.env(kv + "=" + value);
         }
     }
 
@@ -260,7 +282,7 @@ public final class RunCommand extends ContainerdCommand {
      * -v and --mount, checked and translated for the OCI runtime before anything is made:
      * a missing source or an rro the kernel cannot give is one line and exit 125.
      */
-    private MountPlan mountPlan(RunSpec s) throws IOException {
+    private MountPlan mountPlan(String runtimeBinary) throws IOException {
         if (volumes.isEmpty() && mounts.isEmpty()) {
             return MountPlan.EMPTY;
         }
@@ -278,7 +300,6 @@ public final class RunCommand extends ContainerdCommand {
         }
         MountPlan plan;
         try {
-            String runtimeBinary = s.runtimeBinary == null ? "runc" : s.runtimeBinary;
             plan = MountTranslator.forRuntime(runtimeBinary, HelperCommand.thisJvm()).translate(requests);
         } catch (MountException e) {
             throw new JnerdException(e.getMessage());
@@ -290,25 +311,25 @@ public final class RunCommand extends ContainerdCommand {
         return plan;
     }
 
-    private void chooseRuntime(RunSpec s) {
+    /**
+     * {@code --runtime}: runc and crun run under containerd's runc v2 shim (crun as its
+     * binary), a path is such a binary too, io.containerd.* is a containerd runtime of its own.
+     */
+    private Optional<String> runtimeBinary() {
         switch (runtime) {
-            case "io.containerd.runc.v2":
+            case RunSpec.RUNC_V2:
             case "runc":
-                s.runtime = "io.containerd.runc.v2";
-                break;
+                return Optional.empty();
             case "crun":
-                s.runtime = "io.containerd.runc.v2";
-                s.runtimeBinary = "crun";
-                break;
+                return Optional.of("crun");
             default:
                 if (runtime.startsWith("/")) {
-                    s.runtime = "io.containerd.runc.v2";
-                    s.runtimeBinary = runtime;
-                } else if (runtime.startsWith("io.containerd.")) {
-                    s.runtime = runtime;
-                } else {
-                    throw new JnerdException("unknown runtime '" + runtime + "' (io.containerd.runc.v2, runc, crun, or a path)");
+                    return Optional.of(runtime);
                 }
+                if (runtime.startsWith("io.containerd.")) {
+                    return Optional.empty();
+                }
+                throw new JnerdException("unknown runtime '" + runtime + "' (io.containerd.runc.v2, runc, crun, or a path)");
         }
     }
 }

@@ -1,6 +1,6 @@
 package io.jnerd.cli.command;
 
-import io.jnerd.cli.container.Containers;
+import io.jnerd.engine.container.Containers;
 import io.jnerd.proto.Containerd;
 import java.util.List;
 import picocli.CommandLine.Command;

@@ -1,9 +1,9 @@
 package io.jnerd.cli.command;
 
-import io.jnerd.cli.JnerdException;
-import io.jnerd.cli.sign.CosignVerifier;
-import io.jnerd.cli.sign.KeyFiles;
-import io.jnerd.cli.sign.SignatureException;
+import io.jnerd.engine.JnerdException;
+import io.jnerd.engine.sign.CosignVerifier;
+import io.jnerd.engine.sign.KeyFiles;
+import io.jnerd.engine.sign.SignatureException;
 import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Option;

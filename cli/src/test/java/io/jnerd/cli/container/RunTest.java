@@ -8,6 +8,7 @@ import io.jnerd.cli.testing.Cli;
 import io.jnerd.cli.testing.ContainerdFixture;
 import io.jnerd.cli.testing.Leftovers;
 import io.jnerd.cli.testing.TestImages;
+import io.jnerd.engine.network.KeeperRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,7 +2,6 @@ package io.jnerd.netns.bypass;
 
 import io.jnerd.nativebindings.Errno;
 import io.jnerd.nativebindings.SockAddr;
-import io.jnerd.nativebindings.Sockets;
 import io.jnerd.nativebindings.SyscallException;
 import io.jnerd.seccomp.notify.NotificationContext;
 import java.io.IOException;
@@ -33,12 +32,15 @@ final class OutgoingMessage {
     private final byte[] data;
     private final long totalLength;
     private final byte[] control;
+    /** Bytes of headers and iovecs read besides the data and control messages. */
+    private final int headerBytes;
 
-    private OutgoingMessage(Destination destination, byte[] data, long totalLength, byte[] control) {
+    private OutgoingMessage(Destination destination, byte[] data, long totalLength, byte[] control, int headerBytes) {
         this.destination = destination;
         this.data = data;
         this.totalLength = totalLength;
         this.control = control;
+        this.headerBytes = headerBytes;
     }
 
     /** sendto(fd, buf, len, flags, addr, addrlen). */
@@ -46,7 +48,7 @@ final class OutgoingMessage {
         long length = ctx.arg(2);
         byte[] data = read(ctx, ctx.arg(1), (int) Math.min(unsignedSize(length), MAX_DATA));
         return new OutgoingMessage(destination(ctx, ctx.arg(4), (int) ctx.arg(5)), data, unsignedSize(length),
-                new byte[0]);
+                new byte[0], 0);
     }
 
     /** The struct msghdr at {@code address} (sendmsg's argument, or one entry of sendmmsg's vector). */
@@ -67,20 +69,22 @@ final class OutgoingMessage {
         Destination to = name == 0 ? null : destination(ctx, name, nameLength);
         ByteBuffer vectors = ByteBuffer.wrap(read(ctx, iov, (int) iovCount * IOVEC_SIZE)).order(ByteOrder.nativeOrder());
         long total = 0;
-        ByteBuffer data = ByteBuffer.allocate(MAX_DATA);
         for (int i = 0; i < iovCount; i++) {
-            long base = vectors.getLong(i * IOVEC_SIZE);
             long length = vectors.getLong(i * IOVEC_SIZE + 8);
             if (length < 0) {
                 throw new SyscallException("sendmsg", Errno.EINVAL, "iovec " + i + " of length " + Long.toUnsignedString(length));
             }
             // Saturating: only "more than a datagram" matters beyond MAX_DATA.
             total = total + length < 0 ? Long.MAX_VALUE : total + length;
-            int take = (int) Math.min(length, data.remaining());
-            data.put(read(ctx, base, take));
+        }
+        // As much as is sent, no more: a vector of empty messages costs no 64 KiB each.
+        ByteBuffer data = ByteBuffer.allocate((int) Math.min(total, MAX_DATA));
+        for (int i = 0; i < iovCount && data.hasRemaining(); i++) {
+            int take = (int) Math.min(vectors.getLong(i * IOVEC_SIZE + 8), data.remaining());
+            data.put(read(ctx, vectors.getLong(i * IOVEC_SIZE), take));
         }
         byte[] control = read(ctx, controlAt, (int) controlLength);
-        return new OutgoingMessage(to, java.util.Arrays.copyOf(data.array(), data.position()), total, control);
+        return new OutgoingMessage(to, data.array(), total, control, MSGHDR_SIZE + (int) iovCount * IOVEC_SIZE);
     }
 
     private static Destination destination(NotificationContext ctx, long address, int length) throws IOException {
@@ -126,14 +130,9 @@ final class OutgoingMessage {
         return control;
     }
 
-    /**
-     * What the agent sends: the data, the control messages and the address it read.
-     *
-     * @param afterFastOpen a TCP fast open connected meanwhile: what is left is a plain send
-     *                      to the peer, without the address
-     */
-    Sockets.Message toSend(boolean afterFastOpen) {
-        SockAddr to = destination == null || afterFastOpen ? null : destination.sockAddr();
-        return new Sockets.Message(data, control, to);
+    /** What reading it made the agent hold: data, control messages, header and iovecs. */
+    int bytesRead() {
+        return headerBytes + data.length + control.length;
     }
+
 }

@@ -11,6 +11,7 @@ public record SocketKind(int family, int type, int protocol) {
     public static final int AF_UNIX = 1;
     public static final int AF_INET = 2;
     public static final int AF_INET6 = 10;
+    public static final int AF_NETLINK = 16;
 
     public static final int SOCK_STREAM = 1;
     public static final int SOCK_DGRAM = 2;
@@ -45,6 +46,7 @@ public record SocketKind(int family, int type, int protocol) {
             case AF_UNIX: return "AF_UNIX";
             case AF_INET: return "AF_INET";
             case AF_INET6: return "AF_INET6";
+            case AF_NETLINK: return "AF_NETLINK";
             default: return "family " + family;
         }
     }

@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -24,9 +25,10 @@ import java.util.logging.Logger;
  *
  * <p>The sockaddr is read once; the container's socket is pinned with pidfd_getfd; the
  * notification is checked with NOTIF_ID_VALID before anything is done with what was read.
- * A connect on an AF_INET/AF_INET6 socket is then always performed by the agent, never
- * CONTINUEd: switched ones on a new host socket, the others on the pinned container socket
- * (whose network namespace is the container's, whoever calls connect). So neither a
+ * A connect or bind is then always performed by the agent, never CONTINUEd, whatever the
+ * socket: switched ones on a new host socket, the others on the pinned container socket
+ * (whose network namespace is the container's, whoever calls connect; the address of a
+ * socket that is not AF_INET/AF_INET6 made by {@link PinnedAddress}). So neither a
  * sockaddr rewritten by another thread nor an fd replaced by dup2 after the check can aim
  * a connect somewhere the rules did not allow.
  *
@@ -53,21 +55,63 @@ public final class SocketSwitcher {
     private static final byte TCP_ESTABLISHED = 1;
     /** Established, and the peer's FIN came already (a server that answers and closes at once). */
     private static final byte TCP_CLOSE_WAIT = 8;
+    /** SOMAXCONN's default since Linux 5.4; the kernel caps it with net.core.somaxconn. */
+    private static final int LISTEN_BACKLOG = 4096;
 
     private final ConnectRules connectRules;
     private final BindRules bindRules;
     private final ConnectWaiter waiter;
     private final BypassStats stats;
     private final long quickWaitMillis;
+    private final GuardedCalls guarded;
+    /** A switched TCP socket goes into the container only once connected: see {@link #degradations}. */
+    private final boolean injectWhenConnected;
+    private final AtomicBoolean udpBindLogged = new AtomicBoolean();
+    private final SocketFiles files;
 
-    /** @param quickWaitMillis {@link #QUICK_WAIT_MILLIS}, or 0 to defer every connect still in progress */
+    /**
+     * @param quickWaitMillis {@link #QUICK_WAIT_MILLIS}, or 0 to defer every connect still in progress
+     * @param guarded         what the container's filter notifies
+     * @param files           the container's socket files the agent made (shared with its SendGuard)
+     */
     SocketSwitcher(ConnectRules connectRules, BindRules bindRules, ConnectWaiter waiter, BypassStats stats,
-            long quickWaitMillis) {
+            long quickWaitMillis, GuardedCalls guarded, SocketFiles files) {
+        this.files = files;
         this.connectRules = connectRules;
         this.bindRules = bindRules;
         this.waiter = waiter;
         this.stats = stats;
         this.quickWaitMillis = quickWaitMillis;
+        this.guarded = guarded;
+        this.injectWhenConnected = !guarded.sends() || !guarded.listen();
+    }
+
+    /**
+     * What the switch leaves out when the filter does not notify sends or listen, which a
+     * host socket in the container could then make natively, in the host's namespace:
+     * <ul>
+     * <li>sends not notified: no UDP socket is switched (a switched one could sendto the
+     *     host's 127.0.0.1); connects and binds of UDP sockets stay in the container;</li>
+     * <li>sends or listen not notified: a host socket is in the container only while it is
+     *     connected or listening, never unconnected (from which sendto with MSG_FASTOPEN
+     *     would connect it anywhere, and listen would bind it to a host port nobody
+     *     published). So a switched TCP connect goes in once its handshake succeeded (a
+     *     failed one leaves the container its own socket) and a published TCP bind's host
+     *     socket listens from the bind on. A TCP socket connected or listening cannot be
+     *     connected again: EISCONN; connect with AF_UNSPEC, which would make it
+     *     unconnected, is notified and refused on host sockets.</li>
+     * </ul>
+     */
+    static String degradations(GuardedCalls guarded) {
+        List<String> d = new java.util.ArrayList<>();
+        if (!guarded.sends()) {
+            d.add("UDP sockets are not switched");
+        }
+        if (!guarded.sends() || !guarded.listen()) {
+            d.add("switched TCP connects go into the container once connected");
+            d.add("published TCP ports listen from the bind on");
+        }
+        return String.join("; ", d);
     }
 
     /** connect(fd, addr, addrlen) from the target. */
@@ -79,11 +123,10 @@ public final class SocketSwitcher {
         ContainerSocket sock = t.socket;
         try {
             if (!sock.kind().isInet()) {
-                // AF_UNIX paths resolve in the caller's mount namespace: only the kernel,
-                // running the container's own call, resolves them right.
+                // Never a host socket (only TCP and UDP are switched): connected by the
+                // agent in the container's namespace, AF_UNIX paths in its tree.
                 stats.verdict(Verdict.NOT_INET);
-                sock.close();
-                Answers.proceed(ctx);
+                connectPinned(ctx, sock, t.address);
                 return;
             }
             Destination dest = t.address;
@@ -102,6 +145,10 @@ public final class SocketSwitcher {
             }
             if (v.switches()) {
                 v = connectRules.forSocket(sock.kind(), target, inet(sock.localAddress()));
+            }
+            if (v.switches() && sock.kind().isUdp() && !guarded.sends()) {
+                v = Verdict.SENDS_NOT_GUARDED;
+                stats.udpConnectNotSwitched();
             }
             stats.verdict(v);
             if (v.switches()) {
@@ -126,7 +173,7 @@ public final class SocketSwitcher {
         try (ContainerSocket sock = t.socket) {
             if (!sock.kind().isInet()) {
                 stats.verdict(Verdict.NOT_INET);
-                Answers.proceed(ctx);
+                bindPinned(ctx, sock, t.address);
                 return;
             }
             if (sock.isHostSocket()) {
@@ -137,6 +184,16 @@ public final class SocketSwitcher {
                 return;
             }
             Optional<io.jnerd.netns.PortMapping> port = bindRules.forBind(sock.kind(), t.address);
+            if (port.isPresent() && sock.kind().isUdp() && !guarded.sends()) {
+                stats.udpBindNotSwitched();
+                int containerPort = port.get().containerPort();
+                if (udpBindLogged.compareAndSet(false, true)) {
+                    LOG.warning(() -> "bypass: " + ctx.container().containerId() + ": published UDP port "
+                            + containerPort + " stays in the container: its filter does not notify sends,"
+                            + " which a switched UDP socket could aim at the host's loopback");
+                }
+                port = Optional.empty();
+            }
             if (port.isEmpty()) {
                 stats.verdict(bindRules.whyNot(t.address));
                 answer(ctx, ContainerBind.bind(sock, t.address, ctx.pid()));
@@ -217,6 +274,15 @@ public final class SocketSwitcher {
                 answer(ctx, errno);
                 return;
             }
+            if (injectWhenConnected) {
+                stats.connectInjectedWhenConnected();
+                if (errno == 0) {
+                    injectConnected(ctx, host, fd, flags, closeOnExec, 0);
+                } else {
+                    awaitThen(ctx, host, result -> injectConnected(ctx, host, fd, flags, closeOnExec, result));
+                }
+                return;
+            }
             if (!inject(ctx, host, fd, flags, closeOnExec)) {
                 host.close();
                 return;
@@ -225,6 +291,23 @@ public final class SocketSwitcher {
         } catch (IOException | RuntimeException e) {
             host.close();
             throw e;
+        }
+    }
+
+    /**
+     * The end of a switched connect whose host socket goes in only when connected: in on
+     * 0, then answered 0; on an error answered with it, and the container keeps its own
+     * socket, as after a failed connect without bypass. A non-blocking connect so gets 0
+     * or the error instead of EINPROGRESS, which connect(2) allows.
+     */
+    private void injectConnected(NotificationContext ctx, Fd host, int fd, int flags, boolean closeOnExec, int result) {
+        try {
+            if (result == 0 && !inject(ctx, host, fd, flags, closeOnExec)) {
+                return;
+            }
+            answer(ctx, result);
+        } finally {
+            host.close();
         }
     }
 
@@ -253,13 +336,48 @@ public final class SocketSwitcher {
     private void connectInContainer(NotificationContext ctx, ContainerSocket sock, Destination dest)
             throws IOException {
         if (dest.sockAddr() == null || !dest.sockAddr().isInet()) {
-            // AF_UNSPEC (disconnect), a short or foreign sockaddr: native-bindings has no
-            // way to pass these, and on a container socket the kernel's own answer is right.
-            sock.close();
-            Answers.proceed(ctx);
+            // AF_UNSPEC (disconnect), a short or foreign sockaddr: the kernel judges the
+            // bytes as given, on the pinned container socket.
+            agentConnect(ctx, sock, SockAddr.opaque(dest.raw()));
             return;
         }
         agentConnect(ctx, sock, dest.sockAddr());
+    }
+
+    /**
+     * A socket that is not AF_INET/AF_INET6, connected by the agent on its pinned copy to
+     * the address as read ({@link PinnedAddress}: AF_UNIX paths resolved in the target's
+     * tree, netlink groups only with its CAP_NET_ADMIN). A refusal is answered quietly.
+     */
+    private void connectPinned(NotificationContext ctx, ContainerSocket sock, Destination dest) throws IOException {
+        PinnedAddress to;
+        try {
+            to = PinnedAddress.forPeer(ctx, sock, dest.raw(), files);
+        } catch (SyscallException e) {
+            sock.close();
+            refused(ctx, sock, "connect", e);
+            return;
+        }
+        try (to) {
+            agentConnect(ctx, sock, to.address());
+        }
+    }
+
+    /** bind of a socket that is not AF_INET/AF_INET6 on its pinned copy, as {@link #connectPinned}. */
+    private void bindPinned(NotificationContext ctx, ContainerSocket sock, Destination dest) throws IOException {
+        try (PinnedAddress at = PinnedAddress.forBind(ctx, sock, dest.raw())) {
+            Sockets.bind(sock.copy(), at.address());
+            at.bound(ctx, files);
+            answer(ctx, 0);
+        } catch (SyscallException e) {
+            refused(ctx, sock, "bind", e);
+        }
+    }
+
+    /** What the agent's own call or its checks gave (EACCES, EPERM, ENOENT, EADDRINUSE): the target's answer. */
+    private static void refused(NotificationContext ctx, ContainerSocket sock, String call, SyscallException e) {
+        LOG.fine(() -> "bypass: " + sock + ": " + call + ": " + e.getMessage());
+        answer(ctx, e.errno());
     }
 
     /**
@@ -393,11 +511,17 @@ public final class SocketSwitcher {
                 answer(ctx, e.errno());
                 return;
             }
+            if (injectWhenConnected && sock.kind().isTcp()) {
+                // Listening, it can neither connect nor fast-open (EISCONN); the
+                // container's own listen later only sets the backlog.
+                Sockets.listen(host, LISTEN_BACKLOG);
+                stats.bindListeningAtOnce();
+            }
             if (!ctx.isValid()) {
                 return;
             }
             ctx.addFd(host, sock.fd(), closeOnExec);
-            bindRules.markBound(port, HostNetns.socketCookieOf(host));
+            bindRules.markBound(port, host);
             stats.bindSwitched();
             answer(ctx, 0);
         }

@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  *   GET    /v1/bypass             200 [BypassStatus]
  *   POST   /v1/bypass             201 BypassStatus        (400 bad spec, duplicate id, socketPath)
  *   DELETE /v1/bypass/{id}        200 (empty)             (404 unknown id)
- *   GET    /v1/bypass/{id}/stats  200 BypassStats         (404 unknown id)
+ *   GET    /v1/bypass/{id}/stats  200 BypassStatsReport   (404 unknown id)
  * </pre>
  * Errors are {@code {"message": ...}}. bypass4netnsd answers an unknown id with 400; any
  * non-2xx is an error to its clients (nerdctl), so 404 is the more precise answer.
