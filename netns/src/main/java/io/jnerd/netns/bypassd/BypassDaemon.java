@@ -1,7 +1,8 @@
 package io.jnerd.netns.bypassd;
 
+import io.jnerd.http.ServerLimits;
+import io.jnerd.http.UnixHttpServer;
 import io.jnerd.netns.bypass.ConnectWaiter;
-import io.jnerd.netns.http.UnixHttpServer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,7 +56,7 @@ public final class BypassDaemon implements AutoCloseable {
         dirs.addAll(clientDirs);
         registry = new BypassRegistry(new SupervisedBypassFactory(waiter), ClientPaths.under(dirs), log);
         try {
-            server = UnixHttpServer.start(socket, new BypassApi(registry), MAX_CONNECTIONS, log);
+            server = UnixHttpServer.start(socket, new BypassApi(registry), ServerLimits.defaults(MAX_CONNECTIONS), log);
         } catch (IOException | RuntimeException e) {
             waiter.close();
             throw e;

@@ -1,4 +1,4 @@
-package io.jnerd.netns.http;
+package io.jnerd.http;
 
 import io.jnerd.nativebindings.SockAddr;
 import java.io.IOException;
