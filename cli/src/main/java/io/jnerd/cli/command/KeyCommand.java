@@ -1,9 +1,14 @@
 package io.jnerd.cli.command;
 
 import io.jnerd.cli.JnerdCommand;
+import io.jnerd.cli.JnerdException;
 import io.jnerd.cli.sign.KeyFiles;
+import io.jnerd.cli.sign.SignatureException;
+import io.jnerd.cli.sign.notation.X509Keys;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,8 +17,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code jnerd key}: cosign key pairs. */
-@Command(name = "key", description = "Manage cosign signing keys", subcommands = KeyCommand.Generate.class)
+/** {@code jnerd key}: cosign key pairs, and notation keys with their certificates. */
+@Command(name = "key", description = "Manage cosign and notation signing keys", subcommands = KeyCommand.Generate.class)
 public final class KeyCommand implements Runnable {
     @ParentCommand
     JnerdCommand parent;
@@ -34,11 +39,25 @@ public final class KeyCommand implements Runnable {
         KeyCommand key;
 
         @Option(names = "--output-key-prefix", paramLabel = "PREFIX", description = "write PREFIX.key and PREFIX.pub (default: cosign)")
-        String prefix = "cosign";
+        String prefix;
+
+        @Option(names = "--x509", description = "a notation key instead: PREFIX.key, PREFIX.crt (leaf and CA) and"
+                + " PREFIX.ca.crt (the CA, for notation's trust store); default PREFIX: notation")
+        boolean x509;
+
+        @Option(names = "--subject", paramLabel = "DN", description = "with --x509: the leaf's subject (default: CN=PREFIX,O=jnerd,ST=WA,C=US)")
+        String subject;
 
         @Override
         public Integer call() throws IOException {
             var terminal = key.parent.global().terminal();
+            if (x509) {
+                return x509(terminal);
+            }
+            if (subject != null) {
+                throw new JnerdException("--subject needs --x509");
+            }
+            prefix = prefix == null ? "cosign" : prefix;
             char[] password = CosignPassword.read(terminal, true);
             Path privateFile = Path.of(prefix + ".key");
             Path publicFile = Path.of(prefix + ".pub");
@@ -49,6 +68,22 @@ public final class KeyCommand implements Runnable {
             }
             terminal.out().println("Private key written to " + privateFile);
             terminal.out().println("Public key written to " + publicFile);
+            return 0;
+        }
+
+        private int x509(io.jnerd.cli.Terminal terminal) throws IOException {
+            prefix = prefix == null ? "notation" : prefix;
+            String dn = subject != null ? subject : "CN=" + Path.of(prefix).getFileName() + ",O=jnerd,ST=WA,C=US";
+            Instant now = Instant.now();
+            List<Path> written;
+            try {
+                written = X509Keys.write(X509Keys.generate(dn, now, now.plus(X509Keys.DEFAULT_VALIDITY)), prefix);
+            } catch (SignatureException | IllegalArgumentException e) {
+                throw new JnerdException(e.getMessage());
+            }
+            terminal.out().println("Private key written to " + written.get(0));
+            terminal.out().println("Certificate chain written to " + written.get(1));
+            terminal.out().println("CA certificate written to " + written.get(2) + " (for a notation trust store)");
             return 0;
         }
     }

@@ -5,8 +5,8 @@ import io.jnerd.cli.image.ImageRef;
 import io.jnerd.cli.image.Platform;
 import io.jnerd.cli.image.ResolvedImage;
 import io.jnerd.cli.registry.ImagePuller;
+import io.jnerd.cli.registry.ManifestCheck;
 import io.jnerd.cli.registry.TransferProgress;
-import io.jnerd.cli.sign.CosignVerifier;
 import io.jnerd.cli.sign.SignatureException;
 import io.jnerd.proto.Containerd;
 import java.io.IOException;
@@ -19,7 +19,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code jnerd pull}: an image from a registry into containerd, unpacked; optionally only if cosign-signed. */
+/** {@code jnerd pull}: an image from a registry into containerd, unpacked; optionally only if signed (cosign or notation). */
 @Command(name = "pull", description = "Pull an image from a registry")
 public final class PullCommand extends ContainerdCommand {
     /** How an image is checked before it is pulled. */
@@ -49,7 +49,7 @@ public final class PullCommand extends ContainerdCommand {
         } catch (IllegalArgumentException e) {
             throw new JnerdException(e.getMessage());
         }
-        Optional<CosignVerifier> verifier = verify.verifier();
+        Optional<ManifestCheck> verifier = verify.verifier(terminal());
         TransferProgress progress = new TransferProgress(terminal().out(), TransferProgress.modeFor(terminal().out(), quiet));
         long start = System.nanoTime();
         ResolvedImage pulled;
@@ -73,7 +73,7 @@ public final class PullCommand extends ContainerdCommand {
      */
     static String pull(Containerd containerd, String image, Platform platform, String snapshotter,
                        List<String> insecure, Map<String, String> env, Consumer<String> progress,
-                       Optional<CosignVerifier> verifier) throws IOException {
+                       Optional<ManifestCheck> verifier) throws IOException {
         ImageRef ref;
         try {
             ref = ImageRef.parse(image);

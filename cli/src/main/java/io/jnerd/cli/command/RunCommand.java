@@ -5,7 +5,7 @@ import io.jnerd.cli.container.ContainerRunner;
 import io.jnerd.cli.container.NetworkModes;
 import io.jnerd.cli.container.RunSpec;
 import io.jnerd.cli.image.Platform;
-import io.jnerd.cli.sign.CosignVerifier;
+import io.jnerd.cli.registry.ManifestCheck;
 import io.jnerd.mounts.HelperCommand;
 import io.jnerd.mounts.MountException;
 import io.jnerd.mounts.MountOptions;
@@ -131,17 +131,17 @@ public final class RunCommand extends ContainerdCommand {
     VerifyOptions verify = new VerifyOptions();
 
     private RunSpec spec;
-    private Optional<CosignVerifier> verifier = Optional.empty();
+    private Optional<ManifestCheck> verifier = Optional.empty();
 
     @Override
     void validate() throws IOException {
         spec = toRunSpec();
-        verifier = verify.verifier();
+        verifier = verify.verifier(terminal());
         if (verify.enabled()) {
             // A signature lives in the registry: verifying means resolving the image there,
             // even when a copy is already in containerd.
             if (spec.pull.equals("never")) {
-                throw new JnerdException("--verify=cosign needs the registry: not with --pull=never");
+                throw new JnerdException("--verify=" + verify.verify + " needs the registry: not with --pull=never");
             }
             spec.pull = "always";
         }
