@@ -22,7 +22,7 @@ import java.util.Map;
  * expiry and authentic timestamp, each enforced or only logged as the statement's level
  * says. The first signature that passes wins; if none does, the refusal is the first
  * signature's reason, in one line. Revocation (OCSP, CRL) is not checked: jnerd makes no
- * network calls beyond the registry.
+ * network calls beyond the registry, and says so (a warning) for a chain that names such servers.
  */
 public final class NotationVerifier {
     /** The signatures of one image, fetched only when the statement does not skip verification. */
@@ -40,6 +40,10 @@ public final class NotationVerifier {
      * @param warnings failures the level only logs
      */
     public record Outcome(String policy, boolean skipped, String signer, List<String> warnings) {}
+
+    // Where a certificate says its revocation status is published (RFC 5280 §4.2.1.13, §4.2.2.1).
+    private static final String CRL_DISTRIBUTION_POINTS = "2.5.29.31";
+    private static final String AUTHORITY_INFO_ACCESS = "1.3.6.1.5.5.7.1.1";
 
     private final TrustPolicy policy;
     private final TrustStore store;
@@ -113,6 +117,14 @@ public final class NotationVerifier {
             }
         });
         apply(statement, Check.AUTHENTIC_TIMESTAMP, warnings, () -> authenticTimestamp(statement, envelope, now));
+        if (statement.action(Check.REVOCATION) != Action.SKIP) {
+            for (X509Certificate c : envelope.chain()) {
+                if (c.getExtensionValue(CRL_DISTRIBUTION_POINTS) != null || c.getExtensionValue(AUTHORITY_INFO_ACCESS) != null) {
+                    warnings.add("revocation of \"" + Certificates.subject(c) + "\" not checked: jnerd does not ask the"
+                            + " OCSP or CRL servers a certificate names");
+                }
+            }
+        }
         return new Outcome(statement.name(), false, signer, warnings);
     }
 

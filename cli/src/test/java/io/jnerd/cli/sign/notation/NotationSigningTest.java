@@ -13,6 +13,7 @@ import io.jnerd.cli.sign.KeyFiles;
 import io.jnerd.cli.sign.SignatureException;
 import io.jnerd.cli.sign.notation.NotationVerifier.Signature;
 import io.jnerd.cli.sign.notation.X509Keys.Usage;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,11 +24,21 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.x509.CRLDistPoint;
+import org.bouncycastle.asn1.x509.DistributionPoint;
+import org.bouncycastle.asn1.x509.DistributionPointName;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -138,6 +149,30 @@ class NotationSigningTest {
         assertRefused("is not issued by", List.of(goodLeaf, keys.ca()));
         assertRefused("does not end at a root", List.of(goodLeaf));
         CertificateRules.check(List.of(goodLeaf, goodCa), CertificateRules.Purpose.CODE_SIGNING, true);
+    }
+
+    @Test
+    void aChainThatNamesACrlIsAcceptedWithAWarningThatRevocationWasNotChecked() throws Exception {
+        KeyPair caKey = KeyFiles.generateP256();
+        X500Principal caName = new X500Principal("CN=crl ca,O=jnerd,ST=WA,C=US");
+        X509Certificate ca = X509Keys.certificate(caKey, caName, caKey.getPrivate(), caName, NOW.minusSeconds(60),
+                NOW.plusSeconds(3600), Usage.CA);
+        KeyPair leafKey = KeyFiles.generateP256();
+        JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(ca, BigInteger.TEN, Date.from(NOW.minusSeconds(60)),
+                Date.from(NOW.plusSeconds(3600)), new X500Principal(SUBJECT), leafKey.getPublic());
+        b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+        GeneralNames crl = new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, "http://crl.example/ca.crl"));
+        b.addExtension(Extension.cRLDistributionPoints, false, new CRLDistPoint(new DistributionPoint[] {
+            new DistributionPoint(new DistributionPointName(crl), null, null)}));
+        X509Certificate leaf = new JcaX509CertificateConverter().getCertificate(
+                b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKey.getPrivate())));
+        byte[] envelope = JwsEnvelope.sign(TargetPayload.of(TARGET), leafKey.getPrivate(), List.of(leaf, ca), NOW, Optional.empty());
+        NotationConfig c = new NotationConfig(tmp.resolve("crl")).store("ca", "jnerd", List.of(ca))
+                .policy("*", "strict", List.of("ca:jnerd"), List.of("*"));
+        NotationVerifier.Outcome o = NotationVerifier.fromConfig(c.dir, Clock.fixed(NOW, ZoneOffset.UTC))
+                .verify(REPO, TARGET, () -> List.of(new Signature(Envelope.JWS, envelope)));
+        assertEquals(List.of("revocation of \"" + SUBJECT + "\" not checked: jnerd does not ask the OCSP or CRL servers"
+                + " a certificate names"), o.warnings());
     }
 
     @Test
