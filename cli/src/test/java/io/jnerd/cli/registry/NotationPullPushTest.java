@@ -157,6 +157,22 @@ class NotationPullPushTest {
     }
 
     @Test
+    void aTrustPolicyWithAMistakeOrACosignKeyStopsThePullBeforeItStarts() throws Exception {
+        String name = pushSigned("notation/badpolicy:v1");
+        Path config = trustingOurCa("*", "*");
+        Path file = config.resolve("notation/trustpolicy.json");
+        Files.writeString(file, Files.readString(file).replace("\"strict\"", "\"lenient\""));
+        String ns = bed.newNamespace();
+        Cli.Result r = bed.jnerd(ns, config(config), "pull", "--verify=notation", name);
+        assertEquals(125, r.exitCode, r.toString());
+        assertEquals("jnerd: trust policy \"jnerd\": signatureVerification level \"lenient\" (strict, permissive, audit or skip)\n", r.err);
+        Cli.Result cosignKey = bed.jnerd(ns, config(trustingOurCa("*", "*")), "pull", "--verify=notation", "--cosign-key", ca.toString(), name);
+        assertEquals(125, cosignKey.exitCode, cosignKey.toString());
+        assertEquals("jnerd: --cosign-key needs --verify=cosign\n", cosignKey.err);
+        bed.assertNothingIn(ns);
+    }
+
+    @Test
     void pushWithAChainThatIsNotTheKeysPushesNothing() throws Exception {
         Path other = tmp.resolve("mismatch");
         assertEquals(0, bed.jnerd(null, Map.of(), "key", "generate", "--x509", "--output-key-prefix", other.toString()).exitCode);
