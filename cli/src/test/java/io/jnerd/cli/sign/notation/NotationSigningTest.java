@@ -98,6 +98,31 @@ class NotationSigningTest {
     }
 
     @Test
+    void aSigningAuthoritySignatureIsCheckedAgainstSigningAuthorityStoresAtItsAuthenticTime() throws Exception {
+        byte[] inside = signingAuthority(NOW);
+        NotationConfig sa = new NotationConfig(tmp.resolve("sa")).store("signingAuthority", "jnerd", List.of(keys.ca()))
+                .policy("*", "strict", List.of("signingAuthority:jnerd"), List.of("*"));
+        NotationVerifier v = NotationVerifier.fromConfig(sa.dir, Clock.fixed(NOW.plus(Duration.ofDays(365)), ZoneOffset.UTC));
+        assertEquals(SUBJECT, v.verify(REPO, TARGET, () -> List.of(new Signature(Envelope.JWS, inside))).signer());
+        byte[] before = signingAuthority(NOW.minus(Duration.ofDays(2)));
+        SignatureException e = assertThrows(SignatureException.class,
+                () -> v.verify(REPO, TARGET, () -> List.of(new Signature(Envelope.JWS, before))));
+        assertTrue(e.getMessage().startsWith("certificate \"" + SUBJECT + "\" is valid only from"), e.getMessage());
+        assertEquals("trust policy \"test\" has no signingAuthority trust store for a notary.x509.signingAuthority signature",
+                assertThrows(SignatureException.class, () -> verify(inside, "*")).getMessage());
+    }
+
+    /** This test's envelope re-signed under scheme notary.x509.signingAuthority with an authentic signing time. */
+    private byte[] signingAuthority(Instant authentic) throws Exception {
+        return withProtectedHeader(signer().sign(TARGET), h -> {
+            h.put(Envelope.SIGNING_SCHEME, Envelope.SCHEME_SIGNING_AUTHORITY);
+            h.remove(Envelope.SIGNING_TIME);
+            h.put(Envelope.AUTHENTIC_SIGNING_TIME, authentic.toString());
+            h.withArray("crit").add(Envelope.AUTHENTIC_SIGNING_TIME);
+        });
+    }
+
+    @Test
     void anotherAlgorithmThanTheKeysIsRefused() throws Exception {
         byte[] envelope = withProtectedHeader(signer().sign(TARGET), h -> h.put("alg", "ES384"));
         assertEquals("envelope says ES384 but the signing certificate's key signs with ES256: refused",
