@@ -1,7 +1,9 @@
 package io.jnerd.bench;
 
+import io.jnerd.nativebindings.Errno;
 import io.jnerd.nativebindings.EventFd;
 import io.jnerd.nativebindings.Fd;
+import io.jnerd.nativebindings.Ioctls;
 import io.jnerd.nativebindings.Native;
 import io.jnerd.nativebindings.SysNr;
 import io.jnerd.nativebindings.spi.SyscallBackend;
@@ -30,9 +32,6 @@ import org.openjdk.jmh.annotations.TearDown;
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 public class SyscallBench {
 
-    /** TCGETS from asm-generic/ioctls.h (x86_64 and aarch64). */
-    private static final long TCGETS = 0x5401;
-
     @Param({"ffm", "jnr"})
     public String backend;
 
@@ -47,7 +46,7 @@ public class SyscallBench {
                         + Runtime.version().feature() + " (ffm needs JDK >= 22)"));
         eventFd = EventFd.create(0, EventFd.EFD_CLOEXEC);
         fd = eventFd.get();
-        if (calls.syscall(SysNr.IOCTL, fd, TCGETS, 0, 0, 0, 0) != -25) {
+        if (calls.syscall(SysNr.IOCTL, fd, Ioctls.TCGETS, 0, 0, 0, 0) != -Errno.ENOTTY) {
             throw new IllegalStateException("ioctl(TCGETS) on an eventfd did not fail with ENOTTY");
         }
     }
@@ -64,6 +63,6 @@ public class SyscallBench {
 
     @Benchmark
     public long ioctlEnotty() {
-        return calls.syscall(SysNr.IOCTL, fd, TCGETS, 0, 0, 0, 0);
+        return calls.syscall(SysNr.IOCTL, fd, Ioctls.TCGETS, 0, 0, 0, 0);
     }
 }

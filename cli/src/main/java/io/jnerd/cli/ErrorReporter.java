@@ -1,6 +1,9 @@
 package io.jnerd.cli;
 
 import io.grpc.StatusRuntimeException;
+import io.jnerd.engine.ContainerdErrors;
+import io.jnerd.engine.ExitCodes;
+import io.jnerd.engine.JnerdException;
 import io.jnerd.proto.ContainerdUnavailableException;
 import java.io.IOException;
 import picocli.CommandLine;

@@ -4,6 +4,7 @@ import io.jnerd.proto.Containerd;
 import io.jnerd.proto.ContainerdAddress;
 import io.jnerd.proto.ContainerdUnavailableException;
 import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
@@ -12,6 +13,9 @@ import picocli.CommandLine.ScopeType;
  * {@code jnerd ps -n x}): which containerd, which namespace, where jnerd keeps its state.
  */
 public final class GlobalOptions {
+    /** The name the top command mixes these options in under. */
+    public static final String MIXIN = "global";
+
     @Option(names = {"--address", "-H", "--host"}, scope = ScopeType.INHERIT, paramLabel = "SOCKET",
             description = "containerd socket (env CONTAINERD_ADDRESS; default /run/containerd/containerd.sock "
                     + "as root, $XDG_RUNTIME_DIR/containerd/containerd.sock otherwise)")
@@ -29,6 +33,11 @@ public final class GlobalOptions {
     boolean debug;
 
     private Terminal terminal = Terminal.system();
+
+    /** The global options of the command line {@code command} is part of. */
+    public static GlobalOptions of(CommandSpec command) {
+        return (GlobalOptions) command.root().mixins().get(MIXIN).userObject();
+    }
 
     public Terminal terminal() {
         return terminal;

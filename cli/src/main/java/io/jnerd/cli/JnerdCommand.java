@@ -19,6 +19,7 @@ import io.jnerd.cli.command.RootlessCommand;
 import io.jnerd.cli.command.RunCommand;
 import io.jnerd.cli.command.StopCommand;
 import io.jnerd.cli.command.VersionCommand;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -29,10 +30,11 @@ import picocli.CommandLine.Mixin;
             RunCommand.class, PsCommand.class, RmCommand.class, StopCommand.class, LogsCommand.class,
             InspectCommand.class, ImagesCommand.class, RmiCommand.class, PullCommand.class, LoadCommand.class,
             BuildLocalCommand.class, VersionCommand.class, InfoCommand.class, PushCommand.class, KeyCommand.class,
-            RootlessCommand.class, DemoCommand.class, BypassdCommand.class, NetworkKeeperCommand.class
+            RootlessCommand.class, DemoCommand.class, BypassdCommand.class, NetworkKeeperCommand.class,
+            CommandLine.HelpCommand.class
         })
 public final class JnerdCommand implements Runnable {
-    @Mixin
+    @Mixin(name = GlobalOptions.MIXIN)
     GlobalOptions global = new GlobalOptions();
 
     public GlobalOptions global() {
@@ -41,7 +43,6 @@ public final class JnerdCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(
-                new picocli.CommandLine(this), "missing command (see jnerd --help)");
+        throw new CommandLine.ParameterException(new CommandLine(this), "missing command (see jnerd --help)");
     }
 }

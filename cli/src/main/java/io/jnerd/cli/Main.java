@@ -1,6 +1,9 @@
 package io.jnerd.cli;
 
+import io.jnerd.engine.ExitCodes;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** Entry point: parses, runs one command, exits with its code (docker's conventions). */
 public final class Main {
@@ -32,6 +35,22 @@ public final class Main {
         });
         // "jnerd run IMAGE cmd --flag": everything after the image belongs to the container.
         cmd.getSubcommands().get("run").setStopAtPositional(true);
+        addHelp(cmd);
         return cmd;
+    }
+
+    /**
+     * -h/--help on every command and subcommand, present and future: it prints the usage and
+     * exits 0 before required parameters are checked. Only --help where -h means something
+     * else (docker's {@code run -h} is the hostname).
+     */
+    private static void addHelp(CommandLine cmd) {
+        CommandSpec spec = cmd.getCommandSpec();
+        if (spec.options().stream().noneMatch(OptionSpec::usageHelp)) {
+            String[] names = spec.findOption("-h") == null ? new String[] {"-h", "--help"} : new String[] {"--help"};
+            spec.addOption(OptionSpec.builder(names).type(boolean.class).usageHelp(true)
+                    .description("Show this help message and exit.").build());
+        }
+        cmd.getSubcommands().values().forEach(Main::addHelp);
     }
 }

@@ -1,14 +1,19 @@
 package io.jnerd.cli;
 
+import io.jnerd.engine.container.RunConsole;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * What a command reads, writes and sees: the process's own streams and environment when
- * run from {@link Main}, replaced by tests that run commands in-process.
+ * run from {@link Main}, replaced by tests that run commands in-process. It is also what a
+ * foreground {@code run} is attached to.
  */
-public final class Terminal {
+public final class Terminal implements RunConsole {
     private final InputStream in;
     private final PrintStream out;
     private final PrintStream err;
@@ -45,19 +50,42 @@ public final class Terminal {
         }
     }
 
+    @Override
     public InputStream in() {
         return in;
     }
 
+    @Override
     public PrintStream out() {
         return out;
     }
 
+    @Override
     public PrintStream err() {
         return err;
     }
 
     public Map<String, String> env() {
         return env;
+    }
+
+    @Override
+    public void requireTerminal() {
+        LocalTerminal.requireTerminal();
+    }
+
+    @Override
+    public RawTerminal rawTerminal(Consumer<int[]> resize) throws IOException {
+        return LocalTerminal.raw(resize);
+    }
+
+    @Override
+    public Forwarding forwardSignals(IntConsumer toContainer) {
+        return new SignalForwarder(toContainer);
+    }
+
+    @Override
+    public void warn(String line) {
+        err.println("jnerd: " + line);
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -36,13 +37,18 @@ public final class KernelFeatures {
     public static final String MOUNT_SETATTR = "mount_setattr";
     public static final String UNPRIVILEGED_USERNS = "unprivileged user namespaces";
     public static final String DEV_NET_TUN = "/dev/net/tun";
+    public static final String NETNS_COOKIE = "SO_NETNS_COOKIE";
+    /** Not a probe of its own: what the socket switch needs of the probes above. */
+    public static final String BYPASS4NETNS = "bypass4netns";
 
     private static final Path TUN = Path.of("/dev/net/tun");
 
     private static final class Probed {
         static final List<Feature> ALL = List.of(probeUserNotif(), probeAddFd(System.getProperty("os.version", "")),
                 probeSyscall(PIDFD_GETFD, SysNr.PIDFD_GETFD, "5.6"), probeSyscall(MOUNT_SETATTR, SysNr.MOUNT_SETATTR, "5.12"),
-                probeUserNamespaces(Path.of("/proc/sys")), probeTun());
+                probeUserNamespaces(Path.of("/proc/sys")), probeTun(), probeNetnsCookie());
+        static final Feature BYPASS = bypass4netns(List.of(get(SECCOMP_USER_NOTIF), get(SECCOMP_ADDFD),
+                get(PIDFD_GETFD), get(NETNS_COOKIE)));
     }
 
     private KernelFeatures() {}
@@ -84,6 +90,31 @@ public final class KernelFeatures {
 
     public static Feature devNetTun() {
         return get(DEV_NET_TUN);
+    }
+
+    public static Feature netnsCookie() {
+        return get(NETNS_COOKIE);
+    }
+
+    /**
+     * Whether this kernel can run the socket switch at all (seccomp user notification, ADDFD,
+     * pidfd_getfd, SO_NETNS_COOKIE), decided once; the reason names each missing feature.
+     * What {@code jnerd info} shows and {@code jnerd run --net=bypass4netns} refuses with.
+     */
+    public static Feature bypass4netns() {
+        return Probed.BYPASS;
+    }
+
+    static Feature bypass4netns(List<Feature> needed) {
+        List<String> missing = new ArrayList<>();
+        for (Feature f : needed) {
+            if (!f.available()) {
+                missing.add(f.name() + ": " + f.reason());
+            }
+        }
+        return missing.isEmpty()
+                ? new Feature(BYPASS4NETNS, true, "the kernel has seccomp ADDFD, pidfd_getfd and SO_NETNS_COOKIE")
+                : new Feature(BYPASS4NETNS, false, String.join("; ", missing));
     }
 
     private static Feature probeUserNotif() {
@@ -130,6 +161,27 @@ public final class KernelFeatures {
         }
         return new Feature(name, true, name + " exists (probe with fd -1 answered "
                 + (r < 0 ? Errno.name((int) -r) : "success") + ")");
+    }
+
+    /**
+     * The switch tells a socket it already moved to the host from a container's by the
+     * cookie of its network namespace (SO_NETNS_COOKIE, Linux 5.14, no privilege needed);
+     * without it every switched connect would have to fail.
+     */
+    private static Feature probeNetnsCookie() {
+        try (Fd s = Sockets.socket(SockAddr.AF_INET, Sockets.SOCK_DGRAM | Sockets.SOCK_CLOEXEC, 0)) {
+            Sockets.netnsCookie(s);
+            return netnsCookie(null);
+        } catch (SyscallException e) {
+            return netnsCookie(e);
+        }
+    }
+
+    /** The feature from the probe's failure (null: it worked). */
+    static Feature netnsCookie(SyscallException failure) {
+        return failure == null
+                ? new Feature(NETNS_COOKIE, true, "getsockopt(SO_NETNS_COOKIE) answers")
+                : new Feature(NETNS_COOKIE, false, "requires Linux >= 5.14 (SO_NETNS_COOKIE): " + failure.getMessage());
     }
 
     /** Reads the sysctls that switch unprivileged user namespaces off, below {@code procSys}. */

@@ -17,17 +17,16 @@ import java.util.List;
  */
 public final class ScmRights {
 
-    static final int SCM_RIGHTS = 1;
-    public static final int MSG_NOSIGNAL = 0x4000;
+    /** cmsg_type at SOL_SOCKET: fds (linux/socket.h). */
+    public static final int SCM_RIGHTS = 1;
+    /** cmsg_type at SOL_SOCKET: a struct ucred the kernel checks against the sender's credentials. */
+    public static final int SCM_CREDENTIALS = 2;
     static final int MSG_CTRUNC = 0x8;
     static final int MSG_CMSG_CLOEXEC = 0x40000000;
 
-    // struct msghdr (56 bytes on 64-bit): name, namelen, iov, iovlen, control, controllen, flags.
-    static final int MSGHDR_SIZE = 56;
+    // A struct msghdr, then its one iovec at 64, then the control messages.
     static final int IOVEC_AT = 64;
     static final int CONTROL_AT = IOVEC_AT + 16;
-    // struct cmsghdr: size_t len, int level, int type, then data at CMSG_ALIGN(16).
-    static final int CMSG_HEADER = 16;
     /** SCM_MAX_FD: the kernel accepts at most this many fds in one message. */
     public static final int MAX_FDS = 253;
 
@@ -92,16 +91,16 @@ public final class ScmRights {
         m.put(dataAt, data);
         writeHeader(b, data.length, dataAt, controlLength);
         if (!fds.isEmpty()) {
-            m.putLong(CONTROL_AT, CMSG_HEADER + (long) fds.size() * Integer.BYTES);
+            m.putLong(CONTROL_AT, Msghdr.CMSG_HEADER + (long) fds.size() * Integer.BYTES);
             m.putInt(CONTROL_AT + 8, Sockets.SOL_SOCKET);
             m.putInt(CONTROL_AT + 12, SCM_RIGHTS);
             for (int i = 0; i < fds.size(); i++) {
-                m.putInt(CONTROL_AT + CMSG_HEADER + i * Integer.BYTES, fds.get(i).get());
+                m.putInt(CONTROL_AT + Msghdr.CMSG_HEADER + i * Integer.BYTES, fds.get(i).get());
             }
         }
         long r;
         do {
-            r = Sys.call(SysNr.SENDMSG, socket.get(), b.address(), MSG_NOSIGNAL);
+            r = Sys.call(SysNr.SENDMSG, socket.get(), b.address(), Sockets.MSG_NOSIGNAL);
         } while (Sys.interrupted(r));
         return (int) Sys.check(r, "sendmsg", socket);
     }
@@ -157,14 +156,14 @@ public final class ScmRights {
         List<Fd> fds = new ArrayList<>();
         int at = CONTROL_AT;
         int end = CONTROL_AT + controlLength;
-        while (at + CMSG_HEADER <= end) {
+        while (at + Msghdr.CMSG_HEADER <= end) {
             int length = (int) m.getLong(at);
-            if (length < CMSG_HEADER) {
+            if (length < Msghdr.CMSG_HEADER) {
                 break;
             }
             if (m.getInt(at + 8) == Sockets.SOL_SOCKET && m.getInt(at + 12) == SCM_RIGHTS) {
-                for (int i = 0; i < (length - CMSG_HEADER) / Integer.BYTES; i++) {
-                    fds.add(Fd.adopt(m.getInt(at + CMSG_HEADER + i * Integer.BYTES)));
+                for (int i = 0; i < (length - Msghdr.CMSG_HEADER) / Integer.BYTES; i++) {
+                    fds.add(Fd.adopt(m.getInt(at + Msghdr.CMSG_HEADER + i * Integer.BYTES)));
                 }
             }
             at += Sockets.align8(length);
@@ -174,6 +173,6 @@ public final class ScmRights {
 
     /** CMSG_SPACE: header plus data, rounded up to the 8-byte alignment of cmsghdr. */
     static int cmsgSpace(int dataLength) {
-        return CMSG_HEADER + Sockets.align8(dataLength);
+        return Msghdr.CMSG_HEADER + Sockets.align8(dataLength);
     }
 }

@@ -39,6 +39,8 @@ public final class Seccomp {
     public static final int RET_TRACE = 0x7ff00000;
     public static final int RET_LOG = 0x7ffc0000;
     public static final int RET_ALLOW = 0x7fff0000;
+    /** SECCOMP_RET_DATA: the low 16 bits carry the errno or the tracer's message. */
+    public static final int RET_DATA = 0x0000ffff;
 
     /** struct sock_filter: u16 code, u8 jt, u8 jf, u32 k. */
     public static final int INSTRUCTION_SIZE = 8;

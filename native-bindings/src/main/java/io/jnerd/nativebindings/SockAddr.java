@@ -25,13 +25,19 @@ public final class SockAddr {
     public static final int AF_UNIX = 1;
     public static final int AF_INET = 2;
     public static final int AF_INET6 = 10;
+    public static final int AF_NETLINK = 16;
+    public static final int AF_PACKET = 17;
 
     static final int SIZEOF_SOCKADDR_IN = 16;
     static final int SIZEOF_SOCKADDR_IN6 = 28;
     /** offsetof(struct sockaddr_un, sun_path) + the 108 bytes of sun_path. */
-    static final int SIZEOF_SOCKADDR_UN = 110;
-    private static final int SUN_PATH_OFFSET = 2;
-    private static final int SUN_PATH_MAX = SIZEOF_SOCKADDR_UN - SUN_PATH_OFFSET;
+    public static final int SIZEOF_SOCKADDR_UN = 110;
+    /** offsetof(struct sockaddr_un, sun_path). */
+    public static final int SUN_PATH_OFFSET = 2;
+    /** struct sockaddr_nl (linux/netlink.h): family, pad, u32 nl_pid at 4, u32 nl_groups at 8. */
+    public static final int NL_GROUPS_OFFSET = 8;
+    /** sizeof(sun_path): a path has room for one byte less (its terminating NUL). */
+    public static final int SUN_PATH_MAX = SIZEOF_SOCKADDR_UN - SUN_PATH_OFFSET;
     /** sizeof(struct sockaddr_storage): no address the kernel gives is longer. */
     public static final int MAX_SIZE = 128;
 
@@ -43,14 +49,35 @@ public final class SockAddr {
     private final int flowInfo;
     private final byte[] unixName;
     private final boolean abstractName;
+    /** An address passed on as given ({@link #opaque}), else null. */
+    private final byte[] opaque;
 
     private SockAddr(int family, InetAddress address, int port, int flowInfo, byte[] unixName, boolean abstractName) {
+        this(family, address, port, flowInfo, unixName, abstractName, null);
+    }
+
+    private SockAddr(int family, InetAddress address, int port, int flowInfo, byte[] unixName, boolean abstractName,
+            byte[] opaque) {
         this.family = family;
         this.address = address;
         this.port = port;
         this.flowInfo = flowInfo;
         this.unixName = unixName;
         this.abstractName = abstractName;
+        this.opaque = opaque;
+    }
+
+    /**
+     * Bytes handed to the kernel exactly as given, whatever their family (AF_NETLINK,
+     * AF_PACKET, AF_UNSPEC, a short sockaddr): for a call made on another process's behalf
+     * with the address it gave, where the kernel, not jnerd, judges the bytes. Not for an
+     * AF_UNIX path, which the kernel would resolve in the caller's mount namespace.
+     */
+    public static SockAddr opaque(byte[] encoded) {
+        if (encoded.length > MAX_SIZE) {
+            throw new IllegalArgumentException("sockaddr of " + encoded.length + " bytes, at most " + MAX_SIZE);
+        }
+        return new SockAddr(familyOf(encoded, encoded.length), null, 0, 0, null, false, encoded.clone());
     }
 
     /** AF_INET for an {@link Inet4Address}, AF_INET6 (with its scope id) for an {@link Inet6Address}. */
@@ -71,13 +98,19 @@ public final class SockAddr {
 
     /** A filesystem AF_UNIX address. */
     public static SockAddr unix(String path) {
-        byte[] name = path.getBytes(StandardCharsets.UTF_8);
+        return unix(path.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A filesystem AF_UNIX address of a path given as bytes (a process's, not necessarily UTF-8). */
+    public static SockAddr unix(byte[] path) {
+        byte[] name = path.clone();
+        String shown = new String(name, StandardCharsets.UTF_8);
         if (name.length == 0 || name.length >= SUN_PATH_MAX) {
             throw new IllegalArgumentException("unix socket path must have 1 to " + (SUN_PATH_MAX - 1)
-                    + " bytes, '" + path + "' has " + name.length);
+                    + " bytes, '" + shown + "' has " + name.length);
         }
         if (indexOfNul(name, name.length) >= 0) {
-            throw new IllegalArgumentException("unix socket path contains a NUL byte: '" + path + "'");
+            throw new IllegalArgumentException("unix socket path contains a NUL byte: '" + shown + "'");
         }
         return new SockAddr(AF_UNIX, null, 0, 0, name, false);
     }
@@ -159,6 +192,9 @@ public final class SockAddr {
 
     /** The bytes to hand to the kernel; their length is the addrlen argument. */
     public byte[] encode() {
+        if (opaque != null) {
+            return opaque.clone();
+        }
         ByteBuffer b;
         switch (family) {
             case AF_INET:
@@ -205,7 +241,7 @@ public final class SockAddr {
     }
 
     public boolean isInet() {
-        return family == AF_INET || family == AF_INET6;
+        return opaque == null && (family == AF_INET || family == AF_INET6);
     }
 
     /** Whether this is an AF_INET6 address of the form {@code ::ffff:a.b.c.d}. */
@@ -235,9 +271,17 @@ public final class SockAddr {
         return abstractName;
     }
 
+    /** The AF_UNIX path or abstract name as the bytes given (a path without its NUL). */
+    public byte[] unixName() {
+        if (family != AF_UNIX || opaque != null) {
+            throw new IllegalStateException(this + " is not a decoded AF_UNIX address");
+        }
+        return unixName.clone();
+    }
+
     /** The AF_UNIX path or abstract name as UTF-8 text ("" for an unnamed socket). */
     public String unixPath() {
-        if (family != AF_UNIX) {
+        if (family != AF_UNIX || opaque != null) {
             throw new IllegalStateException(this + " is not an AF_UNIX address");
         }
         return new String(unixName, StandardCharsets.UTF_8);
@@ -250,16 +294,21 @@ public final class SockAddr {
         }
         SockAddr s = (SockAddr) o;
         return family == s.family && port == s.port && flowInfo == s.flowInfo && abstractName == s.abstractName
-                && java.util.Objects.equals(address, s.address) && Arrays.equals(unixName, s.unixName);
+                && java.util.Objects.equals(address, s.address) && Arrays.equals(unixName, s.unixName)
+                && Arrays.equals(opaque, s.opaque);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(family, address, port, abstractName) * 31 + Arrays.hashCode(unixName);
+        return (java.util.Objects.hash(family, address, port, abstractName) * 31 + Arrays.hashCode(unixName)) * 31
+                + Arrays.hashCode(opaque);
     }
 
     @Override
     public String toString() {
+        if (opaque != null) {
+            return "family " + family + " (" + opaque.length + " bytes as given)";
+        }
         switch (family) {
             case AF_INET:
                 return address.getHostAddress() + ":" + port;

@@ -1,5 +1,8 @@
 package io.jnerd.nativebindings;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
 /**
  * Sockets and plain fd calls on descriptors jnerd owns, including ones taken from another
  * process with {@link Pidfd#getFd}. The values are those of asm-generic/socket.h and
@@ -29,28 +32,57 @@ public final class Sockets {
     public static final int SO_RCVBUF = 8;
     public static final int SO_KEEPALIVE = 9;
     public static final int SO_OOBINLINE = 10;
+    public static final int SO_PRIORITY = 12;
     public static final int SO_LINGER = 13;
+    /** struct ucred {pid, uid, gid} of the peer of an AF_UNIX socket. */
+    public static final int SO_PEERCRED = 17;
     public static final int SO_REUSEPORT = 15;
     public static final int SO_RCVTIMEO = 20;
     public static final int SO_SNDTIMEO = 21;
     public static final int SO_PROTOCOL = 38;
     public static final int SO_DOMAIN = 39;
+    /** The socket's own cookie, unique among the sockets since boot (Linux 4.13). */
+    public static final int SO_COOKIE = 57;
+    /** The cookie of the socket's network namespace (Linux 5.14). */
+    public static final int SO_NETNS_COOKIE = 71;
 
+    /** Protocol numbers (linux/in.h), also the option and cmsg levels (SOL_IP, SOL_TCP, SOL_UDP, SOL_IPV6). */
     public static final int IPPROTO_IP = 0;
     public static final int IPPROTO_TCP = 6;
     public static final int IPPROTO_UDP = 17;
     public static final int IPPROTO_IPV6 = 41;
+    /** Options and cmsg types at IPPROTO_IP (linux/in.h). */
     public static final int IP_TOS = 1;
     public static final int IP_TTL = 2;
+    public static final int IP_PKTINFO = 8;
+    /** Options and cmsg types at IPPROTO_IPV6 (linux/in6.h). */
+    public static final int IPV6_UNICAST_HOPS = 16;
     public static final int IPV6_V6ONLY = 26;
+    public static final int IPV6_PKTINFO = 50;
+    public static final int IPV6_HOPLIMIT = 52;
+    public static final int IPV6_DONTFRAG = 62;
+    public static final int IPV6_TCLASS = 67;
+    /** Options at IPPROTO_TCP (linux/tcp.h). */
     public static final int TCP_NODELAY = 1;
+    public static final int TCP_CORK = 3;
     public static final int TCP_KEEPIDLE = 4;
     public static final int TCP_KEEPINTVL = 5;
     public static final int TCP_KEEPCNT = 6;
+    /** struct tcp_info, whose first byte is the state. */
+    private static final int TCP_INFO = 11;
+    public static final int TCP_USER_TIMEOUT = 18;
+    /** TCP states as TCP_INFO reports them (net/tcp_states.h). */
+    public static final byte TCP_ESTABLISHED = 1;
+    /** Established, and the peer's FIN came already. */
+    public static final byte TCP_CLOSE_WAIT = 8;
+    /** UDP GSO segment size, an option and a cmsg type at IPPROTO_UDP (linux/udp.h, Linux 4.18). */
+    public static final int UDP_SEGMENT = 103;
 
     /** send flags (linux/socket.h). */
     public static final int MSG_DONTWAIT = 0x40;
     public static final int MSG_NOSIGNAL = 0x4000;
+    /** Linux 4.14; UDP since 5.0. */
+    public static final int MSG_ZEROCOPY = 0x4000000;
     public static final int MSG_FASTOPEN = 0x20000000;
 
     public static final int SHUT_RD = 0;
@@ -64,11 +96,8 @@ public final class Sockets {
     /** FIONREAD (SIOCINQ for sockets), the same number on x86_64 and aarch64. */
     static final long FIONREAD = 0x541B;
 
-    // struct msghdr (56 bytes on 64-bit); struct mmsghdr adds unsigned msg_len, padded to
-    // 64; struct iovec (16).
-    private static final int MSGHDR_SIZE = 56;
-    private static final int MMSGHDR_SIZE = 64;
-    private static final int IOVEC_SIZE = 16;
+    /** SO_SNDTIMEO/SO_RCVTIMEO as struct timeval {tv_sec, tv_usec} of the 64-bit ABI (SO_*TIMEO_OLD). */
+    private static final int TIMEVAL_SIZE = 16;
 
     /** Room for one int option value, then the socklen_t. */
     private static final int OPTLEN_AT = 8;
@@ -165,8 +194,8 @@ public final class Sockets {
      * @return the count of bytes sent, or -errno
      */
     public static long trySendMsg(Fd socket, Message message, int flags) {
-        NativeBuffer b = Scratch.get(MSGHDR_SIZE + areaSize(message)).clear(0, MSGHDR_SIZE);
-        layOut(b, 0, MSGHDR_SIZE, message);
+        NativeBuffer b = Scratch.get(Msghdr.SIZE + areaSize(message)).clear(0, Msghdr.SIZE);
+        layOut(b, 0, Msghdr.SIZE, message);
         long r;
         do {
             r = Sys.call(SysNr.SENDMSG, socket.get(), b.address(), flags);
@@ -187,21 +216,21 @@ public final class Sockets {
         if (sent.length < n) {
             throw new IllegalArgumentException(n + " messages but room for " + sent.length + " lengths");
         }
-        int size = n * MMSGHDR_SIZE;
+        int size = n * Msghdr.MMSGHDR_SIZE;
         for (Message m : messages) {
             size += areaSize(m);
         }
-        NativeBuffer b = Scratch.get(size).clear(0, n * MMSGHDR_SIZE);
-        int areaAt = n * MMSGHDR_SIZE;
+        NativeBuffer b = Scratch.get(size).clear(0, n * Msghdr.MMSGHDR_SIZE);
+        int areaAt = n * Msghdr.MMSGHDR_SIZE;
         for (int i = 0; i < n; i++) {
-            areaAt = layOut(b, i * MMSGHDR_SIZE, areaAt, messages.get(i));
+            areaAt = layOut(b, i * Msghdr.MMSGHDR_SIZE, areaAt, messages.get(i));
         }
         long r;
         do {
             r = Sys.call(SysNr.SENDMMSG, socket.get(), b.address(), n, flags);
         } while (Sys.interrupted(r));
         for (int i = 0; i < r; i++) {
-            sent[i] = b.buffer().getInt(i * MMSGHDR_SIZE + MSGHDR_SIZE);
+            sent[i] = b.buffer().getInt(i * Msghdr.MMSGHDR_SIZE + Msghdr.MMSG_LEN_AT);
         }
         return (int) r;
     }
@@ -209,7 +238,7 @@ public final class Sockets {
     /** An iovec, the name, the control messages and the data, each 8-aligned. */
     private static int areaSize(Message m) {
         int name = m.to() == null ? 0 : m.to().encode().length;
-        return IOVEC_SIZE + align8(name) + align8(m.control().length) + align8(m.data().length);
+        return Msghdr.IOVEC_SIZE + align8(name) + align8(m.control().length) + align8(m.data().length);
     }
 
     /**
@@ -224,7 +253,7 @@ public final class Sockets {
         byte[] control = message.control();
         byte[] data = message.data();
         int iovAt = areaAt;
-        int nameAt = iovAt + IOVEC_SIZE;
+        int nameAt = iovAt + Msghdr.IOVEC_SIZE;
         int controlAt = nameAt + align8(name.length);
         int dataAt = controlAt + align8(control.length);
         m.put(nameAt, name);
@@ -266,11 +295,46 @@ public final class Sockets {
     }
 
     public static int getIntOption(Fd socket, int level, int name) throws SyscallException {
+        return fixedOption(socket, level, name, Integer.BYTES).buffer().getInt(0);
+    }
+
+    /** A 64-bit option (SO_COOKIE, SO_NETNS_COOKIE). */
+    public static long getLongOption(Fd socket, int level, int name) throws SyscallException {
+        return fixedOption(socket, level, name, Long.BYTES).buffer().getLong(0);
+    }
+
+    /** The socket's own cookie (SO_COOKIE, Linux 4.13): unique among the sockets since boot. */
+    public static long cookie(Fd socket) throws SyscallException {
+        return getLongOption(socket, SOL_SOCKET, SO_COOKIE);
+    }
+
+    /** The cookie of the socket's network namespace (SO_NETNS_COOKIE, Linux 5.14, no privilege needed). */
+    public static long netnsCookie(Fd socket) throws SyscallException {
+        return getLongOption(socket, SOL_SOCKET, SO_NETNS_COOKIE);
+    }
+
+    /** SO_SNDTIMEO in nanoseconds; 0 is none (blocks without end). */
+    public static long sendTimeoutNanos(Fd socket) throws SyscallException {
+        byte[] tv = getOption(socket, SOL_SOCKET, SO_SNDTIMEO, TIMEVAL_SIZE);
+        if (tv.length < TIMEVAL_SIZE) {
+            return 0;
+        }
+        ByteBuffer b = ByteBuffer.wrap(tv).order(ByteOrder.nativeOrder());
+        return b.getLong(0) * 1_000_000_000L + b.getLong(8) * 1_000L;
+    }
+
+    /** A TCP socket's state ({@link #TCP_ESTABLISHED}, …): the first byte of its TCP_INFO. */
+    public static byte tcpState(Fd socket) throws SyscallException {
+        return getOption(socket, IPPROTO_TCP, TCP_INFO, 1)[0];
+    }
+
+    /** getsockopt of an option of {@code size} (at most 8) bytes, read at offset 0 of the scratch buffer. */
+    private static NativeBuffer fixedOption(Fd socket, int level, int name, int size) throws SyscallException {
         NativeBuffer b = Scratch.zeroed(OPTLEN_AT + Integer.BYTES);
-        b.buffer().putInt(OPTLEN_AT, Integer.BYTES);
+        b.buffer().putInt(OPTLEN_AT, size);
         long r = Sys.call(SysNr.GETSOCKOPT, socket.get(), level, name, b.address(), b.address(OPTLEN_AT));
         checkOption(r, "getsockopt", socket, level, name);
-        return b.buffer().getInt(0);
+        return b;
     }
 
     public static void setIntOption(Fd socket, int level, int name, int value) throws SyscallException {

@@ -58,6 +58,7 @@ public final class SysNr {
     public static final int FSOPEN = 430;
     public static final int PIDFD_OPEN = 434;
     public static final int CLOSE_RANGE = 436;
+    public static final int OPENAT2 = 437;
     public static final int PIDFD_GETFD = 438;
     public static final int MOUNT_SETATTR = 442;
 

@@ -49,7 +49,7 @@ class KernelFeaturesTest {
     @Tag("kernel")
     void reportAgreesWithWhatTheSyscallsDo() throws Exception {
         List<KernelFeatures.Feature> report = KernelFeatures.report();
-        assertEquals(6, report.size());
+        assertEquals(7, report.size());
         for (KernelFeatures.Feature f : report) {
             assertFalse(f.reason().isBlank(), f.name());
         }
@@ -59,6 +59,30 @@ class KernelFeaturesTest {
         assertEquals(getfd != -Errno.ENOSYS, KernelFeatures.pidfdGetfd().available(), KernelFeatures.pidfdGetfd().reason());
         assertEquals(Files.isWritable(Path.of("/dev/net/tun")) && Files.isReadable(Path.of("/dev/net/tun")),
                 KernelFeatures.devNetTun().available(), KernelFeatures.devNetTun().reason());
+        boolean cookie;
+        try (Fd s = Sockets.socket(SockAddr.AF_INET, Sockets.SOCK_DGRAM | Sockets.SOCK_CLOEXEC, 0)) {
+            cookie = Sockets.getLongOption(s, Sockets.SOL_SOCKET, Sockets.SO_NETNS_COOKIE) != 0;
+        } catch (SyscallException e) {
+            cookie = false;
+        }
+        assertEquals(cookie, KernelFeatures.netnsCookie().available(), KernelFeatures.netnsCookie().reason());
+        assertEquals(cookie && KernelFeatures.addFd().available() && KernelFeatures.pidfdGetfd().available()
+                && KernelFeatures.seccompUserNotification().available(), KernelFeatures.bypass4netns().available(),
+                KernelFeatures.bypass4netns().reason());
+    }
+
+    @Test
+    void withoutSoNetnsCookieBypass4netnsIsUnavailableAndSaysWhy() {
+        KernelFeatures.Feature cookie = KernelFeatures.netnsCookie(
+                new SyscallException("getsockopt(SO_NETNS_COOKIE)", Errno.ENOPROTOOPT, "fd 5"));
+        assertFalse(cookie.available());
+        assertEquals("requires Linux >= 5.14 (SO_NETNS_COOKIE): getsockopt(SO_NETNS_COOKIE) fd 5: ENOPROTOOPT (92)",
+                cookie.reason());
+        KernelFeatures.Feature bypass = KernelFeatures.bypass4netns(List.of(
+                new KernelFeatures.Feature(KernelFeatures.SECCOMP_ADDFD, true, "Linux 6.1 >= 5.9"), cookie));
+        assertFalse(bypass.available());
+        assertEquals("SO_NETNS_COOKIE: " + cookie.reason(), bypass.reason());
+        assertTrue(KernelFeatures.bypass4netns(List.of(KernelFeatures.netnsCookie(null))).available());
     }
 
     @Test

@@ -102,4 +102,19 @@ class SockAddrTest {
         assertThrows(IllegalArgumentException.class, () -> SockAddr.unix("x".repeat(108)));
         assertThrows(IllegalArgumentException.class, () -> SockAddr.inet(InetAddress.getLoopbackAddress(), 65536));
     }
+
+    @Test
+    void anOpaqueAddressIsHandedOverAsGivenAndIsNeitherInetNorAPath() {
+        // struct sockaddr_nl: family 16, pad, nl_pid 0, nl_groups 0.
+        byte[] netlink = ByteBuffer.allocate(12).order(ByteOrder.nativeOrder()).putShort(0, (short) 16).array();
+        SockAddr a = SockAddr.opaque(netlink);
+        assertEquals(16, a.family());
+        assertArrayEquals(netlink, a.encode());
+        assertFalse(a.isInet());
+        netlink[4] = 1;
+        assertEquals(0, a.encode()[4], "a copy was kept");
+        assertThrows(IllegalStateException.class, a::unixPath);
+        assertEquals(SockAddr.opaque(new byte[] {1, 0}), SockAddr.opaque(new byte[] {1, 0}));
+        assertThrows(IllegalArgumentException.class, () -> SockAddr.opaque(new byte[SockAddr.MAX_SIZE + 1]));
+    }
 }

@@ -1,8 +1,8 @@
 package io.jnerd.bench.macro;
 
-import io.jnerd.cli.image.ImageService;
-import io.jnerd.cli.image.OciImage;
-import io.jnerd.cli.image.OciImageBuilder;
+import io.jnerd.engine.image.ImageService;
+import io.jnerd.engine.image.OciImage;
+import io.jnerd.engine.image.OciImageBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -34,7 +34,7 @@ final class BenchImage {
         }
         Path binary = dir.resolve("netbench");
         try {
-            Commands.run(List.of("gcc", "-O2", "-static", "-o", binary.toString(), source.toString()), Duration.ofMinutes(2));
+            Commands.run(List.of("gcc", "-O2", "-static", "-pthread", "-o", binary.toString(), source.toString()), Duration.ofMinutes(2));
         } catch (IOException e) {
             throw new IOException("compiling netbench needs gcc and a static libc (apt-get install gcc libc6-dev): "
                     + e.getMessage(), e);

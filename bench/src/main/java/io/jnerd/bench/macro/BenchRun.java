@@ -34,6 +34,11 @@ public final class BenchRun {
     private final Deque<AutoCloseable> cleanup = new ArrayDeque<>();
     private final BenchResults results;
     private TestBed bed;
+    private Path imageArchive;
+    private NerdctlBypass nerdctl;
+    private String nerdctlMissing = "connect-nerdctl needs the bypass4netns mode";
+    private RootfulContainerd rootful;
+    private String rootfulMissing = "cli-start needs the host mode";
     /** Set by Ctrl-C: what fails from then on fails because its namespace is being removed. */
     private volatile boolean stopping;
 
@@ -117,7 +122,10 @@ public final class BenchRun {
             }
         }
         placements.values().forEach(cleanup::push);
-        List<Mode> rootless = settings.modes().stream().filter(Mode::rootless).toList();
+        rootfulContainerd(netbench, work);
+        // A rootless mode no chosen workload runs in (cli-start alone) needs no user, containerd or image.
+        List<Mode> rootless = settings.modes().stream().filter(Mode::rootless)
+                .filter(m -> settings.workloads().stream().anyMatch(w -> w.appliesTo(m))).toList();
         if (!rootless.isEmpty()) {
             rootlessPlacements(rootless, netbench, work, publishAddress, testHostAddress).forEach((m, p) -> {
                 placements.put(m, p);
@@ -136,8 +144,7 @@ public final class BenchRun {
             progress.line("rootless modes run as " + user.description() + ": checking its containerd");
             ensureRootlessContainerd(user);
             progress.line("loading " + BenchImage.NAME + " into the rootless containerd");
-            Path archive = BenchImage.writeArchive(netbench, world(work));
-            user.run(SETUP_TIMEOUT, "load", "-q", "-i", archive.toString());
+            user.run(SETUP_TIMEOUT, "load", "-q", "-i", imageArchive(netbench, work).toString());
         } catch (IOException e) {
             for (Mode m : modes) {
                 results.skipMode(m, "skipped: rootless setup: " + e.getMessage());
@@ -159,7 +166,43 @@ public final class BenchRun {
                 results.skipMode(m, "skipped: jnerd run --net=" + m.label() + " (as " + user.description() + "): " + reason);
             }
         }
+        if (out.containsKey(Mode.BYPASS4NETNS) && settings.workloads().contains(Workload.CONNECT_NERDCTL)) {
+            Path dir = user.runtimeDir().orElse(work).resolve("jnerd-bench-nerdctl-" + ProcessHandle.current().pid());
+            progress.line("connect-nerdctl: starting jnerd bypassd (as " + user.description() + ") in " + dir);
+            try {
+                nerdctl = NerdctlBypass.start(user, BenchImage.NAME, dir, progress);
+                cleanup.push(nerdctl);
+            } catch (IOException e) {
+                nerdctlMissing = "jnerd bypassd: " + e.getMessage();
+            }
+        }
         return out;
+    }
+
+    /** The image archive, written once; in a folder everyone may read (the rootless user loads it). */
+    private Path imageArchive(Path netbench, Path work) throws IOException {
+        if (imageArchive == null) {
+            imageArchive = BenchImage.writeArchive(netbench, world(work));
+        }
+        return imageArchive;
+    }
+
+    /** cli-start's containerd, when that workload runs beside the host baseline as root. */
+    private void rootfulContainerd(Path netbench, Path work) {
+        if (!settings.workloads().contains(Workload.CLI_START) || !settings.modes().contains(Mode.HOST)) {
+            return;
+        }
+        if (!root) {
+            rootfulMissing = "cli-start needs root (a rootful containerd)";
+            return;
+        }
+        progress.line("cli-start: starting a rootful containerd of its own and loading " + BenchImage.NAME);
+        try {
+            rootful = RootfulContainerd.start(work.resolve("containerd"), settings.jnerd(), imageArchive(netbench, work));
+            cleanup.push(rootful);
+        } catch (IOException e) {
+            rootfulMissing = "rootful containerd: " + e.getMessage();
+        }
     }
 
     /** Uses the user's containerd if jnerd reaches one, else starts one with jnerd rootless start (and stops it after). */
@@ -248,6 +291,27 @@ public final class BenchRun {
             @Override
             public String outside(List<String> command) throws IOException {
                 return bed != null ? bed.execInTestHost(command, timeout()) : Commands.run(command, timeout());
+            }
+
+            @Override
+            public NerdctlBypass nerdctl() throws IOException {
+                if (nerdctl == null) {
+                    throw new IOException(nerdctlMissing);
+                }
+                return nerdctl;
+            }
+
+            @Override
+            public RootfulContainerd rootful() throws IOException {
+                if (rootful == null) {
+                    throw new IOException(rootfulMissing);
+                }
+                return rootful;
+            }
+
+            @Override
+            public int cliPairs() {
+                return settings.cliPairs();
             }
         };
     }

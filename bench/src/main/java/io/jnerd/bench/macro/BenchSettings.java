@@ -32,6 +32,11 @@ public record BenchSettings(List<Mode> modes, List<Workload> workloads, int repe
         return quick ? 20_000 : 100_000;
     }
 
+    /** Issue 17 measured 7 pairs; --quick keeps 3 (each pair is two JVM starts). */
+    int cliPairs() {
+        return quick ? 3 : 7;
+    }
+
     int startsPerSample() {
         return quick ? 1 : 3;
     }

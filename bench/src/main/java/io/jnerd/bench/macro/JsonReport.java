@@ -61,6 +61,18 @@ public final class JsonReport {
             putRatio(o, "ratio", results.ratio(t.metric(), t.mode(), t.baseline()));
             o.put("verdict", t.verdict(results).name());
         }
+        for (CrossTarget t : CrossTarget.ISSUE_TARGETS) {
+            ObjectNode o = targets.addObject();
+            o.put("workload", t.numerator().id());
+            o.put("over", t.denominator().id());
+            o.put("mode", t.mode().label());
+            if (t.baseline() != null) {
+                o.put("baseline", t.baseline().label());
+            }
+            o.put(t.atMost() ? "maxQuotient" : "minQuotient", t.limit());
+            putRatio(o, "quotient", t.quotient(results));
+            o.put("verdict", t.verdict(results).name());
+        }
         try {
             return MAPPER.writeValueAsString(root) + "\n";
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -43,8 +43,11 @@ public final class MarkdownReport {
                 md.append("- ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
             }
         }
-        md.append("\n## Targets (issues 6 and 8)\n\n```\n");
+        md.append("\n## Targets (issues 6, 8, 17 and 20)\n\n```\n");
         for (Target t : Target.ISSUE_TARGETS) {
+            md.append(t.line(results)).append('\n');
+        }
+        for (CrossTarget t : CrossTarget.ISSUE_TARGETS) {
             md.append(t.line(results)).append('\n');
         }
         md.append("```\n");

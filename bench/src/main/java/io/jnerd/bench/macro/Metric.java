@@ -8,10 +8,18 @@ public enum Metric {
     CONNECT_RATE("connect-rate", "TCP connect+close", "conn/s", true),
     CONNECT_P50("connect-p50", "TCP connect latency p50", "µs", false),
     CONNECT_P99("connect-p99", "TCP connect latency p99", "µs", false),
+    CONNECT_NERDCTL_RATE("connect-nerdctl-rate", "TCP connect+close under nerdctl's notify set", "conn/s", true),
+    CONNECT_NERDCTL_P50("connect-nerdctl-p50", "TCP connect latency p50 under nerdctl's notify set", "µs", false),
+    CONNECT_4T_RATE("connect-4t-rate", "TCP connect+close, 4 threads at once (sum)", "conn/s", true),
+    CONNECT_4T_SINGLE_RATE("connect-4t-single-rate", "TCP connect+close, 1 thread (beside connect-4t)", "conn/s", true),
     REDIS_SERVER_IN("redis-server-in", "redis GET, server in container", "req/s", true),
     REDIS_CLIENT_IN("redis-client-in", "redis GET, client in container", "req/s", true),
     SOCKOPT_LOOP("sockopt", "socket+setsockopt+fcntl+close", "ops/s", true),
-    START_TIME("start", "container start (run --rm true)", "s", false);
+    START_TIME("start", "container start (run --rm true)", "s", false),
+    CLI_RUN_JNERD("cli-start-jnerd-run", "jnerd run --rm --net=none IMAGE true (rootful)", "s", false),
+    CLI_RUN_CTR("cli-start-ctr-run", "ctr run --rm IMAGE ID true (rootful)", "s", false),
+    CLI_PS_JNERD("cli-start-jnerd-ps", "jnerd ps (rootful)", "s", false),
+    CLI_PS_CTR("cli-start-ctr-ls", "ctr containers ls (rootful)", "s", false);
 
     private final String id;
     private final String title;

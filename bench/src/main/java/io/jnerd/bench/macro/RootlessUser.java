@@ -19,15 +19,21 @@ final class RootlessUser {
 
     private final List<String> prefix;
     private final String description;
+    private final boolean otherUser;
+    private final Path runtimeDir;
 
-    private RootlessUser(List<String> prefix, String description) {
+    private RootlessUser(List<String> prefix, String description, boolean otherUser, Path runtimeDir) {
         this.prefix = List.copyOf(prefix);
         this.description = description;
+        this.otherUser = otherUser;
+        this.runtimeDir = runtimeDir;
     }
 
     static RootlessUser prepare(String jnerd, String userName, boolean root, Progress progress) throws IOException {
         if (!root) {
-            return new RootlessUser(List.of(jnerd), System.getProperty("user.name"));
+            String dir = System.getenv("XDG_RUNTIME_DIR");
+            return new RootlessUser(List.of(jnerd), System.getProperty("user.name"), false,
+                    dir == null || dir.isEmpty() ? null : Path.of(dir));
         }
         if (!exists(userName)) {
             progress.line("creating user " + userName + " for the rootless modes (useradd -m)");
@@ -42,7 +48,7 @@ final class RootlessUser {
         }
         List<String> prefix = List.of("runuser", "-u", userName, "--", "env", "XDG_RUNTIME_DIR=" + runtimeDir,
                 "HOME=" + Path.of("/home", userName), jnerd);
-        return new RootlessUser(prefix, userName);
+        return new RootlessUser(prefix, userName, true, runtimeDir);
     }
 
     private static boolean exists(String userName) {
@@ -72,5 +78,15 @@ final class RootlessUser {
 
     String description() {
         return description;
+    }
+
+    /** The user's XDG_RUNTIME_DIR, where its rootless containerd's runc reaches sockets; empty when unset. */
+    java.util.Optional<Path> runtimeDir() {
+        return java.util.Optional.ofNullable(runtimeDir);
+    }
+
+    /** True when bench runs as root and this is the dedicated user: what it must write needs chown. */
+    boolean isOtherUser() {
+        return otherUser;
     }
 }

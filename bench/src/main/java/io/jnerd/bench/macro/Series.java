@@ -49,9 +49,13 @@ public final class Series {
 
     /** The middle sample; with an even count, the mean of the two middle ones. */
     public double median() {
-        List<Double> s = sorted();
-        int n = s.size();
-        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+        return median(sorted());
+    }
+
+    /** The median of a non-empty sorted list. */
+    static double median(List<Double> sorted) {
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     private List<Double> sorted() {

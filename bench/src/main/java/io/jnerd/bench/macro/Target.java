@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.OptionalDouble;
 
 /**
- * A goal of issues 6 and 8, checked against the ratios of one run: median of {@code mode}
+ * A goal of issues 6, 8 and 20, checked against the ratios of one run: median of {@code mode}
  * over median of {@code baseline} must be at least {@code minRatio}. Printed next to the
  * table as PASS / FAIL / n/a; a benchmark never fails the build.
  */
@@ -16,8 +16,12 @@ public record Target(Metric metric, Mode mode, Mode baseline, double minRatio, S
             new Target(Metric.IPERF_TCP_IN, Mode.BYPASS4NETNS, Mode.HOST, 0.9, "≥ 0.9× host throughput"),
             new Target(Metric.IPERF_TCP_OUT, Mode.BYPASS4NETNS, Mode.SLIRP4NETNS, 4, "≥ 4× slirp4netns throughput"),
             new Target(Metric.IPERF_TCP_IN, Mode.BYPASS4NETNS, Mode.SLIRP4NETNS, 4, "≥ 4× slirp4netns throughput"),
-            new Target(Metric.CONNECT_RATE, Mode.BYPASS4NETNS, Mode.HOST, 0.5, "≥ 0.5× host connect rate"),
+            // Issue 20 restated issue 6's 0.5× against what a C agent of the same design
+            // reaches here (0.35–0.43×).
+            new Target(Metric.CONNECT_RATE, Mode.BYPASS4NETNS, Mode.HOST, 0.4, "≥ 0.40× host connect rate"),
             new Target(Metric.CONNECT_RATE, Mode.BYPASS4NETNS, Mode.SLIRP4NETNS, 5, "≥ 5× slirp4netns connect rate"),
+            new Target(Metric.CONNECT_NERDCTL_RATE, Mode.BYPASS4NETNS, Mode.HOST, 0.25,
+                    "≥ 0.25× host connect rate under nerdctl's profile"),
             new Target(Metric.REDIS_SERVER_IN, Mode.BYPASS4NETNS, Mode.HOST, 0.8, "≥ 0.8× host requests/s"),
             new Target(Metric.REDIS_CLIENT_IN, Mode.BYPASS4NETNS, Mode.HOST, 0.8, "≥ 0.8× host requests/s"),
             // Issue 6: "the same speed with and without bypass (≤ 1.05×)": slirp4netns has

@@ -40,11 +40,43 @@ public enum Workload {
     CONNECT("connect", List.of(Metric.CONNECT_RATE, Metric.CONNECT_P50, Metric.CONNECT_P99)) {
         @Override
         Map<Metric, Double> run(Placement p, Context ctx) throws IOException {
-            Map<String, Double> kv = OutputParsers.keyValues(p.exec(List.of(p.tool("netbench"), "connect", p.testHostAddress(),
-                    Integer.toString(TestBed.ACCEPT_PORT), ctx.seconds()), ctx.timeout()));
+            Map<String, Double> kv = connectLoop(p, ctx, 1);
             return Map.of(Metric.CONNECT_RATE, OutputParsers.require(kv, "rate"),
                     Metric.CONNECT_P50, OutputParsers.require(kv, "p50_us"),
                     Metric.CONNECT_P99, OutputParsers.require(kv, "p99_us"));
+        }
+    },
+    /**
+     * The same loop (socket, connect, setsockopt(SO_LINGER), close) in a container under
+     * nerdctl's bypass4netns profile, which notifies connect, setsockopt and close of it,
+     * served by jnerd bypassd ({@link NerdctlBypass}); the host runs it without a filter.
+     */
+    CONNECT_NERDCTL("connect-nerdctl", List.of(Metric.CONNECT_NERDCTL_RATE, Metric.CONNECT_NERDCTL_P50)) {
+        @Override
+        boolean appliesTo(Mode mode) {
+            return mode == Mode.HOST || mode == Mode.BYPASS4NETNS;
+        }
+
+        @Override
+        Map<Metric, Double> run(Placement p, Context ctx) throws IOException {
+            List<String> loop = List.of(p.tool("netbench"), "connect", p.testHostAddress(),
+                    Integer.toString(TestBed.ACCEPT_PORT), ctx.seconds());
+            String out = p.mode() == Mode.BYPASS4NETNS ? ctx.nerdctl().exec(loop, ctx.timeout()) : p.exec(loop, ctx.timeout());
+            Map<String, Double> kv = OutputParsers.keyValues(out);
+            return Map.of(Metric.CONNECT_NERDCTL_RATE, OutputParsers.require(kv, "rate"),
+                    Metric.CONNECT_NERDCTL_P50, OutputParsers.require(kv, "p50_us"));
+        }
+    },
+    /**
+     * 4 threads connecting at once, then in the same sample 1 thread: the scaling check
+     * compares two loops run seconds apart, not two workloads run minutes apart.
+     */
+    CONNECT_4T("connect-4t", List.of(Metric.CONNECT_4T_RATE, Metric.CONNECT_4T_SINGLE_RATE)) {
+        @Override
+        Map<Metric, Double> run(Placement p, Context ctx) throws IOException {
+            double four = OutputParsers.require(connectLoop(p, ctx, 4), "rate");
+            double one = OutputParsers.require(connectLoop(p, ctx, 1), "rate");
+            return Map.of(Metric.CONNECT_4T_RATE, four, Metric.CONNECT_4T_SINGLE_RATE, one);
         }
     },
     REDIS_SERVER_IN("redis-server-in", List.of(Metric.REDIS_SERVER_IN)) {
@@ -94,6 +126,36 @@ public enum Workload {
             }
             return Map.of(Metric.START_TIME, total / ctx.startsPerSample());
         }
+    },
+    /**
+     * Issue 17: the CLI's own start against containerd's ctr, rootful, one containerd and
+     * namespace for both ({@link RootfulContainerd}); pairs alternate so both see the same
+     * load, and each metric of a sample is the median over its pairs.
+     */
+    CLI_START("cli-start", List.of(Metric.CLI_RUN_JNERD, Metric.CLI_RUN_CTR, Metric.CLI_PS_JNERD, Metric.CLI_PS_CTR)) {
+        @Override
+        boolean appliesTo(Mode mode) {
+            // Not a network mode's cost: measured once, beside the host baseline.
+            return mode == Mode.HOST;
+        }
+
+        @Override
+        Map<Metric, Double> run(Placement p, Context ctx) throws IOException {
+            RootfulContainerd c = ctx.rootful();
+            String image = BenchImage.NAME;
+            List<Double> jnerdRun = new ArrayList<>();
+            List<Double> ctrRun = new ArrayList<>();
+            List<Double> jnerdPs = new ArrayList<>();
+            List<Double> ctrLs = new ArrayList<>();
+            for (int i = 0; i < ctx.cliPairs(); i++) {
+                jnerdRun.add(seconds(() -> c.jnerd(ctx.timeout(), "run", "--rm", "--net=none", image, "true")));
+                ctrRun.add(seconds(() -> c.ctrRunTrue(ctx.timeout())));
+                jnerdPs.add(seconds(() -> c.jnerd(ctx.timeout(), "ps")));
+                ctrLs.add(seconds(() -> c.ctr(ctx.timeout(), "containers", "ls")));
+            }
+            return Map.of(Metric.CLI_RUN_JNERD, median(jnerdRun), Metric.CLI_RUN_CTR, median(ctrRun),
+                    Metric.CLI_PS_JNERD, median(jnerdPs), Metric.CLI_PS_CTR, median(ctrLs));
+        }
     };
 
     private final String id;
@@ -117,6 +179,29 @@ public enum Workload {
     }
 
     abstract Map<Metric, Double> run(Placement placement, Context ctx) throws IOException;
+
+    /** netbench's connect+close loop against the test host's acceptor, in {@code threads} threads. */
+    private static Map<String, Double> connectLoop(Placement p, Context ctx, int threads) throws IOException {
+        return OutputParsers.keyValues(p.exec(List.of(p.tool("netbench"), "connect", p.testHostAddress(),
+                Integer.toString(TestBed.ACCEPT_PORT), ctx.seconds(), Integer.toString(threads)), ctx.timeout()));
+    }
+
+    private static double seconds(Step step) throws IOException {
+        long t0 = System.nanoTime();
+        step.run();
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        java.util.Collections.sort(sorted);
+        return Series.median(sorted);
+    }
+
+    /** One timed command. */
+    private interface Step {
+        void run() throws IOException;
+    }
 
     private static List<String> redisBenchmark(String binary, String host, int port, Context ctx) {
         return new ArrayList<>(List.of(binary, "-h", host, "-p", Integer.toString(port), "-t", "get",
@@ -188,5 +273,14 @@ public enum Workload {
 
         /** Runs the outside client of a host→container workload (in the test host) and returns stdout. */
         String outside(List<String> command) throws IOException;
+
+        /** Containers under nerdctl's notify set; throws why there are none. */
+        NerdctlBypass nerdctl() throws IOException;
+
+        /** The rootful containerd of cli-start; throws why there is none. */
+        RootfulContainerd rootful() throws IOException;
+
+        /** Alternating jnerd/ctr pairs per cli-start sample. */
+        int cliPairs();
     }
 }

@@ -4,7 +4,9 @@
  * Java would need a JVM in the image, so neither can measure connect rates honestly.
  *
  *   netbench accept  ADDR PORT          accept and close connections until killed
- *   netbench connect ADDR PORT SECONDS  connect+close in a loop; prints rate and latency
+ *   netbench connect ADDR PORT SECONDS [THREADS]
+ *                                      connect+close in a loop (in THREADS threads at once,
+ *                                      default 1); prints the summed rate and latency
  *   netbench sockopt SECONDS            socket+setsockopt+fcntl+close in a loop; prints rate
  *   netbench wait    ADDR PORT SECONDS  retry connecting until ADDR:PORT accepts and keeps the
  *                                      connection open (server ready, also behind a forwarder)
@@ -17,6 +19,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,27 +66,60 @@ static int cmp_double(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
-static int connect_loop(struct sockaddr_in *sa, const char *target, double seconds) {
-    double *lat = malloc(sizeof(double) * MAX_SAMPLES);
-    long n = 0;
+/* One connecting thread: socket, connect, setsockopt(SO_LINGER), close until `end`. */
+struct connector {
+    const struct sockaddr_in *sa;
+    double end;
+    double *lat;
+    long max, n;
+    int err;
+};
+
+static void *connect_thread(void *arg) {
+    struct connector *c = arg;
     /* RST on close (linger 0): no TIME_WAIT on the client, so the loop does not run out of
        ephemeral ports within a few seconds at tens of thousands of connections a second. */
     struct linger rst = {1, 0};
-    double start = now(), end = start + seconds;
-    if (lat == NULL) return die("malloc", "samples");
-    while (n < MAX_SAMPLES) {
+    while (c->n < c->max) {
         double t0 = now();
-        if (t0 >= end) break;
+        if (t0 >= c->end) break;
         int s = socket(AF_INET, SOCK_STREAM, 0);
-        if (s < 0) return die("socket", target);
-        if (connect(s, (struct sockaddr *) sa, sizeof(*sa)) < 0) return die("connect", target);
-        lat[n++] = now() - t0;
+        if (s < 0 || connect(s, (const struct sockaddr *) c->sa, sizeof(*c->sa)) < 0) {
+            c->err = errno;
+            if (s >= 0) close(s);
+            break;
+        }
+        c->lat[c->n++] = now() - t0;
         setsockopt(s, SOL_SOCKET, SO_LINGER, &rst, sizeof(rst));
         close(s);
     }
+    return NULL;
+}
+
+/* Threads start together and run for the same time; rate is the sum of all of them. */
+static int connect_loop(struct sockaddr_in *sa, const char *target, double seconds, int threads) {
+    struct connector c[64];
+    pthread_t tid[64];
+    long per = MAX_SAMPLES / threads, n = 0;
+    double *lat = malloc(sizeof(double) * MAX_SAMPLES);
+    if (lat == NULL) return die("malloc", "samples");
+    double start = now();
+    for (int i = 0; i < threads; i++) {
+        c[i] = (struct connector) {sa, start + seconds, lat + i * per, per, 0, 0};
+        if (pthread_create(&tid[i], NULL, connect_thread, &c[i]) != 0) return die("pthread_create", target);
+    }
+    for (int i = 0; i < threads; i++) pthread_join(tid[i], NULL);
     double elapsed = now() - start;
+    for (int i = 0; i < threads; i++) {
+        if (c[i].err != 0) {
+            errno = c[i].err;
+            return die("connect", target);
+        }
+        memmove(lat + n, c[i].lat, sizeof(double) * c[i].n);
+        n += c[i].n;
+    }
     qsort(lat, n, sizeof(double), cmp_double);
-    printf("connects=%ld seconds=%.3f rate=%.1f p50_us=%.1f p99_us=%.1f\n", n, elapsed, n / elapsed,
+    printf("connects=%ld threads=%d seconds=%.3f rate=%.1f p50_us=%.1f p99_us=%.1f\n", n, threads, elapsed, n / elapsed,
            n ? lat[n / 2] * 1e6 : 0.0, n ? lat[(long) (n * 0.99)] * 1e6 : 0.0);
     return n > 0 ? 0 : 1;
 }
@@ -141,9 +177,14 @@ int main(int argc, char **argv) {
         if (parse_addr(argv[2], argv[3], &sa) < 0) return die("bad address", argv[2]);
         return accept_loop(&sa, argv[2]);
     }
-    if (argc == 5 && strcmp(argv[1], "connect") == 0) {
+    if ((argc == 5 || argc == 6) && strcmp(argv[1], "connect") == 0) {
+        int threads = argc == 6 ? atoi(argv[5]) : 1;
         if (parse_addr(argv[2], argv[3], &sa) < 0) return die("bad address", argv[2]);
-        return connect_loop(&sa, argv[2], atof(argv[4]));
+        if (threads < 1 || threads > 64) {
+            fprintf(stderr, "netbench: THREADS must be 1 to 64, not %s\n", argv[5]);
+            return 2;
+        }
+        return connect_loop(&sa, argv[2], atof(argv[4]), threads);
     }
     if (argc == 5 && strcmp(argv[1], "wait") == 0) {
         if (parse_addr(argv[2], argv[3], &sa) < 0) return die("bad address", argv[2]);
@@ -152,6 +193,6 @@ int main(int argc, char **argv) {
     if (argc == 3 && strcmp(argv[1], "sockopt") == 0) {
         return sockopt_loop(atof(argv[2]));
     }
-    fprintf(stderr, "usage: netbench accept ADDR PORT | connect ADDR PORT SECONDS | wait ADDR PORT SECONDS | sockopt SECONDS\n");
+    fprintf(stderr, "usage: netbench accept ADDR PORT | connect ADDR PORT SECONDS [THREADS] | wait ADDR PORT SECONDS | sockopt SECONDS\n");
     return 2;
 }

@@ -56,6 +56,30 @@ class ReportsTest {
     }
 
     @Test
+    void crossTargetsCompareTwoMetricsOfOneRun() throws Exception {
+        BenchResults r = new BenchResults(List.of(Mode.HOST, Mode.BYPASS4NETNS));
+        r.add(Metric.CLI_RUN_JNERD, Mode.HOST, 0.9);
+        r.add(Metric.CLI_RUN_CTR, Mode.HOST, 0.3);
+        r.add(Metric.CONNECT_4T_RATE, Mode.HOST, 40000);
+        r.add(Metric.CONNECT_4T_RATE, Mode.BYPASS4NETNS, 12000);
+        r.add(Metric.CONNECT_4T_SINGLE_RATE, Mode.HOST, 20000);
+        r.add(Metric.CONNECT_4T_SINGLE_RATE, Mode.BYPASS4NETNS, 8000);
+        List<CrossTarget> t = CrossTarget.ISSUE_TARGETS;
+        assertEquals(3.0, t.get(0).quotient(r).getAsDouble(), 1e-9);
+        assertEquals(Target.Verdict.PASS, t.get(0).verdict(r)); // 3.0 <= 3
+        assertEquals(Target.Verdict.NOT_MEASURED, t.get(1).verdict(r)); // no ps numbers
+        assertEquals(0.3 / 0.4, t.get(2).quotient(r).getAsDouble(), 1e-9);
+        assertEquals(Target.Verdict.FAIL, t.get(2).verdict(r)); // 4 threads scale worse than the host's
+        String md = MarkdownReport.render(r);
+        assertTrue(md.contains("FAIL  connect+close bypass4netns/host, 4 threads over 1 thread (bypass4netns) = 0.75"
+                + " (≥ the single thread's ratio)"), md);
+        JsonNode cross = new ObjectMapper().readTree(JsonReport.render(r)).get("targets").get(Target.ISSUE_TARGETS.size());
+        assertEquals("cli-start-jnerd-run", cross.get("workload").asText());
+        assertEquals(3.0, cross.get("maxQuotient").asDouble(), 1e-9);
+        assertEquals("PASS", cross.get("verdict").asText());
+    }
+
+    @Test
     void markdownHasARowPerMeasuredModeWithRatiosAndTheReasonsForTheRest() {
         String md = MarkdownReport.render(sample());
         assertTrue(md.contains("| bypass4netns | 10.0 | 9.50 – 10.5 | 3 | 0.91× | 5.00× |"), md);
@@ -63,7 +87,7 @@ class ReportsTest {
         assertTrue(md.contains("| bypass4netns | 5000 | 5000 – 5000 | 1 | 0.25× | – |"), md);
         assertFalse(md.contains("| veth |"), md);
         assertTrue(md.contains("- veth: skipped: not root"), md);
-        assertTrue(md.contains("FAIL  TCP connect+close: bypass4netns/host = 0.25 (≥ 0.5× host connect rate)"), md);
+        assertTrue(md.contains("FAIL  TCP connect+close: bypass4netns/host = 0.25 (≥ 0.40× host connect rate)"), md);
     }
 
     @Test

@@ -1,11 +1,11 @@
 package io.jnerd.cli.command;
 
-import io.jnerd.cli.JnerdException;
-import io.jnerd.cli.image.ImageArchive;
-import io.jnerd.cli.image.ImageService;
-import io.jnerd.cli.image.OciImage;
-import io.jnerd.cli.image.OciImageBuilder;
-import io.jnerd.cli.image.Platform;
+import io.jnerd.engine.JnerdException;
+import io.jnerd.engine.image.ImageArchive;
+import io.jnerd.engine.image.ImageService;
+import io.jnerd.engine.image.OciImage;
+import io.jnerd.engine.image.OciImageBuilder;
+import io.jnerd.engine.image.Platform;
 import io.jnerd.proto.Containerd;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -17,7 +17,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code jnerd build-local}: a one-layer image from host files (busybox-static plus any
@@ -26,10 +25,7 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "build-local", hidden = true,
         description = "Build a small image from host binaries (busybox-static + --add BINARY...)")
-public final class BuildLocalCommand implements Callable<Integer> {
-    @ParentCommand
-    io.jnerd.cli.JnerdCommand parent;
-
+public final class BuildLocalCommand extends Subcommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME", description = "image name, e.g. jnerd/demo:latest")
     String name;
 
@@ -68,12 +64,12 @@ public final class BuildLocalCommand implements Callable<Integer> {
         }
         ByteArrayOutputStream tar = new ByteArrayOutputStream();
         image.writeOciArchive(tar, ref);
-        try (Containerd containerd = parent.global().connect();
+        try (Containerd containerd = global().connect();
              ImageArchive archive = ImageArchive.read(new ByteArrayInputStream(tar.toByteArray()),
-                     parent.global().stateDir().resolve("tmp"))) {
-            new ImageService(containerd).importArchive(archive, Platform.host(), parent.global().snapshotter());
+                     global().stateDir().resolve("tmp"))) {
+            new ImageService(containerd).importArchive(archive, Platform.host(), global().snapshotter());
         }
-        parent.global().terminal().out().println("Built image: " + ref);
+        global().terminal().out().println("Built image: " + ref);
         return 0;
     }
 }

@@ -1,7 +1,7 @@
 package io.jnerd.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.jnerd.cli.image.Json;
+import io.jnerd.engine.image.Json;
 import io.jnerd.proto.containerd.containers.Container;
 import java.util.ArrayList;
 import java.util.List;

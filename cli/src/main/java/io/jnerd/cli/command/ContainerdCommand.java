@@ -1,11 +1,8 @@
 package io.jnerd.cli.command;
 
-import io.jnerd.cli.GlobalOptions;
-import io.jnerd.cli.JnerdCommand;
-import io.jnerd.cli.JnerdException;
-import io.jnerd.cli.Terminal;
-import io.jnerd.cli.container.BypassdSocket;
-import io.jnerd.cli.container.Containers;
+import io.jnerd.engine.JnerdException;
+import io.jnerd.engine.container.Containers;
+import io.jnerd.netns.bypassd.BypassdSocket;
 import io.jnerd.proto.Containerd;
 import io.jnerd.proto.ContainerdAddress;
 import io.jnerd.proto.containerd.containers.Container;
@@ -13,21 +10,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.ParentCommand;
 
 /** Base of the commands that talk to containerd: one connection per command run. */
-abstract class ContainerdCommand implements Callable<Integer> {
-    @ParentCommand
-    JnerdCommand parent;
-
-    GlobalOptions global() {
-        return parent.global();
-    }
-
-    Terminal terminal() {
-        return global().terminal();
-    }
-
+abstract class ContainerdCommand extends Subcommand implements Callable<Integer> {
     @Override
     public final Integer call() throws Exception {
         validate();

@@ -1,7 +1,7 @@
 package io.jnerd.cli.command;
 
-import io.jnerd.cli.JnerdException;
 import io.jnerd.cli.Terminal;
+import io.jnerd.engine.JnerdException;
 import java.io.Console;
 import java.util.Arrays;
 

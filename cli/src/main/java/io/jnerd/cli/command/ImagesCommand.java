@@ -1,10 +1,10 @@
 package io.jnerd.cli.command;
 
-import io.jnerd.cli.image.Descriptor;
-import io.jnerd.cli.image.ImageRef;
-import io.jnerd.cli.image.ImageService;
-import io.jnerd.cli.image.Platform;
-import io.jnerd.cli.image.ResolvedImage;
+import io.jnerd.engine.image.Descriptor;
+import io.jnerd.engine.image.ImageRef;
+import io.jnerd.engine.image.ImageService;
+import io.jnerd.engine.image.Platform;
+import io.jnerd.engine.image.ResolvedImage;
 import io.jnerd.proto.Containerd;
 import io.jnerd.proto.containerd.images.Image;
 import java.util.ArrayList;

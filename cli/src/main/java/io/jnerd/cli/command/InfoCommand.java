@@ -1,5 +1,8 @@
 package io.jnerd.cli.command;
 
+import io.jnerd.cli.ErrorReporter;
+import io.jnerd.netns.bypassd.BypassdSocket;
+import io.jnerd.engine.network.NetworkAvailability;
 import io.jnerd.nativebindings.KernelFeatures;
 import io.jnerd.nativebindings.Native;
 import io.jnerd.proto.Containerd;
@@ -12,11 +15,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import io.jnerd.cli.ErrorReporter;
-import io.jnerd.cli.container.BypassdSocket;
-import io.jnerd.cli.container.NetworkAvailability;
-import io.jnerd.cli.JnerdCommand;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Command;
 
 /**
@@ -26,13 +24,10 @@ import picocli.CommandLine.Command;
  * is then 1.
  */
 @Command(name = "info", description = "Show system-wide information")
-public final class InfoCommand implements Callable<Integer> {
-    @ParentCommand
-    JnerdCommand parent;
-
+public final class InfoCommand extends Subcommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
-        PrintStream out = parent.global().terminal().out();
+        PrintStream out = global().terminal().out();
         out.println("Client:");
         out.println(" Version:\t" + VersionCommand.jnerdVersion());
         out.println(" Java:\t" + Runtime.version() + " (" + System.getProperty("java.home") + ")");
@@ -40,7 +35,7 @@ public final class InfoCommand implements Callable<Integer> {
         out.println();
         out.println("Server:");
         boolean reached;
-        try (Containerd containerd = parent.global().connect()) {
+        try (Containerd containerd = global().connect()) {
             server(out, containerd);
             reached = true;
         } catch (RuntimeException | IOException e) {
@@ -58,7 +53,7 @@ public final class InfoCommand implements Callable<Integer> {
         out.println(" Namespace:\t" + containerd.namespace());
         out.println(" containerd:\t" + v.getVersion() + " (" + v.getRevision() + ")");
         out.println(" Rootless:\t" + !ContainerdAddress.isRoot());
-        out.println(" Default snapshotter:\t" + parent.global().snapshotter());
+        out.println(" Default snapshotter:\t" + global().snapshotter());
         for (Plugin p : containerd.introspection().plugins(PluginsRequest.getDefaultInstance()).getPluginsList()) {
             if (p.getType().equals("io.containerd.snapshotter.v1") || p.getType().equals("io.containerd.runtime.v2")) {
                 String kind = p.getType().equals("io.containerd.snapshotter.v1") ? "Snapshotter" : "Runtime";
@@ -78,7 +73,7 @@ public final class InfoCommand implements Callable<Integer> {
         }
         out.println(" Network modes (--net):");
         for (NetworkAvailability.Mode m : NetworkAvailability.report(
-                BypassdSocket.find(parent.global().terminal().env(), ContainerdAddress.isRoot()))) {
+                BypassdSocket.find(global().terminal().env(), ContainerdAddress.isRoot()))) {
             out.println("  " + m.name() + ":\t" + (m.available() ? "yes" : "no") + " (" + m.reason() + ")");
         }
     }

@@ -1,31 +1,22 @@
 package io.jnerd.cli.command;
 
-import io.jnerd.cli.JnerdCommand;
-import io.jnerd.cli.JnerdException;
-import io.jnerd.cli.sign.KeyFiles;
-import io.jnerd.cli.sign.SignatureException;
-import io.jnerd.cli.sign.notation.X509Keys;
+import io.jnerd.cli.Terminal;
+import io.jnerd.engine.JnerdException;
+import io.jnerd.engine.sign.KeyFiles;
+import io.jnerd.engine.sign.SignatureException;
+import io.jnerd.engine.sign.notation.X509Keys;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code jnerd key}: cosign key pairs, and notation keys with their certificates. */
 @Command(name = "key", description = "Manage cosign and notation signing keys", subcommands = KeyCommand.Generate.class)
-public final class KeyCommand implements Runnable {
-    @ParentCommand
-    JnerdCommand parent;
-
-    @Spec
-    CommandSpec spec;
-
+public final class KeyCommand extends Subcommand implements Runnable {
     @Override
     public void run() {
         // The command line in use (not a new one), so the error goes to this run's stderr.
@@ -34,10 +25,7 @@ public final class KeyCommand implements Runnable {
 
     /** {@code jnerd key generate}: an EC P-256 pair as cosign writes it (PREFIX.key 0600, PREFIX.pub). */
     @Command(name = "generate", description = "Generate an EC P-256 key pair (password from COSIGN_PASSWORD or the terminal; empty: unencrypted)")
-    static final class Generate implements Callable<Integer> {
-        @ParentCommand
-        KeyCommand key;
-
+    static final class Generate extends Subcommand implements Callable<Integer> {
         @Option(names = "--output-key-prefix", paramLabel = "PREFIX", description = "write PREFIX.key and PREFIX.pub (default: cosign)")
         String prefix;
 
@@ -50,7 +38,7 @@ public final class KeyCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            var terminal = key.parent.global().terminal();
+            var terminal = terminal();
             if (x509) {
                 return x509(terminal);
             }
@@ -71,7 +59,7 @@ public final class KeyCommand implements Runnable {
             return 0;
         }
 
-        private int x509(io.jnerd.cli.Terminal terminal) throws IOException {
+        private int x509(Terminal terminal) throws IOException {
             prefix = prefix == null ? "notation" : prefix;
             String dn = subject != null ? subject : "CN=" + Path.of(prefix).getFileName() + ",O=jnerd,ST=WA,C=US";
             Instant now = Instant.now();

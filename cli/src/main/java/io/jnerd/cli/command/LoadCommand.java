@@ -1,9 +1,9 @@
 package io.jnerd.cli.command;
 
-import io.jnerd.cli.JnerdException;
-import io.jnerd.cli.image.ImageArchive;
-import io.jnerd.cli.image.ImageService;
-import io.jnerd.cli.image.Platform;
+import io.jnerd.engine.JnerdException;
+import io.jnerd.engine.image.ImageArchive;
+import io.jnerd.engine.image.ImageService;
+import io.jnerd.engine.image.Platform;
 import io.jnerd.proto.Containerd;
 import java.io.InputStream;
 import java.nio.file.Files;

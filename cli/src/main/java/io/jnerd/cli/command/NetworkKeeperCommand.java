@@ -1,13 +1,13 @@
 package io.jnerd.cli.command;
 
-import io.jnerd.cli.JnerdCommand;
-import io.jnerd.cli.JnerdException;
-import io.jnerd.cli.container.BypassNetwork;
-import io.jnerd.cli.container.ContainerContext;
-import io.jnerd.cli.container.Containers;
-import io.jnerd.cli.container.NetworkKeeper;
-import io.jnerd.cli.container.NetworkMode;
-import io.jnerd.cli.container.NetworkModes;
+import io.jnerd.engine.JnerdException;
+import io.jnerd.engine.container.Containers;
+import io.jnerd.engine.network.BypassNetwork;
+import io.jnerd.engine.network.ContainerContext;
+import io.jnerd.engine.network.NetworkAttacher;
+import io.jnerd.engine.network.NetworkAttachers;
+import io.jnerd.engine.network.NetworkKeeper;
+import io.jnerd.nativebindings.Signals;
 import io.jnerd.netns.PortMapping;
 import io.jnerd.netns.PortMappingParser;
 import io.jnerd.proto.Containerd;
@@ -24,7 +24,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code jnerd network-keeper}: not for users. {@code jnerd run -d} starts it to hold the
@@ -32,12 +31,7 @@ import picocli.CommandLine.ParentCommand;
  * and stdout and logs to stderr.
  */
 @Command(name = "network-keeper", hidden = true, description = "Hold a detached container's network (started by jnerd run -d)")
-public final class NetworkKeeperCommand implements Callable<Integer> {
-    private static final int SIGKILL = 9;
-
-    @ParentCommand
-    JnerdCommand parent;
-
+public final class NetworkKeeperCommand extends Subcommand implements Callable<Integer> {
     @Option(names = "--net", required = true, paramLabel = "MODE")
     String network;
 
@@ -73,32 +67,32 @@ public final class NetworkKeeperCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintStream log = parent.global().terminal().err();
-        NetworkMode mode;
+        PrintStream log = global().terminal().err();
+        NetworkAttacher mode;
         List<PortMapping> ports = new ArrayList<>();
         try {
             BypassNetwork.Settings bypass = new BypassNetwork.Settings(bypassIgnore, Optional.ofNullable(bypassdSocket),
                     line -> log.println("network-keeper: " + line));
-            mode = NetworkModes.resolve(network, Map.of(), Map.of(), bypass);
+            mode = NetworkAttachers.resolve(network, Map.of(), Map.of(), bypass);
             for (String p : publish) {
                 ports.addAll(PortMappingParser.parse(p));
             }
         } catch (IllegalArgumentException e) {
             throw new JnerdException(e.getMessage());
         }
-        ContainerContext context = new ContainerContext(id, name, parent.global().namespace(), hostname, stateDir,
+        ContainerContext context = new ContainerContext(id, name, global().namespace(), hostname, stateDir,
                 networkDir, ports);
-        BufferedReader requests = new BufferedReader(new InputStreamReader(parent.global().terminal().in(),
+        BufferedReader requests = new BufferedReader(new InputStreamReader(global().terminal().in(),
                 StandardCharsets.UTF_8));
         Runnable afterExit = remove ? () -> removeContainer(log) : () -> { };
-        return new NetworkKeeper(mode, context, requests, parent.global().terminal().out(), log, afterExit).run();
+        return new NetworkKeeper(mode, context, requests, global().terminal().out(), log, afterExit).run();
     }
 
     /** --rm: deletes the exited task (recording its status), the container, its snapshot and state. */
     private void removeContainer(PrintStream log) {
-        try (Containerd containerd = parent.global().connect()) {
+        try (Containerd containerd = global().connect()) {
             Containers containers = new Containers(containerd);
-            containers.stop(id, SIGKILL, 10);
+            containers.stop(id, Signals.SIGKILL, 10);
             containers.get(id).ifPresent(c -> containers.remove(c, stateRoot));
         } catch (RuntimeException | ContainerdUnavailableException e) {
             log.println("network-keeper: removing container " + id + ": " + e.getMessage());

@@ -1,8 +1,8 @@
 package io.jnerd.cli.command;
 
-import io.jnerd.cli.container.ContainerLabels;
-import io.jnerd.cli.container.Containers;
-import io.jnerd.cli.image.ImageRef;
+import io.jnerd.engine.container.ContainerLabels;
+import io.jnerd.engine.container.Containers;
+import io.jnerd.engine.image.ImageRef;
 import io.jnerd.proto.Containerd;
 import io.jnerd.proto.containerd.containers.Container;
 import io.jnerd.proto.containerd.types.task.Process;

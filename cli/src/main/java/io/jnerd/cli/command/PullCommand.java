@@ -1,19 +1,15 @@
 package io.jnerd.cli.command;
 
-import io.jnerd.cli.JnerdException;
-import io.jnerd.cli.image.ImageRef;
-import io.jnerd.cli.image.Platform;
-import io.jnerd.cli.image.ResolvedImage;
-import io.jnerd.cli.registry.ImagePuller;
-import io.jnerd.cli.registry.ManifestCheck;
-import io.jnerd.cli.registry.TransferProgress;
-import io.jnerd.cli.sign.SignatureException;
+import io.jnerd.cli.TransferProgress;
+import io.jnerd.engine.JnerdException;
+import io.jnerd.engine.image.ImageRef;
+import io.jnerd.engine.image.Platform;
+import io.jnerd.engine.image.ResolvedImage;
+import io.jnerd.engine.registry.ImagePuller;
+import io.jnerd.engine.registry.ManifestCheck;
+import io.jnerd.engine.sign.SignatureException;
 import io.jnerd.proto.Containerd;
-import java.io.IOException;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,8 +18,6 @@ import picocli.CommandLine.Parameters;
 /** {@code jnerd pull}: an image from a registry into containerd, unpacked; optionally only if signed (cosign or notation). */
 @Command(name = "pull", description = "Pull an image from a registry")
 public final class PullCommand extends ContainerdCommand {
-    /** How an image is checked before it is pulled. */
-
     @Mixin
     RegistryOptions registry;
 
@@ -66,23 +60,4 @@ public final class PullCommand extends ContainerdCommand {
         terminal().out().println(ref);
         return 0;
     }
-
-    /**
-     * For {@code run --pull}: one plain line per blob to {@code progress}; the stored name
-     * back. With a verifier nothing is written unless the signature verifies.
-     */
-    static String pull(Containerd containerd, String image, Platform platform, String snapshotter,
-                       List<String> insecure, Map<String, String> env, Consumer<String> progress,
-                       Optional<ManifestCheck> verifier) throws IOException {
-        ImageRef ref;
-        try {
-            ref = ImageRef.parse(image);
-            new ImagePuller(containerd, RegistryOptions.client(ref, insecure, env), TransferProgress.lines(progress),
-                    snapshotter).pull(ref, platform, verifier);
-        } catch (SignatureException | IllegalArgumentException e) {
-            throw new JnerdException(e.getMessage());
-        }
-        return ref.toString();
-    }
-
 }

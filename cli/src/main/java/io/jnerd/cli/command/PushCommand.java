@@ -1,20 +1,19 @@
 package io.jnerd.cli.command;
 
-import io.jnerd.cli.JnerdException;
-import io.jnerd.cli.image.ContentStore;
-import io.jnerd.cli.image.Descriptor;
-import io.jnerd.cli.image.ImageRef;
-import io.jnerd.cli.image.ImageService;
-import io.jnerd.cli.registry.CosignArtifacts;
-import io.jnerd.cli.registry.ImagePusher;
-import io.jnerd.cli.registry.RegistryClient;
-import io.jnerd.cli.registry.TransferProgress;
-import io.jnerd.cli.sign.CosignSigner;
-import io.jnerd.cli.sign.KeyFiles;
-import io.jnerd.cli.sign.SignatureArtifact;
-import io.jnerd.cli.sign.SignatureException;
-import io.jnerd.cli.sign.notation.NotationArtifacts;
-import io.jnerd.cli.sign.notation.NotationSigner;
+import io.jnerd.cli.TransferProgress;
+import io.jnerd.engine.JnerdException;
+import io.jnerd.engine.image.ContentStore;
+import io.jnerd.engine.image.Descriptor;
+import io.jnerd.engine.image.ImageRef;
+import io.jnerd.engine.image.ImageService;
+import io.jnerd.engine.registry.CosignArtifacts;
+import io.jnerd.engine.registry.ImagePusher;
+import io.jnerd.engine.registry.RegistryClient;
+import io.jnerd.engine.sign.CosignSigner;
+import io.jnerd.engine.sign.KeyFiles;
+import io.jnerd.engine.sign.SignatureException;
+import io.jnerd.engine.sign.notation.NotationArtifacts;
+import io.jnerd.engine.sign.notation.NotationSigner;
 import io.jnerd.proto.Containerd;
 import io.jnerd.proto.containerd.images.Image;
 import java.nio.file.Path;
@@ -75,10 +74,8 @@ public final class PushCommand extends ContainerdCommand {
         }
         progress.say((ref.tag() != null ? ref.tag() : ref.digest()) + ": digest: " + digest + " size: " + root.size());
         if (key.isPresent()) {
-            CosignArtifacts artifacts = new CosignArtifacts(client);
             try {
-                SignatureArtifact signed = new CosignSigner(key.get()).sign(ref.repository(), digest, artifacts.fetch(digest));
-                String tag = artifacts.push(digest, signed);
+                String tag = new CosignArtifacts(client).sign(new CosignSigner(key.get()), ref.repository(), digest);
                 progress.say("Pushed cosign signature to " + client.where() + ":" + tag);
             } catch (SignatureException e) {
                 throw new JnerdException(e.getMessage());

@@ -1,14 +1,11 @@
 package io.jnerd.cli.command;
 
 import io.jnerd.cli.Terminal;
-import io.jnerd.cli.image.ImageRef;
-import io.jnerd.cli.registry.DockerConfig;
-import io.jnerd.cli.registry.RegistryClient;
-import io.jnerd.cli.registry.RegistryEndpoint;
-import io.jnerd.cli.registry.RegistryException;
+import io.jnerd.engine.image.ImageRef;
+import io.jnerd.engine.registry.RegistryClient;
+import io.jnerd.engine.registry.RegistryException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** Options of the commands that talk to a registry (pull, push). */
@@ -18,12 +15,6 @@ public final class RegistryOptions {
     List<String> insecure = new ArrayList<>();
 
     RegistryClient clientFor(ImageRef ref, Terminal terminal) throws RegistryException {
-        return client(ref, insecure, terminal.env());
-    }
-
-    /** A client for the image's repository, with the user's docker credentials for its registry, if any. */
-    static RegistryClient client(ImageRef ref, List<String> insecure, Map<String, String> env) throws RegistryException {
-        RegistryEndpoint endpoint = RegistryEndpoint.of(ref.domain(), insecure);
-        return RegistryClient.open(endpoint, ref.path(), DockerConfig.load(env).credentials(ref.domain()));
+        return RegistryClient.forImage(ref, insecure, terminal.env());
     }
 }

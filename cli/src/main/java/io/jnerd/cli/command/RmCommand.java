@@ -1,7 +1,6 @@
 package io.jnerd.cli.command;
 
-import io.jnerd.cli.JnerdException;
-import io.jnerd.cli.container.Containers;
+import io.jnerd.engine.container.Containers;
 import io.jnerd.proto.Containerd;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -11,8 +10,6 @@ import picocli.CommandLine.Parameters;
 /** {@code jnerd rm}: remove containers (running ones only with -f, which kills them first). */
 @Command(name = "rm", description = "Remove one or more containers")
 public final class RmCommand extends ContainerdCommand {
-    private static final int SIGKILL = 9;
-
     @Option(names = {"-f", "--force"}, description = "kill and remove a running container")
     boolean force;
 
@@ -22,12 +19,7 @@ public final class RmCommand extends ContainerdCommand {
     @Override
     int call(Containerd containerd) {
         Containers all = new Containers(containerd);
-        return forEachContainer(all, containers, (c, ref) -> {
-            if (!force && Containers.isRunning(all.task(c.getId()))) {
-                throw new JnerdException("container " + ref + " is running: stop it first or use rm -f");
-            }
-            all.stopWithNetwork(c.getId(), SIGKILL, 10, global().stateDir(), bypassdSocket());
-            all.remove(c, global().stateDir());
-        });
+        return forEachContainer(all, containers,
+                (c, ref) -> all.rm(c, ref, force, global().stateDir(), bypassdSocket()));
     }
 }

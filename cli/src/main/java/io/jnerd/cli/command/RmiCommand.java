@@ -1,8 +1,8 @@
 package io.jnerd.cli.command;
 
-import io.jnerd.cli.JnerdException;
-import io.jnerd.cli.container.Containers;
-import io.jnerd.cli.image.ImageService;
+import io.jnerd.engine.JnerdException;
+import io.jnerd.engine.container.Containers;
+import io.jnerd.engine.image.ImageService;
 import io.jnerd.proto.Containerd;
 import io.jnerd.proto.containerd.containers.Container;
 import java.util.List;
@@ -26,17 +26,7 @@ public final class RmiCommand extends ContainerdCommand {
         int status = 0;
         for (String ref : images) {
             try {
-                String name = ImageService.normalize(ref);
-                if (!force) {
-                    for (Container c : containers) {
-                        if (c.getImage().equals(name)) {
-                            throw new JnerdException("image " + ref + " is used by container " + c.getId().substring(0, 12)
-                                    + ": remove the container first or use rmi -f");
-                        }
-                    }
-                }
-                service.remove(ref);
-                terminal().out().println("Untagged: " + name);
+                terminal().out().println("Untagged: " + service.remove(ref, force, containers));
             } catch (JnerdException e) {
                 terminal().err().println("jnerd: " + e.getMessage());
                 status = 1;

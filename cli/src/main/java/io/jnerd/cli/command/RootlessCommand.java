@@ -1,13 +1,11 @@
 package io.jnerd.cli.command;
 
-import io.jnerd.cli.JnerdCommand;
-import io.jnerd.cli.JnerdException;
-import io.jnerd.cli.Terminal;
-import io.jnerd.cli.rootless.JnerdLauncher;
-import io.jnerd.cli.rootless.RootlessContainerd;
-import io.jnerd.cli.rootless.RootlessPaths;
-import io.jnerd.cli.rootless.RootlessRequirements;
-import io.jnerd.cli.rootless.UserUnits;
+import io.jnerd.engine.JnerdException;
+import io.jnerd.engine.rootless.JnerdLauncher;
+import io.jnerd.engine.rootless.RootlessContainerd;
+import io.jnerd.engine.rootless.RootlessPaths;
+import io.jnerd.engine.rootless.RootlessRequirements;
+import io.jnerd.engine.rootless.UserUnits;
 import io.jnerd.nativebindings.KernelFeatures;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -15,31 +13,20 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code jnerd rootless check|start|stop|status|install}: containerd for an ordinary user. */
 @Command(name = "rootless", description = "Set up and run containerd for an unprivileged user",
         subcommands = {RootlessCommand.Check.class, RootlessCommand.Start.class, RootlessCommand.Stop.class,
             RootlessCommand.Status.class, RootlessCommand.Install.class})
-public final class RootlessCommand implements Runnable {
-    @ParentCommand
-    JnerdCommand parent;
-
+public final class RootlessCommand extends Subcommand implements Runnable {
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                 "missing subcommand: check, start, stop, status or install");
     }
 
     /** Shared by the subcommands: the terminal and the user's rootless paths. */
-    abstract static class Sub implements Callable<Integer> {
-        @ParentCommand
-        RootlessCommand rootless;
-
-        Terminal terminal() {
-            return rootless.parent.global().terminal();
-        }
-
+    abstract static class Sub extends Subcommand implements Callable<Integer> {
         RootlessPaths paths() {
             return RootlessPaths.fromEnvironment(terminal().env());
         }

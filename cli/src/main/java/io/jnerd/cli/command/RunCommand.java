@@ -1,23 +1,27 @@
 package io.jnerd.cli.command;
 
-import io.jnerd.cli.JnerdException;
-import io.jnerd.cli.container.ContainerRunner;
-import io.jnerd.cli.container.NetworkModes;
-import io.jnerd.cli.container.RunSpec;
-import io.jnerd.cli.image.Platform;
-import io.jnerd.cli.registry.ManifestCheck;
-import io.jnerd.mounts.HelperCommand;
-import io.jnerd.mounts.MountException;
+import io.jnerd.cli.Main;
+import io.jnerd.engine.JnerdException;
+import io.jnerd.engine.container.ContainerRunner;
+import io.jnerd.engine.container.RunSpec;
+import io.jnerd.engine.image.ImageRef;
+import io.jnerd.engine.image.Platform;
+import io.jnerd.engine.network.BypassNetwork;
+import io.jnerd.engine.network.NetworkAttachers;
+import io.jnerd.engine.registry.ImagePuller;
+import io.jnerd.engine.registry.ManifestCheck;
+import io.jnerd.engine.registry.RegistryClient;
+import io.jnerd.engine.registry.TransferEvents;
+import io.jnerd.engine.sign.SignatureException;
 import io.jnerd.mounts.MountOptions;
-import io.jnerd.mounts.MountPlan;
 import io.jnerd.mounts.MountRequest;
-import io.jnerd.mounts.MountTranslator;
+import io.jnerd.netns.PortMappingParser;
+import io.jnerd.netns.bypassd.BypassdSocket;
 import io.jnerd.proto.Containerd;
-import io.jnerd.seccomp.profile.DefaultProfile;
+import io.jnerd.proto.ContainerdAddress;
 import io.jnerd.seccomp.profile.InvalidProfileException;
 import io.jnerd.seccomp.profile.ProfileJson;
 import io.jnerd.seccomp.profile.ProfileValidator;
-import io.jnerd.proto.ContainerdAddress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,7 +123,7 @@ public final class RunCommand extends ContainerdCommand {
 
     @Option(names = "--runtime", paramLabel = "RUNTIME",
             description = "io.containerd.runc.v2 (default), runc, crun, or a path to an OCI runtime binary")
-    String runtime = "io.containerd.runc.v2";
+    String runtime = RunSpec.RUNC_V2;
 
     @Parameters(index = "0", paramLabel = "IMAGE", description = "image to run")
     String image;
@@ -135,35 +139,48 @@ public final class RunCommand extends ContainerdCommand {
 
     @Override
     void validate() throws IOException {
-        spec = toRunSpec();
         verifier = verify.verifier(terminal());
-        if (verify.enabled()) {
-            // A signature lives in the registry: verifying means resolving the image there,
-            // even when a copy is already in containerd.
-            if (spec.pull.equals("never")) {
-                throw new JnerdException("--verify=" + verify.verify + " needs the registry: not with --pull=never");
-            }
-            spec.pull = "always";
-        }
+        spec = toRunSpec();
     }
 
     @Override
     int call(Containerd containerd) throws IOException, InterruptedException {
         Platform p = platform == null ? Platform.host() : Platform.parse(platform);
-        ContainerRunner.ImageFetcher fetcher = ref -> PullCommand.pull(containerd, ref, p, global().snapshotter(),
-                insecure, terminal().env(), line -> { }, verifier);
-        return new ContainerRunner(containerd, terminal(), global().stateDir(), global().snapshotter(), p, fetcher).run(spec);
+        ContainerRunner.Result result = new ContainerRunner(containerd, terminal(), global().stateDir(),
+                global().snapshotter(), p, ref -> pull(containerd, ref, p), Main.class.getName()).run(spec);
+        if (spec.detach()) {
+            terminal().out().println(result.id());
+        }
+        return result.status();
+    }
+
+    /** {@code --pull}: the image from its registry, quietly (docker run shows no progress bars either). */
+    private String pull(Containerd containerd, String image, Platform p) throws IOException {
+        try {
+            ImageRef ref = ImageRef.parse(image);
+            new ImagePuller(containerd, RegistryClient.forImage(ref, insecure, terminal().env()), TransferEvents.NONE,
+                    global().snapshotter()).pull(ref, p, verifier);
+            return ref.toString();
+        } catch (SignatureException | IllegalArgumentException e) {
+            throw new JnerdException(e.getMessage());
+        }
     }
 
     /** Checks and translates the flags; everything wrong with them is reported before containerd is touched. */
     RunSpec toRunSpec() throws IOException {
-        if (!pull.equals("missing") && !pull.equals("never") && !pull.equals("always")) {
-            throw new JnerdException("invalid --pull policy '" + pull + "' (missing, always or never)");
+        RunSpec.PullPolicy policy = RunSpec.PullPolicy.parse(pull);
+        if (verify.enabled()) {
+            // A signature lives in the registry: verifying means resolving the image there,
+            // even when a copy is already in containerd.
+            if (policy == RunSpec.PullPolicy.NEVER) {
+                throw new JnerdException("--verify=" + verify.verify + " needs the registry: not with --pull=never");
+            }
+            policy = RunSpec.PullPolicy.ALWAYS;
         }
-        RunSpec s = new RunSpec();
-        s.image = image;
-        s.command = command;
-        s.entrypoint = entrypoint == null ? null : (entrypoint.isEmpty() ? List.of() : List.of(entrypoint));
+        RunSpec.Builder s = RunSpec.builder(image).command(command);
+        if (entrypoint != null) {
+            s.entrypoint(entrypoint.isEmpty() ? List.of() : List.of(entrypoint));
+        }
         for (Path f : envFiles) {
             if (!Files.isRegularFile(f)) {
                 throw new JnerdException("env file not found: " + f);
@@ -171,28 +188,20 @@ public final class RunCommand extends ContainerdCommand {
             for (String line : Files.readAllLines(f)) {
                 String l = line.strip();
                 if (!l.isEmpty() && !l.startsWith("#")) {
-                    addEnv(s.env, l);
+                    addEnv(s, l);
                 }
             }
         }
         for (String e : env) {
-            addEnv(s.env, e);
+            addEnv(s, e);
         }
-        s.workdir = workdir;
-        s.user = user;
-        s.name = name;
-        s.hostname = hostname;
-        s.labels.putAll(labels);
-        s.annotations.putAll(annotations);
-        s.readOnly = readOnly;
-        s.capAdd = capAdd;
-        s.capDrop = capDrop;
+        s.workdir(workdir).user(user).name(name).hostname(hostname).labels(labels).annotations(annotations)
+                .readOnly(readOnly).capabilities(capAdd, capDrop);
         try {
-            s.network = NetworkModes.resolve(network, annotations, labels, bypassSettings());
+            s.network(NetworkAttachers.resolve(network, annotations, labels, bypassSettings()));
             for (String p : publish) {
-                s.ports.addAll(io.jnerd.netns.PortMappingParser.parse(p));
+                s.ports(PortMappingParser.parse(p));
             }
-            io.jnerd.cli.container.Capabilities.compute(capAdd, capDrop);
             if (platform != null) {
                 Platform.parse(platform);
             }
@@ -200,44 +209,46 @@ public final class RunCommand extends ContainerdCommand {
             throw new JnerdException(e.getMessage());
         }
         securityOptions(s);
-        chooseRuntime(s);
-        s.volumes = mountPlan(s);
-        s.detach = detach;
-        s.remove = remove;
-        s.interactive = interactive;
-        s.tty = tty;
-        s.pull = pull;
-        s.rootless = !ContainerdAddress.isRoot();
-        return s;
+        RunSpec spec = s.runtime(runtime).mounts(mountRequests()).detach(detach).remove(remove)
+                .interactive(interactive).tty(tty).pull(policy).rootless(!ContainerdAddress.isRoot()).build();
+        spec.volumes().warnings().forEach(w -> terminal().err().println("jnerd: warning: " + w));
+        if (global().debug()) {
+            spec.volumes().decisions().forEach(d -> terminal().err().println("jnerd: " + d));
+        }
+        return spec;
     }
 
-    private io.jnerd.cli.container.BypassNetwork.Settings bypassSettings() {
-        Optional<Path> socket = io.jnerd.cli.container.BypassdSocket.find(terminal().env(), ContainerdAddress.isRoot());
+    private BypassNetwork.Settings bypassSettings() {
+        Optional<Path> socket = BypassdSocket.find(terminal().env(), ContainerdAddress.isRoot());
         java.io.PrintStream err = terminal().err();
-        return new io.jnerd.cli.container.BypassNetwork.Settings(bypassIgnore, socket,
+        return new BypassNetwork.Settings(bypassIgnore, socket,
                 line -> { if (global().debug()) { err.println("jnerd: " + line); } });
     }
 
-    private void securityOptions(RunSpec s) throws IOException {
-        s.seccomp = ProfileJson.toTree(DefaultProfile.get());
+    /**
+     * {@code --security-opt}: seccomp=unconfined or seccomp=PATH instead of jnerd's default
+     * profile (the engine resolves either for the container's capabilities), and
+     * no-new-privileges.
+     */
+    private void securityOptions(RunSpec.Builder s) throws IOException {
         for (String opt : securityOpts) {
             int eq = opt.indexOf('=');
             String key = eq < 0 ? opt : opt.substring(0, eq);
             String value = eq < 0 ? "" : opt.substring(eq + 1);
             if (key.equals("seccomp") && value.equals("unconfined")) {
-                s.seccomp = null;
+                s.seccomp(Optional.empty());
             } else if (key.equals("seccomp") && !value.isEmpty()) {
                 Path file = Path.of(value);
                 if (!Files.isRegularFile(file)) {
                     throw new JnerdException("seccomp profile not found: " + value);
                 }
                 try {
-                    s.seccomp = ProfileJson.toTree(ProfileValidator.validate(ProfileJson.read(file)));
+                    s.seccomp(Optional.of(ProfileValidator.validate(ProfileJson.read(file))));
                 } catch (InvalidProfileException e) {
                     throw new JnerdException(e.getMessage(), e);
                 }
             } else if (key.equals("no-new-privileges") && (value.isEmpty() || value.equals("true") || value.equals("false"))) {
-                s.noNewPrivileges = !value.equals("false");
+                s.noNewPrivileges(!value.equals("false"));
             } else {
                 throw new JnerdException("unsupported --security-opt '" + opt
                         + "' (seccomp=PATH|unconfined, no-new-privileges[=true|false])");
@@ -245,25 +256,19 @@ public final class RunCommand extends ContainerdCommand {
         }
     }
 
-    private void addEnv(List<String> out, String kv) {
+    private void addEnv(RunSpec.Builder s, String kv) {
         if (kv.contains("=")) {
-            out.add(kv);
+            s.env(kv);
             return;
         }
         String value = terminal().env().get(kv);
         if (value != null) {
-            out.add(kv + "=" + value);
+            s.env(kv + "=" + value);
         }
     }
 
-    /**
-     * -v and --mount, checked and translated for the OCI runtime before anything is made:
-     * a missing source or an rro the kernel cannot give is one line and exit 125.
-     */
-    private MountPlan mountPlan(RunSpec s) throws IOException {
-        if (volumes.isEmpty() && mounts.isEmpty()) {
-            return MountPlan.EMPTY;
-        }
+    /** -v and --mount parsed; the engine translates them for the runtime. */
+    private List<MountRequest> mountRequests() {
         Path cwd = Path.of("").toAbsolutePath();
         List<MountRequest> requests = new ArrayList<>();
         try {
@@ -276,39 +281,6 @@ public final class RunCommand extends ContainerdCommand {
         } catch (IllegalArgumentException e) {
             throw new JnerdException(e.getMessage());
         }
-        MountPlan plan;
-        try {
-            String runtimeBinary = s.runtimeBinary == null ? "runc" : s.runtimeBinary;
-            plan = MountTranslator.forRuntime(runtimeBinary, HelperCommand.thisJvm()).translate(requests);
-        } catch (MountException e) {
-            throw new JnerdException(e.getMessage());
-        }
-        plan.warnings().forEach(w -> terminal().err().println("jnerd: warning: " + w));
-        if (global().debug()) {
-            plan.decisions().forEach(d -> terminal().err().println("jnerd: " + d));
-        }
-        return plan;
-    }
-
-    private void chooseRuntime(RunSpec s) {
-        switch (runtime) {
-            case "io.containerd.runc.v2":
-            case "runc":
-                s.runtime = "io.containerd.runc.v2";
-                break;
-            case "crun":
-                s.runtime = "io.containerd.runc.v2";
-                s.runtimeBinary = "crun";
-                break;
-            default:
-                if (runtime.startsWith("/")) {
-                    s.runtime = "io.containerd.runc.v2";
-                    s.runtimeBinary = runtime;
-                } else if (runtime.startsWith("io.containerd.")) {
-                    s.runtime = runtime;
-                } else {
-                    throw new JnerdException("unknown runtime '" + runtime + "' (io.containerd.runc.v2, runc, crun, or a path)");
-                }
-        }
+        return requests;
     }
 }

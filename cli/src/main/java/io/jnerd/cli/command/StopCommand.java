@@ -1,6 +1,7 @@
 package io.jnerd.cli.command;
 
-import io.jnerd.cli.container.Containers;
+import io.jnerd.engine.container.Containers;
+import io.jnerd.nativebindings.Signals;
 import io.jnerd.proto.Containerd;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -10,8 +11,6 @@ import picocli.CommandLine.Parameters;
 /** {@code jnerd stop}: SIGTERM, then SIGKILL after the timeout. */
 @Command(name = "stop", description = "Stop one or more running containers")
 public final class StopCommand extends ContainerdCommand {
-    private static final int SIGTERM = 15;
-
     @Option(names = {"-t", "--time"}, paramLabel = "SECONDS", description = "seconds to wait before killing (default 10)")
     int timeout = 10;
 
@@ -22,6 +21,6 @@ public final class StopCommand extends ContainerdCommand {
     int call(Containerd containerd) {
         Containers all = new Containers(containerd);
         return forEachContainer(all, containers,
-                (c, ref) -> all.stopWithNetwork(c.getId(), SIGTERM, timeout, global().stateDir(), bypassdSocket()));
+                (c, ref) -> all.stopWithNetwork(c.getId(), Signals.SIGTERM, timeout, global().stateDir(), bypassdSocket()));
     }
 }

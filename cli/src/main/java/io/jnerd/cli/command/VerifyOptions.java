@@ -1,16 +1,10 @@
 package io.jnerd.cli.command;
 
-import io.jnerd.cli.JnerdException;
 import io.jnerd.cli.Terminal;
-import io.jnerd.cli.registry.CosignArtifacts;
-import io.jnerd.cli.registry.ManifestCheck;
-import io.jnerd.cli.sign.CosignVerifier;
-import io.jnerd.cli.sign.KeyFiles;
-import io.jnerd.cli.sign.SignatureException;
-import io.jnerd.cli.sign.notation.NotationCheck;
-import io.jnerd.cli.sign.notation.NotationVerifier;
+import io.jnerd.engine.registry.ManifestCheck;
+import io.jnerd.engine.sign.ImageVerification;
 import java.nio.file.Path;
-import java.time.Clock;
+import java.util.Locale;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
@@ -29,33 +23,9 @@ final class VerifyOptions {
         return verify != Verify.none;
     }
 
-    /**
-     * The check the options ask for; a key without --verify=cosign, or --verify=cosign
-     * without a key, is an error, and so is a notation trust policy with a mistake in it.
-     */
+    /** The check the options ask for; the engine refuses a combination that makes no sense. */
     Optional<ManifestCheck> verifier(Terminal terminal) {
-        if (cosignKey != null && verify != Verify.cosign) {
-            throw new JnerdException("--cosign-key needs --verify=cosign");
-        }
-        try {
-            switch (verify) {
-                case cosign:
-                    if (cosignKey == null) {
-                        throw new JnerdException("--verify=cosign needs --cosign-key=PUB (keyless verification is not supported)");
-                    }
-                    CosignVerifier cosign = new CosignVerifier(KeyFiles.readPublic(cosignKey), cosignKey.toString());
-                    return Optional.of((ref, root, registry) -> {
-                        cosign.verify(ref.toString(), root.digest(), new CosignArtifacts(registry).fetch(root.digest()));
-                        return "Verified cosign signature of " + root.digest();
-                    });
-                case notation:
-                    NotationVerifier notation = NotationVerifier.fromConfig(NotationVerifier.configDir(terminal.env()), Clock.systemUTC());
-                    return Optional.of(new NotationCheck(notation, terminal.err()::println));
-                default:
-                    return Optional.empty();
-            }
-        } catch (SignatureException e) {
-            throw new JnerdException(e.getMessage());
-        }
+        return ImageVerification.check(ImageVerification.Scheme.valueOf(verify.name().toUpperCase(Locale.ROOT)),
+                cosignKey, terminal.env(), terminal.err()::println);
     }
 }

@@ -1,2 +1,2 @@
-/** The picocli commands: thin, each translates flags and calls the image or container layer. */
+/** The picocli commands: thin, each translates flags into a request to the engine and renders the result. */
 package io.jnerd.cli.command;

@@ -1,7 +1,7 @@
 package io.jnerd.cli.demo;
 
-import io.jnerd.cli.JnerdException;
 import io.jnerd.cli.Terminal;
+import io.jnerd.engine.JnerdException;
 
 /** Chooses the demo's half: root prepares and hands over; a user measures against --target. */
 public final class Demo {

@@ -1,7 +1,7 @@
 package io.jnerd.cli.demo;
 
-import io.jnerd.cli.rootless.JnerdLauncher;
-import io.jnerd.cli.rootless.UnprivilegedUser;
+import io.jnerd.engine.rootless.JnerdLauncher;
+import io.jnerd.engine.rootless.UnprivilegedUser;
 import io.jnerd.netns.testhost.TestHostNamespace;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -2,9 +2,9 @@ package io.jnerd.cli.demo;
 
 import io.jnerd.cli.Main;
 import io.jnerd.cli.Terminal;
-import io.jnerd.cli.rootless.RootlessContainerd;
-import io.jnerd.cli.rootless.RootlessPaths;
-import io.jnerd.cli.rootless.RootlessRequirements;
+import io.jnerd.engine.rootless.RootlessContainerd;
+import io.jnerd.engine.rootless.RootlessPaths;
+import io.jnerd.engine.rootless.RootlessRequirements;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -90,7 +90,7 @@ final class DemoAsUser {
     private void jnerd(String... args) {
         int status = Main.execute(terminal, args);
         if (status != 0) {
-            throw new io.jnerd.cli.JnerdException("jnerd " + String.join(" ", args) + " failed (exit " + status + ")");
+            throw new io.jnerd.engine.JnerdException("jnerd " + String.join(" ", args) + " failed (exit " + status + ")");
         }
     }
 

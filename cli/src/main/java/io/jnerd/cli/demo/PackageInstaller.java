@@ -1,7 +1,7 @@
 package io.jnerd.cli.demo;
 
-import io.jnerd.cli.JnerdException;
-import io.jnerd.cli.rootless.HostCommands;
+import io.jnerd.engine.JnerdException;
+import io.jnerd.engine.rootless.HostCommands;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,23 +2,26 @@ package io.jnerd.cli.command;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jnerd.cli.JnerdCommand;
-import io.jnerd.cli.JnerdException;
 import io.jnerd.cli.Main;
 import io.jnerd.cli.Terminal;
-import io.jnerd.cli.container.RunSpec;
+import io.jnerd.engine.JnerdException;
+import io.jnerd.engine.container.RunSpec;
+import io.jnerd.seccomp.profile.ProfileJson;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine.ParseResult;
 
 /** Flag parsing alone: no containerd is contacted. */
@@ -49,30 +52,27 @@ class CommandLineParsingTest {
         RunCommand run = run("run", "-d", "--name", "web", "-w", "/srv", "-u", "app:app", "--entrypoint", "/bin/sh",
                 "--label", "a=b", "--annotation", "x=y", "--read-only", "--cap-add", "NET_ADMIN", "--cap-drop", "chown",
                 "--net", "host", "--runtime", "crun", "img", "-c", "true");
-        run.parent = top;
         RunSpec s = run.toRunSpec();
-        assertTrue(s.detach);
-        assertEquals("web", s.name);
-        assertEquals("/srv", s.workdir);
-        assertEquals("app:app", s.user);
-        assertEquals(List.of("/bin/sh"), s.entrypoint);
-        assertEquals(List.of("-c", "true"), s.command);
-        assertEquals(Map.of("a", "b"), s.labels);
-        assertEquals(Map.of("x", "y"), s.annotations);
-        assertTrue(s.readOnly);
-        assertEquals("host", s.network.name());
-        assertEquals("io.containerd.runc.v2", s.runtime);
-        assertEquals("crun", s.runtimeBinary);
+        assertTrue(s.detach());
+        assertEquals(Optional.of("web"), s.name());
+        assertEquals(Optional.of("/srv"), s.workdir());
+        assertEquals(Optional.of("app:app"), s.user());
+        assertEquals(Optional.of(List.of("/bin/sh")), s.entrypoint());
+        assertEquals(List.of("-c", "true"), s.command());
+        assertEquals(Map.of("a", "b"), s.labels());
+        assertEquals(Map.of("x", "y"), s.annotations());
+        assertTrue(s.readOnly());
+        assertEquals("host", s.network().name());
+        assertEquals("io.containerd.runc.v2", s.runtime());
+        assertEquals(Optional.of("crun"), s.runtimeBinary());
     }
 
     @Test
     void emptyEntrypointClearsIt() throws Exception {
         RunCommand run = run("run", "--entrypoint", "", "img", "echo");
-        run.parent = top;
-        assertEquals(List.of(), run.toRunSpec().entrypoint);
+        assertEquals(Optional.of(List.of()), run.toRunSpec().entrypoint());
         RunCommand none = run("run", "img");
-        none.parent = top;
-        assertNull(none.toRunSpec().entrypoint);
+        assertEquals(Optional.empty(), none.toRunSpec().entrypoint());
     }
 
     @Test
@@ -87,7 +87,6 @@ class CommandLineParsingTest {
                 {"run", "--security-opt", "apparmor=x", "img"},
                 {"run", "--security-opt", "seccomp=/no/such/profile.json", "img"}}) {
             RunCommand run = run(args);
-            run.parent = top;
             JnerdException e = assertThrows(JnerdException.class, run::toRunSpec, String.join(" ", args));
             assertEquals(125, e.exitCode());
             assertFalse(e.getMessage().contains("\n"), e.getMessage());
@@ -97,37 +96,56 @@ class CommandLineParsingTest {
     @Test
     void seccompIsOnByDefaultAndCanBeTurnedOff() throws Exception {
         RunCommand run = run("run", "img");
-        run.parent = top;
         RunSpec on = run.toRunSpec();
-        assertEquals("SCMP_ACT_ERRNO", on.seccomp.path("defaultAction").asText());
-        assertTrue(on.noNewPrivileges);
+        assertEquals("SCMP_ACT_ERRNO", on.seccomp().orElseThrow().defaultAction());
+        assertTrue(on.noNewPrivileges());
         RunCommand off = run("run", "--security-opt", "seccomp=unconfined", "--security-opt", "no-new-privileges=false", "img");
-        off.parent = top;
         RunSpec s = off.toRunSpec();
-        assertNull(s.seccomp);
-        assertFalse(s.noNewPrivileges);
+        assertEquals(Optional.empty(), s.seccomp());
+        assertFalse(s.noNewPrivileges());
+    }
+
+    @Test
+    void capAddWidensTheSeccompProfileAndUserProfilesAreResolvedToo(@TempDir Path dir) throws Exception {
+        RunCommand plain = run("run", "img");
+        RunCommand ptrace = run("run", "--cap-add", "SYS_PTRACE", "img");
+        assertFalse(seccompJson(plain).contains("\"kcmp\""));
+        assertTrue(seccompJson(ptrace).contains("\"kcmp\""),
+                "docker allows kcmp with CAP_SYS_PTRACE");
+
+        // runc ignores includes: a conditional rule must be resolved before it reaches the spec.
+        Path profile = dir.resolve("profile.json");
+        Files.writeString(profile, "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": ["
+                + "{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\"},"
+                + "{\"names\": [\"mount\"], \"action\": \"SCMP_ACT_ALLOW\","
+                + " \"includes\": {\"caps\": [\"CAP_SYS_ADMIN\"]}}]}");
+        RunCommand custom = run("run", "--security-opt", "seccomp=" + profile, "img");
+        String spec = seccompJson(custom);
+        assertTrue(spec.contains("\"read\""), spec);
+        assertFalse(spec.contains("\"mount\"") || spec.contains("includes"), spec);
+    }
+
+    private static String seccompJson(RunCommand run) throws Exception {
+        return ProfileJson.toTree(run.toRunSpec().seccomp().orElseThrow()).toString();
     }
 
     @Test
     void publishNeedsAModeThatPublishes() throws Exception {
-        RunCommand run = run("run", "--net", "none", "-p", "8080:80", "img");
-        run.parent = top;
-        RunSpec s = run.toRunSpec();
-        assertEquals(1, s.ports.size());
-        assertFalse(s.network.publishesPorts(), "none does not publish: the runner refuses -p with it");
+        RunCommand none = run("run", "--net", "none", "-p", "8080:80", "img");
+        JnerdException e = assertThrows(JnerdException.class, none::toRunSpec);
+        assertEquals("-p needs a network mode that publishes ports, not --net none", e.getMessage());
+        RunCommand slirp = run("run", "-p", "8080:80", "img");
+        assertEquals(1, slirp.toRunSpec().ports().size());
     }
 
     @Test
     void slirp4netnsByDefaultAndNerdctlsAnnotationAsksForBypass4netns() throws Exception {
         RunCommand plain = run("run", "img");
-        plain.parent = top;
-        assertEquals("slirp4netns", plain.toRunSpec().network.name());
+        assertEquals("slirp4netns", plain.toRunSpec().network().name());
         RunCommand annotated = run("run", "--annotation", "nerdctl/bypass4netns=true", "img");
-        annotated.parent = top;
-        assertEquals("bypass4netns", annotated.toRunSpec().network.name());
+        assertEquals("bypass4netns", annotated.toRunSpec().network().name());
         RunCommand labelled = run("run", "--label", "nerdctl/bypass4netns=1", "img");
-        labelled.parent = top;
-        assertEquals("bypass4netns", labelled.toRunSpec().network.name());
+        assertEquals("bypass4netns", labelled.toRunSpec().network().name());
     }
 
     @Test

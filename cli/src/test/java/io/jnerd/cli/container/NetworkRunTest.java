@@ -10,6 +10,7 @@ import io.jnerd.cli.testing.ContainerdFixture;
 import io.jnerd.cli.testing.Leftovers;
 import io.jnerd.cli.testing.PublishedPort;
 import io.jnerd.cli.testing.TestImages;
+import io.jnerd.engine.network.KeeperRecord;
 import io.jnerd.netns.bypassd.BypassClient;
 import io.jnerd.netns.bypassd.BypassDaemon;
 import io.jnerd.netns.bypassd.BypassStatus;
@@ -71,7 +72,8 @@ class NetworkRunTest {
         testHost.startHttpd(docroot, HTTP_PORT);
         testHost.startTcpEcho(ECHO_PORT);
         Path runtimeDir = Files.createDirectories(tmp.resolve("xdg"));
-        bypassd = new BypassDaemon(line -> { });
+        // jnerd run puts its agent sockets in its state dir (JNERD_STATE_DIR here).
+        bypassd = new BypassDaemon(line -> { }, List.of(cli.stateDir()));
         bypassd.start(runtimeDir.resolve("bypass4netnsd.sock"));
         bypassClient = new BypassClient(runtimeDir.resolve("bypass4netnsd.sock"));
         withDaemon = cli.withEnv(Map.of("XDG_RUNTIME_DIR", runtimeDir.toString()));
@@ -379,6 +381,7 @@ class NetworkRunTest {
                 "-cp", System.getProperty("java.class.path"), "io.jnerd.cli.Main", "bypassd")
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("XDG_RUNTIME_DIR", runtimeDir.toString());
+        pb.environment().put("JNERD_STATE_DIR", cli.stateDir().toString());
         Process daemon = pb.start();
         try {
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();

@@ -8,6 +8,7 @@ import io.jnerd.cli.testing.Cli;
 import io.jnerd.cli.testing.ContainerdFixture;
 import io.jnerd.cli.testing.Leftovers;
 import io.jnerd.cli.testing.TestImages;
+import io.jnerd.engine.network.KeeperRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -205,6 +206,9 @@ class RunTest {
         Cli.Result dup = cli.run("run", "--name", "kept", IMAGE, "true");
         assertEquals(125, dup.exitCode);
         assertTrue(dup.err.contains("already in use"), dup.err);
+        Cli.Result rmi = cli.run("rmi", IMAGE);
+        assertEquals(1, rmi.exitCode, rmi.toString());
+        assertTrue(rmi.err.contains("is used by container") && rmi.err.contains("use rmi -f"), rmi.err);
         assertEquals(0, cli.run("rm", "kept").exitCode);
     }
 

@@ -5,12 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jnerd.cli.registry.RegistryClient;
-import io.jnerd.cli.registry.RegistryEndpoint;
 import io.jnerd.cli.testing.Cli;
 import io.jnerd.cli.testing.ContainerdFixture;
 import io.jnerd.cli.testing.RegistryFixture;
 import io.jnerd.cli.testing.TestImages;
+import io.jnerd.engine.image.ContentStore;
+import io.jnerd.engine.image.Descriptor;
+import io.jnerd.engine.image.Digest;
+import io.jnerd.engine.image.ImageArchive;
+import io.jnerd.engine.image.Json;
+import io.jnerd.engine.image.MediaTypes;
+import io.jnerd.engine.image.OciImage;
+import io.jnerd.engine.image.OciImageBuilder;
+import io.jnerd.engine.image.Platform;
+import io.jnerd.engine.image.Tars;
+import io.jnerd.engine.registry.RegistryClient;
+import io.jnerd.engine.registry.RegistryEndpoint;
 import io.jnerd.proto.Containerd;
 import io.jnerd.proto.containerd.content.ListContentRequest;
 import io.jnerd.proto.containerd.images.ListImagesRequest;
@@ -21,6 +31,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -66,15 +77,15 @@ class PullTest {
         ObjectNode top = Json.object();
         top.put("schemaVersion", 2);
         top.putArray("manifests").add(indexDesc.withAnnotations(Map.of(ImageArchive.OCI_REF_NAME_ANNOTATION, "v1")).toJson());
-        try (OutputStream out = Files.newOutputStream(file); TarWriter tar = new TarWriter(out)) {
+        try (OutputStream out = Files.newOutputStream(file); TarArchiveOutputStream tar = Tars.writer(out)) {
             byte[] layout = "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes();
-            tar.add(TarEntry.file("oci-layout", layout.length, 0644), layout);
+            Tars.add(tar, Tars.file("oci-layout", layout.length, 0644), layout);
             byte[] topBytes = Json.bytes(top);
-            tar.add(TarEntry.file("index.json", topBytes.length, 0644), topBytes);
-            tar.add(TarEntry.file("blobs/sha256/" + Digest.hex(indexDesc.digest()), indexBytes.length, 0644), indexBytes);
+            Tars.add(tar, Tars.file("index.json", topBytes.length, 0644), topBytes);
+            Tars.add(tar, Tars.file("blobs/sha256/" + Digest.hex(indexDesc.digest()), indexBytes.length, 0644), indexBytes);
             for (OciImage image : List.of(amd64, arm64)) {
                 for (Map.Entry<String, byte[]> b : image.blobs().entrySet()) {
-                    tar.add(TarEntry.file("blobs/sha256/" + Digest.hex(b.getKey()), b.getValue().length, 0644), b.getValue());
+                    Tars.add(tar, Tars.file("blobs/sha256/" + Digest.hex(b.getKey()), b.getValue().length, 0644), b.getValue());
                 }
             }
         }

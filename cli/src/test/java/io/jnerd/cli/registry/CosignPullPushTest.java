@@ -4,9 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.jnerd.cli.image.OciImage;
-import io.jnerd.cli.sign.SignatureArtifact;
 import io.jnerd.cli.testing.Cli;
+import io.jnerd.engine.image.OciImage;
+import io.jnerd.engine.registry.CosignArtifacts;
+import io.jnerd.engine.registry.ManifestBytes;
+import io.jnerd.engine.registry.RegistryClient;
+import io.jnerd.engine.registry.RegistryEndpoint;
+import io.jnerd.engine.sign.SignatureArtifact;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,18 +6,20 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jnerd.cli.image.Descriptor;
-import io.jnerd.cli.image.ImageService;
-import io.jnerd.cli.image.Json;
-import io.jnerd.cli.image.MediaTypes;
-import io.jnerd.cli.image.OciImage;
-import io.jnerd.cli.image.OciImageBuilder;
-import io.jnerd.cli.image.Platform;
-import io.jnerd.cli.image.ResolvedImage;
 import io.jnerd.cli.testing.Cli;
 import io.jnerd.cli.testing.FaultyProxy;
 import io.jnerd.cli.testing.RegistryFixture;
 import io.jnerd.cli.testing.TokenServer;
+import io.jnerd.engine.image.Descriptor;
+import io.jnerd.engine.image.ImageService;
+import io.jnerd.engine.image.Json;
+import io.jnerd.engine.image.MediaTypes;
+import io.jnerd.engine.image.OciImage;
+import io.jnerd.engine.image.OciImageBuilder;
+import io.jnerd.engine.image.Platform;
+import io.jnerd.engine.image.ResolvedImage;
+import io.jnerd.engine.registry.RegistryClient;
+import io.jnerd.engine.registry.RegistryEndpoint;
 import io.jnerd.proto.Containerd;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * push and pull against Debian's docker-registry on 127.0.0.1 and a real containerd (pull by
- * digest, a missing image and an unreachable registry are in {@link io.jnerd.cli.image.PullTest}).
+ * digest, a missing image and an unreachable registry are in {@link io.jnerd.engine.image.PullTest}).
  */
 @Tag("privileged")
 class RegistryPullPushTest {
@@ -118,7 +120,7 @@ class RegistryPullPushTest {
         String ns = bed.newNamespace();
         Cli.Result r = bed.jnerd(ns, Map.of(), "pull", "--platform", "linux/riscv64", name);
         assertEquals(0, r.exitCode, r.toString());
-        ResolvedImage riscv = bed.assertPulled(ns, name, io.jnerd.cli.image.Digest.of(indexBytes), new Platform("linux", "riscv64", ""));
+        ResolvedImage riscv = bed.assertPulled(ns, name, io.jnerd.engine.image.Digest.of(indexBytes), new Platform("linux", "riscv64", ""));
         assertEquals(other.manifest().digest(), riscv.manifest().digest());
         assertEquals("riscv64", riscv.config().path("architecture").asText());
 
@@ -166,7 +168,7 @@ class RegistryPullPushTest {
         RegistryClient client = RegistryClient.open(RegistryEndpoint.of(bed.registry.host(), List.of()), "test/layers", Optional.empty());
         upload(client, busybox.blobs(), busybox.manifest().digest());
         upload(client, top.blobs(), top.manifest().digest());
-        upload(client, Map.of(io.jnerd.cli.image.Digest.of(configBytes), configBytes), "");
+        upload(client, Map.of(io.jnerd.engine.image.Digest.of(configBytes), configBytes), "");
         client.putManifest("v1", MediaTypes.OCI_MANIFEST, manifestBytes);
 
         String ns = bed.newNamespace();
@@ -174,7 +176,7 @@ class RegistryPullPushTest {
         Cli.Result r = bed.jnerd(ns, Map.of(), "pull", name);
         assertEquals(0, r.exitCode, r.toString());
         assertEquals(2, r.out.lines().filter(l -> l.contains("Pull complete")).count(), r.out);
-        ResolvedImage image = bed.assertPulled(ns, name, io.jnerd.cli.image.Digest.of(manifestBytes));
+        ResolvedImage image = bed.assertPulled(ns, name, io.jnerd.engine.image.Digest.of(manifestBytes));
         assertEquals(2, image.layers().size());
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.jnerd.cli.testing.Leftovers;
 import io.jnerd.cli.testing.RootlessUser;
 import io.jnerd.cli.testing.TestImages;
+import io.jnerd.engine.rootless.HostCommands;
 import io.jnerd.netns.testhost.TestHostNamespace;
 import io.jnerd.proto.ContainerdAddress;
 import java.io.IOException;

@@ -2,9 +2,9 @@ package io.jnerd.cli.testing;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.jnerd.cli.rootless.JnerdLauncher;
-import io.jnerd.cli.rootless.RootlessRequirements;
-import io.jnerd.cli.rootless.UnprivilegedUser;
+import io.jnerd.engine.rootless.JnerdLauncher;
+import io.jnerd.engine.rootless.RootlessRequirements;
+import io.jnerd.engine.rootless.UnprivilegedUser;
 import io.jnerd.proto.ContainerdAddress;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -2,7 +2,7 @@ package io.jnerd.cli.testing;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.jnerd.cli.image.OciImageBuilder;
+import io.jnerd.engine.image.OciImageBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.jnerd.cli.image.Json;
+import io.jnerd.engine.image.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.StringWriter;
@@ -54,7 +54,7 @@ public final class TokenServer implements AutoCloseable {
     private TokenServer(String user, String password) throws IOException, GeneralSecurityException {
         this.user = user;
         this.password = password;
-        this.key = io.jnerd.cli.sign.KeyFiles.generateP256();
+        this.key = io.jnerd.engine.sign.KeyFiles.generateP256();
         this.certificate = selfSigned(key);
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
         server.createContext("/token", this::token);

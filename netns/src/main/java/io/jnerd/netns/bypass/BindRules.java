@@ -1,14 +1,23 @@
 package io.jnerd.netns.bypass;
 
+import io.jnerd.nativebindings.Fd;
+import io.jnerd.nativebindings.SockAddr;
+import io.jnerd.nativebindings.Sockets;
 import io.jnerd.netns.PortMapping;
 import io.jnerd.netns.Protocol;
+import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
 
 /**
  * Published ports under bypass. A container's {@code bind} to a published container port
@@ -20,19 +29,43 @@ import java.util.concurrent.ConcurrentHashMap;
  * forwarder inside the container's namespace, such a connect is switched too and aimed at
  * the host side of the mapping ({@link #selfConnect}): the host's loopback (or the
  * mapping's host IP) on the host port, where the container's own listening socket is. That
- * is the only loopback destination a container reaches through the bypass, and only after
- * its own bind succeeded there. The mark is not undone when the container closes the
- * listener (close is not intercepted); a later self-connect then gets ECONNREFUSED from
- * the free host port, as it would in the container.
+ * is the only loopback destination a container reaches through the bypass, and only while
+ * the host socket the container bound there still listens (UDP: is still open). close is
+ * not intercepted, so that is checked at each self-connect, by the socket's inode in the
+ * host's socket table ({@link HostSocketTable}): once the container closed its listener,
+ * a host service that takes the port later is another socket, and the self-connect stays
+ * in the container (ECONNREFUSED there, as without bypass). An inode is 32 bits and comes
+ * round again only after billions of new inodes on the host.
+ *
+ * <p>Each mapping remembers its last {@link #MAX_BOUND_PER_PORT} bound sockets, so a
+ * container that binds and closes in a loop does not grow the daemon.
  */
 public final class BindRules {
 
+    private static final Logger LOG = Logger.getLogger(BindRules.class.getName());
+    /** Bound sockets remembered per mapping: more than the SO_REUSEPORT listeners of one port a server makes. */
+    static final int MAX_BOUND_PER_PORT = 64;
+
+    /** The live sockets on a host port, by inode ({@link HostSocketTable#inodes} outside tests). */
+    interface HostTable {
+        Set<Long> inodes(Protocol protocol, int hostPort) throws IOException;
+    }
+
+    /** A host socket bound for a mapping: its SO_COOKIE (for listen) and its inode (for the host's table). */
+    private record Bound(long cookie, long inode) {}
+
     private final List<PortMapping> published;
-    private final Set<PortMapping> boundOnHost = ConcurrentHashMap.newKeySet();
-    private final Set<Long> publishedSockets = ConcurrentHashMap.newKeySet();
+    private final HostTable hostTable;
+    /** Per mapping, its bound host sockets, newest last; each list is replaced, never changed. */
+    private final Map<PortMapping, List<Bound>> bound = new ConcurrentHashMap<>();
 
     /** @param published the mappings with their host ports resolved (no port 0) */
     public BindRules(List<PortMapping> published) {
+        this(published, HostSocketTable::inodes);
+    }
+
+    BindRules(List<PortMapping> published, HostTable hostTable) {
+        this.hostTable = hostTable;
         for (PortMapping p : published) {
             if (p.hostPort() == 0) {
                 throw new IllegalArgumentException("published port " + p + ": host port 0 must be resolved to a free port first");
@@ -70,22 +103,63 @@ public final class BindRules {
     }
 
     /**
-     * Records that the host socket for {@code port} is bound, so self-connects may go there,
-     * and that the socket with {@code socketCookie} (SO_COOKIE) may listen.
+     * Records that {@code host} is bound for {@code port}: it may listen, and self-connects
+     * may go to it while it listens.
      */
-    public void markBound(PortMapping port, long socketCookie) {
-        boundOnHost.add(port);
-        publishedSockets.add(socketCookie);
+    public void markBound(PortMapping port, Fd host) throws IOException {
+        markBound(port, Sockets.cookie(host), inodeOf(host));
     }
 
-    /** Whether the host socket with {@code socketCookie} is one bound for a published port. */
+    void markBound(PortMapping port, long socketCookie, long inode) {
+        bound.compute(port, (p, old) -> {
+            List<Bound> list = new ArrayList<>(old == null ? List.of() : old);
+            list.add(new Bound(socketCookie, inode));
+            return List.copyOf(list.subList(Math.max(0, list.size() - MAX_BOUND_PER_PORT), list.size()));
+        });
+    }
+
+    /** Whether the host socket with {@code socketCookie} (SO_COOKIE) is one bound for a published port. */
     public boolean isPublishedSocket(long socketCookie) {
-        return publishedSockets.contains(socketCookie);
+        for (List<Bound> list : bound.values()) {
+            for (Bound b : list) {
+                if (b.cookie() == socketCookie) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Whether one of the sockets the container bound for {@code port} still listens (UDP: is open) on the host. */
+    private boolean stillBound(PortMapping port) {
+        List<Bound> list = bound.getOrDefault(port, List.of());
+        if (list.isEmpty()) {
+            return false;
+        }
+        Set<Long> live;
+        try {
+            live = hostTable.inodes(port.protocol(), port.hostPort());
+        } catch (IOException e) {
+            LOG.warning(() -> "bypass: cannot tell whether the host socket of " + port + " still listens ("
+                    + e.getMessage() + "): the self-connect stays in the container");
+            return false;
+        }
+        return list.stream().anyMatch(b -> live.contains(b.inode()));
+    }
+
+    /** The socket's inode, from its /proc/self/fd link ("socket:[INODE]"). */
+    private static long inodeOf(Fd socket) throws IOException {
+        String link = Files.readSymbolicLink(Path.of("/proc/self/fd", Integer.toString(socket.get()))).toString();
+        if (!link.startsWith("socket:[") || !link.endsWith("]")) {
+            throw new IOException("fd " + socket.get() + " is " + link + ", not a socket");
+        }
+        return Long.parseLong(link.substring("socket:[".length(), link.length() - 1));
     }
 
     /**
      * A connect from the container to its own published port (a loopback destination or
-     * one in its own subnet) goes to the host side of the mapping, once that is bound.
+     * one in its own subnet) goes to the host side of the mapping, while the container's
+     * socket there listens.
      */
     public Optional<Destination> selfConnect(SocketKind kind, Destination destination) {
         InetSocketAddress inet = destination.inet();
@@ -93,7 +167,7 @@ public final class BindRules {
             return Optional.empty();
         }
         return find(kind, inet.getPort())
-                .filter(boundOnHost::contains)
+                .filter(this::stillBound)
                 .map(p -> {
                     InetAddress target = p.hostIp().filter(a -> !a.isAnyLocalAddress())
                             .orElseGet(() -> loopbackLike(ConnectRules.unmapped(inet.getAddress())));
@@ -116,11 +190,11 @@ public final class BindRules {
 
     /** An IPv4 host IP fits an AF_INET6 socket too (v4-mapped); an IPv6 one not an AF_INET socket. */
     private static boolean fitsFamily(PortMapping p, int family) {
-        return family == SocketKind.AF_INET6 || p.hostIp().map(a -> a instanceof Inet4Address).orElse(true);
+        return family == SockAddr.AF_INET6 || p.hostIp().map(a -> a instanceof Inet4Address).orElse(true);
     }
 
     private static InetAddress wildcard(int family) {
-        return family == SocketKind.AF_INET ? ip(new byte[4]) : ip(new byte[16]);
+        return family == SockAddr.AF_INET ? ip(new byte[4]) : ip(new byte[16]);
     }
 
     private static InetAddress loopbackLike(InetAddress ip) {

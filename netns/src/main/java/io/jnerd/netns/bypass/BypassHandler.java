@@ -9,6 +9,7 @@ import io.jnerd.seccomp.notify.NotificationContext;
 import io.jnerd.seccomp.notify.NotificationHandler;
 import java.io.IOException;
 import java.util.List;
+import java.util.Set;
 import java.util.logging.Logger;
 
 /**
@@ -17,7 +18,8 @@ import java.util.logging.Logger;
  * {@link SendGuard}, listen to the {@link ListenGuard}; everything else nerdctl's profile
  * notifies (close, setsockopt, fcntl, getpeername, _exit, exit_group) is answered CONTINUE
  * at once, because the switch reads a socket's options and flags from the socket itself
- * when it switches it and keeps no per-socket state to update.
+ * when it switches it and keeps no per-socket state to update. A call through a compat ABI
+ * (i386, x32, 32-bit ARM) never reaches the switch: {@link CompatCalls} answers it first.
  *
  * <p>One handler serves one container (its subnets and published ports); give each its
  * own {@link io.jnerd.seccomp.notify.Supervisor}, whose stats then are the container's
@@ -31,9 +33,13 @@ public final class BypassHandler implements NotificationHandler {
      * agent keep host sockets from listening on ports nobody published. sendmsg and sendmmsg
      * carry their destination in memory, which a seccomp filter cannot read; sendto is
      * notified only when its address argument is set ({@link BypassProfile}), so send(2)
-     * stays native.
+     * stays native. socketcall is i386's multiplexer of every socket call: the base
+     * profile allows it, and libseccomp then lets an i386 socketcall(SYS_CONNECT) through
+     * natively although connect is notified, so it is notified too (and refused as any
+     * compat socket call: {@link CompatCalls}).
      */
-    public static final List<String> NOTIFIED_SYSCALLS = List.of("connect", "bind", "listen", "sendmsg", "sendmmsg");
+    public static final List<String> NOTIFIED_SYSCALLS = List.of("connect", "bind", "listen", "sendmsg", "sendmmsg",
+            "socketcall");
 
     private static final Logger LOG = Logger.getLogger(BypassHandler.class.getName());
 
@@ -44,6 +50,8 @@ public final class BypassHandler implements NotificationHandler {
     private final ConnectWaiter waiter;
     private final BypassStats stats = new BypassStats();
     private final long quickWaitMillis;
+    /** What the container's filter notifies; null: read from its bundle at the first notification. */
+    private final GuardedCalls givenGuarded;
     private volatile SocketSwitcher switcher;
     private volatile SendGuard guard;
 
@@ -57,16 +65,18 @@ public final class BypassHandler implements NotificationHandler {
      * @param waiter    finishes blocking connects
      */
     public BypassHandler(IgnoreRules ignore, List<PortMapping> published, ConnectWaiter waiter) {
-        this(ignore, null, published, waiter, SocketSwitcher.QUICK_WAIT_MILLIS);
+        this(ignore, null, published, waiter, SocketSwitcher.QUICK_WAIT_MILLIS, null);
     }
 
     /**
      * A handler for a container whose own subnets are known ({@code ownSubnets}, null: learn
      * them); with {@code quickWaitMillis} 0 every blocking connect still in progress goes to
-     * the waiter (tests).
+     * the waiter (tests); {@code guarded} null: what the container's filter notifies is read
+     * from its bundle ({@link GuardedCalls#of(io.jnerd.seccomp.ContainerState)}).
      */
     BypassHandler(IgnoreRules ignore, List<Cidr> ownSubnets, List<PortMapping> published, ConnectWaiter waiter,
-            long quickWaitMillis) {
+            long quickWaitMillis, GuardedCalls guarded) {
+        this.givenGuarded = guarded;
         this.ignore = ignore;
         this.givenSubnets = ownSubnets == null ? null : List.copyOf(ownSubnets);
         this.bindRules = new BindRules(published);
@@ -75,8 +85,26 @@ public final class BypassHandler implements NotificationHandler {
         this.quickWaitMillis = quickWaitMillis;
     }
 
+    /**
+     * Calls the bypass performs itself or refuses, in every ABI: a CONTINUE of one, by any
+     * path of this handler, becomes EPERM in the supervisor (and is counted there).
+     */
+    static final Set<String> NEVER_CONTINUED = Set.of("connect", "bind", "listen", "sendto", "sendmsg", "sendmmsg",
+            "socketcall");
+
+    @Override
+    public Set<String> neverContinue() {
+        return NEVER_CONTINUED;
+    }
+
     @Override
     public void handle(NotificationContext ctx) throws Exception {
+        // Compat ABIs first: their numbers and structs are not the native ones, so their
+        // calls never reach the native switch below.
+        if (ctx.isCompat()) {
+            CompatCalls.answer(ctx, ctx.compatAbi().orElseThrow(), stats);
+            return;
+        }
         switch (ctx.syscallName()) {
             case "connect":
                 switcher(ctx).connect(ctx);
@@ -113,9 +141,16 @@ public final class BypassHandler implements NotificationHandler {
                 if (s == null) {
                     List<Cidr> own = givenSubnets != null ? givenSubnets : subnetsOf(ctx);
                     ConnectRules rules = new ConnectRules(SwitchScope.of(ignore, own), own);
+                    GuardedCalls guarded = givenGuarded != null ? givenGuarded : GuardedCalls.of(ctx.container());
+                    if (!guarded.equals(GuardedCalls.ALL)) {
+                        LOG.info(() -> "bypass: " + ctx.container().containerId() + ": its filter notifies "
+                                + (guarded.sends() ? "" : "no send") + (guarded.sends() || guarded.listen() ? "" : " and ")
+                                + (guarded.listen() ? "" : "no listen") + ": " + SocketSwitcher.degradations(guarded));
+                    }
                     // Set before the switcher, whose volatile write publishes both.
-                    guard = new SendGuard(rules, waiter, stats);
-                    s = new SocketSwitcher(rules, bindRules, waiter, stats, quickWaitMillis);
+                    SocketFiles files = new SocketFiles();
+                    guard = new SendGuard(rules, waiter, stats, files);
+                    s = new SocketSwitcher(rules, bindRules, waiter, stats, quickWaitMillis, guarded, files);
                     switcher = s;
                 }
             }

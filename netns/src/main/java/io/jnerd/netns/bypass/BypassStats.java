@@ -17,6 +17,12 @@ public final class BypassStats {
     private final LongAdder bindsSwitched = new LongAdder();
     private final LongAdder errors = new LongAdder();
     private final LongAdder refusedOnHostSockets = new LongAdder();
+    private final LongAdder udpConnectsNotSwitched = new LongAdder();
+    private final LongAdder udpBindsNotSwitched = new LongAdder();
+    private final LongAdder socketcallNotGuarded = new LongAdder();
+    private final LongAdder connectsInjectedWhenConnected = new LongAdder();
+    private final LongAdder bindsListeningAtOnce = new LongAdder();
+    private final LongAdder compatRefused = new LongAdder();
 
     void verdict(Verdict v) {
         verdicts.computeIfAbsent(v, k -> new LongAdder()).increment();
@@ -34,8 +40,31 @@ public final class BypassStats {
         refusedOnHostSockets.increment();
     }
 
+    void refusedCompat() {
+        compatRefused.increment();
+    }
+
     void error() {
         errors.increment();
+    }
+
+    /** A switch left out because of what the filter does not guard ({@link GuardedCalls}). */
+    void notSwitched(Verdict why, boolean bind) {
+        if (why == Verdict.SOCKETCALL_NOT_GUARDED) {
+            socketcallNotGuarded.increment();
+        } else if (bind) {
+            udpBindsNotSwitched.increment();
+        } else {
+            udpConnectsNotSwitched.increment();
+        }
+    }
+
+    void connectInjectedWhenConnected() {
+        connectsInjectedWhenConnected.increment();
+    }
+
+    void bindListeningAtOnce() {
+        bindsListeningAtOnce.increment();
     }
 
     public long connectsSwitched() {
@@ -54,9 +83,46 @@ public final class BypassStats {
         return refusedOnHostSockets.sum();
     }
 
+    /** Compat-ABI calls (i386, x32, 32-bit ARM) refused with EPERM: see {@link CompatCalls}. */
+    public long compatRefused() {
+        return compatRefused.sum();
+    }
+
     /** Notifications the switch could not serve (logged one line each, answered with an errno). */
     public long errors() {
         return errors.sum();
+    }
+
+    /**
+     * Degraded because the container's filter does not notify sends ({@link GuardedCalls}):
+     * UDP connects performed on the container's own socket instead of switched.
+     */
+    public long udpConnectsNotSwitched() {
+        return udpConnectsNotSwitched.sum();
+    }
+
+    /** Connects and published binds kept in the container because the filter lets the i386 socketcall run unseen. */
+    public long socketcallNotGuarded() {
+        return socketcallNotGuarded.sum();
+    }
+
+    /** Degraded as {@link #udpConnectsNotSwitched}: binds of a published UDP port kept in the container. */
+    public long udpBindsNotSwitched() {
+        return udpBindsNotSwitched.sum();
+    }
+
+    /**
+     * Degraded because sends or listen are not notified: switched TCP connects whose host
+     * socket went into the container only once connected (a failed one never does), so
+     * blocking and non-blocking connects alike wait for the handshake.
+     */
+    public long connectsInjectedWhenConnected() {
+        return connectsInjectedWhenConnected.sum();
+    }
+
+    /** Degraded as {@link #connectsInjectedWhenConnected}: published TCP binds whose host socket listens from the bind on. */
+    public long bindsListeningAtOnce() {
+        return bindsListeningAtOnce.sum();
     }
 
     public long verdicts(Verdict v) {
@@ -73,7 +139,15 @@ public final class BypassStats {
         m.put("connectsSwitched", connectsSwitched());
         m.put("bindsSwitched", bindsSwitched());
         m.put("refusedOnHostSockets", refusedOnHostSockets());
+        m.put("compatRefused", compatRefused());
         m.put("errors", errors());
+        Map<String, Long> degraded = new TreeMap<>();
+        degraded.put("udpConnectsNotSwitched", udpConnectsNotSwitched());
+        degraded.put("udpBindsNotSwitched", udpBindsNotSwitched());
+        degraded.put("socketcallNotGuarded", socketcallNotGuarded());
+        degraded.put("connectsInjectedWhenConnected", connectsInjectedWhenConnected());
+        degraded.put("bindsListeningAtOnce", bindsListeningAtOnce());
+        m.put("degraded", degraded);
         return m;
     }
 }

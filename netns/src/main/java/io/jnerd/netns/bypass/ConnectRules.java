@@ -1,11 +1,12 @@
 package io.jnerd.netns.bypass;
 
+import io.jnerd.nativebindings.SockAddr;
+import io.jnerd.netns.Cidr;
+import io.jnerd.netns.SwitchScope;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import io.jnerd.netns.Cidr;
-import io.jnerd.netns.SwitchScope;
 import java.util.List;
 
 /**
@@ -39,10 +40,10 @@ public final class ConnectRules {
 
     /** Step one: {@link Verdict#SWITCH} means "the destination allows it". */
     public Verdict forDestination(Destination destination) {
-        if (destination.family() == SocketKind.AF_UNSPEC) {
+        if (destination.family() == SockAddr.AF_UNSPEC) {
             return Verdict.DISCONNECT;
         }
-        if (destination.family() != SocketKind.AF_INET && destination.family() != SocketKind.AF_INET6) {
+        if (destination.family() != SockAddr.AF_INET && destination.family() != SockAddr.AF_INET6) {
             return Verdict.NOT_INET;
         }
         InetSocketAddress inet = destination.inet();

@@ -1,12 +1,10 @@
 package io.jnerd.netns.bypass;
 
+import io.jnerd.nativebindings.Capabilities;
 import io.jnerd.nativebindings.Errno;
 import io.jnerd.nativebindings.Sockets;
 import io.jnerd.nativebindings.SyscallException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * A bind that stays in the container (no published port), performed by the agent on the
@@ -24,7 +22,6 @@ import java.nio.file.Path;
  */
 final class ContainerBind {
 
-    private static final int CAP_NET_BIND_SERVICE = 10;
     private static final int PRIVILEGED_PORTS_BELOW = 1024;
 
     private ContainerBind() {}
@@ -50,13 +47,6 @@ final class ContainerBind {
 
     /** CAP_NET_BIND_SERVICE in the thread's effective set (/proc/TID/status, CapEff). */
     static boolean mayBindPrivilegedPorts(int tid) throws IOException {
-        Path status = Path.of("/proc", Integer.toString(tid), "status");
-        for (String line : Files.readAllLines(status, StandardCharsets.US_ASCII)) {
-            if (line.startsWith("CapEff:")) {
-                long caps = Long.parseUnsignedLong(line.substring("CapEff:".length()).trim(), 16);
-                return (caps & (1L << CAP_NET_BIND_SERVICE)) != 0;
-            }
-        }
-        throw new IOException(status + " has no CapEff line");
+        return TargetCredentials.of(tid).hasCapability(Capabilities.CAP_NET_BIND_SERVICE);
     }
 }

@@ -1,6 +1,7 @@
 package io.jnerd.netns.bypass;
 
 import io.jnerd.nativebindings.Fd;
+import io.jnerd.nativebindings.OpenFlags;
 import io.jnerd.nativebindings.SockAddr;
 import io.jnerd.nativebindings.Sockets;
 import io.jnerd.nativebindings.SyscallException;
@@ -70,7 +71,7 @@ final class ContainerSocket implements AutoCloseable {
     }
 
     boolean isNonBlocking() throws SyscallException {
-        return (statusFlags() & SwitchFlags.O_NONBLOCK) != 0;
+        return (statusFlags() & OpenFlags.O_NONBLOCK) != 0;
     }
 
     /** Whether the container's fd (not our copy) is close-on-exec. */
@@ -85,7 +86,7 @@ final class ContainerSocket implements AutoCloseable {
 
     /** Whether this socket lives in the agent's network namespace: one the bypass put there. */
     boolean isHostSocket() throws SyscallException {
-        return HostNetns.cookieOf(copy) == HostNetns.agentCookie();
+        return Sockets.netnsCookie(copy) == HostNetns.agentCookie();
     }
 
     @Override

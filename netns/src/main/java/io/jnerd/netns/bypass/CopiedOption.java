@@ -1,14 +1,15 @@
 package io.jnerd.netns.bypass;
 
+import io.jnerd.nativebindings.SockAddr;
+import io.jnerd.nativebindings.Sockets;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The socket options copied from the container's socket to its host replacement, with the
- * numbers of include/uapi/asm-generic/socket.h, linux/in.h, in6.h and tcp.h (the same on
- * x86_64 and aarch64). Each is read from both sockets and set on the host socket only when
+ * The socket options copied from the container's socket to its host replacement (the
+ * numbers are {@link Sockets}'). Each is read from both sockets and set on the host socket only when
  * the values differ: setting SO_SNDBUF or SO_RCVBUF at all switches off the kernel's
  * buffer autotuning (SOCK_SNDBUF_LOCK), so an untouched default must stay untouched.
  *
@@ -17,42 +18,32 @@ import java.util.List;
  * TCP_CONGESTION (the container may name an algorithm the host does not allow).
  */
 public enum CopiedOption {
-    SO_REUSEADDR(Level.SOL_SOCKET, 2, 4, Applies.ALL),
-    SO_REUSEPORT(Level.SOL_SOCKET, 15, 4, Applies.ALL),
-    SO_KEEPALIVE(Level.SOL_SOCKET, 9, 4, Applies.TCP),
-    SO_BROADCAST(Level.SOL_SOCKET, 6, 4, Applies.UDP),
-    SO_OOBINLINE(Level.SOL_SOCKET, 10, 4, Applies.TCP),
-    SO_PRIORITY(Level.SOL_SOCKET, 12, 4, Applies.ALL),
+    SO_REUSEADDR(Sockets.SOL_SOCKET, Sockets.SO_REUSEADDR, 4, Applies.ALL),
+    SO_REUSEPORT(Sockets.SOL_SOCKET, Sockets.SO_REUSEPORT, 4, Applies.ALL),
+    SO_KEEPALIVE(Sockets.SOL_SOCKET, Sockets.SO_KEEPALIVE, 4, Applies.TCP),
+    SO_BROADCAST(Sockets.SOL_SOCKET, Sockets.SO_BROADCAST, 4, Applies.UDP),
+    SO_OOBINLINE(Sockets.SOL_SOCKET, Sockets.SO_OOBINLINE, 4, Applies.TCP),
+    SO_PRIORITY(Sockets.SOL_SOCKET, Sockets.SO_PRIORITY, 4, Applies.ALL),
     /** The kernel reports twice the value set (bookkeeping overhead, socket(7)); set half. */
-    SO_SNDBUF(Level.SOL_SOCKET, 7, 4, Applies.ALL),
-    SO_RCVBUF(Level.SOL_SOCKET, 8, 4, Applies.ALL),
+    SO_SNDBUF(Sockets.SOL_SOCKET, Sockets.SO_SNDBUF, 4, Applies.ALL),
+    SO_RCVBUF(Sockets.SOL_SOCKET, Sockets.SO_RCVBUF, 4, Applies.ALL),
     /** struct linger { int l_onoff; int l_linger; }. */
-    SO_LINGER(Level.SOL_SOCKET, 13, 8, Applies.TCP),
+    SO_LINGER(Sockets.SOL_SOCKET, Sockets.SO_LINGER, 8, Applies.TCP),
     /** struct timeval of the native ABI (two longs on 64-bit: SO_RCVTIMEO_OLD). */
-    SO_RCVTIMEO(Level.SOL_SOCKET, 20, 16, Applies.ALL),
-    SO_SNDTIMEO(Level.SOL_SOCKET, 21, 16, Applies.ALL),
-    IP_TOS(Level.IPPROTO_IP, 1, 4, Applies.IPV4),
-    IP_TTL(Level.IPPROTO_IP, 2, 4, Applies.IPV4),
+    SO_RCVTIMEO(Sockets.SOL_SOCKET, Sockets.SO_RCVTIMEO, 16, Applies.ALL),
+    SO_SNDTIMEO(Sockets.SOL_SOCKET, Sockets.SO_SNDTIMEO, 16, Applies.ALL),
+    IP_TOS(Sockets.IPPROTO_IP, Sockets.IP_TOS, 4, Applies.IPV4),
+    IP_TTL(Sockets.IPPROTO_IP, Sockets.IP_TTL, 4, Applies.IPV4),
     /** Must be set before connect or bind; a dual-stack socket would reach IPv4 otherwise. */
-    IPV6_V6ONLY(Level.IPPROTO_IPV6, 26, 4, Applies.IPV6),
-    IPV6_UNICAST_HOPS(Level.IPPROTO_IPV6, 16, 4, Applies.IPV6),
-    IPV6_TCLASS(Level.IPPROTO_IPV6, 67, 4, Applies.IPV6),
-    TCP_NODELAY(Level.IPPROTO_TCP, 1, 4, Applies.TCP),
-    TCP_CORK(Level.IPPROTO_TCP, 3, 4, Applies.TCP),
-    TCP_KEEPIDLE(Level.IPPROTO_TCP, 4, 4, Applies.TCP),
-    TCP_KEEPINTVL(Level.IPPROTO_TCP, 5, 4, Applies.TCP),
-    TCP_KEEPCNT(Level.IPPROTO_TCP, 6, 4, Applies.TCP),
-    TCP_USER_TIMEOUT(Level.IPPROTO_TCP, 18, 4, Applies.TCP);
-
-    /** Option levels (the setsockopt {@code level} argument). */
-    public static final class Level {
-        public static final int SOL_SOCKET = 1;
-        public static final int IPPROTO_IP = 0;
-        public static final int IPPROTO_IPV6 = 41;
-        public static final int IPPROTO_TCP = 6;
-
-        private Level() {}
-    }
+    IPV6_V6ONLY(Sockets.IPPROTO_IPV6, Sockets.IPV6_V6ONLY, 4, Applies.IPV6),
+    IPV6_UNICAST_HOPS(Sockets.IPPROTO_IPV6, Sockets.IPV6_UNICAST_HOPS, 4, Applies.IPV6),
+    IPV6_TCLASS(Sockets.IPPROTO_IPV6, Sockets.IPV6_TCLASS, 4, Applies.IPV6),
+    TCP_NODELAY(Sockets.IPPROTO_TCP, Sockets.TCP_NODELAY, 4, Applies.TCP),
+    TCP_CORK(Sockets.IPPROTO_TCP, Sockets.TCP_CORK, 4, Applies.TCP),
+    TCP_KEEPIDLE(Sockets.IPPROTO_TCP, Sockets.TCP_KEEPIDLE, 4, Applies.TCP),
+    TCP_KEEPINTVL(Sockets.IPPROTO_TCP, Sockets.TCP_KEEPINTVL, 4, Applies.TCP),
+    TCP_KEEPCNT(Sockets.IPPROTO_TCP, Sockets.TCP_KEEPCNT, 4, Applies.TCP),
+    TCP_USER_TIMEOUT(Sockets.IPPROTO_TCP, Sockets.TCP_USER_TIMEOUT, 4, Applies.TCP);
 
     private enum Applies { ALL, TCP, UDP, IPV4, IPV6 }
 
@@ -89,8 +80,8 @@ public enum CopiedOption {
         switch (applies) {
             case TCP: return kind.isTcp();
             case UDP: return kind.isUdp();
-            case IPV4: return kind.family() == SocketKind.AF_INET;
-            case IPV6: return kind.family() == SocketKind.AF_INET6;
+            case IPV4: return kind.family() == SockAddr.AF_INET;
+            case IPV6: return kind.family() == SockAddr.AF_INET6;
             default: return true;
         }
     }

@@ -17,11 +17,13 @@ public final class Destination {
     private final int family;
     private final int length;
     private final SockAddr sockAddr;
+    private final byte[] raw;
 
-    private Destination(int family, int length, SockAddr sockAddr) {
+    private Destination(int family, int length, SockAddr sockAddr, byte[] raw) {
         this.family = family;
         this.length = length;
         this.sockAddr = sockAddr;
+        this.raw = raw;
     }
 
     /**
@@ -37,23 +39,24 @@ public final class Destination {
         } catch (IllegalArgumentException e) {
             decoded = null;
         }
-        return new Destination(family, raw.length, decoded);
+        return new Destination(family, raw.length, decoded, raw.clone());
     }
 
     /** An address for a socket of {@code family} (IPv4 on AF_INET6 becomes v4-mapped). */
     public static Destination of(int family, InetSocketAddress address) {
         InetAddress ip = address.getAddress();
         SockAddr s;
-        if (family == SocketKind.AF_INET6 && ip instanceof Inet4Address) {
+        if (family == SockAddr.AF_INET6 && ip instanceof Inet4Address) {
             s = SockAddr.v4Mapped((Inet4Address) ip, address.getPort());
-        } else if (family == SocketKind.AF_INET && !(ip instanceof Inet4Address)) {
+        } else if (family == SockAddr.AF_INET && !(ip instanceof Inet4Address)) {
             throw new IllegalArgumentException("AF_INET socket cannot use " + ip.getHostAddress());
-        } else if (family != SocketKind.AF_INET && family != SocketKind.AF_INET6) {
+        } else if (family != SockAddr.AF_INET && family != SockAddr.AF_INET6) {
             throw new IllegalArgumentException("not an internet family: " + SocketKind.familyName(family));
         } else {
             s = SockAddr.inet(ip, address.getPort());
         }
-        return new Destination(family, s.encode().length, s);
+        byte[] encoded = s.encode();
+        return new Destination(family, encoded.length, s, encoded);
     }
 
     /** sa_family, or -1 when the sockaddr is shorter than that field. */
@@ -69,6 +72,15 @@ public final class Destination {
     /** The decoded address (null when it did not decode), for the agent's own connect or bind. */
     public SockAddr sockAddr() {
         return sockAddr;
+    }
+
+    /**
+     * The bytes as read, for a call on a socket the bypass does not decode addresses for
+     * (AF_UNIX, netlink, AF_UNSPEC on a container socket): the agent passes them on as the
+     * target gave them ({@link PinnedAddress}).
+     */
+    byte[] raw() {
+        return raw.clone();
     }
 
     /** The addrlen the target passed. */

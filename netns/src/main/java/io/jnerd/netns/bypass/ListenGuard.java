@@ -35,7 +35,7 @@ final class ListenGuard {
             return;
         }
         try (sock) {
-            if (sock.isHostSocket() && !bindRules.isPublishedSocket(HostNetns.socketCookieOf(sock.copy()))) {
+            if (sock.isHostSocket() && !bindRules.isPublishedSocket(Sockets.cookie(sock.copy()))) {
                 stats.refusedOnHostSocket();
                 LOG.fine(() -> "bypass: " + sock + ": listen refused: a host socket bound for no published port");
                 Answers.result(ctx, -Errno.EPERM);

@@ -1,8 +1,8 @@
 package io.jnerd.netns.bypass;
 
 import io.jnerd.nativebindings.Errno;
+import io.jnerd.nativebindings.Msghdr;
 import io.jnerd.nativebindings.SockAddr;
-import io.jnerd.nativebindings.Sockets;
 import io.jnerd.nativebindings.SyscallException;
 import io.jnerd.seccomp.notify.NotificationContext;
 import java.io.IOException;
@@ -16,29 +16,28 @@ import java.nio.ByteOrder;
  *
  * <p>Reading is bounded: at most {@link #MAX_DATA} bytes of data (a UDP datagram cannot be
  * larger, udp_sendmsg says EMSGSIZE above it; a stream socket may take a prefix, a short
- * send being a normal answer), {@link #MAX_IOVECS} iovecs and {@link #MAX_CONTROL} bytes
+ * send being a normal answer), {@link Msghdr#UIO_MAXIOV} iovecs and {@link #MAX_CONTROL} bytes
  * of control messages, the limits and errnos of the kernel's own copy (UIO_MAXIOV and
  * EMSGSIZE; optmem_max and ENOBUFS, whose default is larger than anything passed on here).
  */
 final class OutgoingMessage {
 
     static final int MAX_DATA = 0xffff;
-    static final int MAX_IOVECS = 1024;
     static final int MAX_CONTROL = 4096;
-    // struct msghdr on 64-bit: name 0, namelen 8, iov 16, iovlen 24, control 32, controllen 40.
-    static final int MSGHDR_SIZE = 56;
-    private static final int IOVEC_SIZE = 16;
 
     private final Destination destination;
     private final byte[] data;
     private final long totalLength;
     private final byte[] control;
+    /** Bytes of headers and iovecs read besides the data and control messages. */
+    private final int headerBytes;
 
-    private OutgoingMessage(Destination destination, byte[] data, long totalLength, byte[] control) {
+    private OutgoingMessage(Destination destination, byte[] data, long totalLength, byte[] control, int headerBytes) {
         this.destination = destination;
         this.data = data;
         this.totalLength = totalLength;
         this.control = control;
+        this.headerBytes = headerBytes;
     }
 
     /** sendto(fd, buf, len, flags, addr, addrlen). */
@@ -46,41 +45,43 @@ final class OutgoingMessage {
         long length = ctx.arg(2);
         byte[] data = read(ctx, ctx.arg(1), (int) Math.min(unsignedSize(length), MAX_DATA));
         return new OutgoingMessage(destination(ctx, ctx.arg(4), (int) ctx.arg(5)), data, unsignedSize(length),
-                new byte[0]);
+                new byte[0], 0);
     }
 
     /** The struct msghdr at {@code address} (sendmsg's argument, or one entry of sendmmsg's vector). */
     static OutgoingMessage ofMsghdr(NotificationContext ctx, long address) throws IOException {
-        ByteBuffer h = ByteBuffer.wrap(read(ctx, address, MSGHDR_SIZE)).order(ByteOrder.nativeOrder());
-        long name = h.getLong(0);
-        int nameLength = h.getInt(8);
-        long iov = h.getLong(16);
-        long iovCount = h.getLong(24);
-        long controlAt = h.getLong(32);
-        long controlLength = h.getLong(40);
-        if (Long.compareUnsigned(iovCount, MAX_IOVECS) > 0) {
+        Msghdr h = Msghdr.decode(read(ctx, address, Msghdr.SIZE));
+        long name = h.name();
+        int nameLength = h.nameLength();
+        long iov = h.iov();
+        long iovCount = h.iovCount();
+        long controlAt = h.control();
+        long controlLength = h.controlLength();
+        if (Long.compareUnsigned(iovCount, Msghdr.UIO_MAXIOV) > 0) {
             throw new SyscallException("sendmsg", Errno.EMSGSIZE, iovCount + " iovecs");
         }
         if (Long.compareUnsigned(controlLength, MAX_CONTROL) > 0) {
             throw new SyscallException("sendmsg", Errno.ENOBUFS, controlLength + " bytes of control messages");
         }
         Destination to = name == 0 ? null : destination(ctx, name, nameLength);
-        ByteBuffer vectors = ByteBuffer.wrap(read(ctx, iov, (int) iovCount * IOVEC_SIZE)).order(ByteOrder.nativeOrder());
+        ByteBuffer vectors = ByteBuffer.wrap(read(ctx, iov, (int) iovCount * Msghdr.IOVEC_SIZE)).order(ByteOrder.nativeOrder());
         long total = 0;
-        ByteBuffer data = ByteBuffer.allocate(MAX_DATA);
         for (int i = 0; i < iovCount; i++) {
-            long base = vectors.getLong(i * IOVEC_SIZE);
-            long length = vectors.getLong(i * IOVEC_SIZE + 8);
+            long length = Msghdr.iovLength(vectors, i);
             if (length < 0) {
                 throw new SyscallException("sendmsg", Errno.EINVAL, "iovec " + i + " of length " + Long.toUnsignedString(length));
             }
             // Saturating: only "more than a datagram" matters beyond MAX_DATA.
             total = total + length < 0 ? Long.MAX_VALUE : total + length;
-            int take = (int) Math.min(length, data.remaining());
-            data.put(read(ctx, base, take));
+        }
+        // As much as is sent, no more: a vector of empty messages costs no 64 KiB each.
+        ByteBuffer data = ByteBuffer.allocate((int) Math.min(total, MAX_DATA));
+        for (int i = 0; i < iovCount && data.hasRemaining(); i++) {
+            int take = (int) Math.min(Msghdr.iovLength(vectors, i), data.remaining());
+            data.put(read(ctx, Msghdr.iovBase(vectors, i), take));
         }
         byte[] control = read(ctx, controlAt, (int) controlLength);
-        return new OutgoingMessage(to, java.util.Arrays.copyOf(data.array(), data.position()), total, control);
+        return new OutgoingMessage(to, data.array(), total, control, Msghdr.SIZE + (int) iovCount * Msghdr.IOVEC_SIZE);
     }
 
     private static Destination destination(NotificationContext ctx, long address, int length) throws IOException {
@@ -126,14 +127,9 @@ final class OutgoingMessage {
         return control;
     }
 
-    /**
-     * What the agent sends: the data, the control messages and the address it read.
-     *
-     * @param afterFastOpen a TCP fast open connected meanwhile: what is left is a plain send
-     *                      to the peer, without the address
-     */
-    Sockets.Message toSend(boolean afterFastOpen) {
-        SockAddr to = destination == null || afterFastOpen ? null : destination.sockAddr();
-        return new Sockets.Message(data, control, to);
+    /** What reading it made the agent hold: data, control messages, header and iovecs. */
+    int bytesRead() {
+        return headerBytes + data.length + control.length;
     }
+
 }

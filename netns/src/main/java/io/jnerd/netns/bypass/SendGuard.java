@@ -2,7 +2,10 @@ package io.jnerd.netns.bypass;
 
 import io.jnerd.nativebindings.Errno;
 import io.jnerd.nativebindings.Fd;
+import io.jnerd.nativebindings.Msghdr;
 import io.jnerd.nativebindings.ProcessMemory;
+import io.jnerd.nativebindings.ScmRights;
+import io.jnerd.nativebindings.SockAddr;
 import io.jnerd.nativebindings.Sockets;
 import io.jnerd.nativebindings.SyscallException;
 import io.jnerd.seccomp.notify.NotificationContext;
@@ -30,35 +33,40 @@ import java.util.logging.Logger;
  * client on the host's own loopback: the agent cannot tell a reply from a datagram to a
  * host-local service, so such clients get no answer (clients elsewhere do).
  *
- * <p>The send is never CONTINUEd on a TCP or UDP socket, container sockets included:
- * between the check and the kernel's own fd lookup a container thread could dup2 a host
- * socket onto the fd or rewrite the address. Sockets of other families (AF_UNIX paths
- * resolve in the caller's mount namespace, netlink) and other INET protocols (raw, ICMP)
- * are CONTINUEd: those the bypass never switches, and the kernel must act for the caller.
+ * <p>The send is never CONTINUEd, on any socket: between the check and the kernel's own fd
+ * lookup a container thread could dup2 a host socket onto the fd or rewrite the address,
+ * and a CONTINUEd sendmsg reads its whole msghdr, msg_name included, again. On sockets
+ * that are not TCP or UDP (AF_UNIX, netlink, raw, ICMP; never host sockets) the agent
+ * sends too, to the address made by {@link PinnedAddress} (an AF_UNIX path resolved in
+ * the container's tree, netlink groups only with the target's CAP_NET_ADMIN). Control
+ * messages pass as {@link ControlMessages} says: SCM_RIGHTS with the fds translated into
+ * the agent's copies; SCM_CREDENTIALS and anything unknown are refused with EPERM.
+ * MSG_ZEROCOPY is refused with ENOBUFS, the errno the kernel gives for a zerocopy send it
+ * cannot set up and that applications fall back to copying on: the agent's send would
+ * pin its own buffer, which it reuses at once.
  *
  * <p>The agent sends with MSG_DONTWAIT; a blocking container socket that has no room, or a
  * blocking fast open still connecting, waits in the {@link ConnectWaiter} and is sent
  * again from there, so the container's other notifications go on meanwhile. What is not
- * reproduced: SIGPIPE (the agent sends with MSG_NOSIGNAL; the container gets EPIPE alone)
- * and MSG_ZEROCOPY (its completions would name the agent's buffer).
+ * reproduced: SIGPIPE (the agent sends with MSG_NOSIGNAL; the container gets EPIPE alone).
+ * One sendmmsg makes the agent read at most {@link #MAX_BATCH_DATA} bytes (plus one
+ * message): the messages past that are left to the container's next call, the short
+ * count the kernel gives too.
  */
 final class SendGuard {
 
     private static final Logger LOG = Logger.getLogger(SendGuard.class.getName());
-    private static final int MSG_ZEROCOPY = 0x4000000;
-    // struct mmsghdr: a msghdr, then unsigned int msg_len, padded to 64 bytes.
-    private static final int MMSGHDR_SIZE = 64;
-    private static final int MSG_LEN_AT = 56;
-    /** Data read for one sendmmsg at most; the rest is left to the container's next call (a short count). */
-    private static final int MAX_BATCH_DATA = 1 << 20;
-    /** Not an errno: the kernel runs the call itself. */
-    private static final int CONTINUE = -1;
+    /** Bytes read for one sendmmsg at most (data, control, headers); the rest is left to the container's next call. */
+    static final int MAX_BATCH_DATA = 1 << 20;
 
     private final ConnectRules rules;
     private final ConnectWaiter waiter;
     private final BypassStats stats;
 
-    SendGuard(ConnectRules rules, ConnectWaiter waiter, BypassStats stats) {
+    private final SocketFiles files;
+
+    SendGuard(ConnectRules rules, ConnectWaiter waiter, BypassStats stats, SocketFiles files) {
+        this.files = files;
         this.rules = rules;
         this.waiter = waiter;
         this.stats = stats;
@@ -97,15 +105,15 @@ final class SendGuard {
     void sendmmsg(NotificationContext ctx) {
         long vector = ctx.arg(1);
         // The kernel caps vlen at UIO_MAXIOV (1024) as well, silently.
-        int count = (int) Math.min(ctx.arg(2) & 0xffffffffL, OutgoingMessage.MAX_IOVECS);
+        int count = (int) Math.min(ctx.arg(2) & 0xffffffffL, Msghdr.UIO_MAXIOV);
         int flags = (int) ctx.arg(3);
         List<OutgoingMessage> messages = new ArrayList<>();
         long budget = MAX_BATCH_DATA;
         for (int i = 0; i < count && budget > 0; i++) {
             try {
-                OutgoingMessage m = OutgoingMessage.ofMsghdr(ctx, vector + (long) i * MMSGHDR_SIZE);
+                OutgoingMessage m = OutgoingMessage.ofMsghdr(ctx, vector + (long) i * Msghdr.MMSGHDR_SIZE);
                 messages.add(m);
-                budget -= m.data().length;
+                budget -= m.bytesRead() + Msghdr.MMSGHDR_SIZE;
             } catch (IOException e) {
                 if (i == 0) {
                     Answers.result(ctx, -errnoOf(e));
@@ -124,33 +132,50 @@ final class SendGuard {
             return;
         }
         boolean host = isHost(sock);
-        List<Sockets.Message> allowed = new ArrayList<>();
+        List<Prepared> allowed = new ArrayList<>();
         int refusal = 0;
+        int fds = 0;
         for (OutgoingMessage m : messages) {
+            fds += ControlMessages.fdCount(m.control());
+            if (fds > ScmRights.MAX_FDS && !allowed.isEmpty()) {
+                // At most one message's worth of fd copies held at once: the rest waits for
+                // the container's next call.
+                break;
+            }
             refusal = refusal(sock, host, m, flags);
+            if (refusal == 0) {
+                try {
+                    allowed.add(prepare(ctx, sock, m));
+                } catch (IOException e) {
+                    refusal = errnoOf(e);
+                }
+            }
             if (refusal != 0) {
                 break;
             }
-            allowed.add(m.toSend(false));
         }
         if (allowed.isEmpty()) {
             sock.close();
-            refuse(ctx, refusal);
+            Answers.result(ctx, -refusal);
             return;
         }
+        List<Sockets.Message> batch = new ArrayList<>();
+        allowed.forEach(p -> batch.add(p.message(false)));
         int[] lengths = new int[allowed.size()];
-        int sent = Sockets.trySendBatch(sock.copy(), allowed, flags | Sockets.MSG_DONTWAIT | Sockets.MSG_NOSIGNAL, lengths);
+        int sent = Sockets.trySendBatch(sock.copy(), batch, sendFlags(flags), lengths);
         if (wouldBlock(sent) && isBlocking(sock, flags)) {
-            waitThenSend(ctx, sock, messages.get(0), flags, vector + MSG_LEN_AT);
+            allowed.subList(1, allowed.size()).forEach(Prepared::close);
+            waitThenSend(ctx, sock, allowed.get(0), flags, vector + Msghdr.MMSG_LEN_AT);
             return;
         }
+        allowed.forEach(Prepared::close);
         sock.close();
         if (sent > 0 && !SocketSwitcher.stillValid(ctx)) {
             // Killed meanwhile: its pid may name another process by now, not to be written to.
             return;
         }
         for (int i = 0; i < sent; i++) {
-            if (!writeLength(ctx, vector + (long) i * MMSGHDR_SIZE + MSG_LEN_AT, lengths[i])) {
+            if (!writeLength(ctx, vector + (long) i * Msghdr.MMSGHDR_SIZE + Msghdr.MMSG_LEN_AT, lengths[i])) {
                 return;
             }
         }
@@ -165,41 +190,50 @@ final class SendGuard {
         int refusal = refusal(sock, isHost(sock), m, flags);
         if (refusal != 0) {
             sock.close();
-            refuse(ctx, refusal);
+            Answers.result(ctx, -refusal);
             return;
         }
-        long result = send(sock, m, flags, false);
+        Prepared p;
+        try {
+            p = prepare(ctx, sock, m);
+        } catch (IOException e) {
+            LOG.fine(() -> "bypass: " + sock + ": send refused: " + e.getMessage());
+            sock.close();
+            Answers.result(ctx, -errnoOf(e));
+            return;
+        }
+        long result = send(sock, p, flags, false);
         if (wouldBlock(result) && isBlocking(sock, flags)) {
-            waitThenSend(ctx, sock, m, flags, 0);
+            waitThenSend(ctx, sock, p, flags, 0);
             return;
         }
+        p.close();
         sock.close();
         Answers.result(ctx, result);
     }
 
-    /** CONTINUE, or the errno. */
-    private static void refuse(NotificationContext ctx, int refusal) {
-        if (refusal == CONTINUE) {
-            Answers.proceed(ctx);
-        } else {
-            Answers.result(ctx, -refusal);
-        }
-    }
-
-    /** 0: the agent sends it; {@link #CONTINUE}; else the errno to answer. */
+    /** 0: the agent may send it (after {@link #prepare}); else the errno to answer. */
     private int refusal(ContainerSocket sock, boolean host, OutgoingMessage m, int flags) {
         SocketKind kind = sock.kind();
-        if (!kind.isTcp() && !kind.isUdp()) {
-            return CONTINUE;
+        if ((flags & Sockets.MSG_ZEROCOPY) != 0) {
+            return Errno.ENOBUFS;
         }
-        ControlMessages.Check control = ControlMessages.check(m.control(), host);
+        ControlMessages.Check control = ControlMessages.check(m.control(), host, kind.family() == SockAddr.AF_UNIX);
         if (control == ControlMessages.Check.MALFORMED) {
             return Errno.EINVAL;
         }
-        if (control == ControlMessages.Check.NOT_PASSED || (flags & MSG_ZEROCOPY) != 0) {
-            // In the container's own namespace the kernel may act for the caller; on a
-            // host socket the agent would lend it its privileges.
-            return host ? Errno.EPERM : CONTINUE;
+        if (control == ControlMessages.Check.NOT_PASSED) {
+            // The agent's send would lend the agent's privileges or identity.
+            return Errno.EPERM;
+        }
+        if (ControlMessages.fdCount(m.control()) > ScmRights.MAX_FDS) {
+            // The kernel's answer too (SCM_MAX_FD), given before the agent copies any.
+            return Errno.EINVAL;
+        }
+        if (!kind.isTcp() && !kind.isUdp()) {
+            // Only TCP and UDP sockets are ever switched: anything else here is the
+            // container's own, its destination made by PinnedAddress.
+            return host ? Errno.EPERM : 0;
         }
         if (kind.isUdp() && m.totalLength() > OutgoingMessage.MAX_DATA) {
             return Errno.EMSGSIZE;
@@ -225,16 +259,82 @@ final class SendGuard {
     }
 
     /**
+     * What the agent sends for an allowed message: the data, the control messages (fds
+     * translated into the agent's copies) and the address (for sockets other than TCP and
+     * UDP made by {@link PinnedAddress}); held open until {@link Prepared#close}.
+     */
+    private Prepared prepare(NotificationContext ctx, ContainerSocket sock, OutgoingMessage m)
+            throws IOException {
+        List<AutoCloseable> held = new ArrayList<>();
+        try {
+            List<Fd> copies = new ArrayList<>();
+            byte[] control = m.control();
+            if (sock.kind().family() == SockAddr.AF_UNIX && control.length > 0) {
+                try {
+                    control = ControlMessages.withCopies(control, ctx::targetFd, copies);
+                } finally {
+                    held.addAll(copies);
+                }
+            }
+            Destination to = m.destination();
+            SockAddr address = null;
+            if (to != null && (sock.kind().isTcp() || sock.kind().isUdp())) {
+                address = to.sockAddr();
+            } else if (to != null) {
+                PinnedAddress pinned = PinnedAddress.forPeer(ctx, sock, to.raw(), files);
+                held.add(pinned);
+                address = pinned.address();
+            }
+            return new Prepared(new Sockets.Message(m.data(), control, address), held);
+        } catch (IOException | RuntimeException e) {
+            new Prepared(null, held).close();
+            throw e;
+        }
+    }
+
+    /** A message ready to send and what must stay open until it went. */
+    private static final class Prepared implements AutoCloseable {
+        private final Sockets.Message message;
+        private final List<AutoCloseable> held;
+
+        Prepared(Sockets.Message message, List<AutoCloseable> held) {
+            this.message = message;
+            this.held = held;
+        }
+
+        /** @param afterFastOpen a TCP fast open connected meanwhile: what is left is a plain send to the peer */
+        Sockets.Message message(boolean afterFastOpen) {
+            return afterFastOpen ? new Sockets.Message(message.data(), message.control(), null) : message;
+        }
+
+        @Override
+        public void close() {
+            for (AutoCloseable c : held) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    // Fds and PinnedAddress close without failing.
+                }
+            }
+            held.clear();
+        }
+    }
+
+    private static int sendFlags(int flags) {
+        return flags | Sockets.MSG_DONTWAIT | Sockets.MSG_NOSIGNAL;
+    }
+
+    /**
      * One non-blocking send on the pinned socket: the count, or -errno.
      *
-     * @param afterFastOpen the message's fast open connected meanwhile (see {@link OutgoingMessage#toSend})
+     * @param afterFastOpen the message's fast open connected meanwhile
      */
-    private static long send(ContainerSocket sock, OutgoingMessage m, int flags, boolean afterFastOpen) {
-        int sendFlags = flags | Sockets.MSG_DONTWAIT | Sockets.MSG_NOSIGNAL;
+    private static long send(ContainerSocket sock, Prepared p, int flags, boolean afterFastOpen) {
+        int sendFlags = sendFlags(flags);
         if (afterFastOpen) {
             sendFlags &= ~Sockets.MSG_FASTOPEN;
         }
-        Sockets.Message message = m.toSend(afterFastOpen);
+        Sockets.Message message = p.message(afterFastOpen);
         byte[] data = message.data();
         return message.control().length == 0
                 ? Sockets.trySendTo(sock.copy(), data, 0, data.length, sendFlags, message.to())
@@ -268,12 +368,12 @@ final class SendGuard {
      *
      * @param lengthAt where sendmmsg's msg_len of this message goes, 0 for sendto/sendmsg
      */
-    private void waitThenSend(NotificationContext ctx, ContainerSocket sock, OutgoingMessage m, int flags,
-            long lengthAt) {
+    private void waitThenSend(NotificationContext ctx, ContainerSocket sock, Prepared m, int flags, long lengthAt) {
         long timeout;
         try {
-            timeout = SocketSwitcher.sendTimeoutNanos(sock.copy());
+            timeout = Sockets.sendTimeoutNanos(sock.copy());
         } catch (SyscallException e) {
+            m.close();
             sock.close();
             Answers.result(ctx, -e.errno());
             return;
@@ -286,11 +386,14 @@ final class SendGuard {
                 // EINPROGRESS: SO_SNDTIMEO passed, for which send(2) says EAGAIN.
                 long result = errno == Errno.EINPROGRESS ? -Errno.EAGAIN
                         : errno != 0 ? -errno : send(sock, m, flags, (flags & Sockets.MSG_FASTOPEN) != 0);
-                if (result == -Errno.EAGAIN && errno == 0) {
-                    // Room was taken by another sender meanwhile: wait again.
+                // Room was taken by another sender meanwhile: wait again. Not on other
+                // sockets: an unconnected AF_UNIX datagram socket polls writable while its
+                // receiver is full, and waiting again would spin; those get EAGAIN.
+                if (result == -Errno.EAGAIN && errno == 0 && (sock.kind().isTcp() || sock.kind().isUdp())) {
                     waitThenSend(ctx, sock, m, flags, lengthAt);
                     return;
                 }
+                m.close();
                 sock.close();
                 if (lengthAt == 0 || result < 0) {
                     Answers.result(ctx, result);
@@ -302,11 +405,13 @@ final class SendGuard {
 
             @Override
             public void abandoned() {
+                m.close();
                 sock.close();
                 Answers.result(ctx, -Errno.EINTR);
             }
         });
         if (!queued) {
+            m.close();
             sock.close();
             stats.error();
             Answers.result(ctx, -Errno.ENOBUFS);

@@ -1,24 +1,22 @@
 package io.jnerd.netns.bypass;
 
+import static io.jnerd.nativebindings.SockAddr.AF_INET;
+import static io.jnerd.nativebindings.SockAddr.AF_INET6;
+import static io.jnerd.nativebindings.SockAddr.AF_NETLINK;
+import static io.jnerd.nativebindings.SockAddr.AF_UNIX;
+import static io.jnerd.nativebindings.SockAddr.AF_UNSPEC;
+import static io.jnerd.nativebindings.Sockets.IPPROTO_IP;
+import static io.jnerd.nativebindings.Sockets.IPPROTO_TCP;
+import static io.jnerd.nativebindings.Sockets.IPPROTO_UDP;
+import static io.jnerd.nativebindings.Sockets.SOCK_DGRAM;
+import static io.jnerd.nativebindings.Sockets.SOCK_RAW;
+import static io.jnerd.nativebindings.Sockets.SOCK_STREAM;
+
 /**
  * A socket's {@code socket(2)} arguments as the kernel reports them through
- * {@code SO_DOMAIN}, {@code SO_TYPE} and {@code SO_PROTOCOL} (Linux 2.6.32). Numbers are
- * those of include/linux/socket.h and net.h, the same on every architecture jnerd supports.
+ * {@code SO_DOMAIN}, {@code SO_TYPE} and {@code SO_PROTOCOL} (Linux 2.6.32).
  */
 public record SocketKind(int family, int type, int protocol) {
-
-    public static final int AF_UNSPEC = 0;
-    public static final int AF_UNIX = 1;
-    public static final int AF_INET = 2;
-    public static final int AF_INET6 = 10;
-
-    public static final int SOCK_STREAM = 1;
-    public static final int SOCK_DGRAM = 2;
-    public static final int SOCK_RAW = 3;
-
-    public static final int IPPROTO_IP = 0;
-    public static final int IPPROTO_TCP = 6;
-    public static final int IPPROTO_UDP = 17;
 
     public boolean isInet() {
         return family == AF_INET || family == AF_INET6;
@@ -45,6 +43,7 @@ public record SocketKind(int family, int type, int protocol) {
             case AF_UNIX: return "AF_UNIX";
             case AF_INET: return "AF_INET";
             case AF_INET6: return "AF_INET6";
+            case AF_NETLINK: return "AF_NETLINK";
             default: return "family " + family;
         }
     }

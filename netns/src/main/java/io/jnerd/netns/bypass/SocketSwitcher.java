@@ -2,6 +2,7 @@ package io.jnerd.netns.bypass;
 
 import io.jnerd.nativebindings.Errno;
 import io.jnerd.nativebindings.Fd;
+import io.jnerd.nativebindings.OpenFlags;
 import io.jnerd.nativebindings.Poll;
 import io.jnerd.nativebindings.SockAddr;
 import io.jnerd.nativebindings.Sockets;
@@ -9,10 +10,9 @@ import io.jnerd.nativebindings.SyscallException;
 import io.jnerd.seccomp.notify.NotificationContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -24,9 +24,10 @@ import java.util.logging.Logger;
  *
  * <p>The sockaddr is read once; the container's socket is pinned with pidfd_getfd; the
  * notification is checked with NOTIF_ID_VALID before anything is done with what was read.
- * A connect on an AF_INET/AF_INET6 socket is then always performed by the agent, never
- * CONTINUEd: switched ones on a new host socket, the others on the pinned container socket
- * (whose network namespace is the container's, whoever calls connect). So neither a
+ * A connect or bind is then always performed by the agent, never CONTINUEd, whatever the
+ * socket: switched ones on a new host socket, the others on the pinned container socket
+ * (whose network namespace is the container's, whoever calls connect; the address of a
+ * socket that is not AF_INET/AF_INET6 made by {@link PinnedAddress}). So neither a
  * sockaddr rewritten by another thread nor an fd replaced by dup2 after the check can aim
  * a connect somewhere the rules did not allow.
  *
@@ -44,30 +45,69 @@ import java.util.logging.Logger;
 public final class SocketSwitcher {
 
     private static final Logger LOG = Logger.getLogger(SocketSwitcher.class.getName());
-    /** SO_SNDTIMEO as struct timeval {tv_sec, tv_usec} of the 64-bit ABI. */
-    private static final int TIMEVAL_SIZE = 16;
     /** How long a blocking connect may hold the container's receive thread before it is deferred. */
     static final long QUICK_WAIT_MILLIS = 1;
-    /** getsockopt(IPPROTO_TCP, TCP_INFO): struct tcp_info, whose first byte is the state (linux/tcp.h). */
-    private static final int TCP_INFO = 11;
-    private static final byte TCP_ESTABLISHED = 1;
-    /** Established, and the peer's FIN came already (a server that answers and closes at once). */
-    private static final byte TCP_CLOSE_WAIT = 8;
+    /** SOMAXCONN's default since Linux 5.4; the kernel caps it with net.core.somaxconn. */
+    private static final int LISTEN_BACKLOG = 4096;
 
     private final ConnectRules connectRules;
     private final BindRules bindRules;
     private final ConnectWaiter waiter;
     private final BypassStats stats;
     private final long quickWaitMillis;
+    private final GuardedCalls guarded;
+    /** A switched TCP socket goes into the container only once connected: see {@link #degradations}. */
+    private final boolean injectWhenConnected;
+    private final AtomicBoolean bindNotSwitchedLogged = new AtomicBoolean();
+    private final SocketFiles files;
 
-    /** @param quickWaitMillis {@link #QUICK_WAIT_MILLIS}, or 0 to defer every connect still in progress */
+    /**
+     * @param quickWaitMillis {@link #QUICK_WAIT_MILLIS}, or 0 to defer every connect still in progress
+     * @param guarded         what the container's filter notifies
+     * @param files           the container's socket files the agent made (shared with its SendGuard)
+     */
     SocketSwitcher(ConnectRules connectRules, BindRules bindRules, ConnectWaiter waiter, BypassStats stats,
-            long quickWaitMillis) {
+            long quickWaitMillis, GuardedCalls guarded, SocketFiles files) {
+        this.files = files;
         this.connectRules = connectRules;
         this.bindRules = bindRules;
         this.waiter = waiter;
         this.stats = stats;
         this.quickWaitMillis = quickWaitMillis;
+        this.guarded = guarded;
+        this.injectWhenConnected = !guarded.sends() || !guarded.listen();
+    }
+
+    /**
+     * What the switch leaves out when the filter does not notify sends or listen, which a
+     * host socket in the container could then make natively, in the host's namespace:
+     * <ul>
+     * <li>sends not notified: no UDP socket is switched (a switched one could sendto the
+     *     host's 127.0.0.1); connects and binds of UDP sockets stay in the container;</li>
+     * <li>sends or listen not notified: a host socket is in the container only while it is
+     *     connected or listening, never unconnected (from which sendto with MSG_FASTOPEN
+     *     would connect it anywhere, and listen would bind it to a host port nobody
+     *     published). So a switched TCP connect goes in once its handshake succeeded (a
+     *     failed one leaves the container its own socket) and a published TCP bind's host
+     *     socket listens from the bind on. A TCP socket connected or listening cannot be
+     *     connected again: EISCONN; connect with AF_UNSPEC, which would make it
+     *     unconnected, is notified and refused on host sockets.</li>
+     * </ul>
+     */
+    static String degradations(GuardedCalls guarded) {
+        List<String> d = new java.util.ArrayList<>();
+        if (!guarded.socketcall()) {
+            d.add("nothing is switched (the i386 socketcall runs unseen)");
+            return String.join("; ", d);
+        }
+        if (!guarded.sends()) {
+            d.add("UDP sockets are not switched");
+        }
+        if (!guarded.sends() || !guarded.listen()) {
+            d.add("switched TCP connects go into the container once connected");
+            d.add("published TCP ports listen from the bind on");
+        }
+        return String.join("; ", d);
     }
 
     /** connect(fd, addr, addrlen) from the target. */
@@ -79,11 +119,10 @@ public final class SocketSwitcher {
         ContainerSocket sock = t.socket;
         try {
             if (!sock.kind().isInet()) {
-                // AF_UNIX paths resolve in the caller's mount namespace: only the kernel,
-                // running the container's own call, resolves them right.
+                // Never a host socket (only TCP and UDP are switched): connected by the
+                // agent in the container's namespace, AF_UNIX paths in its tree.
                 stats.verdict(Verdict.NOT_INET);
-                sock.close();
-                Answers.proceed(ctx);
+                connectPinned(ctx, sock, t.address);
                 return;
             }
             Destination dest = t.address;
@@ -102,6 +141,10 @@ public final class SocketSwitcher {
             }
             if (v.switches()) {
                 v = connectRules.forSocket(sock.kind(), target, inet(sock.localAddress()));
+            }
+            if (v.switches() && !guarded.switches(sock.kind().isUdp())) {
+                v = guarded.socketcall() ? Verdict.SENDS_NOT_GUARDED : Verdict.SOCKETCALL_NOT_GUARDED;
+                stats.notSwitched(v, false);
             }
             stats.verdict(v);
             if (v.switches()) {
@@ -126,7 +169,7 @@ public final class SocketSwitcher {
         try (ContainerSocket sock = t.socket) {
             if (!sock.kind().isInet()) {
                 stats.verdict(Verdict.NOT_INET);
-                Answers.proceed(ctx);
+                bindPinned(ctx, sock, t.address);
                 return;
             }
             if (sock.isHostSocket()) {
@@ -137,6 +180,17 @@ public final class SocketSwitcher {
                 return;
             }
             Optional<io.jnerd.netns.PortMapping> port = bindRules.forBind(sock.kind(), t.address);
+            if (port.isPresent() && !guarded.switches(sock.kind().isUdp())) {
+                stats.notSwitched(guarded.socketcall() ? Verdict.SENDS_NOT_GUARDED : Verdict.SOCKETCALL_NOT_GUARDED, true);
+                String what = (sock.kind().isUdp() ? "UDP" : "TCP") + " port " + port.get().containerPort();
+                if (bindNotSwitchedLogged.compareAndSet(false, true)) {
+                    LOG.warning(() -> "bypass: " + ctx.container().containerId() + ": published " + what
+                            + " stays in the container: " + (guarded.socketcall()
+                            ? "its filter does not notify sends, which a switched UDP socket could aim at the host's loopback"
+                            : "its filter lets the i386 socketcall run unseen"));
+                }
+                port = Optional.empty();
+            }
             if (port.isEmpty()) {
                 stats.verdict(bindRules.whyNot(t.address));
                 answer(ctx, ContainerBind.bind(sock, t.address, ctx.pid()));
@@ -204,7 +258,7 @@ public final class SocketSwitcher {
      */
     private void switchConnect(NotificationContext ctx, ContainerSocket sock, Destination target) throws IOException {
         int flags = sock.statusFlags();
-        boolean nonBlocking = (flags & SwitchFlags.O_NONBLOCK) != 0;
+        boolean nonBlocking = (flags & OpenFlags.O_NONBLOCK) != 0;
         boolean closeOnExec = sock.isCloseOnExec();
         int fd = sock.fd();
         Fd host = hostSocketLike(sock);
@@ -217,6 +271,15 @@ public final class SocketSwitcher {
                 answer(ctx, errno);
                 return;
             }
+            if (injectWhenConnected) {
+                stats.connectInjectedWhenConnected();
+                if (errno == 0) {
+                    injectConnected(ctx, host, fd, flags, closeOnExec, 0);
+                } else {
+                    awaitThen(ctx, host, result -> injectConnected(ctx, host, fd, flags, closeOnExec, result));
+                }
+                return;
+            }
             if (!inject(ctx, host, fd, flags, closeOnExec)) {
                 host.close();
                 return;
@@ -225,6 +288,23 @@ public final class SocketSwitcher {
         } catch (IOException | RuntimeException e) {
             host.close();
             throw e;
+        }
+    }
+
+    /**
+     * The end of a switched connect whose host socket goes in only when connected: in on
+     * 0, then answered 0; on an error answered with it, and the container keeps its own
+     * socket, as after a failed connect without bypass. A non-blocking connect so gets 0
+     * or the error instead of EINPROGRESS, which connect(2) allows.
+     */
+    private void injectConnected(NotificationContext ctx, Fd host, int fd, int flags, boolean closeOnExec, int result) {
+        try {
+            if (result == 0 && !inject(ctx, host, fd, flags, closeOnExec)) {
+                return;
+            }
+            answer(ctx, result);
+        } finally {
+            host.close();
         }
     }
 
@@ -253,13 +333,48 @@ public final class SocketSwitcher {
     private void connectInContainer(NotificationContext ctx, ContainerSocket sock, Destination dest)
             throws IOException {
         if (dest.sockAddr() == null || !dest.sockAddr().isInet()) {
-            // AF_UNSPEC (disconnect), a short or foreign sockaddr: native-bindings has no
-            // way to pass these, and on a container socket the kernel's own answer is right.
-            sock.close();
-            Answers.proceed(ctx);
+            // AF_UNSPEC (disconnect), a short or foreign sockaddr: the kernel judges the
+            // bytes as given, on the pinned container socket.
+            agentConnect(ctx, sock, SockAddr.opaque(dest.raw()));
             return;
         }
         agentConnect(ctx, sock, dest.sockAddr());
+    }
+
+    /**
+     * A socket that is not AF_INET/AF_INET6, connected by the agent on its pinned copy to
+     * the address as read ({@link PinnedAddress}: AF_UNIX paths resolved in the target's
+     * tree, netlink groups only with its CAP_NET_ADMIN). A refusal is answered quietly.
+     */
+    private void connectPinned(NotificationContext ctx, ContainerSocket sock, Destination dest) throws IOException {
+        PinnedAddress to;
+        try {
+            to = PinnedAddress.forPeer(ctx, sock, dest.raw(), files);
+        } catch (SyscallException e) {
+            sock.close();
+            refused(ctx, sock, "connect", e);
+            return;
+        }
+        try (to) {
+            agentConnect(ctx, sock, to.address());
+        }
+    }
+
+    /** bind of a socket that is not AF_INET/AF_INET6 on its pinned copy, as {@link #connectPinned}. */
+    private void bindPinned(NotificationContext ctx, ContainerSocket sock, Destination dest) throws IOException {
+        try (PinnedAddress at = PinnedAddress.forBind(ctx, sock, dest.raw())) {
+            Sockets.bind(sock.copy(), at.address());
+            at.bound(ctx, files);
+            answer(ctx, 0);
+        } catch (SyscallException e) {
+            refused(ctx, sock, "bind", e);
+        }
+    }
+
+    /** What the agent's own call or its checks gave (EACCES, EPERM, ENOENT, EADDRINUSE): the target's answer. */
+    private static void refused(NotificationContext ctx, ContainerSocket sock, String call, SyscallException e) {
+        LOG.fine(() -> "bypass: " + sock + ": " + call + ": " + e.getMessage());
+        answer(ctx, e.errno());
     }
 
     /**
@@ -278,7 +393,7 @@ public final class SocketSwitcher {
         }
         if (target.sockAddr() == null) {
             sock.close();
-            answer(ctx, target.family() == SocketKind.AF_UNSPEC || target.family() == SocketKind.AF_UNIX
+            answer(ctx, target.family() == SockAddr.AF_UNSPEC || target.family() == SockAddr.AF_UNIX
                     ? Errno.EAFNOSUPPORT : Errno.EINVAL);
             return;
         }
@@ -288,7 +403,7 @@ public final class SocketSwitcher {
     /** connect on the pinned socket itself (no injection), waiting off-thread if it blocks. */
     private void agentConnect(NotificationContext ctx, ContainerSocket sock, SockAddr address) throws IOException {
         int flags = sock.statusFlags();
-        boolean nonBlocking = (flags & SwitchFlags.O_NONBLOCK) != 0;
+        boolean nonBlocking = (flags & OpenFlags.O_NONBLOCK) != 0;
         Fd s = sock.copy();
         int errno;
         if (nonBlocking) {
@@ -296,7 +411,7 @@ public final class SocketSwitcher {
         } else {
             // Briefly non-blocking (the flag is the container's too): the wait happens in
             // the waiter, not in a connect that holds this thread.
-            Sockets.setFileStatusFlags(s, flags | SwitchFlags.O_NONBLOCK);
+            Sockets.setFileStatusFlags(s, flags | OpenFlags.O_NONBLOCK);
             try {
                 errno = Sockets.tryConnect(s, address);
             } finally {
@@ -339,7 +454,7 @@ public final class SocketSwitcher {
             then.accept(Sockets.getIntOption(socket, Sockets.SOL_SOCKET, Sockets.SO_ERROR));
             return;
         }
-        long timeout = sendTimeoutNanos(socket);
+        long timeout = Sockets.sendTimeoutNanos(socket);
         ctx.defer();
         boolean queued = waiter.await(socket, timeout, () -> stillValid(ctx), new ConnectWaiter.Completion() {
             @Override
@@ -367,8 +482,9 @@ public final class SocketSwitcher {
      * releases the socket lock. One getsockopt instead of a poll and an SO_ERROR read.
      */
     private static boolean isEstablished(Fd socket) throws SyscallException {
-        byte state = Sockets.getOption(socket, Sockets.IPPROTO_TCP, TCP_INFO, 1)[0];
-        return state == TCP_ESTABLISHED || state == TCP_CLOSE_WAIT;
+        byte state = Sockets.tcpState(socket);
+        // CLOSE_WAIT: established, and the peer's FIN came already (a server that answers and closes at once).
+        return state == Sockets.TCP_ESTABLISHED || state == Sockets.TCP_CLOSE_WAIT;
     }
 
     static boolean stillValid(NotificationContext ctx) {
@@ -393,11 +509,17 @@ public final class SocketSwitcher {
                 answer(ctx, e.errno());
                 return;
             }
+            if (injectWhenConnected && sock.kind().isTcp()) {
+                // Listening, it can neither connect nor fast-open (EISCONN); the
+                // container's own listen later only sets the backlog.
+                Sockets.listen(host, LISTEN_BACKLOG);
+                stats.bindListeningAtOnce();
+            }
             if (!ctx.isValid()) {
                 return;
             }
             ctx.addFd(host, sock.fd(), closeOnExec);
-            bindRules.markBound(port, HostNetns.socketCookieOf(host));
+            bindRules.markBound(port, host);
             stats.bindSwitched();
             answer(ctx, 0);
         }
@@ -418,15 +540,6 @@ public final class SocketSwitcher {
             LOG.warning(() -> "bypass: " + sock + ": options not copied: " + String.join("; ", notCopied));
         }
         return host;
-    }
-
-    static long sendTimeoutNanos(Fd socket) throws SyscallException {
-        byte[] tv = Sockets.getOption(socket, Sockets.SOL_SOCKET, Sockets.SO_SNDTIMEO, TIMEVAL_SIZE);
-        if (tv.length < TIMEVAL_SIZE) {
-            return 0;
-        }
-        ByteBuffer b = ByteBuffer.wrap(tv).order(ByteOrder.nativeOrder());
-        return b.getLong(0) * 1_000_000_000L + b.getLong(8) * 1_000L;
     }
 
     private static InetSocketAddress inet(SockAddr local) {

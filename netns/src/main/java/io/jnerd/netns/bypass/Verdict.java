@@ -19,7 +19,11 @@ public enum Verdict {
     BAD_ADDRESS("address too short for its family (the kernel rejects it)"),
     ALREADY_BOUND("socket already bound to a container address or port"),
     NOT_PUBLISHED("port is not published"),
-    LOOPBACK_BIND("bind to loopback stays private to the container");
+    LOOPBACK_BIND("bind to loopback stays private to the container"),
+    SENDS_NOT_GUARDED("UDP stays in the container: its filter does not notify sends, which a switched UDP socket"
+            + " could aim at the host's loopback"),
+    SOCKETCALL_NOT_GUARDED("stays in the container: its filter lets the i386 socketcall run unseen, which could"
+            + " re-aim a switched socket at the host's loopback");
 
     private final String reason;
 

@@ -1,9 +1,8 @@
 package io.jnerd.netns.bypassd;
 
-import io.jnerd.netns.http.HttpHandler;
-import io.jnerd.netns.http.HttpRequest;
-import io.jnerd.netns.http.HttpResponse;
-import io.jnerd.netns.http.UnixHttpServer;
+import io.jnerd.http.HttpHandler;
+import io.jnerd.http.HttpRequest;
+import io.jnerd.http.HttpResponse;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 
@@ -13,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  *   GET    /v1/bypass             200 [BypassStatus]
  *   POST   /v1/bypass             201 BypassStatus        (400 bad spec, duplicate id, socketPath)
  *   DELETE /v1/bypass/{id}        200 (empty)             (404 unknown id)
- *   GET    /v1/bypass/{id}/stats  200 BypassStats         (404 unknown id)
+ *   GET    /v1/bypass/{id}/stats  200 BypassStatsReport   (404 unknown id)
  * </pre>
  * Errors are {@code {"message": ...}}. bypass4netnsd answers an unknown id with 400; any
  * non-2xx is an error to its clients (nerdctl), so 404 is the more precise answer.
@@ -64,9 +63,9 @@ public final class BypassApi implements HttpHandler {
                     return HttpResponse.empty(200);
                 }
             }
-            return UnixHttpServer.error(404, "no route for " + request.method() + " " + path);
+            return HttpResponse.error(404, "no route for " + request.method() + " " + path);
         } catch (BypassException e) {
-            return UnixHttpServer.error(e.status(), e.getMessage());
+            return HttpResponse.error(e.status(), e.getMessage());
         }
     }
 
@@ -79,6 +78,6 @@ public final class BypassApi implements HttpHandler {
     }
 
     private static HttpResponse notAllowed(HttpRequest request, String allowed) {
-        return UnixHttpServer.error(405, request.method() + " is not allowed here: use " + allowed);
+        return HttpResponse.error(405, request.method() + " is not allowed here: use " + allowed);
     }
 }

@@ -46,9 +46,9 @@ public final class BypassClient {
     }
 
     /** jnerd's extension; bypass4netnsd answers 404. */
-    public BypassStats stats(String id) throws IOException {
+    public BypassStatsReport stats(String id) throws IOException {
         return JSON.readValue(call("GET", "/v1/bypass/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/stats", null),
-                BypassStats.class);
+                BypassStatsReport.class);
     }
 
     private String call(String method, String path, String body) throws IOException {

@@ -1,9 +1,12 @@
 package io.jnerd.netns.bypassd;
 
+import io.jnerd.http.ServerLimits;
+import io.jnerd.http.UnixHttpServer;
 import io.jnerd.netns.bypass.ConnectWaiter;
-import io.jnerd.netns.http.UnixHttpServer;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 
@@ -19,28 +22,27 @@ public final class BypassDaemon implements AutoCloseable {
     public static final int MAX_CONNECTIONS = 32;
 
     private final Consumer<String> log;
+    private final List<Path> clientDirs;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private ConnectWaiter waiter;
     private BypassRegistry registry;
     private UnixHttpServer server;
 
-    /** @param log one line per event (bypass started/stopped, failures); the CLI prints or files it */
+    /**
+     * A daemon whose clients' runtime dir is the directory of its own socket (where
+     * {@link #defaultSocket()} puts it: $XDG_RUNTIME_DIR, or /run/jnerd as root): agent sockets
+     * and pid files go under it ({@link ClientPaths}).
+     *
+     * @param log one line per event (bypass started/stopped, failures); the CLI prints or files it
+     */
     public BypassDaemon(Consumer<String> log) {
-        this.log = log;
+        this(log, List.of());
     }
 
-    /**
-     * {@code $XDG_RUNTIME_DIR/bypass4netnsd.sock}, where nerdctl looks for bypass4netnsd.
-     *
-     * @throws IllegalStateException when XDG_RUNTIME_DIR is not set
-     */
-    public static Path defaultSocket() {
-        String dir = System.getenv("XDG_RUNTIME_DIR");
-        if (dir == null || dir.isEmpty()) {
-            throw new IllegalStateException("XDG_RUNTIME_DIR is not set: set it to a 0700 directory you own"
-                    + " (nerdctl looks for $XDG_RUNTIME_DIR/bypass4netnsd.sock)");
-        }
-        return Path.of(dir, "bypass4netnsd.sock");
+    /** @param moreClientDirs where else clients may put agent sockets and pid files (jnerd's state dir) */
+    public BypassDaemon(Consumer<String> log, List<Path> moreClientDirs) {
+        this.log = log;
+        this.clientDirs = List.copyOf(moreClientDirs);
     }
 
     /** Listens on {@code socket} (mode 0600) and serves in background threads. */
@@ -49,9 +51,12 @@ public final class BypassDaemon implements AutoCloseable {
             throw new IllegalStateException("bypassd already serves " + server.socket());
         }
         waiter = new ConnectWaiter("bypassd-connect-waiter");
-        registry = new BypassRegistry(new SupervisedBypassFactory(waiter), log);
+        List<Path> dirs = new ArrayList<>();
+        dirs.add(socket.toAbsolutePath().getParent());
+        dirs.addAll(clientDirs);
+        registry = new BypassRegistry(new SupervisedBypassFactory(waiter), ClientPaths.under(dirs), log);
         try {
-            server = UnixHttpServer.start(socket, new BypassApi(registry), MAX_CONNECTIONS, log);
+            server = UnixHttpServer.start(socket, new BypassApi(registry), ServerLimits.defaults(MAX_CONNECTIONS), log);
         } catch (IOException | RuntimeException e) {
             waiter.close();
             throw e;

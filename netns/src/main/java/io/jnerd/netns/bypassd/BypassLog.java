@@ -8,7 +8,10 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.function.Consumer;
 
-/** Where a bypass logs: its spec's logFilePath (appended, one timestamped line each), else the daemon's log. */
+/**
+ * Where a bypass logs: its spec's logFilePath (appended, one timestamped line each, never
+ * through a symbolic link), else the daemon's log.
+ */
 final class BypassLog {
 
     private BypassLog() {}
@@ -21,7 +24,7 @@ final class BypassLog {
         return line -> {
             try {
                 Files.writeString(file, Instant.now() + " " + line + "\n", StandardCharsets.UTF_8,
-                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND, ClientPaths.NO_FOLLOW);
             } catch (IOException e) {
                 daemonLog.accept("bypass " + spec.id() + ": cannot log to " + file + ": " + e.getMessage() + ": " + line);
             }

@@ -80,7 +80,7 @@ public final class BypassChild {
 
     public static void main(String[] args) throws Exception {
         try (Fd probe = Sockets.socket(SockAddr.AF_INET, Sockets.SOCK_DGRAM | Sockets.SOCK_CLOEXEC, 0)) {
-            ownCookie = HostNetns.cookieOf(probe);
+            ownCookie = Sockets.netnsCookie(probe);
         }
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         if (args[0].equals(JNERD_PROFILE)) {
@@ -191,6 +191,12 @@ public final class BypassChild {
                 return SendGuardRaces.sendWhileRewritten(address(a[1], a[2]), Integer.parseInt(a[3]));
             case "bind-swap-race":
                 return SendGuardRaces.bindWhileSwapping(address(a[1], a[2]), address(a[3], a[4]), Integer.parseInt(a[5]));
+            case "other-send-swap-race":
+                return SendGuardRaces.sendWhileSwappingWith(a[1], address(a[2], a[3]), address(a[4], a[5]),
+                        Integer.parseInt(a[6]));
+            case "other-connect-swap-race":
+                return SendGuardRaces.connectWhileSwappingWith(a[1], address(a[2], a[3]), address(a[4], a[5]),
+                        Integer.parseInt(a[6]));
             case "listen-after-refused":
                 return listenAfterRefused(address(a[1], a[2]));
             case "io-uring-setup":
@@ -198,7 +204,8 @@ public final class BypassChild {
             case "send-rate":
                 return sendRate(Integer.parseInt(a[1]));
             default:
-                return "unknown command " + a[0];
+                String pinned = PinnedCallsChild.run(a);
+                return pinned != null ? pinned : "unknown command " + a[0];
         }
     }
 
@@ -479,6 +486,6 @@ public final class BypassChild {
 
     /** Whether the socket lives in another network namespace than this process's: the switch happened. */
     static boolean switched(Fd s) throws SyscallException {
-        return HostNetns.cookieOf(s) != ownCookie;
+        return Sockets.netnsCookie(s) != ownCookie;
     }
 }

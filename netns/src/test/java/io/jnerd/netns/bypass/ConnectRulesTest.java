@@ -1,11 +1,13 @@
 package io.jnerd.netns.bypass;
 
-import static io.jnerd.netns.bypass.SocketKind.AF_INET;
-import static io.jnerd.netns.bypass.SocketKind.AF_INET6;
+import static io.jnerd.nativebindings.SockAddr.AF_INET6;
+import static io.jnerd.nativebindings.SockAddr.AF_INET;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.jnerd.nativebindings.SockAddr;
+import io.jnerd.nativebindings.Sockets;
 import io.jnerd.netns.Cidr;
 import io.jnerd.netns.IgnoreRules;
 import io.jnerd.netns.SwitchScope;
@@ -15,16 +17,16 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class ConnectRulesTest {
 
-    private static final SocketKind TCP4 = new SocketKind(AF_INET, SocketKind.SOCK_STREAM, 0);
-    private static final SocketKind TCP6 = new SocketKind(AF_INET6, SocketKind.SOCK_STREAM, SocketKind.IPPROTO_TCP);
-    private static final SocketKind UDP4 = new SocketKind(AF_INET, SocketKind.SOCK_DGRAM, 0);
-    private static final SocketKind UDP6 = new SocketKind(AF_INET6, SocketKind.SOCK_DGRAM, SocketKind.IPPROTO_UDP);
+    private static final SocketKind TCP4 = new SocketKind(AF_INET, Sockets.SOCK_STREAM, 0);
+    private static final SocketKind TCP6 = new SocketKind(AF_INET6, Sockets.SOCK_STREAM, Sockets.IPPROTO_TCP);
+    private static final SocketKind UDP4 = new SocketKind(AF_INET, Sockets.SOCK_DGRAM, 0);
+    private static final SocketKind UDP6 = new SocketKind(AF_INET6, Sockets.SOCK_DGRAM, Sockets.IPPROTO_UDP);
 
     private static final List<Cidr> OWN = List.of(Cidr.parse("10.0.2.0/24"), Cidr.parse("fd00:abcd::/64"));
     private final ConnectRules rules = new ConnectRules(
@@ -84,8 +86,8 @@ class ConnectRulesTest {
 
     @Test
     void unspecifiedFamilyIsADisconnectAndUnixIsNotInet() {
-        assertEquals(Verdict.DISCONNECT, rules.forDestination(Destination.decode(sockaddr(SocketKind.AF_UNSPEC, 16))));
-        assertEquals(Verdict.NOT_INET, rules.forDestination(Destination.decode(sockaddr(SocketKind.AF_UNIX, 110))));
+        assertEquals(Verdict.DISCONNECT, rules.forDestination(Destination.decode(sockaddr(SockAddr.AF_UNSPEC, 16))));
+        assertEquals(Verdict.NOT_INET, rules.forDestination(Destination.decode(sockaddr(SockAddr.AF_UNIX, 110))));
         assertEquals(Verdict.BAD_ADDRESS, rules.forDestination(Destination.decode(sockaddr(AF_INET, 8))));
         assertEquals(Verdict.BAD_ADDRESS, rules.forDestination(Destination.decode(sockaddr(AF_INET6, 24))));
         assertNull(Destination.decode(new byte[1]).inet());
@@ -96,13 +98,13 @@ class ConnectRulesTest {
     void socketsThatAreNotTcpOrUdpStay() {
         Destination remote = dest(AF_INET, "10.200.0.2", 80);
         assertEquals(Verdict.NOT_TCP_OR_UDP,
-                rules.decide(new SocketKind(AF_INET, SocketKind.SOCK_RAW, 1), remote, unbound(AF_INET)), "raw ICMP");
+                rules.decide(new SocketKind(AF_INET, Sockets.SOCK_RAW, 1), remote, unbound(AF_INET)), "raw ICMP");
         assertEquals(Verdict.NOT_TCP_OR_UDP,
-                rules.decide(new SocketKind(AF_INET, SocketKind.SOCK_DGRAM, 1), remote, unbound(AF_INET)), "ping socket");
+                rules.decide(new SocketKind(AF_INET, Sockets.SOCK_DGRAM, 1), remote, unbound(AF_INET)), "ping socket");
         assertEquals(Verdict.NOT_TCP_OR_UDP,
-                rules.decide(new SocketKind(AF_INET, SocketKind.SOCK_STREAM, 132), remote, unbound(AF_INET)), "SCTP");
+                rules.decide(new SocketKind(AF_INET, Sockets.SOCK_STREAM, 132), remote, unbound(AF_INET)), "SCTP");
         assertEquals(Verdict.NOT_INET,
-                rules.forSocket(new SocketKind(SocketKind.AF_UNIX, SocketKind.SOCK_STREAM, 0), remote, null));
+                rules.forSocket(new SocketKind(SockAddr.AF_UNIX, Sockets.SOCK_STREAM, 0), remote, null));
     }
 
     @Test

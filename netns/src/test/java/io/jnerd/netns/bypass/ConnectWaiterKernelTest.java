@@ -124,4 +124,42 @@ class ConnectWaiterKernelTest {
             }
         }
     }
+
+    @Test
+    void oneContainerParkingConnectsLeavesTheOthersTheirOwn() throws Exception {
+        try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+                ConnectWaiter daemon = new ConnectWaiter("waiter-test")) {
+            List<Socket> fillers = new ArrayList<>();
+            try (ConnectWaiter greedy = daemon.forContainer(); ConnectWaiter other = daemon.forContainer()) {
+                for (int i = 0; i < 2; i++) {
+                    Socket f = new Socket();
+                    f.connect(new InetSocketAddress("127.0.0.1", full.getLocalPort()), 2000);
+                    fillers.add(f);
+                }
+                java.util.concurrent.atomic.AtomicBoolean wanted = new java.util.concurrent.atomic.AtomicBoolean(true);
+                CompletableFuture<Integer> otherDone = new CompletableFuture<>();
+                try (Fd hanging = connecting(full.getLocalPort()); Fd b = connecting(full.getLocalPort())) {
+                    // One socket stands for the greedy container's many: the waiter polls each entry.
+                    for (int i = 0; i < ConnectWaiter.MAX_PENDING; i++) {
+                        assertTrue(greedy.await(hanging, 0, wanted::get, into(new CompletableFuture<>())), "connect " + i);
+                    }
+                    assertFalse(greedy.await(hanging, 0, wanted::get, into(new CompletableFuture<>())),
+                            "the greedy container got past its own limit");
+                    assertTrue(other.await(b, 0, () -> false, into(otherDone)), "another container's connect was refused");
+                    assertEquals(-1, otherDone.get(5, TimeUnit.SECONDS), "abandoned once unwanted");
+                    assertEquals(ConnectWaiter.MAX_PENDING, greedy.pendingCount());
+                    wanted.set(false);
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                    while (greedy.pendingCount() > 0 && System.nanoTime() < deadline) {
+                        Thread.sleep(10);
+                    }
+                    assertEquals(0, greedy.pendingCount());
+                }
+            } finally {
+                for (Socket f : fillers) {
+                    f.close();
+                }
+            }
+        }
+    }
 }

@@ -25,31 +25,50 @@ class ControlMessagesTest {
     @Test
     void unprivilegedMessagesPassOnEitherSocket() {
         byte[] gsoAndTos = concat(cmsg(17, 103, 2), cmsg(0, 1, 4));
-        assertEquals(ControlMessages.Check.PASS, ControlMessages.check(gsoAndTos, true));
-        assertEquals(ControlMessages.Check.PASS, ControlMessages.check(cmsg(41, 67, 4), true));
-        assertEquals(ControlMessages.Check.PASS, ControlMessages.check(new byte[0], true));
+        assertEquals(ControlMessages.Check.PASS, ControlMessages.check(gsoAndTos, true, false));
+        assertEquals(ControlMessages.Check.PASS, ControlMessages.check(cmsg(41, 67, 4), true, false));
+        assertEquals(ControlMessages.Check.PASS, ControlMessages.check(new byte[0], true, false));
     }
 
     @Test
     void pktinfoPassesOnlyOnContainerSockets() {
-        assertEquals(ControlMessages.Check.PASS, ControlMessages.check(cmsg(0, 8, 12), false));
-        assertEquals(ControlMessages.Check.NOT_PASSED, ControlMessages.check(cmsg(0, 8, 12), true));
-        assertEquals(ControlMessages.Check.NOT_PASSED, ControlMessages.check(cmsg(41, 50, 20), true));
+        assertEquals(ControlMessages.Check.PASS, ControlMessages.check(cmsg(0, 8, 12), false, false));
+        assertEquals(ControlMessages.Check.NOT_PASSED, ControlMessages.check(cmsg(0, 8, 12), true, false));
+        assertEquals(ControlMessages.Check.NOT_PASSED, ControlMessages.check(cmsg(41, 50, 20), true, false));
     }
 
     @Test
     void privilegedOrUnknownMessagesDoNotPass() {
         // SO_MARK (36) needs CAP_NET_ADMIN; SCM_RIGHTS means nothing on an INET socket.
-        assertEquals(ControlMessages.Check.NOT_PASSED, ControlMessages.check(concat(cmsg(0, 1, 4), cmsg(1, 36, 4)), false));
-        assertEquals(ControlMessages.Check.NOT_PASSED, ControlMessages.check(cmsg(1, 1, 4), false));
+        assertEquals(ControlMessages.Check.NOT_PASSED, ControlMessages.check(concat(cmsg(0, 1, 4), cmsg(1, 36, 4)), false, false));
+        assertEquals(ControlMessages.Check.NOT_PASSED, ControlMessages.check(cmsg(1, 1, 4), false, false));
     }
 
     @Test
     void aLengthOutsideTheBufferIsMalformed() {
         byte[] c = cmsg(17, 103, 2);
         ByteBuffer.wrap(c).order(ByteOrder.nativeOrder()).putLong(0, 64);
-        assertEquals(ControlMessages.Check.MALFORMED, ControlMessages.check(c, false));
+        assertEquals(ControlMessages.Check.MALFORMED, ControlMessages.check(c, false, false));
         ByteBuffer.wrap(c).order(ByteOrder.nativeOrder()).putLong(0, 8);
-        assertEquals(ControlMessages.Check.MALFORMED, ControlMessages.check(c, false));
+        assertEquals(ControlMessages.Check.MALFORMED, ControlMessages.check(c, false, false));
+    }
+
+    @Test
+    void onAUnixSocketFdsPassTranslatedAndCredentialsDoNot() throws Exception {
+        byte[] rights = cmsg(1, 1, 8);
+        ByteBuffer.wrap(rights).order(ByteOrder.nativeOrder()).putInt(16, 5).putInt(20, 7);
+        assertEquals(ControlMessages.Check.PASS, ControlMessages.check(rights, false, true));
+        // SCM_CREDENTIALS: the kernel would check its ids against the agent's.
+        assertEquals(ControlMessages.Check.NOT_PASSED, ControlMessages.check(concat(rights, cmsg(1, 2, 12)), false, true));
+        java.util.List<io.jnerd.nativebindings.Fd> copies = new java.util.ArrayList<>();
+        byte[] out = ControlMessages.withCopies(concat(cmsg(0, 1, 4), rights), n -> io.jnerd.nativebindings.Fd.adopt(n + 1000),
+                copies);
+        ByteBuffer o = ByteBuffer.wrap(out).order(ByteOrder.nativeOrder());
+        assertEquals(1005, o.getInt(24 + 16));
+        assertEquals(1007, o.getInt(24 + 20));
+        assertEquals(2, copies.size());
+        assertEquals(2, ControlMessages.fdCount(concat(cmsg(0, 1, 4), rights)));
+        // Not closed: these numbers are nobody's here.
+        copies.forEach(io.jnerd.nativebindings.Fd::release);
     }
 }

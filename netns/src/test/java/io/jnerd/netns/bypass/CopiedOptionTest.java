@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jnerd.nativebindings.SockAddr;
+import io.jnerd.nativebindings.Sockets;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -18,9 +20,9 @@ import org.junit.jupiter.api.Test;
 
 class CopiedOptionTest {
 
-    private static final SocketKind TCP4 = new SocketKind(SocketKind.AF_INET, SocketKind.SOCK_STREAM, 0);
-    private static final SocketKind TCP6 = new SocketKind(SocketKind.AF_INET6, SocketKind.SOCK_STREAM, 6);
-    private static final SocketKind UDP4 = new SocketKind(SocketKind.AF_INET, SocketKind.SOCK_DGRAM, 0);
+    private static final SocketKind TCP4 = new SocketKind(SockAddr.AF_INET, Sockets.SOCK_STREAM, 0);
+    private static final SocketKind TCP6 = new SocketKind(SockAddr.AF_INET6, Sockets.SOCK_STREAM, 6);
+    private static final SocketKind UDP4 = new SocketKind(SockAddr.AF_INET, Sockets.SOCK_DGRAM, 0);
 
     @Test
     void eachKindGetsItsOwnOptions() {
@@ -37,7 +39,7 @@ class CopiedOptionTest {
         assertTrue(udp4.contains(SO_BROADCAST) && udp4.contains(SO_REUSEADDR), udp4.toString());
         assertFalse(udp4.contains(TCP_NODELAY), "no TCP options on UDP");
 
-        assertEquals(List.of(), CopiedOption.forKind(new SocketKind(SocketKind.AF_INET, SocketKind.SOCK_RAW, 1)));
+        assertEquals(List.of(), CopiedOption.forKind(new SocketKind(SockAddr.AF_INET, Sockets.SOCK_RAW, 1)));
     }
 
     @Test

@@ -125,6 +125,21 @@ class RuncBypassPrivilegedTest {
     }
 
     @Test
+    void unixSocketPathsResolveInTheContainersOwnTree() throws Exception {
+        long continued = supervisor.stats().continued();
+        long notInet = bypass.stats().verdicts(Verdict.NOT_INET);
+        // syslogd binds /dev/log and logger connects to it: both notified, both made by the
+        // agent through the container's root, where /dev is the container's own tmpfs.
+        String[] r = run(BypassProfile.of(DefaultProfile.get(), agent.path().toString()),
+                "syslogd -n -O /dev/messages & sleep 0.5; logger -t jnerd through-the-agent; sleep 0.5;"
+                        + " cat /dev/messages");
+        assertEquals("0", r[0], r[1]);
+        assertTrue(r[1].contains("through-the-agent"), r[1]);
+        assertEquals(continued, supervisor.stats().continued(), "a bind or connect was CONTINUEd");
+        assertTrue(bypass.stats().verdicts(Verdict.NOT_INET) >= notInet + 2, "the bind and connect went by the agent");
+    }
+
+    @Test
     void theHostsLoopbackStaysOutOfReach() throws Exception {
         String[] r = run(BypassProfile.of(DefaultProfile.get(), agent.path().toString()),
                 "timeout 10 wget -q -O - http://127.0.0.1:" + hostLoopback.getAddress().getPort() + "/");

@@ -42,6 +42,91 @@ final class SendGuardRaces {
     }
 
     /**
+     * As {@link #sendWhileSwapping}, with a socket of another family as the container's:
+     * {@code kind} "unix" (AF_UNIX datagram) or "netlink" (NETLINK_ROUTE). An agent that
+     * CONTINUEd sends on those would let the kernel send from the host socket swapped in.
+     * How many went, how many the agent refused on the host socket (ENETUNREACH) and how
+     * many the other socket's own family refused (EINVAL: not its kind of address).
+     */
+    static String sendWhileSwappingWith(String kind, SockAddr hostSide, SockAddr target, int rounds) throws Exception {
+        try (Fd host = Sockets.socket(hostSide.family(), Sockets.SOCK_DGRAM | Sockets.SOCK_CLOEXEC, 0);
+                Fd other = otherSocket(kind, Sockets.SOCK_DGRAM)) {
+            Sockets.connect(host, hostSide);
+            if (!BypassChild.switched(host)) {
+                return "the first socket was not switched";
+            }
+            try (Swapper swapper = new Swapper(host, other)) {
+                int[] counts = new int[3];
+                for (int i = 0; i < rounds; i++) {
+                    long r = Sockets.trySendTo(swapper.slot(), PROBE, 0, PROBE.length, 0, target);
+                    String end = count(r == PROBE.length ? 0 : r, counts, i);
+                    if (end != null) {
+                        return end;
+                    }
+                }
+                return "ok sent=" + counts[0] + " refused=" + counts[1] + " einval=" + counts[2];
+            }
+        }
+    }
+
+    /**
+     * Each round: a TCP socket switched and refused (unconnected, in the host's namespace)
+     * and a socket of another family ({@code kind}: "unix" stream or "netlink") swap places
+     * while the main thread connects the slot to {@code target}. Counted as for
+     * {@link #sendWhileSwappingWith}; a connect that succeeds ends the race: it reached
+     * the host's {@code target}.
+     */
+    static String connectWhileSwappingWith(String kind, SockAddr refusing, SockAddr target, int rounds)
+            throws Exception {
+        int[] counts = new int[3];
+        for (int i = 0; i < rounds; i++) {
+            try (Fd host = refusedHostSocket(refusing); Fd other = otherSocket(kind, Sockets.SOCK_STREAM)) {
+                if (host == null) {
+                    return "round " + i + ": the connect was not switched and refused";
+                }
+                Sockets.setFileStatusFlags(host, Sockets.fileStatusFlags(host) & ~Sockets.SOCK_NONBLOCK);
+                int errno;
+                try (Swapper swapper = new Swapper(host, other)) {
+                    errno = Sockets.tryConnect(swapper.slot(), target);
+                }
+                if (errno == 0) {
+                    return "HOLE round " + i + ": connected to " + target;
+                }
+                String end = count(-errno, counts, i);
+                if (end != null) {
+                    return end;
+                }
+            }
+        }
+        return "ok refused=" + counts[1] + " einval=" + counts[2];
+    }
+
+    /** Counts 0 (went), -ENETUNREACH and -EINVAL; anything else is the race's end, returned. */
+    private static String count(long r, int[] counts, int round) {
+        if (r == 0) {
+            counts[0]++;
+        } else if (r == -Errno.ENETUNREACH) {
+            counts[1]++;
+        } else if (r == -Errno.EINVAL) {
+            counts[2]++;
+        } else {
+            return "round " + round + ": " + (r < 0 ? Errno.name((int) -r) : r + " bytes");
+        }
+        return null;
+    }
+
+    private static Fd otherSocket(String kind, int unixType) throws SyscallException {
+        switch (kind) {
+            case "unix":
+                return Sockets.socket(SockAddr.AF_UNIX, unixType | Sockets.SOCK_CLOEXEC, 0);
+            case "netlink":
+                return Sockets.socket(16, Sockets.SOCK_RAW | Sockets.SOCK_CLOEXEC, 0);
+            default:
+                throw new IllegalArgumentException("no socket kind " + kind);
+        }
+    }
+
+    /**
      * A UDP socket connected to {@code to} (switched), then {@code rounds} sendto calls to
      * {@code to} itself while the test rewrites the address in this process's memory: how
      * many went, and how many the agent refused because it read the rewritten address.
@@ -138,6 +223,7 @@ final class SendGuardRaces {
     /** A thread that keeps dup3-ing one socket, then the other, onto {@link #SLOT} until closed. */
     private static final class Swapper implements AutoCloseable {
         private final AtomicBoolean running = new AtomicBoolean(true);
+        private final java.util.concurrent.atomic.AtomicLong swaps = new java.util.concurrent.atomic.AtomicLong();
         private final Thread thread;
         private final Fd slot;
 
@@ -148,12 +234,18 @@ final class SendGuardRaces {
                     while (running.get()) {
                         Sockets.dup3(a, SLOT, 0).release();
                         Sockets.dup3(b, SLOT, 0).release();
+                        swaps.incrementAndGet();
                     }
                 } catch (SyscallException e) {
                     throw new IllegalStateException(e);
                 }
             }, "swapper");
             thread.start();
+            // Swapping before the first call: a thread slow to start would leave the race unraced.
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (swaps.get() < 100 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
         }
 
         Fd slot() {

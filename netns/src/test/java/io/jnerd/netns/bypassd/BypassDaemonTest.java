@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jnerd.netns.bypass.OwnFds;
 import io.jnerd.netns.http.RawHttpClient;
 import io.jnerd.netns.http.RawHttpClient.Response;
 import java.net.UnixDomainSocketAddress;
@@ -125,6 +126,57 @@ class BypassDaemonTest {
     }
 
     @Test
+    void clientPathsAreNotFollowedThroughSymlinksNorOutsideTheRuntimeDir() throws Exception {
+        Path outside = Files.createTempDirectory("bypassd-outside");
+        try {
+            Path victim = Files.writeString(outside.resolve("victim"), "precious\n");
+            Files.createSymbolicLink(dir.resolve("c4.pid"), victim);
+            Response planted = RawHttpClient.once(socket, "POST", "/v1/bypass", spec("c4"));
+            assertEquals(new Response(400, "application/json", "{\"message\":\"field pidFilePath: " + dir.resolve("c4.pid")
+                    + " is a symbolic link\"}", false), planted);
+            assertEquals("precious\n", Files.readString(victim));
+            assertFalse(Files.exists(dir.resolve("c4.sock"), java.nio.file.LinkOption.NOFOLLOW_LINKS), "nothing was made");
+            assertFalse(Files.exists(dir.resolve("c4.log")), "nothing was made");
+
+            String elsewhere = spec("c5").replace(dir.resolve("c5.sock").toString(), outside.resolve("c5.sock").toString());
+            Response out = RawHttpClient.once(socket, "POST", "/v1/bypass", elsewhere);
+            assertEquals(400, out.status());
+            assertEquals("{\"message\":\"field socketPath: " + outside.resolve("c5.sock") + " is not under the runtime dir "
+                    + dir + "\"}", out.body());
+            assertFalse(Files.exists(outside.resolve("c5.sock")));
+
+            // A directory inside the runtime dir that leads outside it is outside it.
+            Files.createSymbolicLink(dir.resolve("link"), outside);
+            String through = spec("c6").replace(dir.resolve("c6.pid").toString(), dir.resolve("link/c6.pid").toString());
+            assertEquals(400, RawHttpClient.once(socket, "POST", "/v1/bypass", through).status());
+            assertFalse(Files.exists(outside.resolve("c6.pid")));
+
+            Path shared = Files.createDirectory(dir.resolve("shared"));
+            Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+            String world = spec("c7").replace(dir.resolve("c7.sock").toString(), shared.resolve("c7.sock").toString());
+            Response writable = RawHttpClient.once(socket, "POST", "/v1/bypass", world);
+            assertEquals("{\"message\":\"field socketPath: " + shared.resolve("c7.sock") + " its directory " + shared
+                    + " is writable by group or others\"}", writable.body());
+
+            Files.createLink(dir.resolve("c9.pid"), victim);
+            Response linked = RawHttpClient.once(socket, "POST", "/v1/bypass", spec("c9"));
+            assertEquals("{\"message\":\"field pidFilePath: " + dir.resolve("c9.pid") + " has other hard links\"}",
+                    linked.body());
+            assertEquals("precious\n", Files.readString(victim));
+
+            String dotdot = spec("c8").replace(dir.resolve("c8.pid").toString(), dir + "/x/../c8.pid");
+            assertEquals(400, RawHttpClient.once(socket, "POST", "/v1/bypass", dotdot).status());
+            assertEquals("[]", RawHttpClient.once(socket, "GET", "/v1/bypass", null).body(), "nothing was registered");
+        } finally {
+            try (var walk = Files.walk(outside)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
+    @Test
     void garbageGets400AndAClosedConnection() throws Exception {
         try (RawHttpClient c = new RawHttpClient(socket)) {
             c.send("\u0016\u0003\u0001 not http at all\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
@@ -174,9 +226,8 @@ class BypassDaemonTest {
         assertEquals(200, RawHttpClient.once(socket, "DELETE", "/v1/bypass/" + id, null).status());
     }
 
-    private static long openFds() throws Exception {
-        try (var s = Files.list(Path.of("/proc/self/fd"))) {
-            return s.count();
-        }
+    /** What a bypass holds: its agent socket, connections, listeners, pidfds; not the JVM's jars and pipes. */
+    private static long openFds() {
+        return OwnFds.count(OwnFds.SOCKET.or(OwnFds.PIDFD).or(OwnFds.LISTENER));
     }
 }

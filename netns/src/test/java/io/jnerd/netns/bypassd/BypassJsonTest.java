@@ -32,9 +32,10 @@ class BypassJsonTest {
     @Test
     void statusRoundTripsWithWireNames() throws Exception {
         BypassSpec spec = read("{\"id\":\"c1\",\"socketPath\":\"/x.sock\"}");
-        String json = BypassJson.write(new BypassStatus("c1", 42, spec));
+        String json = BypassJson.write(new BypassStatus("c1", 42, spec, List.of("UDP sockets are not switched")));
         assertEquals("{\"id\":\"c1\",\"pid\":42,\"spec\":{\"id\":\"c1\",\"socketPath\":\"/x.sock\",\"pidFilePath\":null,"
-                + "\"logFilePath\":null,\"portMapping\":null,\"ignoreSubnets\":null,\"ignoreBind\":null}}", json);
+                + "\"logFilePath\":null,\"portMapping\":null,\"ignoreSubnets\":null,\"ignoreBind\":null},"
+                + "\"notSwitched\":[\"UDP sockets are not switched\"]}", json);
     }
 
     @ParameterizedTest

@@ -46,7 +46,8 @@ class BypassdRuncTest {
         Files.writeString(docroot.resolve("index.html"), "switched hello\n");
         Path runcRoot = dir.resolve("runc");
         String id = "jnerd-bypassd-" + ProcessHandle.current().pid();
-        try (TestHostNamespace testHost = TestHostNamespace.create(); BypassDaemon daemon = new BypassDaemon(line -> { })) {
+        java.util.Queue<String> log = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        try (TestHostNamespace testHost = TestHostNamespace.create(); BypassDaemon daemon = new BypassDaemon(log::add)) {
             testHost.startHttpd(docroot, 80);
             daemon.start(dir.resolve("bypass4netnsd.sock"));
             BypassClient client = new BypassClient(dir.resolve("bypass4netnsd.sock"));
@@ -75,10 +76,19 @@ class BypassdRuncTest {
                 Commands.ok("runc", "--root", runcRoot.toString(), "start", id);
                 assertEquals("switched hello\n", output.get(60, TimeUnit.SECONDS));
 
-                BypassStats stats = client.stats(id);
+                BypassStatsReport stats = client.stats(id);
                 assertEquals(1, stats.listenersReceived(), stats.toString());
                 assertTrue(stats.connectsSwitched() >= 1, stats.toString());
                 assertTrue(stats.notifications().getOrDefault("connect", 0L) >= 1, stats.toString());
+                // The profile notifies connect and bind only (as nerdctl's notifies no send and
+                // no listen): what that keeps from being switched is said in the stats, the
+                // list and the log.
+                assertEquals(2, stats.notSwitched().size(), stats.toString());
+                assertTrue(stats.notSwitched().get(0).startsWith("UDP sockets are not switched: the seccomp filter does not"
+                        + " notify sendto with an address, sendmsg and sendmmsg"), stats.toString());
+                assertEquals(stats.notSwitched(), client.list().get(0).notSwitched());
+                assertTrue(log.stream().anyMatch(l -> l.startsWith("bypass " + id + ": container " + id
+                        + ": UDP sockets are not switched")), log.toString());
             } finally {
                 Commands.run("runc", "--root", runcRoot.toString(), "delete", "-f", id);
                 if (network != null) {

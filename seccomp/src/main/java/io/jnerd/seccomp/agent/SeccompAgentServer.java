@@ -46,7 +46,8 @@ public final class SeccompAgentServer implements AutoCloseable {
     static final long READ_TIMEOUT_MILLIS = 2000;
     private static final int CHUNK = 64 * 1024;
     private static final int BACKLOG = 64;
-    private static final int SO_PEERCRED = 17;
+    static final long MIN_BACKOFF_MILLIS = 10;
+    static final long MAX_BACKOFF_MILLIS = 1000;
 
     private final Path path;
     private final ListenerConsumer consumer;
@@ -125,35 +126,85 @@ public final class SeccompAgentServer implements AutoCloseable {
         Files.deleteIfExists(path);
     }
 
+    /**
+     * Accepts until {@link #close()}. A failing accept (EMFILE or ENFILE when the daemon is
+     * out of fds, ENOMEM, ECONNABORTED) leaves the connection queued and the socket
+     * readable, so retrying at once would spin: the loop waits, from
+     * {@link #MIN_BACKOFF_MILLIS} doubling to {@link #MAX_BACKOFF_MILLIS}, and tries again,
+     * logging once per run of failures. It never ends on an error.
+     */
     private void acceptLoop() {
         Fd[] fds = {server, wakeup};
         int[] events = {Poll.POLLIN, Poll.POLLIN};
         int[] revents = new int[2];
-        try {
-            while (true) {
+        long backoff = 0;
+        while (true) {
+            try {
                 Poll.poll(fds, events, revents, -1);
                 if (revents[1] != 0) {
                     return;
                 }
                 Fd connection = Sockets.accept(server, Sockets.SOCK_CLOEXEC);
+                if (backoff > 0) {
+                    log(Level.INFO, () -> "seccomp agent on " + path + ": accepting again");
+                    backoff = 0;
+                }
                 if (connection != null) {
                     try (connection) {
                         serve(connection);
                     }
                 }
+            } catch (SyscallException | RuntimeException e) {
+                if (backoff == 0) {
+                    log(Level.WARNING, () -> "seccomp agent on " + path + ": " + e.getMessage()
+                            + "; retrying with a back-off of up to " + MAX_BACKOFF_MILLIS + " ms");
+                }
+                backoff = backoff == 0 ? MIN_BACKOFF_MILLIS : Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
+                if (closedWithin(backoff)) {
+                    return;
+                }
             }
-        } catch (SyscallException | RuntimeException e) {
-            LOG.log(Level.ERROR, "seccomp agent on " + path + " stopped: " + e.getMessage());
-        } finally {
-            server.close();
+        }
+    }
+
+    /**
+     * Logs, and survives the logging: out of fds, JUL's first formatted line dies with an
+     * Error (it opens the JDK's tzdb.dat to learn the time zone), which must not end the loop.
+     */
+    private static void log(Level level, java.util.function.Supplier<String> message) {
+        try {
+            LOG.log(level, message);
+        } catch (RuntimeException | LinkageError e) {
+            // The line is lost; the loop goes on.
+        } catch (Error e) {
+            if (e instanceof VirtualMachineError) {
+                throw e;
+            }
+        }
+    }
+
+    /** Waits up to {@code millis} for {@link #close()}; whether it came. */
+    private boolean closedWithin(long millis) {
+        int[] revents = new int[1];
+        try {
+            return Poll.poll(new Fd[] {wakeup}, new int[] {Poll.POLLIN}, revents, millis) > 0;
+        } catch (SyscallException e) {
+            // Cannot even poll (ENOMEM): wait all the same, close() is seen on the next turn.
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            return false;
         }
     }
 
     private void serve(Fd connection) {
         List<Fd> received = new ArrayList<>();
-        String peer = peerOf(connection);
+        int peerPid = peerPid(connection);
+        String peer = peerPid > 0 ? "pid " + peerPid : "unknown peer";
         try {
-            ContainerState state = readState(connection, received);
+            ContainerState state = StateMessage.bundleSeenFrom(readState(connection, received), peerPid);
             int index = StateMessage.listenerIndex(state, received);
             Fd listener = received.set(index, null);
             try {
@@ -163,11 +214,11 @@ public final class SeccompAgentServer implements AutoCloseable {
                 throw new RejectedConnection("listener of container " + state.containerId() + " not taken: " + e);
             }
             served.incrementAndGet();
-            LOG.log(Level.DEBUG, () -> "seccomp agent: listener of container " + state.containerId() + " (pid "
+            log(Level.DEBUG, () -> "seccomp agent: listener of container " + state.containerId() + " (pid "
                     + state.pid() + ") from " + peer);
         } catch (RejectedConnection e) {
             rejected.incrementAndGet();
-            LOG.log(Level.WARNING, "seccomp agent: connection from " + peer + " refused: " + e.getMessage());
+            log(Level.WARNING, () -> "seccomp agent: connection from " + peer + " refused: " + e.getMessage());
         } finally {
             for (Fd fd : received) {
                 if (fd != null) {
@@ -219,14 +270,13 @@ public final class SeccompAgentServer implements AutoCloseable {
         }
     }
 
-    /** "pid 123 uid 0" from SO_PEERCRED (struct ucred: pid, uid, gid), for the log. */
-    private static String peerOf(Fd connection) {
+    /** The runtime's pid from SO_PEERCRED (struct ucred: pid, uid, gid); 0 when unknown. */
+    private static int peerPid(Fd connection) {
         try {
-            ByteBuffer cred = ByteBuffer.wrap(Sockets.getOption(connection, Sockets.SOL_SOCKET, SO_PEERCRED, 12))
-                    .order(ByteOrder.nativeOrder());
-            return "pid " + cred.getInt(0) + " uid " + cred.getInt(4);
+            return ByteBuffer.wrap(Sockets.getOption(connection, Sockets.SOL_SOCKET, Sockets.SO_PEERCRED, 12))
+                    .order(ByteOrder.nativeOrder()).getInt(0);
         } catch (SyscallException | RuntimeException e) {
-            return "unknown peer";
+            return 0;
         }
     }
 }

@@ -65,6 +65,34 @@ final class StateMessage {
         return false;
     }
 
+    /**
+     * {@code state} with its bundle as this process can open it. The bundle path is the
+     * runtime's: rootless, runc runs in rootlesskit's mount namespace, where /run/containerd
+     * is the user's own state dir, not the host's. So when the runtime ({@code peerPid},
+     * from SO_PEERCRED) is in another mount namespace, the bundle is reached through its root
+     * ({@code /proc/PID/root}). The runtime waits on this exchange while its container is
+     * created, so the path holds while the message is handled.
+     */
+    static ContainerState bundleSeenFrom(ContainerState state, int peerPid) {
+        ContainerState.State s = state.state();
+        if (s == null || s.bundle() == null || !s.bundle().startsWith("/") || peerPid <= 0) {
+            return state;
+        }
+        try {
+            Path self = Files.readSymbolicLink(Path.of("/proc/self/ns/mnt"));
+            Path peer = Files.readSymbolicLink(Path.of("/proc", Integer.toString(peerPid), "ns", "mnt"));
+            if (self.equals(peer)) {
+                return state;
+            }
+        } catch (IOException | SecurityException e) {
+            // Gone already, or not ours to look at: the path as the runtime gave it.
+            return state;
+        }
+        String seen = "/proc/" + peerPid + "/root" + s.bundle();
+        return new ContainerState(state.ociVersion(), state.fds(), state.pid(), state.metadata(),
+                new ContainerState.State(s.ociVersion(), s.id(), s.status(), s.pid(), seen, s.annotations()));
+    }
+
     /** The index of the listener among {@code received}, checked to be a seccomp listener. */
     static int listenerIndex(ContainerState state, List<Fd> received) throws RejectedConnection {
         int index = state.fds().indexOf(ContainerState.SECCOMP_FD_NAME);

@@ -1,5 +1,7 @@
 package io.jnerd.seccomp.bpf;
 
+import io.jnerd.nativebindings.SeccompData;
+
 /**
  * A test on one 64-bit syscall argument. Values are unsigned 64-bit numbers held in a long.
  * For {@link CompareOp#MASKED_EQ}, {@code value} is the mask and {@code valueTwo} the expected

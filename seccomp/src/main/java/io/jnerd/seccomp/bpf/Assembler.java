@@ -1,5 +1,6 @@
 package io.jnerd.seccomp.bpf;
 
+import io.jnerd.nativebindings.BpfInsn;
 import java.util.ArrayList;
 import java.util.List;
 

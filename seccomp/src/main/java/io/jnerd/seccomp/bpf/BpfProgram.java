@@ -1,5 +1,7 @@
 package io.jnerd.seccomp.bpf;
 
+import io.jnerd.nativebindings.BpfInsn;
+import io.jnerd.nativebindings.Seccomp;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -7,17 +9,11 @@ import java.util.List;
 /** A finished classic-BPF program, ready for {@code seccomp(SECCOMP_SET_MODE_FILTER)}. */
 public final class BpfProgram {
 
-    /** BPF_MAXINSNS: the kernel refuses longer classic-BPF programs with EINVAL. */
-    public static final int MAX_INSTRUCTIONS = 4096;
-
-    /** sizeof(struct sock_filter). */
-    public static final int INSTRUCTION_SIZE = 8;
-
     private final List<BpfInsn> instructions;
 
     public BpfProgram(List<BpfInsn> instructions) {
-        if (instructions.isEmpty() || instructions.size() > MAX_INSTRUCTIONS) {
-            throw new IllegalArgumentException("a seccomp filter needs 1 to " + MAX_INSTRUCTIONS
+        if (instructions.isEmpty() || instructions.size() > Seccomp.MAX_INSTRUCTIONS) {
+            throw new IllegalArgumentException("a seccomp filter needs 1 to " + Seccomp.MAX_INSTRUCTIONS
                     + " instructions (BPF_MAXINSNS), this one has " + instructions.size());
         }
         this.instructions = List.copyOf(instructions);
@@ -37,9 +33,9 @@ public final class BpfProgram {
     }
 
     public byte[] encode(ByteOrder order) {
-        ByteBuffer b = ByteBuffer.allocate(instructions.size() * INSTRUCTION_SIZE).order(order);
+        ByteBuffer b = ByteBuffer.allocate(instructions.size() * Seccomp.INSTRUCTION_SIZE).order(order);
         for (BpfInsn i : instructions) {
-            b.putShort((short) i.code()).put((byte) i.jt()).put((byte) i.jf()).putInt(i.k());
+            i.encodeTo(b);
         }
         return b.array();
     }

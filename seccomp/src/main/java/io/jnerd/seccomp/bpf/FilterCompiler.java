@@ -1,7 +1,10 @@
 package io.jnerd.seccomp.bpf;
 
 import io.jnerd.nativebindings.Arch;
+import io.jnerd.nativebindings.BpfInsn;
+import io.jnerd.nativebindings.CompatAbi;
 import io.jnerd.nativebindings.Errno;
+import io.jnerd.nativebindings.SeccompData;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,12 +20,6 @@ import java.util.OptionalInt;
  * tests their argument conditions. Every distinct action is one RET at the end.
  */
 public final class FilterCompiler {
-
-    /**
-     * __X32_SYSCALL_BIT: x32 processes enter the x86_64 syscall table with this bit set and
-     * AUDIT_ARCH_X86_64 in seccomp_data.arch, so the arch check alone does not stop them.
-     */
-    static final int X32_SYSCALL_BIT = 0x40000000;
 
     /** A leaf of the search tree compares this many numbers one by one. */
     private static final int LEAF_SIZE = 3;
@@ -67,7 +64,9 @@ public final class FilterCompiler {
     private void emitArch(Arch arch) {
         asm.load(SeccompData.NR);
         if (arch == Arch.X86_64) {
-            asm.branch(BpfInsn.JGE_K, X32_SYSCALL_BIT, returnOf(filter.foreignArchAction()), next());
+            // x32 enters the x86_64 table with AUDIT_ARCH_X86_64 in seccomp_data.arch: the
+            // arch check alone does not stop it.
+            asm.branch(BpfInsn.JGE_K, CompatAbi.X32_SYSCALL_BIT, returnOf(filter.foreignArchAction()), next());
         }
         OptionalInt enosysAbove = filter.enosysAbove(arch);
         if (enosysAbove.isPresent()) {

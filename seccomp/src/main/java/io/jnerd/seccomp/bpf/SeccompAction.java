@@ -1,5 +1,7 @@
 package io.jnerd.seccomp.bpf;
 
+import io.jnerd.nativebindings.Seccomp;
+
 /**
  * What a seccomp filter returns for a syscall: one of the kernel's SECCOMP_RET_* actions
  * (linux/seccomp.h) and, for ERRNO and TRACE, its 16-bit data.
@@ -7,14 +9,14 @@ package io.jnerd.seccomp.bpf;
 public record SeccompAction(Kind kind, int data) {
 
     public enum Kind {
-        KILL_PROCESS(0x80000000), // Linux 4.14
-        KILL_THREAD(0x00000000),
-        TRAP(0x00030000),
-        ERRNO(0x00050000),
-        USER_NOTIF(0x7fc00000), // Linux 5.0
-        TRACE(0x7ff00000),
-        LOG(0x7ffc0000), // Linux 4.14
-        ALLOW(0x7fff0000);
+        KILL_PROCESS(Seccomp.RET_KILL_PROCESS), // Linux 4.14
+        KILL_THREAD(Seccomp.RET_KILL_THREAD),
+        TRAP(Seccomp.RET_TRAP),
+        ERRNO(Seccomp.RET_ERRNO),
+        USER_NOTIF(Seccomp.RET_USER_NOTIF), // Linux 5.0
+        TRACE(Seccomp.RET_TRACE),
+        LOG(Seccomp.RET_LOG), // Linux 4.14
+        ALLOW(Seccomp.RET_ALLOW);
 
         private final int ret;
 
@@ -27,11 +29,8 @@ public record SeccompAction(Kind kind, int data) {
         }
     }
 
-    /** SECCOMP_RET_DATA: the low 16 bits carry the errno or the tracer's message. */
-    private static final int DATA_MASK = 0xFFFF;
-
     public SeccompAction {
-        if (data < 0 || data > DATA_MASK || (!kind.hasData() && data != 0)) {
+        if (data < 0 || data > Seccomp.RET_DATA || (!kind.hasData() && data != 0)) {
             throw new IllegalArgumentException(kind + " cannot carry data " + data);
         }
     }
@@ -75,10 +74,10 @@ public record SeccompAction(Kind kind, int data) {
 
     /** The action a filter return value stands for (used by tests and diagnostics). */
     public static SeccompAction fromRet(int ret) {
-        int action = ret & ~DATA_MASK;
+        int action = ret & ~Seccomp.RET_DATA;
         for (Kind k : Kind.values()) {
             if (k.ret == action) {
-                return new SeccompAction(k, k.hasData() ? ret & DATA_MASK : 0);
+                return new SeccompAction(k, k.hasData() ? ret & Seccomp.RET_DATA : 0);
             }
         }
         throw new IllegalArgumentException("not a seccomp action: 0x" + Integer.toHexString(ret));

@@ -13,6 +13,7 @@ final class Counters {
     private final LongAdder answered = new LongAdder();
     private final LongAdder gone = new LongAdder();
     private final LongAdder handlerFailures = new LongAdder();
+    private final LongAdder continueRefused = new LongAdder();
     private final LatencyHistogram latency = new LatencyHistogram();
 
     void received(String syscall) {
@@ -21,6 +22,10 @@ final class Counters {
 
     void handlerFailed() {
         handlerFailures.increment();
+    }
+
+    void continueRefused() {
+        continueRefused.increment();
     }
 
     void answered(NotificationContext.Answer kind, boolean delivered, long nanos) {
@@ -38,6 +43,6 @@ final class Counters {
         Map<String, Long> counts = new TreeMap<>();
         bySyscall.forEach((name, n) -> counts.put(name, n.sum()));
         return new SupervisorStats(Map.copyOf(counts), continued.sum(), answered.sum(), gone.sum(),
-                handlerFailures.sum(), latency.percentile(0.5), latency.percentile(0.99), activeSessions);
+                handlerFailures.sum(), continueRefused.sum(), latency.percentile(0.5), latency.percentile(0.99), activeSessions);
     }
 }

@@ -1,6 +1,7 @@
 package io.jnerd.seccomp.notify;
 
 import io.jnerd.nativebindings.Arch;
+import io.jnerd.nativebindings.CompatAbi;
 import io.jnerd.nativebindings.Errno;
 import io.jnerd.nativebindings.Fd;
 import io.jnerd.nativebindings.ProcessMemory;
@@ -24,8 +25,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class NotificationContext {
 
+    private static final Arch NATIVE = Arch.current();
+
     private final Session session;
     private final SeccompNotify.Notification notification;
+    private final CompatAbi compat;
+    private final String name;
     private final long receivedNanos;
     private final AtomicBoolean answered = new AtomicBoolean();
     private volatile boolean deferred;
@@ -34,6 +39,8 @@ public final class NotificationContext {
         this.session = session;
         this.notification = notification;
         this.receivedNanos = receivedNanos;
+        this.compat = CompatAbi.of(NATIVE, notification.arch(), notification.nr());
+        this.name = nameOf(compat, notification);
     }
 
     public ContainerState container() {
@@ -53,29 +60,35 @@ public final class NotificationContext {
         return notification.arg(index);
     }
 
-    /** The target's architecture; empty for one jnerd has no table for (an i386 process, say). */
-    public Optional<Arch> arch() {
-        return archOf(notification.arch());
+    /**
+     * The compat ABI of the call (i386, x32, 32-bit ARM), or empty for the native one. A
+     * compat call has its own numbers and struct layouts: a handler that knows only the
+     * native ABI must not read its arguments as native ones.
+     */
+    public Optional<CompatAbi> compatAbi() {
+        return Optional.ofNullable(compat);
     }
 
-    /** "connect", or "syscall N" when the number is not in jnerd's table for the target's architecture. */
+    /** Whether the call came through a compat ABI (cheap: decided when it was received). */
+    public boolean isCompat() {
+        return compat != null;
+    }
+
+    /**
+     * "connect", or "syscall N" when the number is not in jnerd's table for the native
+     * architecture; a compat call is named with its ABI ("i386 connect", "x32 syscall x32+9"),
+     * so it never matches a native name.
+     */
     public String syscallName() {
-        return nameOf(notification);
+        return name;
     }
 
-    static String nameOf(SeccompNotify.Notification n) {
-        Optional<Arch> arch = archOf(n.arch());
-        return arch.isPresent() ? SyscallTable.get().name(arch.get(), n.nr())
-                : "syscall " + n.nr() + " (arch 0x" + Integer.toHexString(n.arch()) + ")";
-    }
-
-    private static Optional<Arch> archOf(int auditArch) {
-        for (Arch a : Arch.values()) {
-            if (a.auditArch() == auditArch) {
-                return Optional.of(a);
-            }
+    private static String nameOf(CompatAbi compat, SeccompNotify.Notification n) {
+        if (compat == null) {
+            return SyscallTable.get().name(NATIVE, n.nr());
         }
-        return Optional.empty();
+        String name = compat.label() + " " + compat.name(n.nr());
+        return compat == CompatAbi.UNKNOWN ? name + " (arch 0x" + Integer.toHexString(n.arch()) + ")" : name;
     }
 
     /**
@@ -160,9 +173,20 @@ public final class NotificationContext {
         return answered.get();
     }
 
-    /** The kernel runs the syscall as asked (SECCOMP_USER_NOTIF_FLAG_CONTINUE, Linux 5.5). */
+    /**
+     * The kernel runs the syscall as asked (SECCOMP_USER_NOTIF_FLAG_CONTINUE, Linux 5.5) —
+     * unless the handler declared the syscall {@link NotificationHandler#neverContinue()}:
+     * then it fails with EPERM without running.
+     */
     public boolean respondContinue() throws SyscallException {
-        return answer(Answer.CONTINUE, 0, 0);
+        if (!session.refusesContinue(compat, notification.nr())) {
+            return answer(Answer.CONTINUE, 0, 0);
+        }
+        if (!answered.compareAndSet(false, true)) {
+            return false;
+        }
+        session.continueRefused(this);
+        return deliver(Answer.ERROR, 0, Errno.EPERM);
     }
 
     /** The syscall returns {@code value} without running. */
@@ -184,6 +208,10 @@ public final class NotificationContext {
         if (!answered.compareAndSet(false, true)) {
             return false;
         }
+        return deliver(kind, value, errno);
+    }
+
+    private boolean deliver(Answer kind, long value, int errno) throws SyscallException {
         boolean delivered = false;
         try {
             long id = notification.id();

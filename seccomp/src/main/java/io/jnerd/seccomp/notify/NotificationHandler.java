@@ -1,5 +1,7 @@
 package io.jnerd.seccomp.notify;
 
+import java.util.Set;
+
 /**
  * Decides on one intercepted syscall. Called on the container's receive thread, one
  * notification at a time, so it must be quick; a handler that needs time calls
@@ -9,22 +11,31 @@ package io.jnerd.seccomp.notify;
  * <p>The supervisor does not call SECCOMP_IOCTL_NOTIF_ID_VALID before the handler (a
  * notification just received is valid); what needs it is acting on memory read from the
  * target, so the handler checks {@link NotificationContext#isValid()} after its reads, and
- * {@link NotificationContext#pidfd()} checks by itself.
+ * {@link NotificationContext#targetFd(int)} checks by itself.
  *
  * <p>A handler that returns without answering (and without deferring) gets the default
  * answer, CONTINUE: the kernel runs the syscall as the target asked.
  *
- * <p>A handler that throws is logged with the container, pid, syscall and errno, and the
- * notification is answered CONTINUE if it is still open. That is the same as having no
- * agent: for jnerd's networking handlers the container's own network takes the syscall, as
- * bypass4netns falls back to slirp4netns. A handler that enforces policy must therefore
- * answer its refusals itself (and not by throwing), and must leave the target as it found
- * it when it fails half-way.
+ * <p>A handler that throws is logged with the container, pid, syscall and errno, counted,
+ * and the notification is answered EIO if it is still open: the supervisor fails closed.
+ * CONTINUE would run the call natively on an fd the handler may have replaced already (a
+ * switched host socket) and with arguments nobody checked.
  */
 @FunctionalInterface
 public interface NotificationHandler {
 
     void handle(NotificationContext context) throws Exception;
+
+    /**
+     * Syscalls (by name, in every ABI the kernel serves: native, i386, x32, 32-bit ARM)
+     * this handler must never answer CONTINUE. The supervisor enforces it: such a CONTINUE,
+     * the default answer included, becomes EPERM, is logged once per container and counted
+     * in {@link SupervisorStats#continueRefused()}. A name no ABI has is refused when the
+     * supervisor is made.
+     */
+    default Set<String> neverContinue() {
+        return Set.of();
+    }
 
     /** Answers everything CONTINUE (what a supervisor without policy does). */
     NotificationHandler CONTINUE = context -> context.respondContinue();

@@ -1,5 +1,7 @@
 package io.jnerd.seccomp.notify;
 
+import io.jnerd.nativebindings.CompatAbi;
+import io.jnerd.nativebindings.Errno;
 import io.jnerd.nativebindings.EventFd;
 import io.jnerd.nativebindings.Fd;
 import io.jnerd.nativebindings.Poll;
@@ -11,6 +13,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -22,6 +25,14 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 public final class Session implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Session.class.getName());
+
+    /**
+     * The answer to a notification whose handler threw, if it is still open. EIO, not
+     * EPERM: the call was not refused by policy, the agent failed on it, and an errno that
+     * says so keeps the two apart in the container's strace and in the logs. Never CONTINUE:
+     * the handler may have replaced the fd already, and nothing checked the arguments.
+     */
+    static final int FAILED_ERRNO = Errno.EIO;
 
     /** A call on the listener fd, made only while the session is open. */
     interface ListenerCall<T> {
@@ -39,6 +50,7 @@ public final class Session implements AutoCloseable {
     // Answers from handler threads take the read lock, so they run in parallel with each
     // other but never with the close that would free the listener's fd number for reuse.
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final AtomicBoolean continueRefusalLogged = new AtomicBoolean();
     private boolean closed;
 
     Session(Supervisor supervisor, ContainerState container, Fd listener) throws SyscallException {
@@ -117,28 +129,37 @@ public final class Session implements AutoCloseable {
     private void dispatch(SeccompNotify.Notification n) {
         long received = System.nanoTime();
         NotificationContext ctx = new NotificationContext(this, n, received);
-        supervisor.counters().received(NotificationContext.nameOf(n));
-        boolean failed = false;
+        supervisor.counters().received(ctx.syscallName());
         try {
             supervisor.handler().handle(ctx);
         } catch (Exception | LinkageError e) {
-            failed = true;
             supervisor.counters().handlerFailed();
-            LOG.log(Level.WARNING, "seccomp handler failed on " + ctx + ": " + describe(e)
-                    + "; answering CONTINUE");
+            LOG.log(Level.WARNING, "seccomp handler failed on " + ctx + ": " + describe(e) + "; answering "
+                    + Errno.describe(FAILED_ERRNO));
+            answer(ctx, FAILED_ERRNO);
+            return;
         }
-        if (failed || !ctx.isDeferred()) {
-            try {
+        if (!ctx.isDeferred()) {
+            answer(ctx, 0);
+        }
+    }
+
+    /** The default answer: CONTINUE ({@code errno} 0), or an errno. */
+    private static void answer(NotificationContext ctx, int errno) {
+        try {
+            if (errno == 0) {
                 ctx.respondContinue();
-            } catch (SyscallException e) {
-                LOG.log(Level.WARNING, "seccomp answer CONTINUE to " + ctx + " failed: " + e.getMessage());
+            } else {
+                ctx.respondError(errno);
             }
+        } catch (SyscallException e) {
+            LOG.log(Level.WARNING, "seccomp default answer to " + ctx + " failed: " + e.getMessage());
         }
     }
 
     private static String describe(Throwable e) {
         String errno = e instanceof SyscallException
-                ? "errno " + io.jnerd.nativebindings.Errno.describe(((SyscallException) e).errno())
+                ? "errno " + Errno.describe(((SyscallException) e).errno())
                 : "no errno";
         return errno + ", " + e;
     }
@@ -159,6 +180,19 @@ public final class Session implements AutoCloseable {
 
     boolean isCloseOnExec(int tid, int targetFd) throws IOException {
         return fdFlags.isCloseOnExec(tid, targetFd);
+    }
+
+    boolean refusesContinue(CompatAbi compat, int nr) {
+        return supervisor.continueGuard().refuses(compat, nr);
+    }
+
+    /** A CONTINUE the handler must not give was turned into EPERM: counted, logged once per container. */
+    void continueRefused(NotificationContext ctx) {
+        supervisor.counters().continueRefused();
+        if (continueRefusalLogged.compareAndSet(false, true)) {
+            LOG.log(Level.WARNING, "seccomp handler answered CONTINUE to " + ctx + ", a call it declared it never "
+                    + "continues: answered EPERM instead (logged once per container, counted in continueRefused)");
+        }
     }
 
     void answered(NotificationContext.Answer kind, boolean delivered, long nanos) {

@@ -1,5 +1,6 @@
 package io.jnerd.seccomp.notify;
 
+import io.jnerd.nativebindings.Arch;
 import io.jnerd.nativebindings.Fd;
 import io.jnerd.nativebindings.SyscallException;
 import io.jnerd.seccomp.ContainerState;
@@ -11,18 +12,25 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Serves seccomp notification listeners: one {@link Session} (one thread) per listener fd,
  * every notification passed to the one {@link NotificationHandler}, answered CONTINUE unless
- * the handler answers or defers. Counters and latencies of all sessions: {@link #stats()}.
+ * the handler answers or defers (EPERM for a call the handler must never continue), EIO if
+ * the handler throws. Counters and latencies of all sessions: {@link #stats()}.
  */
 public final class Supervisor implements AutoCloseable {
 
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     private final NotificationHandler handler;
+    private final ContinueGuard continueGuard;
     private final Counters counters = new Counters();
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
 
+    /**
+     * @throws IllegalArgumentException when the handler's {@link NotificationHandler#neverContinue()}
+     *         names a syscall no ABI has
+     */
     public Supervisor(NotificationHandler handler) {
         this.handler = handler;
+        this.continueGuard = ContinueGuard.of(handler.neverContinue(), Arch.current());
     }
 
     /**
@@ -69,6 +77,10 @@ public final class Supervisor implements AutoCloseable {
 
     NotificationHandler handler() {
         return handler;
+    }
+
+    ContinueGuard continueGuard() {
+        return continueGuard;
     }
 
     Counters counters() {

@@ -2,6 +2,7 @@ package io.jnerd.seccomp.notify;
 
 import io.jnerd.nativebindings.Errno;
 import io.jnerd.nativebindings.Fd;
+import io.jnerd.nativebindings.OpenFlags;
 import io.jnerd.nativebindings.SmallFile;
 import io.jnerd.nativebindings.SyscallException;
 import java.io.IOException;
@@ -19,8 +20,6 @@ import java.io.IOException;
  */
 final class TargetFdFlags implements AutoCloseable {
 
-    /** O_CLOEXEC as fdinfo reports it (octal 02000000, asm-generic/fcntl.h). */
-    static final int O_CLOEXEC = 0x80000;
     /** Entries kept: a busy container's sockets. */
     static final int CAPACITY = 256;
     /** A socket's fdinfo is four short lines (pos, flags, mnt_id, ino): flags is within the first read. */
@@ -61,7 +60,7 @@ final class TargetFdFlags implements AutoCloseable {
     static boolean isCloseOnExec(String fdinfo, String path) throws IOException {
         for (String line : fdinfo.split("\n")) {
             if (line.startsWith("flags:")) {
-                return (Integer.parseInt(line.substring(6).trim(), 8) & O_CLOEXEC) != 0;
+                return (Integer.parseInt(line.substring(6).trim(), 8) & OpenFlags.O_CLOEXEC) != 0;
             }
         }
         throw new IOException(path + " has no flags line");

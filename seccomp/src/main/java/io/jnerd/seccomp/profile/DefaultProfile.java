@@ -7,33 +7,47 @@ import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
- * jnerd's default profile (resource {@code default-profile.json}): the same effect as docker's
- * and containerd's default allow-list with the default capabilities (see
- * {@link ProfileContext#DEFAULT_CAPABILITIES}) resolved in: everything else fails with EPERM,
- * clone may not create namespaces, clone3 returns ENOSYS, personality only to the usual
- * personas, socket anything but AF_VSOCK.
+ * jnerd's default profile (resource {@code default-profile.json}): docker's default profile as
+ * moby's profiles module seccomp/v0.2.3 states it (docker 29.7.2), resolved for a container's
+ * capabilities. Everything no rule allows fails with EPERM; clone may not create namespaces
+ * and clone3 returns ENOSYS unless CAP_SYS_ADMIN; personality only to the usual personas;
+ * socket anything but AF_ALG and AF_VSOCK; io_uring not at all.
  */
 public final class DefaultProfile {
 
     private static final String RESOURCE = "default-profile.json";
-    private static final SeccompProfile PROFILE = load();
+    private static final SeccompProfile CONDITIONAL = load();
 
     private DefaultProfile() {}
 
-    /** The default profile for containers of the native architecture. */
+    /** The default profile for a container of the native architecture with the default capabilities. */
     public static SeccompProfile get() {
-        return forArch(Arch.current());
+        return get(ProfileContext.defaults());
+    }
+
+    /**
+     * The default profile for a container of the native architecture with the capabilities of
+     * {@code context}: --cap-add widens it as docker's does (e.g. CAP_SYS_PTRACE allows kcmp,
+     * CAP_SYS_ADMIN mount and clone3).
+     */
+    public static SeccompProfile get(ProfileContext context) {
+        return forArch(Arch.current(), context);
     }
 
     /**
      * The default profile for {@code arch}, listing its 32-bit compat architectures the way
      * docker's archMap does (x86_64: x86 and x32; aarch64: arm).
      */
-    public static SeccompProfile forArch(Arch arch) {
+    public static SeccompProfile forArch(Arch arch, ProfileContext context) {
         List<String> arches = arch == Arch.X86_64
                 ? List.of("SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32")
                 : List.of("SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM");
-        return PROFILE.withArchitectures(arches);
+        return ProfileResolver.resolve(CONDITIONAL.withArchitectures(arches), arch, context);
+    }
+
+    /** The profile with its conditions, as the resource states it. */
+    static SeccompProfile conditional() {
+        return CONDITIONAL;
     }
 
     private static SeccompProfile load() {
@@ -41,7 +55,7 @@ public final class DefaultProfile {
             if (in == null) {
                 throw new IllegalStateException("resource " + RESOURCE + " missing from the jnerd-seccomp jar");
             }
-            return ProfileValidator.validate(ProfileJson.read(in, "default seccomp profile"));
+            return ProfileValidator.validate(ProfileJson.readCommented(in, "default seccomp profile"));
         } catch (IOException e) {
             throw new UncheckedIOException("reading the default seccomp profile", e);
         }

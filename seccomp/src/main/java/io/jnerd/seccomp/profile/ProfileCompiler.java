@@ -28,7 +28,8 @@ import java.util.Set;
  *     runc does because libseccomp cannot AND two conditions on one argument;</li>
  * <li>unless the default action allows, syscalls numbered above every syscall the profile
  *     names return ENOSYS, so libc falls back from syscalls newer than the profile;</li>
- * <li>docker's includes/excludes are resolved against a {@link ProfileContext}.</li>
+ * <li>docker's includes/excludes are resolved against a {@link ProfileContext}, per compiled
+ *     architecture ({@link ProfileResolver#applies}).</li>
  * </ul>
  */
 public final class ProfileCompiler {
@@ -47,7 +48,7 @@ public final class ProfileCompiler {
             b.arch(arch);
             int highest = -1;
             for (SyscallEntry entry : profile.syscalls()) {
-                if (!applies(entry, arch, context)) {
+                if (!ProfileResolver.applies(entry, arch.ociPlatform(), context)) {
                     continue;
                 }
                 SeccompAction action = action(entry.action(), entry.errnoRet());
@@ -80,48 +81,10 @@ public final class ProfileCompiler {
     static Set<Arch> compiledArches(SeccompProfile profile) {
         Arch nativeArch = Arch.current();
         Set<Arch> arches = EnumSet.of(nativeArch);
-        List<String> names = new ArrayList<>(profile.architectures());
-        if (names.isEmpty()) {
-            // docker's archMap: the entry of the native architecture, with its compat arches.
-            for (ArchMapEntry e : profile.archMap()) {
-                if (OciNames.compiledArch(e.architecture()).orElse(null) == nativeArch) {
-                    names.add(e.architecture());
-                    names.addAll(e.subArchitectures());
-                }
-            }
-        }
-        for (String name : names) {
+        for (String name : ProfileResolver.architectures(profile, nativeArch)) {
             OciNames.compiledArch(name).ifPresent(arches::add);
         }
         return arches;
-    }
-
-    private static boolean applies(SyscallEntry entry, Arch arch, ProfileContext context) {
-        RuleCondition in = entry.includes();
-        if (in != null) {
-            if (!context.capabilities().containsAll(in.caps())) {
-                return false;
-            }
-            if (!in.arches().isEmpty() && !in.arches().contains(arch.ociPlatform())) {
-                return false;
-            }
-            if (in.minKernel() != null && !context.kernelAtLeast(in.minKernel())) {
-                return false;
-            }
-        }
-        RuleCondition ex = entry.excludes();
-        if (ex != null) {
-            if (ex.caps().stream().anyMatch(context.capabilities()::contains)) {
-                return false;
-            }
-            if (ex.arches().contains(arch.ociPlatform())) {
-                return false;
-            }
-            if (ex.minKernel() != null && context.kernelAtLeast(ex.minKernel())) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static List<SyscallRule> rules(SyscallEntry entry, SeccompAction action) {

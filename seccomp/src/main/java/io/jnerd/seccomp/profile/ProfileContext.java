@@ -1,5 +1,6 @@
 package io.jnerd.seccomp.profile;
 
+import java.util.Collection;
 import java.util.Set;
 
 /**
@@ -19,11 +20,16 @@ public record ProfileContext(Set<String> capabilities, String kernelVersion) {
 
     /** Default capabilities on the running kernel. */
     public static ProfileContext defaults() {
-        return new ProfileContext(DEFAULT_CAPABILITIES, System.getProperty("os.version", "0"));
+        return forCapabilities(DEFAULT_CAPABILITIES);
+    }
+
+    /** A container with these capabilities (its bounding set, as docker reads it) on the running kernel. */
+    public static ProfileContext forCapabilities(Collection<String> capabilities) {
+        return new ProfileContext(Set.copyOf(capabilities), System.getProperty("os.version", "0"));
     }
 
     /** Whether the kernel is at least {@code minKernel} ("4.8"); compares major, then minor. */
-    boolean kernelAtLeast(String minKernel) {
+    public boolean kernelAtLeast(String minKernel) {
         int[] have = majorMinor(kernelVersion);
         int[] need = majorMinor(minKernel);
         return have[0] != need[0] ? have[0] > need[0] : have[1] >= need[1];

@@ -1,6 +1,7 @@
 package io.jnerd.seccomp.profile;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -42,6 +43,18 @@ public final class ProfileJson {
     public static SeccompProfile read(InputStream in, String source) throws IOException {
         try {
             return MAPPER.readValue(in, SeccompProfile.class);
+        } catch (JsonProcessingException e) {
+            throw invalid(source, e);
+        }
+    }
+
+    /**
+     * Reads one of jnerd's own profiles, which may carry {@code //} and block comments (docker,
+     * like the JSON spec, refuses them, so user profiles may not).
+     */
+    static SeccompProfile readCommented(InputStream in, String source) throws IOException {
+        try {
+            return MAPPER.readerFor(SeccompProfile.class).with(JsonParser.Feature.ALLOW_COMMENTS).readValue(in);
         } catch (JsonProcessingException e) {
             throw invalid(source, e);
         }

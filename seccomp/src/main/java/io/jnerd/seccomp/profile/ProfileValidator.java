@@ -1,14 +1,12 @@
 package io.jnerd.seccomp.profile;
 
+import io.jnerd.nativebindings.Seccomp;
+import io.jnerd.nativebindings.SeccompData;
 import io.jnerd.seccomp.SyscallTable;
 import io.jnerd.seccomp.bpf.SeccompAction;
-import io.jnerd.seccomp.bpf.SeccompData;
 
 /** Checks a profile the way runc would before it starts a container, one clear line per problem. */
 public final class ProfileValidator {
-
-    /** seccomp_data carries the errno in SECCOMP_RET_DATA, 16 bits. */
-    private static final int MAX_ERRNO = 0xFFFF;
 
     private ProfileValidator() {}
 
@@ -82,7 +80,7 @@ public final class ProfileValidator {
     }
 
     private static void errno(Integer errno, String where) {
-        if (errno != null && (errno < 0 || errno > MAX_ERRNO)) {
+        if (errno != null && (errno < 0 || errno > Seccomp.RET_DATA)) {
             throw new InvalidProfileException("seccomp profile: " + where + " " + errno + " out of range 0..65535");
         }
     }

@@ -34,4 +34,9 @@ public record SyscallEntry(
     public SyscallEntry withArgs(List<ArgRule> newArgs) {
         return new SyscallEntry(names, action, errnoRet, newArgs, comment, includes, excludes);
     }
+
+    /** This rule as the runtime sees it once its includes/excludes have been resolved. */
+    public SyscallEntry withoutConditions() {
+        return new SyscallEntry(names, action, errnoRet, args, comment, null, null);
+    }
 }

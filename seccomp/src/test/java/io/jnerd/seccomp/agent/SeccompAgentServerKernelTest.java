@@ -90,7 +90,7 @@ class SeccompAgentServerKernelTest {
     void servesListenersAndSurvivesGarbageWithoutLeaking() throws Throwable {
         Path socket = dir.resolve("agent.sock");
         BlockingQueue<Session> sessions = new LinkedBlockingQueue<>();
-        long fdsBefore = OpenFds.count();
+        long fdsBefore = OpenFds.count(OpenFds.SESSION.or(OpenFds.SOCKET));
         try (Supervisor sup = new Supervisor(ctx -> { });
                 SeccompAgentServer server = SeccompAgentServer.start(socket,
                         (state, fd) -> sessions.add(sup.supervise(state, fd)))) {
@@ -120,7 +120,7 @@ class SeccompAgentServerKernelTest {
             awaitCount(8, server::rejected);
         }
         assertTrue(Files.notExists(socket), "socket removed on close");
-        assertEquals(fdsBefore, OpenFds.count(), OpenFds.describe());
+        assertEquals(fdsBefore, OpenFds.count(OpenFds.SESSION.or(OpenFds.SOCKET)), OpenFds.describe());
     }
 
     private static void awaitCount(long expected, java.util.function.LongSupplier count) throws InterruptedException {

@@ -1,5 +1,7 @@
 package io.jnerd.seccomp.bpf;
 
+import io.jnerd.nativebindings.BpfInsn;
+import io.jnerd.nativebindings.SeccompData;
 import java.util.List;
 import java.util.Set;
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jnerd.nativebindings.Arch;
+import io.jnerd.nativebindings.BpfInsn;
 import io.jnerd.nativebindings.Errno;
 import io.jnerd.seccomp.SyscallTable;
 import java.util.List;

@@ -1,6 +1,7 @@
 package io.jnerd.seccomp.bpf;
 
 import io.jnerd.nativebindings.Arch;
+import io.jnerd.nativebindings.CompatAbi;
 import io.jnerd.nativebindings.Errno;
 import java.util.List;
 
@@ -14,7 +15,7 @@ final class FilterOracle {
             if (arch.auditArch() != auditArch) {
                 continue;
             }
-            if (arch == Arch.X86_64 && Integer.compareUnsigned(nr, FilterCompiler.X32_SYSCALL_BIT) >= 0) {
+            if (arch == Arch.X86_64 && Integer.compareUnsigned(nr, CompatAbi.X32_SYSCALL_BIT) >= 0) {
                 return f.foreignArchAction();
             }
             if (f.enosysAbove(arch).isPresent() && Integer.compareUnsigned(nr, f.enosysAbove(arch).getAsInt()) > 0) {

@@ -11,8 +11,11 @@ import io.jnerd.nativebindings.SockAddr;
 import io.jnerd.nativebindings.Sockets;
 import io.jnerd.seccomp.ContainerState;
 import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,15 +44,20 @@ class SupervisorKernelTest {
     /** Runs {@code workload} under a filter notifying {@code syscall}, served by {@code handler}. */
     private static SupervisorStats serve(NotificationHandler handler, Runnable workload, String syscall)
             throws Throwable {
-        long fdsBefore = OpenFds.count();
-        FilteredThread t = new FilteredThread(workload, syscall);
+        return serveAll(handler, workload, syscall);
+    }
+
+    private static SupervisorStats serveAll(NotificationHandler handler, Runnable workload, String... syscalls)
+            throws Throwable {
+        long fdsBefore = OpenFds.count(OpenFds.SESSION);
+        FilteredThread t = new FilteredThread(workload, syscalls);
         try (Supervisor sup = new Supervisor(handler)) {
             Session s = sup.supervise(CONTAINER, t.listener());
             t.run();
             t.join();
             assertTrue(s.awaitEnd(Duration.ofSeconds(10)), "the session ends when its last task is gone");
             assertEquals(0, sup.sessions().size());
-            assertEquals(fdsBefore, OpenFds.count(), OpenFds.describe());
+            assertEquals(fdsBefore, OpenFds.count(OpenFds.SESSION), OpenFds.describe());
             return sup.stats();
         }
     }
@@ -87,16 +95,86 @@ class SupervisorKernelTest {
     }
 
     @Test
-    void aFailingHandlerIsAnsweredContinueAndTheLoopGoesOn() throws Throwable {
-        int ppid = Processes.getppid();
+    void aFailingHandlerFailsClosedWithEioAndTheLoopGoesOn() throws Throwable {
         AtomicReference<int[]> seen = new AtomicReference<>();
         SupervisorStats stats = serve(ctx -> {
             throw new IllegalStateException("handler bug");
         }, () -> seen.set(new int[] {Processes.getppid(), Processes.getppid()}), "getppid");
-        assertEquals(ppid, seen.get()[0]);
-        assertEquals(ppid, seen.get()[1]);
+        assertEquals(-Errno.EIO, seen.get()[0], "a handler failure never lets the call run natively");
+        assertEquals(-Errno.EIO, seen.get()[1]);
         assertEquals(2, stats.handlerFailures());
-        assertEquals(2, stats.continued());
+        assertEquals(0, stats.continued());
+        assertEquals(2, stats.answered());
+    }
+
+    @Test
+    void aFailingHandlerOnAConnectDoesNotConnect() throws Throwable {
+        try (ServerSocket listener = new ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
+            listener.setSoTimeout(1);
+            AtomicInteger result = new AtomicInteger();
+            SupervisorStats stats = serve(ctx -> {
+                throw new java.io.IOException("agent failed half-way");
+            }, () -> result.set(connectTo(listener.getLocalPort())), "connect");
+            assertEquals(Errno.EIO, result.get());
+            assertEquals(1, stats.handlerFailures());
+            assertEquals(0, stats.continued());
+            assertNothingAccepted(listener);
+        }
+    }
+
+    /**
+     * A handler that declared connect never-CONTINUE and CONTINUEs it anyway, once
+     * explicitly and once by returning without an answer: both connects fail with EPERM
+     * and reach nothing; getppid, not declared, still runs.
+     */
+    @Test
+    void aContinueOfADeclaredNeverContinueCallBecomesEperm() throws Throwable {
+        int ppid = Processes.getppid();
+        try (ServerSocket listener = new ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
+            listener.setSoTimeout(1);
+            AtomicInteger n = new AtomicInteger();
+            int[] results = new int[3];
+            NotificationHandler careless = new NotificationHandler() {
+                @Override
+                public void handle(NotificationContext ctx) throws Exception {
+                    if (n.getAndIncrement() == 0 || ctx.syscallName().equals("getppid")) {
+                        ctx.respondContinue();
+                    }
+                }
+
+                @Override
+                public Set<String> neverContinue() {
+                    return Set.of("connect", "sendmsg");
+                }
+            };
+            SupervisorStats stats = serveAll(careless, () -> {
+                results[0] = connectTo(listener.getLocalPort());
+                results[1] = connectTo(listener.getLocalPort());
+                results[2] = Processes.getppid();
+            }, "connect", "getppid");
+            assertEquals(Errno.EPERM, results[0], "explicit CONTINUE");
+            assertEquals(Errno.EPERM, results[1], "default answer");
+            assertEquals(ppid, results[2], "a call not declared is still CONTINUEd");
+            assertEquals(2, stats.continueRefused());
+            assertEquals(1, stats.continued());
+            assertNothingAccepted(listener);
+        }
+    }
+
+    private static int connectTo(int port) {
+        try (Fd s = Sockets.socket(SockAddr.AF_INET, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0)) {
+            return Sockets.tryConnect(s, SockAddr.inet(InetAddress.getLoopbackAddress(), port));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void assertNothingAccepted(ServerSocket listener) throws java.io.IOException {
+        try (java.net.Socket s = listener.accept()) {
+            throw new AssertionError("a connection reached the listener from " + s.getRemoteSocketAddress());
+        } catch (SocketTimeoutException expected) {
+            // nothing was queued: the connects never ran
+        }
     }
 
     @Test
@@ -188,7 +266,7 @@ class SupervisorKernelTest {
                     closeOnExecSeen.incrementAndGet();
                 }
             }
-            long open = OpenFds.count();
+            long open = OpenFds.count(OpenFds.SESSION);
             fdsAtFirst.compareAndSet(null, open);
             mostFds.accumulateAndGet(open, Math::max);
             ctx.respondError(Errno.ECONNREFUSED);

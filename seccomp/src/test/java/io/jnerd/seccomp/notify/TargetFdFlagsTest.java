@@ -29,7 +29,7 @@ class TargetFdFlagsTest {
     @Tag("kernel")
     @Test
     void aKeptFileFollowsTheFdNowAtItsNumberAndIsClosedWithTheCache() throws IOException {
-        long before = OpenFds.count();
+        long before = OpenFds.count(OpenFds.FDINFO);
         try (TargetFdFlags flags = new TargetFdFlags()) {
             // fd 0 of a JVM is never close-on-exec.
             assertFalse(flags.isCloseOnExec(PID, 0));
@@ -44,7 +44,7 @@ class TargetFdFlagsTest {
             assertTrue(gone.getMessage().contains("fdinfo/" + number), gone.getMessage());
             assertThrows(IOException.class, () -> flags.isCloseOnExec(PID, 99999));
         }
-        assertEquals(before, OpenFds.count(), OpenFds.describe());
+        assertEquals(before, OpenFds.count(OpenFds.FDINFO), OpenFds.describe());
     }
 
     @Tag("kernel")
@@ -55,11 +55,11 @@ class TargetFdFlagsTest {
             for (int i = 0; i < TargetFdFlags.CAPACITY + 40; i++) {
                 sockets.add(Sockets.socket(SockAddr.AF_INET, Sockets.SOCK_DGRAM | Sockets.SOCK_CLOEXEC, 0));
             }
-            long withSockets = OpenFds.count();
+            long kept = OpenFds.count(OpenFds.FDINFO);
             for (Fd s : sockets) {
                 assertTrue(flags.isCloseOnExec(PID, s.get()));
             }
-            assertEquals(withSockets + TargetFdFlags.CAPACITY, OpenFds.count(), "the eldest files were closed");
+            assertEquals(kept + TargetFdFlags.CAPACITY, OpenFds.count(OpenFds.FDINFO), "the eldest files were closed");
         } finally {
             sockets.forEach(Fd::close);
         }

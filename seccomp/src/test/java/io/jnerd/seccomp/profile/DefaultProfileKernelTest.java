@@ -3,13 +3,13 @@ package io.jnerd.seccomp.profile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jnerd.nativebindings.BpfInsn;
 import io.jnerd.nativebindings.Errno;
 import io.jnerd.nativebindings.Pidfd;
 import io.jnerd.nativebindings.Processes;
 import io.jnerd.nativebindings.Seccomp;
 import io.jnerd.nativebindings.SyscallException;
 import io.jnerd.seccomp.ContainerState;
-import io.jnerd.seccomp.bpf.BpfInsn;
 import io.jnerd.seccomp.bpf.BpfProgram;
 import io.jnerd.seccomp.notify.FilteredThread;
 import io.jnerd.seccomp.notify.Session;

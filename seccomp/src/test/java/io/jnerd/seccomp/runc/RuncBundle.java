@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,15 +47,26 @@ final class RuncBundle {
         Files.createDirectories(state);
     }
 
+    /** Copies the executable {@code file} to /bin of the rootfs, under its own name. */
+    void install(Path file) throws IOException {
+        Files.copy(file, rootfs.resolve("bin").resolve(file.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+    }
+
     /** The outcome of one {@code runc run}. */
     record Result(String id, int exitCode, String output) {}
 
     /** Runs {@code args} in a new container under {@code seccomp}; deletes the container afterwards. */
     Result run(SeccompProfile seccomp, String... args) throws IOException, InterruptedException {
+        return run(seccomp, ProfileContext.DEFAULT_CAPABILITIES, args);
+    }
+
+    /** As {@link #run(SeccompProfile, String...)}, the process with {@code capabilities}. */
+    Result run(SeccompProfile seccomp, Collection<String> capabilities, String... args)
+            throws IOException, InterruptedException {
         String id = "jnerd-seccomp-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
         Path bundle = dir.resolve(id);
         Files.createDirectories(bundle);
-        Files.writeString(bundle.resolve("config.json"), JSON.writeValueAsString(config(seccomp, args)));
+        Files.writeString(bundle.resolve("config.json"), JSON.writeValueAsString(config(seccomp, capabilities, args)));
         Path out = bundle.resolve("output");
         try {
             Process p = new ProcessBuilder("runc", "--root", state.toString(), "run", "--bundle", bundle.toString(), id)
@@ -90,7 +102,7 @@ final class RuncBundle {
         }
     }
 
-    private ObjectNode config(SeccompProfile seccomp, String... args) {
+    private ObjectNode config(SeccompProfile seccomp, Collection<String> capabilities, String... args) {
         ObjectNode c = JSON.createObjectNode();
         c.put("ociVersion", "1.0.2");
         ObjectNode process = c.putObject("process");
@@ -105,7 +117,7 @@ final class RuncBundle {
         ObjectNode caps = process.putObject("capabilities");
         for (String set : List.of("bounding", "effective", "permitted")) {
             ArrayNode list = caps.putArray(set);
-            ProfileContext.DEFAULT_CAPABILITIES.stream().sorted().forEach(list::add);
+            capabilities.stream().sorted().forEach(list::add);
         }
         process.put("noNewPrivileges", true);
         c.putObject("root").put("path", rootfs.toString()).put("readonly", true);

@@ -1,0 +1,167 @@
+package io.jnerd.api;
+
+import io.jnerd.http.HttpHandler;
+import io.jnerd.http.HttpResponse;
+import io.jnerd.http.ServerLimits;
+import io.jnerd.http.UnixHttpServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * {@code jnerd daemon}: the Docker Engine API on a unix socket. Until the CLI has its
+ * {@code daemon} command, {@link #main} runs it: {@code [--host unix://PATH] [--debug]}.
+ */
+public final class Daemon implements AutoCloseable {
+
+    /** Connections served at once: the docker CLI opens a few per command, Testcontainers a pool. */
+    static final int MAX_CONNECTIONS = 256;
+    /** Bodies the daemon takes whole (container create, exec create); image loads stream past this later. */
+    static final int MAX_BODY = 16 * 1024 * 1024;
+    /** sd_listen_fds(3): the first inherited socket. */
+    static final int SD_LISTEN_FDS_START = 3;
+
+    private final UnixHttpServer server;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private Daemon(UnixHttpServer server) {
+        this.server = server;
+    }
+
+    /**
+     * Serves on the socket systemd handed over (when {@code env} says so) or on {@code host}
+     * ({@code unix://PATH}; null: the default for this user). {@code moreRoutes} adds the
+     * endpoints of the front doors beyond the system ones (containers, images).
+     */
+    public static Daemon start(String host, Map<String, String> env, String version, Supplier<EngineSummary> engine,
+            boolean debug, Consumer<String> log, Consumer<DockerApi> moreRoutes) throws IOException {
+        DockerApi api = new DockerApi(version);
+        new SystemRoutes(version, HostFacts.read(), engine).register(api.routes());
+        moreRoutes.accept(api);
+        HttpHandler handler = debug ? logged(api, log) : api;
+        ServerLimits limits = ServerLimits.defaults(MAX_CONNECTIONS).withChunkedBodies(MAX_BODY)
+                .withIdleTimeout(Duration.ofMinutes(5));
+        if (activatedBySystemd(env)) {
+            UnixHttpServer s = UnixHttpServer.adopt(SD_LISTEN_FDS_START, Path.of("/proc/self/fd/" + SD_LISTEN_FDS_START),
+                    handler, limits, log);
+            log.accept("jnerd daemon serving the socket systemd passed (fd " + SD_LISTEN_FDS_START + ")");
+            return new Daemon(s);
+        }
+        Path socket = socketPath(host, env);
+        Path dir = socket.toAbsolutePath().getParent();
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        UnixHttpServer s = UnixHttpServer.start(socket, handler, limits, log);
+        log.accept("jnerd daemon listening on unix://" + s.socket());
+        return new Daemon(s);
+    }
+
+    /** LISTEN_PID names this process and LISTEN_FDS at least one socket (sd_listen_fds(3)). */
+    static boolean activatedBySystemd(Map<String, String> env) {
+        String pid = env.get("LISTEN_PID");
+        String fds = env.get("LISTEN_FDS");
+        return pid != null && fds != null && pid.equals(Long.toString(ProcessHandle.current().pid()))
+                && fds.matches("[1-9][0-9]*");
+    }
+
+    /** {@code unix://PATH}, or the default: /run/jnerd/docker.sock for root, else under XDG_RUNTIME_DIR. */
+    static Path socketPath(String host, Map<String, String> env) throws IOException {
+        if (host != null) {
+            if (!host.startsWith("unix://") || host.length() == "unix://".length()) {
+                throw new IOException("--host " + host + ": only unix://PATH is served");
+            }
+            return Path.of(host.substring("unix://".length()));
+        }
+        if (isRoot()) {
+            return Path.of("/run/jnerd/docker.sock");
+        }
+        String runtime = env.get("XDG_RUNTIME_DIR");
+        if (runtime == null || runtime.isEmpty()) {
+            throw new IOException("XDG_RUNTIME_DIR is not set: set it to a 0700 directory you own, or pass --host unix://PATH");
+        }
+        return Path.of(runtime, "jnerd", "docker.sock");
+    }
+
+    private static boolean isRoot() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("Uid:")) {
+                return line.split("\\s+")[2].equals("0");
+            }
+        }
+        throw new IOException("no Uid line in /proc/self/status");
+    }
+
+    /** {@code --debug}: one line per request, with its answer's status. */
+    private static HttpHandler logged(HttpHandler api, Consumer<String> log) {
+        return request -> {
+            HttpResponse response = api.handle(request);
+            log.accept(request.method() + " " + request.path() + " -> " + response.status());
+            return response;
+        };
+    }
+
+    public Path socket() {
+        return server.socket();
+    }
+
+    /** Blocks until {@link #close()}. */
+    public void await() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            server.close();
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        String host = null;
+        boolean debug = false;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--debug")) {
+                debug = true;
+            } else if (args[i].equals("--host") && i + 1 < args.length) {
+                host = args[++i];
+            } else if (args[i].startsWith("--host=")) {
+                host = args[i].substring("--host=".length());
+            } else {
+                System.err.println("jnerd daemon: unknown argument " + args[i] + " (usage: [--host unix://PATH] [--debug])");
+                System.exit(2);
+            }
+        }
+        Daemon daemon;
+        try {
+            daemon = start(host, System.getenv(), version(), () -> EngineSummary.NONE, debug, System.err::println,
+                    api -> { });
+        } catch (IOException e) {
+            System.err.println("jnerd daemon: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        // SIGTERM and SIGINT run shutdown hooks: stop accepting, close connections, remove the socket.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                daemon.close();
+            } catch (IOException e) {
+                System.err.println("jnerd daemon: " + e.getMessage());
+            }
+        }, "jnerd-daemon-stop"));
+        daemon.await();
+    }
+
+    static String version() {
+        String v = Daemon.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}

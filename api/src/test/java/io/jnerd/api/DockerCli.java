@@ -1,0 +1,57 @@
+package io.jnerd.api;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The real docker CLI against a socket, with a config folder of its own (never the user's ~/.docker). */
+final class DockerCli {
+
+    record Result(int exit, String out, String err) {}
+
+    private final Path socket;
+    private final Path config;
+
+    DockerCli(Path socket, Path config) {
+        this.socket = socket;
+        this.config = config;
+    }
+
+    static String binary() {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+            Path p = Path.of(dir, "docker");
+            if (Files.isExecutable(p)) {
+                return p.toString();
+            }
+        }
+        assumeTrue(false, "no docker CLI on PATH (CI installs Debian's docker.io client; dockerd is never started)");
+        return null;
+    }
+
+    Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(binary());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().keySet().removeIf(k -> k.startsWith("DOCKER_"));
+        pb.environment().put("DOCKER_HOST", "unix://" + socket);
+        pb.environment().put("DOCKER_CONFIG", config.toString());
+        pb.environment().putAll(env);
+        Path out = Files.createTempFile(config, "out", ".txt");
+        Path err = Files.createTempFile(config, "err", ".txt");
+        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor();
+            throw new IOException("docker " + String.join(" ", args) + " did not finish in 60 s");
+        }
+        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,121 @@
+package io.jnerd.bench.macro;
+
+import io.jnerd.engine.image.ImageService;
+import io.jnerd.netns.HelperProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The rootful containerd of the {@code cli-start} workload: Debian's containerd with a
+ * config, root, state and socket of its own under the bench's work folder (so nothing is
+ * left in the machine's containerd), the bench image loaded by {@code jnerd load}. jnerd
+ * and ctr are given the same socket and namespace, so both start the same image with the
+ * same runc and shim; only the client differs.
+ */
+final class RootfulContainerd implements AutoCloseable {
+    static final String NAMESPACE = "jnerd-bench";
+    private static final Path CONTAINERD = Path.of("/usr/bin/containerd");
+    private static final Duration SHORT = Duration.ofSeconds(60);
+
+    private final Path dir;
+    private final HelperProcess containerd;
+    private final String jnerd;
+    private int ctrRuns;
+
+    private RootfulContainerd(Path dir, HelperProcess containerd, String jnerd) {
+        this.dir = dir;
+        this.containerd = containerd;
+        this.jnerd = jnerd;
+    }
+
+    /** Starts containerd in {@code dir} (made here) and loads {@code imageArchive} into it with jnerd. */
+    static RootfulContainerd start(Path dir, String jnerd, Path imageArchive) throws IOException {
+        if (!Files.isExecutable(CONTAINERD)) {
+            throw new IOException(CONTAINERD + " is missing (apt-get install containerd)");
+        }
+        Files.createDirectories(dir);
+        Path socket = dir.resolve("containerd.sock");
+        Files.writeString(dir.resolve("config.toml"), "version = 2\n"
+                + "root = \"" + dir.resolve("root") + "\"\n"
+                + "state = \"" + dir.resolve("state") + "\"\n"
+                + "disabled_plugins = [\"io.containerd.grpc.v1.cri\"]\n"
+                + "[grpc]\n  address = \"" + socket + "\"\n"
+                + "[ttrpc]\n  address = \"" + dir.resolve("containerd.sock.ttrpc") + "\"\n");
+        HelperProcess p = HelperProcess.start("containerd", List.of(CONTAINERD.toString(), "--config",
+                dir.resolve("config.toml").toString(), "--log-level", "warn"), dir.resolve("containerd.log"));
+        RootfulContainerd c = new RootfulContainerd(dir, p, jnerd);
+        try {
+            c.awaitSocket(socket);
+            c.jnerd(Duration.ofMinutes(3), "load", "-q", "-i", imageArchive.toString());
+        } catch (IOException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    private void awaitSocket(Path socket) throws IOException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            if (Files.exists(socket)) {
+                try {
+                    ctr(SHORT, "version");
+                    return;
+                } catch (IOException notYet) {
+                    // listening soon
+                }
+            }
+            if (!containerd.isAlive()) {
+                throw new IOException("containerd exited at start: " + containerd.lastLogLine());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("containerd did not answer in 30 s: " + containerd.lastLogLine());
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for containerd", e);
+            }
+        }
+    }
+
+    /** Runs {@code jnerd ARGS} against this containerd, with a state folder of its own. */
+    String jnerd(Duration timeout, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("env", "CONTAINERD_ADDRESS=" + dir.resolve("containerd.sock"),
+                "CONTAINERD_NAMESPACE=" + NAMESPACE, "JNERD_STATE_DIR=" + dir.resolve("jnerd-state"), jnerd));
+        cmd.addAll(List.of(args));
+        return Commands.run(cmd, timeout);
+    }
+
+    /** Runs {@code ctr ARGS} against this containerd and namespace. */
+    String ctr(Duration timeout, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("ctr", "--address", dir.resolve("containerd.sock").toString(),
+                "--namespace", NAMESPACE));
+        cmd.addAll(List.of(args));
+        return Commands.run(cmd, timeout);
+    }
+
+    /** {@code ctr run --rm IMAGE ID true}, a new container id each time. */
+    void ctrRunTrue(Duration timeout) throws IOException {
+        ctr(timeout, "run", "--rm", ImageService.normalize(BenchImage.NAME), "jnerd-bench-ctr-" + ++ctrRuns, "true");
+    }
+
+    /**
+     * Stops containerd and removes its folder; mounts a shim left behind are unmounted first
+     * (a shim outlives containerd by design).
+     */
+    @Override
+    public void close() throws IOException {
+        try {
+            containerd.stop();
+        } finally {
+            Commands.run(List.of("sh", "-c", "grep -o ' " + dir + "/[^ ]*' /proc/self/mounts | sort -r | xargs -r -n1 umount -l; "
+                    + "rm -rf '" + dir + "'"), SHORT);
+        }
+    }
+}

@@ -1,7 +1,0 @@
-package io.jnerd.cli.image;
-
-/** Where image documents are read from: an archive being loaded, or containerd's content store. */
-@FunctionalInterface
-public interface BlobSource {
-    byte[] read(String digest);
-}

@@ -1,7 +1,0 @@
-/**
- * Images: references, OCI/Docker documents, tar, archives ({@code load}), the content
- * store, unpacking into snapshots, client-side pulls, and
- * {@link io.jnerd.cli.image.OciImageBuilder}, which makes small images from host binaries
- * for tests and {@code jnerd demo} (no registry needed).
- */
-package io.jnerd.cli.image;

@@ -1,0 +1,16 @@
+package io.jnerd.engine.container;
+
+/** Labels jnerd puts on containerd containers. */
+public final class ContainerLabels {
+    /** The container's name (docker's --name); unique among jnerd's containers in a namespace. */
+    public static final String NAME = "io.jnerd/name";
+    /** Where a detached container's output goes (jnerd logs). */
+    public static final String LOG = "io.jnerd/log";
+    /** The --net mode, for inspect and for the netns wiring at stop/rm. */
+    public static final String NETWORK = "io.jnerd/network";
+
+    /** The exit status of the container's last run, kept after its task is deleted. */
+    public static final String EXIT_CODE = "io.jnerd/exit-code";
+
+    private ContainerLabels() {}
+}

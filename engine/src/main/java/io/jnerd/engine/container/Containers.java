@@ -1,0 +1,290 @@
+package io.jnerd.engine.container;
+
+import com.google.protobuf.FieldMask;
+import io.grpc.StatusRuntimeException;
+import io.jnerd.engine.ContainerdErrors;
+import io.jnerd.engine.JnerdException;
+import io.jnerd.engine.StateDirs;
+import io.jnerd.engine.network.KeeperRecord;
+import io.jnerd.nativebindings.Signals;
+import io.jnerd.proto.Containerd;
+import io.jnerd.proto.containerd.containers.Container;
+import io.jnerd.proto.containerd.containers.DeleteContainerRequest;
+import io.jnerd.proto.containerd.containers.GetContainerRequest;
+import io.jnerd.proto.containerd.containers.ListContainersRequest;
+import io.jnerd.proto.containerd.containers.UpdateContainerRequest;
+import io.jnerd.proto.containerd.snapshots.RemoveSnapshotRequest;
+import io.jnerd.proto.containerd.tasks.DeleteTaskRequest;
+import io.jnerd.proto.containerd.tasks.GetRequest;
+import io.jnerd.proto.containerd.tasks.KillRequest;
+import io.jnerd.proto.containerd.tasks.WaitRequest;
+import io.jnerd.proto.containerd.types.task.Process;
+import io.jnerd.proto.containerd.types.task.Status;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** Finding and removing containers and their tasks, by ID, unique ID prefix or name. */
+public final class Containers {
+    /** A keeper tears down within a second or two once the init exited (slirp4netns gets 2 s to stop). */
+    private static final java.time.Duration KEEPER_TIMEOUT = java.time.Duration.ofSeconds(10);
+    private final Containerd containerd;
+
+    public Containers(Containerd containerd) {
+        this.containerd = containerd;
+    }
+
+    public List<Container> list() {
+        return containerd.containers().list(ListContainersRequest.getDefaultInstance()).getContainersList();
+    }
+
+    public Optional<Container> findByName(String name) {
+        for (Container c : list()) {
+            if (name.equals(c.getLabelsMap().get(ContainerLabels.NAME))) {
+                return Optional.of(c);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The container with exactly this ID, if there is one. */
+    public Optional<Container> get(String id) {
+        try {
+            return Optional.of(containerd.containers().get(GetContainerRequest.newBuilder().setId(id).build()).getContainer());
+        } catch (StatusRuntimeException e) {
+            if (ContainerdErrors.isNotFound(e)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** docker's lookup: exact ID, then exact name, then a unique ID prefix. */
+    public Container find(String idOrName) {
+        Optional<Container> byId = get(idOrName);
+        if (byId.isPresent()) {
+            return byId.get();
+        }
+        Optional<Container> byName = findByName(idOrName);
+        if (byName.isPresent()) {
+            return byName.get();
+        }
+        List<Container> matches = new ArrayList<>();
+        for (Container c : list()) {
+            if (c.getId().startsWith(idOrName)) {
+                matches.add(c);
+            }
+        }
+        if (matches.size() > 1) {
+            throw new JnerdException("multiple containers match the prefix " + idOrName + ": be more specific");
+        }
+        if (matches.isEmpty()) {
+            throw new JnerdException("no such container: " + idOrName);
+        }
+        return matches.get(0);
+    }
+
+    /** The container's task (init process), or empty if it has none. */
+    public Optional<Process> task(String id) {
+        try {
+            return Optional.of(containerd.tasks().get(GetRequest.newBuilder().setContainerId(id).build()).getProcess());
+        } catch (StatusRuntimeException e) {
+            if (ContainerdErrors.isNotFound(e)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    public static boolean isRunning(Optional<Process> task) {
+        return task.isPresent() && (task.get().getStatus() == Status.RUNNING || task.get().getStatus() == Status.PAUSED
+                || task.get().getStatus() == Status.CREATED);
+    }
+
+    /** SIGTERM (or {@code signal}), then SIGKILL after {@code timeoutSeconds}; deletes the task. */
+    public void stop(String id, int signal, int timeoutSeconds) {
+        Optional<Process> task = task(id);
+        if (task.isEmpty()) {
+            return;
+        }
+        if (task.get().getStatus() != Status.STOPPED) {
+            kill(id, signal);
+            try {
+                containerd.tasksUnbounded().withDeadlineAfter(Math.max(1, timeoutSeconds), TimeUnit.SECONDS)
+                        .wait(WaitRequest.newBuilder().setContainerId(id).build());
+            } catch (StatusRuntimeException e) {
+                kill(id, Signals.SIGKILL);
+                containerd.tasks().wait(WaitRequest.newBuilder().setContainerId(id).build());
+            }
+        }
+        int status = deleteTask(containerd, id);
+        recordExit(containerd, id, status);
+    }
+
+    /**
+     * {@link #stop}, then waits for the network keeper of a detached run to tear the
+     * container's network down (it does once the init exited), so nothing of it is left when
+     * {@code jnerd stop} or {@code rm} returns. A keeper that was killed before its tear-down
+     * leaves pasta running (slirp4netns ends with it) and its bypass registered with bypassd:
+     * both are ended here.
+     *
+     * @param bypassdSocket where a bypassd the keeper may have used listens
+     */
+    public void stopWithNetwork(String id, int signal, int timeoutSeconds, Path stateRoot,
+            Optional<Path> bypassdSocket) {
+        stop(id, signal, timeoutSeconds);
+        if (!KeeperRecord.awaitEnd(stateDir(stateRoot, id), KEEPER_TIMEOUT)) {
+            return;
+        }
+        try {
+            io.jnerd.netns.ContainerNetworks.stopLeftoverDriver(networkDir(stateRoot, id));
+        } catch (IOException e) {
+            throw new JnerdException("stopping the network driver its killed keeper left: " + e.getMessage(), e);
+        }
+        bypassdSocket.filter(Files::exists).ifPresent(socket -> {
+            try {
+                new io.jnerd.netns.bypassd.BypassClient(socket).stop(id);
+            } catch (IOException notRegistered) {
+                // Not a bypass4netns container, or bypassd dropped it already.
+            }
+        });
+    }
+
+    private void kill(String id, int signal) {
+        // "all" makes runc signal every process of the container's cgroup; a rootless
+        // container has none (no delegation without systemd) and runc fails with
+        // "lstat : no such file or directory". Its own pid namespace ends with its init.
+        boolean all = io.jnerd.proto.ContainerdAddress.isRoot();
+        try {
+            containerd.tasks().kill(KillRequest.newBuilder().setContainerId(id).setSignal(signal).setAll(all).build());
+        } catch (StatusRuntimeException e) {
+            if (!ContainerdErrors.isNotFound(e) && e.getStatus().getCode() != io.grpc.Status.Code.FAILED_PRECONDITION) {
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * docker's rm: a running container only with {@code force} (then killed, its network
+     * torn down), then {@link #remove removed}.
+     *
+     * @param ref how the caller named it, for the error
+     * @throws JnerdException when it runs and {@code force} is not given
+     */
+    public void rm(Container c, String ref, boolean force, Path stateRoot, Optional<Path> bypassdSocket) {
+        if (!force && isRunning(task(c.getId()))) {
+            throw new JnerdException("container " + ref + " is running: stop it first or use rm -f");
+        }
+        stopWithNetwork(c.getId(), Signals.SIGKILL, 10, stateRoot, bypassdSocket);
+        remove(c, stateRoot);
+    }
+
+    /**
+     * Removes the container, its snapshot and jnerd's state for it (also a network dir that a
+     * keeper killed before its tear-down left); its task must be gone.
+     */
+    public void remove(Container c, Path stateRoot) {
+        deleteContainer(containerd, c.getId());
+        removeSnapshot(containerd, c.getSnapshotter(), c.getSnapshotKey());
+        StateDirs.delete(stateDir(stateRoot, c.getId()));
+        StateDirs.delete(networkDir(stateRoot, c.getId()));
+    }
+
+    /** A directory jnerd owns for the container: stdio FIFOs, the -d log, the network keeper's record and log. */
+    Path stateDir(Path stateRoot, String id) {
+        return stateRoot.resolve(containerd.namespace()).resolve(id);
+    }
+
+    /**
+     * The network driver's files: short, since unix socket paths must fit in 108 bytes
+     * (sun_path), which the state dir with a 64-hex container ID may not leave room for.
+     */
+    static Path networkDir(Path stateRoot, String id) {
+        return stateRoot.resolve("net").resolve(id.substring(0, 16));
+    }
+
+    /**
+     * Keeps the exit status on the container (its task is deleted, and with it containerd's
+     * record). A container that is gone (removed meanwhile by the keeper of {@code run -d --rm})
+     * needs none.
+     */
+    static void recordExit(Containerd containerd, String id, int status) {
+        try {
+            containerd.containers().update(UpdateContainerRequest.newBuilder()
+                    .setContainer(Container.newBuilder().setId(id)
+                            .putLabels(ContainerLabels.EXIT_CODE, Integer.toString(status)))
+                    .setUpdateMask(FieldMask.newBuilder().addPaths("labels." + ContainerLabels.EXIT_CODE))
+                    .build());
+        } catch (StatusRuntimeException e) {
+            if (!ContainerdErrors.isNotFound(e)) {
+                throw e;
+            }
+        }
+    }
+
+    /** Deletes the task; returns its exit status (0 if there was none). */
+    static int deleteTask(Containerd containerd, String id) {
+        try {
+            return containerd.tasks().delete(DeleteTaskRequest.newBuilder().setContainerId(id).build()).getExitStatus();
+        } catch (StatusRuntimeException e) {
+            if (!ContainerdErrors.isNotFound(e) && !deletedMeanwhile(containerd, id)) {
+                throw e;
+            }
+            return 0;
+        }
+    }
+
+    /**
+     * Whether another client deleted the task while we did: {@code rm -f} of a container
+     * whose foreground {@code run --rm} sees the kill too and deletes it at the same time.
+     * The loser's delete then fails with the shim's connection closing under it ("ttrpc:
+     * closed", UNKNOWN), not with NotFound; once the winner is done the task is gone.
+     */
+    private static boolean deletedMeanwhile(Containerd containerd, String id) {
+        Containers c = new Containers(containerd);
+        for (int i = 0; i < 20; i++) {
+            if (c.task(id).isEmpty()) {
+                return true;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    static void killAndDeleteTask(Containerd containerd, String id) {
+        new Containers(containerd).stop(id, Signals.SIGKILL, 10);
+    }
+
+    static void deleteContainer(Containerd containerd, String id) {
+        try {
+            containerd.containers().delete(DeleteContainerRequest.newBuilder().setId(id).build());
+        } catch (StatusRuntimeException e) {
+            if (!ContainerdErrors.isNotFound(e)) {
+                throw e;
+            }
+        }
+    }
+
+    static void removeSnapshot(Containerd containerd, String snapshotter, String key) {
+        if (key.isEmpty()) {
+            return;
+        }
+        try {
+            containerd.snapshots().remove(RemoveSnapshotRequest.newBuilder().setSnapshotter(snapshotter).setKey(key).build());
+        } catch (StatusRuntimeException e) {
+            if (!ContainerdErrors.isNotFound(e)) {
+                throw e;
+            }
+        }
+    }
+
+}

@@ -1,0 +1,181 @@
+package io.jnerd.engine.image;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.grpc.StatusRuntimeException;
+import io.jnerd.engine.ContainerdErrors;
+import io.jnerd.engine.JnerdException;
+import io.jnerd.proto.Containerd;
+import io.jnerd.proto.Lease;
+import io.jnerd.proto.containerd.containers.Container;
+import io.jnerd.proto.containerd.images.CreateImageRequest;
+import io.jnerd.proto.containerd.images.DeleteImageRequest;
+import io.jnerd.proto.containerd.images.GetImageRequest;
+import io.jnerd.proto.containerd.images.Image;
+import io.jnerd.proto.containerd.images.ListImagesRequest;
+import io.jnerd.proto.containerd.images.UpdateImageRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Images in containerd: import from archives, resolve for running, unpack, list, remove. */
+public final class ImageService {
+    private static final Duration LEASE_EXPIRY = Duration.ofHours(1);
+    private final Containerd containerd;
+
+    public ImageService(Containerd containerd) {
+        this.containerd = containerd;
+    }
+
+    /**
+     * Imports every image of the archive: blobs (children before parents, with GC labels),
+     * image records, and the layers for {@code platform} unpacked into {@code snapshotter}.
+     * All under one lease, so a failure half-way leaves nothing the GC will keep.
+     */
+    public List<String> importArchive(ImageArchive archive, Platform platform, String snapshotter) throws IOException {
+        List<String> names = new ArrayList<>();
+        try (Lease lease = containerd.newLease(LEASE_EXPIRY)) {
+            Containerd c = lease.client();
+            ContentStore content = new ContentStore(c);
+            for (ImageArchive.Entry entry : archive.entries()) {
+                store(archive, content, entry.root(), platform, true);
+                ResolvedImage image = ResolvedImage.resolve(entry.name(), entry.root(), platform, blobsOf(archive));
+                unpack(c, image, snapshotter);
+                putImage(c, entry.name(), entry.root());
+                names.add(entry.name());
+            }
+        }
+        return names;
+    }
+
+    /** Stores a blob tree; manifests for other platforms that the archive does not carry are skipped. */
+    private void store(ImageArchive archive, ContentStore content, Descriptor d, Platform platform, boolean required)
+            throws IOException {
+        if (!archive.has(d.digest())) {
+            if (required) {
+                throw new IOException("archive lacks blob " + d.digest() + " (" + d.mediaType() + ")");
+            }
+            return;
+        }
+        if (MediaTypes.isIndex(d.mediaType()) || MediaTypes.isManifest(d.mediaType())) {
+            byte[] bytes = archive.readBlob(d.digest());
+            JsonNode doc = Json.parse(bytes, d.mediaType() + " " + d.digest());
+            if (MediaTypes.isIndex(d.mediaType())) {
+                for (JsonNode m : doc.path("manifests")) {
+                    Descriptor child = Descriptor.fromJson(m);
+                    store(archive, content, child, platform, platform.matches(child.platform()));
+                }
+            } else {
+                store(archive, content, Descriptor.fromJson(doc.path("config")), platform, true);
+                for (JsonNode l : doc.path("layers")) {
+                    store(archive, content, Descriptor.fromJson(l), platform, true);
+                }
+            }
+            content.write(d, new java.io.ByteArrayInputStream(bytes), GcLabels.forChildren(d.mediaType(), doc));
+        } else {
+            try (var in = archive.openBlob(d.digest())) {
+                content.write(d, in, java.util.Map.of());
+            }
+        }
+    }
+
+    private static BlobSource blobsOf(ImageArchive archive) {
+        return digest -> {
+            try {
+                return archive.readBlob(digest);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
+    }
+
+    /** Creates or updates the image record {@code name} → {@code root}; call inside the lease that holds its blobs. */
+    public void putImage(Containerd c, String name, Descriptor root) {
+        Image image = Image.newBuilder().setName(name).setTarget(root.toProto()).build();
+        try {
+            c.images().create(CreateImageRequest.newBuilder().setImage(image).build());
+        } catch (StatusRuntimeException e) {
+            if (!ContainerdErrors.isAlreadyExists(e)) {
+                throw e;
+            }
+            c.images().update(UpdateImageRequest.newBuilder().setImage(image).build());
+        }
+    }
+
+    /** Unpacks (if needed) and pins the snapshot chain to the config blob; call inside a lease. */
+    public void unpack(Containerd c, ResolvedImage image, String snapshotter) {
+        ImageUnpacker unpacker = new ImageUnpacker(c, snapshotter);
+        String chainId = image.chainId();
+        if (!unpacker.isUnpacked(chainId)) {
+            unpacker.unpack(image.layers(), image.diffIds());
+        }
+        new ContentStore(c).label(image.configDescriptor().digest(), GcLabels.forSnapshot(snapshotter, chainId));
+    }
+
+    public Optional<Image> get(String name) {
+        try {
+            return Optional.of(containerd.images().get(GetImageRequest.newBuilder().setName(name).build()).getImage());
+        } catch (StatusRuntimeException e) {
+            if (ContainerdErrors.isNotFound(e)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** The image named {@code ref} (normalized), or a one-line error with exit code 125. */
+    public ResolvedImage resolve(String ref, Platform platform) {
+        String name = normalize(ref);
+        Image image = get(name).orElseThrow(() -> new JnerdException("image not found: " + ref
+                + " (pull it with 'jnerd pull', or load it with 'jnerd load -i FILE')"));
+        ContentStore content = new ContentStore(containerd);
+        return ResolvedImage.resolve(name, Descriptor.fromProto(image.getTarget()), platform, content::read);
+    }
+
+    public List<Image> list() {
+        return containerd.images().list(ListImagesRequest.getDefaultInstance()).getImagesList();
+    }
+
+    /**
+     * docker's rmi: refuses an image one of {@code containers} was created from, unless
+     * {@code force} (the containers keep their snapshots).
+     *
+     * @return the image's full name
+     * @throws JnerdException naming the container that uses it, or when there is no such image
+     */
+    public String remove(String ref, boolean force, List<Container> containers) {
+        String name = normalize(ref);
+        if (!force) {
+            for (Container c : containers) {
+                if (c.getImage().equals(name)) {
+                    throw new JnerdException("image " + ref + " is used by container " + c.getId().substring(0, 12)
+                            + ": remove the container first or use rmi -f");
+                }
+            }
+        }
+        remove(ref);
+        return name;
+    }
+
+    public void remove(String ref) {
+        String name = normalize(ref);
+        try {
+            containerd.images().delete(DeleteImageRequest.newBuilder().setName(name).setSync(true).build());
+        } catch (StatusRuntimeException e) {
+            if (ContainerdErrors.isNotFound(e)) {
+                throw new JnerdException("no such image: " + ref);
+            }
+            throw e;
+        }
+    }
+
+    public static String normalize(String ref) {
+        try {
+            return ImageRef.parse(ref).toString();
+        } catch (IllegalArgumentException e) {
+            throw new JnerdException(e.getMessage());
+        }
+    }
+}

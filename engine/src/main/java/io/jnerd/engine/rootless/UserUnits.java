@@ -1,0 +1,79 @@
+package io.jnerd.engine.rootless;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * systemd user units for rootless jnerd ({@code jnerd rootless install}): one for
+ * containerd inside rootlesskit, one for {@code jnerd bypassd}. Each unit runs the same
+ * jnerd (java + jar) that wrote it, so an upgrade needs a re-install.
+ */
+public final class UserUnits {
+    public static final String CONTAINERD_UNIT = "jnerd-containerd.service";
+    public static final String BYPASSD_UNIT = "jnerd-bypassd.service";
+
+    private final Path unitDir;
+    private final String jnerd;
+
+    /** {@code jnerd}: the command line that starts jnerd, already shell-quoted. */
+    public UserUnits(Path home, String jnerd) {
+        this.unitDir = home.resolve(".config/systemd/user");
+        this.jnerd = jnerd;
+    }
+
+    /** Writes both units; returns their paths. */
+    public List<Path> write() throws IOException {
+        Files.createDirectories(unitDir);
+        List<Path> written = new ArrayList<>();
+        written.add(write(CONTAINERD_UNIT, containerdUnit()));
+        written.add(write(BYPASSD_UNIT, bypassdUnit()));
+        return written;
+    }
+
+    String containerdUnit() {
+        return String.join("\n",
+                "# Written by jnerd rootless install.",
+                "[Unit]",
+                "Description=containerd inside rootlesskit for jnerd (rootless)",
+                "",
+                "[Service]",
+                // `jnerd rootless start` puts rootlesskit in the background and returns once
+                // containerd answers: that is a forking service whose main pid is in the pid file.
+                "Type=forking",
+                "PIDFile=%t/jnerd/rootlesskit.pid",
+                "ExecStart=" + jnerd + " rootless start",
+                "ExecStop=" + jnerd + " rootless stop",
+                "Restart=on-failure",
+                "Delegate=yes",
+                "",
+                "[Install]",
+                "WantedBy=default.target",
+                "");
+    }
+
+    String bypassdUnit() {
+        return String.join("\n",
+                "# Written by jnerd rootless install.",
+                "[Unit]",
+                "Description=jnerd bypassd (bypass4netnsd REST API for rootless containers)",
+                "After=" + CONTAINERD_UNIT,
+                "",
+                "[Service]",
+                "ExecStart=" + jnerd + " bypassd",
+                "Restart=on-failure",
+                "",
+                "[Install]",
+                "WantedBy=default.target",
+                "");
+    }
+
+    private Path write(String name, String text) throws IOException {
+        Path p = unitDir.resolve(name);
+        Files.writeString(p, text, StandardCharsets.UTF_8);
+        return p;
+    }
+}

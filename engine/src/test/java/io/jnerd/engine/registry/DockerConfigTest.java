@@ -1,0 +1,76 @@
+package io.jnerd.engine.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DockerConfigTest {
+    @TempDir
+    Path dir;
+
+    private DockerConfig config(String json) throws Exception {
+        Files.writeString(dir.resolve("config.json"), json);
+        return DockerConfig.load(Map.of("DOCKER_CONFIG", dir.toString(), "PATH", dir.toString()));
+    }
+
+    private static String auth(String userPassword) {
+        return Base64.getEncoder().encodeToString(userPassword.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void authsByRegistryAndDockerHubUnderItsLegacyKey() throws Exception {
+        DockerConfig c = config("{\"auths\":{\"https://index.docker.io/v1/\":{\"auth\":\"" + auth("hub:pw1") + "\"},"
+                + "\"127.0.0.1:5000\":{\"auth\":\"" + auth("local:p:w") + "\"}}}");
+        assertEquals("hub", c.credentials("docker.io").orElseThrow().username());
+        Credentials local = c.credentials("127.0.0.1:5000").orElseThrow();
+        assertEquals("Basic " + auth("local:p:w"), local.basicAuthorization(), "only the first colon splits");
+        assertTrue(c.credentials("ghcr.io").isEmpty());
+    }
+
+    @Test
+    void credentialHelperPerRegistryWinsOverAuths() throws Exception {
+        helper("fake", "echo '{\"ServerURL\":\"x\",\"Username\":\"from-helper\",\"Secret\":\"s\"}'");
+        DockerConfig c = config("{\"credHelpers\":{\"ghcr.io\":\"fake\"},\"auths\":{\"ghcr.io\":{\"auth\":\"" + auth("a:b") + "\"}}}");
+        assertEquals("from-helper", c.credentials("ghcr.io").orElseThrow().username());
+    }
+
+    @Test
+    void credsStoreReadsTheServerOnStdinAndNotFoundIsNoCredentials() throws Exception {
+        helper("store", "read server; if [ \"$server\" = https://index.docker.io/v1/ ]; then "
+                + "echo '{\"Username\":\"hubuser\",\"Secret\":\"t\"}'; else echo 'credentials not found in native keychain'; exit 1; fi");
+        DockerConfig c = config("{\"credsStore\":\"store\"}");
+        assertEquals("hubuser", c.credentials("docker.io").orElseThrow().username());
+        assertTrue(c.credentials("quay.io").isEmpty());
+    }
+
+    @Test
+    void brokenHelperAndBadAuthAreOneLineErrors() throws Exception {
+        helper("broken", "echo 'boom' ; exit 3");
+        RegistryException e = assertThrows(RegistryException.class,
+                () -> config("{\"credsStore\":\"broken\"}").credentials("quay.io"));
+        assertEquals("docker-credential-broken get failed (exit 3): boom", e.getMessage());
+        RegistryException bad = assertThrows(RegistryException.class,
+                () -> config("{\"auths\":{\"quay.io\":{\"auth\":\"not base64!\"}}}").credentials("quay.io"));
+        assertTrue(bad.getMessage().endsWith("auths.quay.io.auth is not base64"), bad.getMessage());
+    }
+
+    @Test
+    void missingConfigIsNoCredentials() throws Exception {
+        assertTrue(DockerConfig.load(Map.of("DOCKER_CONFIG", dir.resolve("none").toString())).credentials("docker.io").isEmpty());
+    }
+
+    private void helper(String name, String script) throws Exception {
+        Path p = dir.resolve("docker-credential-" + name);
+        Files.writeString(p, "#!/bin/sh\n" + script + "\n");
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+}
