@@ -6,7 +6,7 @@ import io.jnerd.engine.image.ImageRef;
 import io.jnerd.engine.image.Platform;
 import io.jnerd.engine.image.ResolvedImage;
 import io.jnerd.engine.registry.ImagePuller;
-import io.jnerd.engine.sign.CosignVerifier;
+import io.jnerd.engine.registry.ManifestCheck;
 import io.jnerd.engine.sign.SignatureException;
 import io.jnerd.proto.Containerd;
 import java.util.Optional;
@@ -15,7 +15,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code jnerd pull}: an image from a registry into containerd, unpacked; optionally only if cosign-signed. */
+/** {@code jnerd pull}: an image from a registry into containerd, unpacked; optionally only if signed (cosign or notation). */
 @Command(name = "pull", description = "Pull an image from a registry")
 public final class PullCommand extends ContainerdCommand {
     @Mixin
@@ -43,7 +43,7 @@ public final class PullCommand extends ContainerdCommand {
         } catch (IllegalArgumentException e) {
             throw new JnerdException(e.getMessage());
         }
-        Optional<CosignVerifier> verifier = verify.verifier();
+        Optional<ManifestCheck> verifier = verify.verifier(terminal());
         TransferProgress progress = new TransferProgress(terminal().out(), TransferProgress.modeFor(terminal().out(), quiet));
         long start = System.nanoTime();
         ResolvedImage pulled;

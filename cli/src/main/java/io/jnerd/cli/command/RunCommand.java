@@ -9,9 +9,9 @@ import io.jnerd.engine.image.Platform;
 import io.jnerd.engine.network.BypassNetwork;
 import io.jnerd.engine.network.NetworkAttachers;
 import io.jnerd.engine.registry.ImagePuller;
+import io.jnerd.engine.registry.ManifestCheck;
 import io.jnerd.engine.registry.RegistryClient;
 import io.jnerd.engine.registry.TransferEvents;
-import io.jnerd.engine.sign.CosignVerifier;
 import io.jnerd.engine.sign.SignatureException;
 import io.jnerd.mounts.MountOptions;
 import io.jnerd.mounts.MountRequest;
@@ -135,11 +135,11 @@ public final class RunCommand extends ContainerdCommand {
     VerifyOptions verify = new VerifyOptions();
 
     private RunSpec spec;
-    private Optional<CosignVerifier> verifier = Optional.empty();
+    private Optional<ManifestCheck> verifier = Optional.empty();
 
     @Override
     void validate() throws IOException {
-        verifier = verify.verifier();
+        verifier = verify.verifier(terminal());
         spec = toRunSpec();
     }
 
@@ -173,7 +173,7 @@ public final class RunCommand extends ContainerdCommand {
             // A signature lives in the registry: verifying means resolving the image there,
             // even when a copy is already in containerd.
             if (policy == RunSpec.PullPolicy.NEVER) {
-                throw new JnerdException("--verify=cosign needs the registry: not with --pull=never");
+                throw new JnerdException("--verify=" + verify.verify + " needs the registry: not with --pull=never");
             }
             policy = RunSpec.PullPolicy.ALWAYS;
         }

@@ -10,7 +10,6 @@ import io.jnerd.engine.image.Json;
 import io.jnerd.engine.image.MediaTypes;
 import io.jnerd.engine.image.Platform;
 import io.jnerd.engine.image.ResolvedImage;
-import io.jnerd.engine.sign.CosignVerifier;
 import io.jnerd.engine.sign.SignatureException;
 import io.jnerd.proto.Containerd;
 import io.jnerd.proto.Lease;
@@ -57,12 +56,11 @@ public final class ImagePuller {
     }
 
     /** @return the image as stored in containerd */
-    public ResolvedImage pull(ImageRef ref, Platform platform, Optional<CosignVerifier> verifier)
+    public ResolvedImage pull(ImageRef ref, Platform platform, Optional<ManifestCheck> check)
             throws IOException, SignatureException {
         ManifestBytes root = registry.manifest(ref.digest() != null ? ref.digest() : ref.tag());
-        if (verifier.isPresent()) {
-            verifier.get().verify(ref.toString(), root.digest(), new CosignArtifacts(registry).fetch(root.digest()));
-            progress.say("Verified cosign signature of " + root.digest());
+        if (check.isPresent()) {
+            progress.say(check.get().check(ref, root, registry));
         }
         Map<String, byte[]> documents = new HashMap<>();
         documents.put(root.digest(), root.bytes());

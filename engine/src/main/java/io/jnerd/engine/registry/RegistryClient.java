@@ -207,11 +207,43 @@ public final class RegistryClient {
 
     /** PUTs a manifest or index at a tag or digest; returns the digest the registry stored it under. */
     public String putManifest(String reference, String mediaType, byte[] bytes) throws IOException {
+        return sendManifest(reference, mediaType, bytes).firstValue("Docker-Content-Digest").orElse(Digest.of(bytes));
+    }
+
+    /**
+     * PUTs a manifest that has a {@code subject} by its digest; true when the registry
+     * indexed it for the referrers API (it answers with {@code OCI-Subject}, OCI
+     * distribution 1.1), false when the client must keep the referrers tag itself.
+     */
+    public boolean putReferrer(String digest, String mediaType, byte[] bytes) throws IOException {
+        return sendManifest(digest, mediaType, bytes).firstValue("OCI-Subject").isPresent();
+    }
+
+    private java.net.http.HttpHeaders sendManifest(String reference, String mediaType, byte[] bytes) throws IOException {
         HttpResponse<InputStream> r = send("PUT", path("/manifests/" + reference), () -> BodyPublishers.ofByteArray(bytes),
                 b -> b.header("Content-Type", mediaType));
         r.body().close();
         expectOk(r, "manifest " + reference);
-        return r.headers().firstValue("Docker-Content-Digest").orElse(Digest.of(bytes));
+        return r.headers();
+    }
+
+    /**
+     * The referrers of {@code digest} of one artifact type (an image index), or empty when
+     * the registry has no referrers API (404, as Debian's docker-registry 2.8 answers).
+     */
+    public Optional<byte[]> referrers(String digest, String artifactType) throws IOException {
+        HttpResponse<InputStream> r = send("GET", path("/referrers/" + digest + "?artifactType=" + encode(artifactType)),
+                null, b -> b.header("Accept", MediaTypes.OCI_INDEX));
+        if (r.statusCode() == 404) {
+            r.body().close();
+            return Optional.empty();
+        }
+        byte[] bytes = expectOk(r, "referrers of " + digest).readNBytes(MAX_MANIFEST_BYTES + 1);
+        r.body().close();
+        if (bytes.length > MAX_MANIFEST_BYTES) {
+            throw new RegistryException("referrers of " + where() + "@" + digest + " are larger than 4 MiB: refused");
+        }
+        return Optional.of(bytes);
     }
 
     /** {@code 127.0.0.1:5000/demo/busybox}, for messages. */

@@ -76,7 +76,7 @@ public final class KeyFiles {
         return toPem(key);
     }
 
-    static String privatePem(PrivateKey key, char[] password) throws IOException {
+    public static String privatePem(PrivateKey key, char[] password) throws IOException {
         if (password == null || password.length == 0) {
             return toPem(new JcaPKCS8Generator(key, null).generate());
         }
