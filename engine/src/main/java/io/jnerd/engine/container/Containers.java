@@ -5,6 +5,8 @@ import io.grpc.StatusRuntimeException;
 import io.jnerd.engine.ContainerdErrors;
 import io.jnerd.engine.JnerdException;
 import io.jnerd.engine.network.KeeperRecord;
+import io.jnerd.netns.PortMapping;
+import io.jnerd.netns.PortMappingParser;
 import io.jnerd.proto.Containerd;
 import io.jnerd.proto.containerd.containers.Container;
 import io.jnerd.proto.containerd.containers.DeleteContainerRequest;
@@ -101,6 +103,16 @@ public final class Containers {
             }
             throw e;
         }
+    }
+
+    /** What the container publishes ({@code -p}, each host port as chosen), as its run recorded it. */
+    public static List<PortMapping> publishedPorts(Container c) {
+        String recorded = c.getLabelsMap().getOrDefault(ContainerLabels.PORTS, "");
+        List<PortMapping> ports = new ArrayList<>();
+        for (String p : recorded.isEmpty() ? new String[0] : recorded.split(",")) {
+            ports.addAll(PortMappingParser.parse(p));
+        }
+        return ports;
     }
 
     public static boolean isRunning(Optional<Process> task) {
