@@ -13,6 +13,7 @@ import io.jnerd.cli.testing.TestImages;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -74,6 +75,11 @@ class ContainerCommandsTest {
         assertEquals("hi\n", PublishedPort.read(port, Duration.ofSeconds(20), () -> false), "the shown port is published");
 
         assertEquals("web 127.0.0.1:" + port + "->80/tcp\n", cli.run("ps", "-a", "--format", "{{.Names}} {{.Ports}}").out);
+        assertEquals("80/tcp -> 127.0.0.1:" + port + "\n", cli.run("port", "web").out);
+        assertEquals("127.0.0.1:" + port + "\n", cli.run("port", id, "80/tcp").out);
+        Cli.Result none = cli.run("port", "web", "81/udp");
+        assertEquals(1, none.exitCode);
+        assertEquals("jnerd: no public port '81/udp' published for web\n", none.err);
         assertEquals(id + "\n", cli.run("ps", "-aq", "--filter", "name=^we", "--filter", "label=team=a").out);
         assertEquals("", cli.run("ps", "-aq", "--filter", "label=team=b").out);
         assertTrue(cli.run("ps", "-a", "--format", "json").out.contains("\"Names\":\"web\""));
@@ -100,5 +106,81 @@ class ContainerCommandsTest {
         Cli.Result filtered = cli.run("images", "--filter", "reference=jnerd-test/busy*", "--format", "table {{.Repository}}\t{{.Size}}");
         assertTrue(filtered.out.matches("REPOSITORY +SIZE\njnerd-test/busybox +[0-9.]+[kM]?B\n"), filtered.toString());
         assertEquals("", cli.run("images", "-q", "--filter", "reference=nothing-like-it").out);
+    }
+
+    @Test
+    void execRunsInTheContainerWithItsEnvAndFlags() throws Exception {
+        Cli.Result d = cli.run("run", "-d", "--name", "box", "--net=none", "-e", "FROM_RUN=1", IMAGE, "sleep", "60");
+        assertEquals(0, d.exitCode, d.toString());
+
+        Cli.Result e = cli.run("exec", "-e", "X=2", "-w", "/home", "-u", "app", "box",
+                "sh", "-c", "echo $FROM_RUN $X $(pwd) $(id -u); echo err >&2; exit 7");
+        assertEquals(7, e.exitCode, e.toString());
+        assertEquals("1 2 /home 1000\n", e.out);
+        assertEquals("err\n", e.err);
+        assertEquals("from stdin\n", cli.runWithInput("from stdin\n", "exec", "-i", "box", "cat").out);
+        Cli.Result bounded = cli.run("exec", "box", "sh", "-c",
+                "grep -E '^(CapBnd|NoNewPrivs|Seccomp):' /proc/1/status; grep -E '^(CapBnd|NoNewPrivs|Seccomp):' /proc/self/status");
+        List<String> lines = bounded.out.lines().toList();
+        assertEquals(6, lines.size(), bounded.toString());
+        assertEquals(lines.subList(0, 3), lines.subList(3, 6), "an exec can do no more than the container's init");
+
+        assertEquals(127, cli.run("exec", "box", "no-such-binary").exitCode);
+        Cli.Result detached = cli.run("exec", "-d", "box", "sh", "-c", "echo later > /tmp/detached");
+        assertEquals(0, detached.exitCode, detached.toString());
+        assertEquals("", detached.out);
+        String got = "";
+        for (int i = 0; i < 50 && !got.equals("later\n"); i++) {
+            got = cli.run("exec", "box", "cat", "/tmp/detached").out;
+            Thread.sleep(100);
+        }
+        assertEquals("later\n", got);
+        assertEquals(0, cli.run("rm", "-f", "box").exitCode);
+        Cli.Result gone = cli.run("exec", "box", "true");
+        assertEquals(125, gone.exitCode);
+        assertEquals("jnerd: no such container: box\n", gone.err);
+    }
+
+    @Test
+    void killSignalsAndWaitPrintsTheExitCode() {
+        Cli.Result d = cli.run("run", "-d", "--name", "trapper", "--net=none", IMAGE, "sh", "-c",
+                "trap 'exit 3' TERM; while true; do sleep 1; done");
+        assertEquals(0, d.exitCode, d.toString());
+        Cli.Result bad = cli.run("kill", "-s", "NOPE", "trapper");
+        assertEquals(125, bad.exitCode);
+        assertEquals("jnerd: invalid signal: NOPE\n", bad.err);
+
+        Cli.Result term = cli.run("kill", "-s", "SIGTERM", "trapper");
+        assertEquals(0, term.exitCode, term.toString());
+        assertEquals("trapper\n", term.out);
+        Cli.Result waited = cli.run("wait", "trapper");
+        assertEquals(0, waited.exitCode, waited.toString());
+        assertEquals("3\n", waited.out);
+        assertEquals("3\n", cli.run("wait", "trapper").out, "a stopped container answers at once");
+        Cli.Result again = cli.run("kill", "trapper");
+        assertEquals(1, again.exitCode);
+        assertTrue(again.err.contains("is not running"), again.err);
+
+        assertEquals(0, cli.run("run", "-d", "--name", "sleeper", "--net=none", IMAGE, "sleep", "60").exitCode);
+        assertEquals(0, cli.run("kill", "sleeper").exitCode);
+        assertEquals("137\n", cli.run("wait", "sleeper").out, "SIGKILL by default");
+        Cli.Result waitMissing = cli.run("wait", "sleeper", "nobody");
+        assertEquals(1, waitMissing.exitCode);
+        assertEquals("137\n", waitMissing.out);
+        assertEquals("jnerd: no such container: nobody\n", waitMissing.err);
+        assertEquals(0, cli.run("rm", "trapper", "sleeper").exitCode);
+    }
+
+    @Test
+    void tagNamesTheSameImage() {
+        assertEquals(0, cli.run("tag", IMAGE, "jnerd-test/tagged:v1").exitCode);
+        String ids = cli.run("images", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}").out;
+        String source = ids.lines().filter(l -> l.startsWith(IMAGE + " ")).findFirst().orElseThrow().split(" ")[1];
+        assertTrue(ids.contains("jnerd-test/tagged:v1 " + source + "\n"), ids);
+        Cli.Result missing = cli.run("tag", "jnerd-test/nothing:1", "x:1");
+        assertEquals(1, missing.exitCode);
+        assertEquals("jnerd: no such image: jnerd-test/nothing:1\n", missing.err);
+        assertEquals(0, cli.run("rmi", "jnerd-test/tagged:v1").exitCode);
+        assertTrue(cli.run("images", "-q", "--filter", "reference=" + IMAGE).out.contains(source), "the source stays");
     }
 }

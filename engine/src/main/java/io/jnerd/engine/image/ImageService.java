@@ -133,6 +133,15 @@ public final class ImageService {
         return ResolvedImage.resolve(name, Descriptor.fromProto(image.getTarget()), platform, content::read);
     }
 
+    /**
+     * A second name for the image {@code source}: a record pointing at the same root, so its
+     * content stays referenced by either name; an existing {@code target} is repointed.
+     */
+    public void tag(String source, String target) {
+        Image image = get(normalize(source)).orElseThrow(() -> new JnerdException(1, "no such image: " + source, null));
+        putImage(containerd, normalize(target), Descriptor.fromProto(image.getTarget()));
+    }
+
     public List<Image> list() {
         return containerd.images().list(ListImagesRequest.getDefaultInstance()).getImagesList();
     }
