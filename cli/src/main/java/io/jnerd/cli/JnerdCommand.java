@@ -13,13 +13,16 @@ import io.jnerd.cli.command.LoadCommand;
 import io.jnerd.cli.command.LogsCommand;
 import io.jnerd.cli.command.NetworkKeeperCommand;
 import io.jnerd.cli.command.PortCommand;
+import io.jnerd.cli.command.PruneCommands;
 import io.jnerd.cli.command.PsCommand;
 import io.jnerd.cli.command.PullCommand;
+import io.jnerd.cli.command.RestartCommand;
 import io.jnerd.cli.command.PushCommand;
 import io.jnerd.cli.command.RmCommand;
 import io.jnerd.cli.command.RmiCommand;
 import io.jnerd.cli.command.RootlessCommand;
 import io.jnerd.cli.command.RunCommand;
+import io.jnerd.cli.command.StartCommand;
 import io.jnerd.cli.command.StopCommand;
 import io.jnerd.cli.command.TagCommand;
 import io.jnerd.cli.command.VersionCommand;
@@ -33,7 +36,9 @@ import picocli.CommandLine.Mixin;
         description = "Rootless container networking and security for containerd, with a nerdctl-style CLI.",
         subcommands = {
             RunCommand.class, ExecCommand.class, PsCommand.class, RmCommand.class, StopCommand.class, KillCommand.class,
-            WaitCommand.class, PortCommand.class, LogsCommand.class, TagCommand.class,
+            WaitCommand.class, StartCommand.class, RestartCommand.class, PortCommand.class, LogsCommand.class,
+            TagCommand.class,
+            PruneCommands.ContainerGroup.class, PruneCommands.ImageGroup.class,
             InspectCommand.class, ImagesCommand.class, RmiCommand.class, PullCommand.class, LoadCommand.class,
             BuildLocalCommand.class, VersionCommand.class, InfoCommand.class, PushCommand.class, KeyCommand.class,
             RootlessCommand.class, DemoCommand.class, BypassdCommand.class, NetworkKeeperCommand.class,

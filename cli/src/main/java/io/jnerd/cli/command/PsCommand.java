@@ -185,7 +185,7 @@ public final class PsCommand extends ContainerdCommand {
         }
     }
 
-    private static String familiar(String image) {
+    static String familiar(String image) {
         try {
             return ImageRef.parse(image).familiar();
         } catch (IllegalArgumentException e) {

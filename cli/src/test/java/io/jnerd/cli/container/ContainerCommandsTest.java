@@ -183,4 +183,58 @@ class ContainerCommandsTest {
         assertEquals(0, cli.run("rmi", "jnerd-test/tagged:v1").exitCode);
         assertTrue(cli.run("images", "-q", "--filter", "reference=" + IMAGE).out.contains(source), "the source stays");
     }
+
+    @Test
+    void startAndRestartAnExitedContainer() throws Exception {
+        Cli.Result first = cli.run("run", "--name", "again", "--net=none", IMAGE, "sh", "-c", "echo run $$; exit 4");
+        assertEquals(4, first.exitCode, first.toString());
+        Cli.Result attached = cli.run("start", "-a", "again");
+        assertEquals(4, attached.exitCode, attached.toString());
+        assertEquals("run 1\n", attached.out);
+
+        assertEquals("again\n", cli.run("start", "again").out);
+        assertEquals("4\n", cli.run("wait", "again").out);
+        assertTrue(cli.run("logs", "again").out.contains("run 1\n"), "a background start logs as run -d");
+
+        assertEquals(0, cli.run("run", "-d", "--name", "looping", "--net=none", IMAGE, "sh", "-c",
+                "trap 'exit 5' TERM; echo up; while true; do sleep 1; done").exitCode);
+        assertEquals("looping\n", cli.run("restart", "-t", "5", "looping").out);
+        assertTrue(cli.run("ps", "--filter", "name=looping", "--format", "{{.Status}}").out.startsWith("Up "),
+                "running again");
+        assertEquals(0, cli.run("kill", "looping").exitCode);
+        assertEquals("137\n", cli.run("wait", "looping").out);
+
+        Cli.Result networked = cli.run("run", "--name", "netted", "--net=slirp4netns", IMAGE, "true");
+        assertEquals(0, networked.exitCode, networked.toString());
+        Cli.Result refused = cli.run("start", "netted");
+        assertEquals(1, refused.exitCode);
+        assertTrue(refused.err.startsWith("jnerd: jnerd cannot start a container with --net=slirp4netns again yet"),
+                refused.err);
+        assertEquals(0, cli.run("rm", "again", "looping", "netted").exitCode);
+    }
+
+    @Test
+    void pruneRemovesStoppedContainersAndUnusedImages() {
+        Cli.Result stopped = cli.run("run", "--name", "pruned", "--net=none", IMAGE, "true");
+        assertEquals(0, stopped.exitCode, stopped.toString());
+        String prunedId = cli.run("ps", "-aq", "--no-trunc", "--filter", "name=pruned").out.trim();
+        assertEquals(0, cli.run("run", "-d", "--name", "alive", "--net=none", IMAGE, "sleep", "60").exitCode);
+
+        Cli.Result declined = cli.runWithInput("n\n", "container", "prune");
+        assertEquals(0, declined.exitCode, declined.toString());
+        assertTrue(declined.out.startsWith("WARNING! This will remove all stopped containers.\n"), declined.out);
+        assertTrue(cli.run("ps", "-a").out.contains("pruned"), "kept when the answer is no");
+
+        Cli.Result pruned = cli.run("container", "prune", "-f");
+        assertEquals("Deleted Containers:\n" + prunedId + "\n\nTotal reclaimed space: 0B\n", pruned.out, pruned.toString());
+        assertEquals("alive\n", cli.run("ps", "-a", "--format", "{{.Names}}").out);
+
+        assertEquals(0, cli.run("tag", IMAGE, "jnerd-test/unused:1").exitCode);
+        assertEquals("Total reclaimed space: 0B\n", cli.run("image", "prune", "-f").out, "nothing is dangling");
+        Cli.Result images = cli.run("image", "prune", "-a", "-f");
+        assertEquals("Deleted Images:\nuntagged: jnerd-test/unused:1\n\nTotal reclaimed space: 0B\n", images.out,
+                images.toString());
+        assertTrue(cli.run("images", "--format", "{{.Repository}}:{{.Tag}}").out.contains(IMAGE), "in use by alive");
+        assertEquals(0, cli.run("rm", "-f", "alive").exitCode);
+    }
 }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import io.grpc.StatusRuntimeException;
-import io.jnerd.engine.ContainerdErrors;
 import io.jnerd.engine.JnerdException;
 import io.jnerd.engine.image.ContentStore;
 import io.jnerd.engine.image.ImageFiles;
@@ -155,7 +154,7 @@ public final class ContainerExec {
         try {
             containerd.tasks().exec(request);
         } catch (StatusRuntimeException e) {
-            throw new JnerdException(StartFailure.exitCode(e.getStatus().getDescription()), ContainerdErrors.describe(e), e);
+            throw StartFailure.of(e);
         }
     }
 
@@ -164,7 +163,7 @@ public final class ContainerExec {
             containerd.tasks().start(StartRequest.newBuilder().setContainerId(id).setExecId(execId).build());
         } catch (StatusRuntimeException e) {
             deleteProcess(id, execId);
-            throw new JnerdException(StartFailure.exitCode(e.getStatus().getDescription()), ContainerdErrors.describe(e), e);
+            throw StartFailure.of(e);
         }
     }
 

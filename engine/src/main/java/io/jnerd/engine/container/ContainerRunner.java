@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import io.grpc.StatusRuntimeException;
-import io.jnerd.engine.ContainerdErrors;
 import io.jnerd.engine.JnerdException;
 import io.jnerd.engine.image.ContentStore;
 import io.jnerd.engine.image.ImageFiles;
@@ -245,7 +244,7 @@ public final class ContainerRunner {
             undo.push(() -> Containers.killAndDeleteTask(containerd, id));
             return pid;
         } catch (StatusRuntimeException e) {
-            throw startError(e);
+            throw StartFailure.of(e);
         }
     }
 
@@ -253,13 +252,8 @@ public final class ContainerRunner {
         try {
             containerd.tasks().start(StartRequest.newBuilder().setContainerId(id).build());
         } catch (StatusRuntimeException e) {
-            throw startError(e);
+            throw StartFailure.of(e);
         }
-    }
-
-    private static JnerdException startError(StatusRuntimeException e) {
-        String message = e.getStatus().getDescription();
-        return new JnerdException(StartFailure.exitCode(message), ContainerdErrors.describe(e), e);
     }
 
     private void resize(String id, int[] columnsRows) {

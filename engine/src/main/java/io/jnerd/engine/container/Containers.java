@@ -169,6 +169,22 @@ public final class Containers {
         });
     }
 
+    /**
+     * Removes every container that is not running (created or exited), as {@code rm} would;
+     * their IDs. One that starts meanwhile is left alone.
+     */
+    public List<String> pruneStopped(Path stateRoot, Optional<Path> bypassdSocket) {
+        List<String> removed = new ArrayList<>();
+        for (Container c : list()) {
+            if (!isRunning(task(c.getId()))) {
+                stopWithNetwork(c.getId(), SIGKILL, 10, stateRoot, bypassdSocket);
+                remove(c, stateRoot);
+                removed.add(c.getId());
+            }
+        }
+        return removed;
+    }
+
     private void kill(String id, int signal) {
         // "all" makes runc signal every process of the container's cgroup; a rootless
         // container has none (no delegation without systemd) and runc fails with

@@ -6,6 +6,7 @@ import io.jnerd.engine.ContainerdErrors;
 import io.jnerd.engine.JnerdException;
 import io.jnerd.proto.Containerd;
 import io.jnerd.proto.Lease;
+import io.jnerd.proto.containerd.containers.Container;
 import io.jnerd.proto.containerd.images.CreateImageRequest;
 import io.jnerd.proto.containerd.images.DeleteImageRequest;
 import io.jnerd.proto.containerd.images.GetImageRequest;
@@ -16,8 +17,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Images in containerd: import from archives, resolve for running, unpack, list, remove. */
 public final class ImageService {
@@ -140,6 +143,28 @@ public final class ImageService {
     public void tag(String source, String target) {
         Image image = get(normalize(source)).orElseThrow(() -> new JnerdException(1, "no such image: " + source, null));
         putImage(containerd, normalize(target), Descriptor.fromProto(image.getTarget()));
+    }
+
+    /** Removes every image none of {@code containers} was made from; their names. */
+    public List<String> pruneUnused(List<Container> containers) {
+        Set<String> used = new HashSet<>();
+        containers.forEach(c -> used.add(c.getImage()));
+        List<String> removed = new ArrayList<>();
+        for (Image image : list()) {
+            if (used.contains(image.getName())) {
+                continue;
+            }
+            try {
+                // By its stored name: one jnerd could not parse is removed all the same.
+                containerd.images().delete(DeleteImageRequest.newBuilder().setName(image.getName()).setSync(true).build());
+                removed.add(image.getName());
+            } catch (StatusRuntimeException e) {
+                if (!ContainerdErrors.isNotFound(e)) {
+                    throw e;
+                }
+            }
+        }
+        return removed;
     }
 
     public List<Image> list() {
