@@ -33,7 +33,7 @@ public final class ImagesCommand extends ContainerdCommand {
     List<String> filters = new ArrayList<>();
 
     @Option(names = "--format", paramLabel = "FORMAT",
-            description = "a Go-style template ({{.Repository}}, {{.Tag}}, {{.ID}}, {{.Size}}, …), 'table TEMPLATE', or 'json'")
+            description = "a Go-style template ({{.Repository}}, {{.Tag}}, {{.ID}}, {{.Size}}, ...), 'table TEMPLATE', or 'json'")
     String format;
 
     private static Map<String, String> fields() {

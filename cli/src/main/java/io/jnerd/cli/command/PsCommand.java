@@ -1,5 +1,6 @@
 package io.jnerd.cli.command;
 
+import com.google.protobuf.Timestamp;
 import io.jnerd.engine.container.ContainerLabels;
 import io.jnerd.engine.container.Containers;
 import io.jnerd.engine.image.ImageRef;
@@ -10,6 +11,7 @@ import io.jnerd.proto.containerd.containers.Container;
 import io.jnerd.proto.containerd.types.task.Process;
 import io.jnerd.proto.containerd.types.task.Status;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -44,7 +46,7 @@ public final class PsCommand extends ContainerdCommand {
     List<String> filters = new ArrayList<>();
 
     @Option(names = "--format", paramLabel = "FORMAT",
-            description = "a Go-style template ({{.ID}}, {{.Names}}, {{.Image}}, {{.Status}}, {{.Ports}}, …), "
+            description = "a Go-style template ({{.ID}}, {{.Names}}, {{.Image}}, {{.Status}}, {{.Ports}}, ...), "
                     + "'table TEMPLATE', or 'json'")
     String format;
 
@@ -163,12 +165,12 @@ public final class PsCommand extends ContainerdCommand {
 
     /**
      * docker's Status: "Up 3 seconds", "Up 2 hours (Paused)", "Exited (0) 2 minutes ago",
-     * "Created". A running container is up since its creation (jnerd's run creates and starts
-     * at once); an exited one whose task is gone ended when its exit status was recorded, the
+     * "Created". A running container is up since its last start, or its creation (run creates
+     * and starts at once); an exited one whose task is gone ended when its exit status was recorded, the
      * container's last update.
      */
     static String status(Optional<Process> task, Container c, Instant now) {
-        String up = "Up " + Times.human(Times.since(c.getCreatedAt(), now));
+        String up = "Up " + Times.human(Times.since(started(c), now));
         switch (state(task, c)) {
             case "running":
                 return up;
@@ -182,6 +184,16 @@ public final class PsCommand extends ContainerdCommand {
                         + Times.ago(c.getUpdatedAt(), now);
             default:
                 return "Created";
+        }
+    }
+
+    /** The last start's time, or the creation's (also for a label that is not a time: run -l can set any). */
+    private static Timestamp started(Container c) {
+        try {
+            Instant at = Instant.parse(c.getLabelsMap().getOrDefault(ContainerLabels.STARTED_AT, ""));
+            return Timestamp.newBuilder().setSeconds(at.getEpochSecond()).build();
+        } catch (DateTimeParseException notStartedAgain) {
+            return c.getCreatedAt();
         }
     }
 

@@ -56,6 +56,12 @@ class PsFormatTest {
                 .setExitedAt(ts(NOW.minusSeconds(150))).build();
         assertEquals("Exited (3) 2 minutes ago", PsCommand.status(Optional.of(stopped), created, NOW));
 
+        Container restarted = container(Map.of(ContainerLabels.STARTED_AT, NOW.minusSeconds(5).toString()),
+                NOW.minusSeconds(7200), NOW.minusSeconds(5));
+        assertEquals("Up 5 seconds", PsCommand.status(Optional.of(running), restarted, NOW), "up since the last start");
+        Container spoofed = container(Map.of(ContainerLabels.STARTED_AT, "soon"), NOW.minusSeconds(3), NOW);
+        assertEquals("Up 3 seconds", PsCommand.status(Optional.of(running), spoofed, NOW), "a label run -l set");
+
         Container recorded = container(Map.of(ContainerLabels.EXIT_CODE, "0"), NOW.minusSeconds(7200),
                 NOW.minusSeconds(90));
         assertEquals("Exited (0) About a minute ago", PsCommand.status(Optional.empty(), recorded, NOW));

@@ -15,6 +15,9 @@ public final class ContainerLabels {
      */
     public static final String PORTS = "io.jnerd/ports";
 
+    /** When {@code start} or {@code restart} last started it (ISO-8601); a container run once started at its creation. */
+    public static final String STARTED_AT = "io.jnerd/started-at";
+
     /** The exit status of the container's last run, kept after its task is deleted. */
     public static final String EXIT_CODE = "io.jnerd/exit-code";
 

@@ -17,7 +17,9 @@ import io.jnerd.proto.containerd.types.task.Status;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -52,14 +54,11 @@ public final class ContainerStarter {
         } catch (IOException e) {
             throw new JnerdException("cannot create " + stateDir + ": " + e.getMessage(), e);
         }
-        String log = c.getLabelsMap().get(ContainerLabels.LOG);
-        if (log == null) {
-            log = stateDir.resolve("container.log").toString();
-            recordLog(c.getId(), log);
-        }
+        String log = c.getLabelsMap().getOrDefault(ContainerLabels.LOG, stateDir.resolve("container.log").toString());
         boolean tty = tty(c);
         createTask(c, "", "file://" + log, tty ? "" : "file://" + log, tty);
         startTask(c.getId());
+        record(c.getId(), Map.of(ContainerLabels.LOG, log, ContainerLabels.STARTED_AT, Instant.now().toString()));
     }
 
     /** Starts it with its output on the console until it exits ({@code start -a}); its exit status. */
@@ -74,6 +73,7 @@ public final class ContainerStarter {
             io.start(console.in(), console.out(), console.err(), () -> { });
             createTask(c, "", io.stdoutPath(), io.stderrPath(), tty);
             startTask(c.getId());
+            record(c.getId(), Map.of(ContainerLabels.STARTED_AT, Instant.now().toString()));
             int status = containerd.tasksUnbounded().wait(WaitRequest.newBuilder().setContainerId(c.getId()).build())
                     .getExitStatus();
             io.awaitOutput(OUTPUT_DRAIN_MILLIS);
@@ -116,11 +116,12 @@ public final class ContainerStarter {
                 .path("process").path("terminal").asBoolean(false);
     }
 
-    private void recordLog(String id, String log) {
+    /** Sets these labels on the container, leaving its others as they are. */
+    private void record(String id, Map<String, String> labels) {
+        FieldMask.Builder mask = FieldMask.newBuilder();
+        labels.keySet().forEach(k -> mask.addPaths("labels." + k));
         containerd.containers().update(UpdateContainerRequest.newBuilder()
-                .setContainer(Container.newBuilder().setId(id).putLabels(ContainerLabels.LOG, log))
-                .setUpdateMask(FieldMask.newBuilder().addPaths("labels." + ContainerLabels.LOG))
-                .build());
+                .setContainer(Container.newBuilder().setId(id).putAllLabels(labels)).setUpdateMask(mask).build());
     }
 
     private void createTask(Container c, String stdin, String stdout, String stderr, boolean tty) {
