@@ -1,28 +1,32 @@
 package io.jnerd.cli.command;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jnerd.engine.JnerdException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * docker's {@code --format} for list commands. Not Go's text/template: a small renderer of
- * our own for what people put there: {@code {{.Field}}}, {@code {{json .}}} (the whole row
- * as one JSON object, keys sorted as Go marshals a map), {@code {{json .Field}}}, the
- * {@code table} prefix (a header row, columns aligned) and the word {@code json} (one object
- * a line). {@code \t} and {@code \n} in the template are a tab and a newline. Anything else
- * between braces, and a field the rows do not have, is a one-line error naming it.
+ * docker's {@code --format} for list commands and {@code inspect}. Not Go's text/template: a
+ * small renderer of our own for what people put there: {@code {{.Field}}} (for inspect also
+ * a path, {@code {{.State.Running}}}; an object or list is shown as JSON where Go would
+ * print its own map syntax), {@code {{json .}}} (the whole row as one JSON object; a list
+ * row's keys sorted as Go marshals a map), {@code {{json .Field}}}, the {@code table} prefix
+ * (a header row, columns aligned) and the word {@code json} (one object a line). {@code \t}
+ * and {@code \n} in the template are a tab and a newline. Anything else between braces, and
+ * a field the rows do not have, is a one-line error naming it.
  */
 final class OutputFormat {
     private static final Pattern ACTION = Pattern.compile("\\{\\{-?\\s*(.*?)\\s*-?}}");
-    private static final Pattern FIELD = Pattern.compile("\\.([A-Za-z][A-Za-z0-9]*)");
-    private static final Pattern JSON_FIELD = Pattern.compile("json\\s+\\.([A-Za-z][A-Za-z0-9]*)");
+    private static final String PATH = "\\.([A-Za-z][A-Za-z0-9_]*(?:\\.[A-Za-z][A-Za-z0-9_]*)*)";
+    private static final Pattern FIELD = Pattern.compile(PATH);
+    private static final Pattern JSON_FIELD = Pattern.compile("json\\s+" + PATH);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One piece of a template: literal text, a field, the row as JSON or a field as JSON. */
@@ -41,7 +45,8 @@ final class OutputFormat {
     /**
      * @param format   what --format said ("table" alone is the default table)
      * @param defaults the default table's template
-     * @param headers  every field the rows have, with its column header
+     * @param headers  every field the rows have, with its column header; empty for inspect,
+     *                 whose fields are paths into each object, checked as it is rendered
      */
     static OutputFormat parse(String format, String defaults, Map<String, String> headers) {
         if (format == null || format.isEmpty() || format.equals("table")) {
@@ -74,7 +79,7 @@ final class OutputFormat {
                 pieces.add(new Piece("", null, true));
             } else if (field.matches() || jsonField.matches()) {
                 String name = field.matches() ? field.group(1) : jsonField.group(1);
-                if (!headers.containsKey(name)) {
+                if (!headers.isEmpty() && !headers.containsKey(name)) {
                     throw new JnerdException("--format: unknown field ." + name + " (fields: ."
                             + String.join(", .", headers.keySet()) + ")");
                 }
@@ -89,7 +94,15 @@ final class OutputFormat {
         return pieces;
     }
 
+    /** Prints list rows: every value a string. */
     void print(PrintStream out, List<Map<String, String>> rows) {
+        List<JsonNode> nodes = new ArrayList<>();
+        rows.forEach(row -> nodes.add(JSON.valueToTree(new TreeMap<>(row))));
+        printNodes(out, nodes);
+    }
+
+    /** Prints objects (inspect's), whose fields may be paths. */
+    void printNodes(PrintStream out, List<JsonNode> rows) {
         if (!table) {
             rows.forEach(row -> out.println(render(cells.get(0), row)));
             return;
@@ -99,7 +112,7 @@ final class OutputFormat {
             header[i] = header(cells.get(i));
         }
         List<String[]> lines = new ArrayList<>();
-        for (Map<String, String> row : rows) {
+        for (JsonNode row : rows) {
             String[] line = new String[cells.size()];
             for (int i = 0; i < line.length; i++) {
                 line[i] = render(cells.get(i), row);
@@ -112,18 +125,19 @@ final class OutputFormat {
     private String header(List<Piece> cell) {
         StringBuilder b = new StringBuilder();
         for (Piece p : cell) {
-            b.append(p.field() != null ? headers.get(p.field()) : p.text());
+            b.append(p.field() != null ? headers.getOrDefault(p.field(), p.field().toUpperCase(Locale.ROOT)) : p.text());
         }
         return b.toString();
     }
 
-    private static String render(List<Piece> cell, Map<String, String> row) {
+    private static String render(List<Piece> cell, JsonNode row) {
         StringBuilder b = new StringBuilder();
         for (Piece p : cell) {
             if (p.field() != null) {
-                b.append(p.json() ? json(row.get(p.field())) : row.get(p.field()));
+                JsonNode value = field(row, p.field());
+                b.append(p.json() || value.isContainerNode() ? value.toString() : value.asText());
             } else if (p.json()) {
-                b.append(json(new TreeMap<>(row)));
+                b.append(row.toString());
             } else {
                 b.append(p.text());
             }
@@ -131,11 +145,14 @@ final class OutputFormat {
         return b.toString();
     }
 
-    private static String json(Object value) {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a map of strings is always JSON", e);
+    private static JsonNode field(JsonNode row, String path) {
+        JsonNode node = row;
+        for (String name : path.split("\\.")) {
+            node = node.get(name);
+            if (node == null) {
+                throw new JnerdException("--format: unknown field ." + path);
+            }
         }
+        return node;
     }
 }

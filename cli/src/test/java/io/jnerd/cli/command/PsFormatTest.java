@@ -89,6 +89,20 @@ class PsFormatTest {
     }
 
     @Test
+    void inspectPathsIntoObjects() throws Exception {
+        com.fasterxml.jackson.databind.JsonNode object = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree("{\"Id\":\"abc\",\"State\":{\"Running\":true,\"Pid\":42},\"Config\":{\"Env\":[\"A=1\"]}}");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        OutputFormat.parse("{{.Id}} {{.State.Running}} {{.State.Pid}} {{.Config}} {{json .Config.Env}}", "", Map.of())
+                .printNodes(new PrintStream(out, true, StandardCharsets.UTF_8), List.of(object));
+        assertEquals("abc true 42 {\"Env\":[\"A=1\"]} [\"A=1\"]\n", out.toString(StandardCharsets.UTF_8));
+        JnerdException missing = assertThrows(JnerdException.class, () -> OutputFormat.parse("{{.State.Nope}}", "",
+                Map.of()).printNodes(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                List.of(object)));
+        assertEquals("--format: unknown field .State.Nope", missing.getMessage());
+    }
+
+    @Test
     void unknownFieldsAndActionsAreOneLineNamingThem() {
         JnerdException field = assertThrows(JnerdException.class, () -> print("{{.Nope}}"));
         assertTrue(field.getMessage().startsWith("--format: unknown field .Nope (fields: .ID, .Names, .Status)"),

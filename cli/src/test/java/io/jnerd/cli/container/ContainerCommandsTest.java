@@ -237,4 +237,20 @@ class ContainerCommandsTest {
         assertTrue(cli.run("images", "--format", "{{.Repository}}:{{.Tag}}").out.contains(IMAGE), "in use by alive");
         assertEquals(0, cli.run("rm", "-f", "alive").exitCode);
     }
+
+    @Test
+    void inspectFormatAndJnerdsOwnLabels() {
+        Cli.Result exited = cli.run("run", "--name", "insp", "--net=none", IMAGE, "sh", "-c", "exit 2");
+        assertEquals(2, exited.exitCode, exited.toString());
+        assertEquals("exited 2 insp\n", cli.run("inspect", "-f", "{{.State.Status}} {{.State.ExitCode}} {{.Name}}", "insp").out);
+        assertTrue(cli.run("inspect", "--format", "{{json .State}}", "insp").out.contains("\"Running\":false"));
+        Cli.Result unknown = cli.run("inspect", "-f", "{{.Nope.X}}", "insp");
+        assertEquals(125, unknown.exitCode);
+        assertEquals("jnerd: --format: unknown field .Nope.X\n", unknown.err);
+        assertEquals(0, cli.run("rm", "insp").exitCode);
+
+        Cli.Result forged = cli.run("run", "--rm", "-l", "io.jnerd/exit-code=x", "--net=none", IMAGE, "true");
+        assertEquals(125, forged.exitCode);
+        assertEquals("jnerd: label io.jnerd/exit-code: the io.jnerd/ prefix is jnerd's own\n", forged.err);
+    }
 }

@@ -271,6 +271,12 @@ public record RunSpec(
                 throw new JnerdException("working directory must be absolute: " + workdir.get());
             }
             Capabilities.fromOptions(capAdd, capDrop);
+            for (String key : labels.keySet()) {
+                // jnerd's own state (name, ports, exit code, ...) is kept in these: a user's would forge it.
+                if (key.startsWith("io.jnerd/")) {
+                    throw new JnerdException("label " + key + ": the io.jnerd/ prefix is jnerd's own");
+                }
+            }
             if (!ports.isEmpty() && !network.publishesPorts()) {
                 throw new JnerdException("-p needs a network mode that publishes ports, not --net " + network.name());
             }
