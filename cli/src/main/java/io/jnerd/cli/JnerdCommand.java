@@ -3,22 +3,30 @@ package io.jnerd.cli;
 import io.jnerd.cli.command.BuildLocalCommand;
 import io.jnerd.cli.command.BypassdCommand;
 import io.jnerd.cli.command.DemoCommand;
+import io.jnerd.cli.command.ExecCommand;
 import io.jnerd.cli.command.ImagesCommand;
 import io.jnerd.cli.command.InfoCommand;
 import io.jnerd.cli.command.InspectCommand;
 import io.jnerd.cli.command.KeyCommand;
+import io.jnerd.cli.command.KillCommand;
 import io.jnerd.cli.command.LoadCommand;
 import io.jnerd.cli.command.LogsCommand;
 import io.jnerd.cli.command.NetworkKeeperCommand;
+import io.jnerd.cli.command.PortCommand;
+import io.jnerd.cli.command.PruneCommands;
 import io.jnerd.cli.command.PsCommand;
 import io.jnerd.cli.command.PullCommand;
+import io.jnerd.cli.command.RestartCommand;
 import io.jnerd.cli.command.PushCommand;
 import io.jnerd.cli.command.RmCommand;
 import io.jnerd.cli.command.RmiCommand;
 import io.jnerd.cli.command.RootlessCommand;
 import io.jnerd.cli.command.RunCommand;
+import io.jnerd.cli.command.StartCommand;
 import io.jnerd.cli.command.StopCommand;
+import io.jnerd.cli.command.TagCommand;
 import io.jnerd.cli.command.VersionCommand;
+import io.jnerd.cli.command.WaitCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,7 +35,10 @@ import picocli.CommandLine.Mixin;
 @Command(name = "jnerd", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Rootless container networking and security for containerd, with a nerdctl-style CLI.",
         subcommands = {
-            RunCommand.class, PsCommand.class, RmCommand.class, StopCommand.class, LogsCommand.class,
+            RunCommand.class, ExecCommand.class, PsCommand.class, RmCommand.class, StopCommand.class, KillCommand.class,
+            WaitCommand.class, StartCommand.class, RestartCommand.class, PortCommand.class, LogsCommand.class,
+            TagCommand.class,
+            PruneCommands.ContainerGroup.class, PruneCommands.ImageGroup.class,
             InspectCommand.class, ImagesCommand.class, RmiCommand.class, PullCommand.class, LoadCommand.class,
             BuildLocalCommand.class, VersionCommand.class, InfoCommand.class, PushCommand.class, KeyCommand.class,
             RootlessCommand.class, DemoCommand.class, BypassdCommand.class, NetworkKeeperCommand.class,

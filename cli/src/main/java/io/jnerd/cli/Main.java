@@ -33,8 +33,9 @@ public final class Main {
             c.getErr().println("jnerd: " + ex.getMessage() + " (see '" + c.getCommandSpec().qualifiedName() + " --help')");
             return ExitCodes.JNERD_ERROR;
         });
-        // "jnerd run IMAGE cmd --flag": everything after the image belongs to the container.
+        // "jnerd run IMAGE cmd --flag" (and exec CONTAINER cmd --flag): everything after it belongs to the container.
         cmd.getSubcommands().get("run").setStopAtPositional(true);
+        cmd.getSubcommands().get("exec").setStopAtPositional(true);
         addHelp(cmd);
         return cmd;
     }

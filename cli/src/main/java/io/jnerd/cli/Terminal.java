@@ -69,6 +69,11 @@ public final class Terminal implements RunConsole {
         return env;
     }
 
+    /** Characters beyond ASCII, or their stand-ins, as this terminal's locale can show them. */
+    public Glyphs glyphs() {
+        return Glyphs.of(env);
+    }
+
     @Override
     public void requireTerminal() {
         LocalTerminal.requireTerminal();

@@ -1,5 +1,6 @@
 package io.jnerd.cli.command;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jnerd.engine.JnerdException;
@@ -13,16 +14,30 @@ import io.jnerd.proto.Containerd;
 import io.jnerd.proto.containerd.containers.Container;
 import io.jnerd.proto.containerd.types.task.Process;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code jnerd inspect}: containers (or, failing that, images) as JSON. */
 @Command(name = "inspect", description = "Show details of containers or images as JSON")
 public final class InspectCommand extends ContainerdCommand {
+    @Option(names = {"-f", "--format"}, paramLabel = "FORMAT",
+            description = "a Go-style template per object: {{.Id}}, {{.State.Running}}, {{json .Config}}, ...")
+    String format;
+
     @Parameters(arity = "1..*", paramLabel = "NAME")
     List<String> names;
+
+    @Override
+    void validate() {
+        if (format != null) {
+            OutputFormat.parse(format, "{{json .}}", Map.of());
+        }
+    }
 
     @Override
     int call(Containerd containerd) {
@@ -39,7 +54,13 @@ public final class InspectCommand extends ContainerdCommand {
                 out.add(image(images.resolve(name, Platform.host())));
             }
         }
-        terminal().out().println(Json.pretty(out));
+        if (format != null) {
+            List<JsonNode> objects = new ArrayList<>();
+            out.forEach(objects::add);
+            OutputFormat.parse(format, "{{json .}}", Map.of()).printNodes(terminal().out(), objects);
+        } else {
+            terminal().out().println(Json.pretty(out));
+        }
         return 0;
     }
 
@@ -51,10 +72,11 @@ public final class InspectCommand extends ContainerdCommand {
         n.put("Created", Instant.ofEpochSecond(c.getCreatedAt().getSeconds(), c.getCreatedAt().getNanos()).toString());
         ObjectNode state = n.putObject("State");
         Optional<Process> task = containers.task(c.getId());
-        state.put("Status", task.map(t -> t.getStatus().name().toLowerCase(java.util.Locale.ROOT)).orElse("created"));
+        state.put("Status", PsCommand.state(task, c));
         state.put("Running", Containers.isRunning(task));
         state.put("Pid", task.map(Process::getPid).orElse(0));
-        state.put("ExitCode", task.map(Process::getExitStatus).orElse(0));
+        state.put("ExitCode", task.map(Process::getExitStatus)
+                .orElse(Integer.parseInt(c.getLabelsMap().getOrDefault(ContainerLabels.EXIT_CODE, "0"))));
         n.put("Snapshotter", c.getSnapshotter());
         n.put("SnapshotKey", c.getSnapshotKey());
         n.put("Runtime", c.getRuntime().getName());

@@ -1,5 +1,6 @@
 package io.jnerd.cli.command;
 
+import io.jnerd.cli.Glyphs;
 import io.jnerd.engine.JnerdException;
 import io.jnerd.engine.rootless.JnerdLauncher;
 import io.jnerd.engine.rootless.RootlessContainerd;
@@ -39,10 +40,11 @@ public final class RootlessCommand extends Subcommand implements Runnable {
             PrintStream out = terminal().out();
             List<RootlessRequirements.Check> checks = new RootlessRequirements(System.getProperty("user.name"),
                     (int) io.jnerd.proto.ContainerdAddress.effectiveUid(), terminal().env()).run();
-            checks.forEach(c -> out.println(c.line()));
+            Glyphs glyphs = terminal().glyphs();
+            checks.forEach(c -> out.println(glyphs.mark(c.ok()) + " " + c.name() + (c.detail().isEmpty() ? "" : ": " + c.detail())));
             boolean kernelOk = true;
             for (KernelFeatures.Feature f : KernelFeatures.report()) {
-                out.println((f.available() ? "✓ " : "✗ ") + "kernel: " + f.name()
+                out.println(glyphs.mark(f.available()) + " kernel: " + f.name()
                         + (f.available() ? "" : ": " + f.reason()));
                 kernelOk &= f.available();
             }

@@ -9,6 +9,15 @@ public final class ContainerLabels {
     /** The --net mode, for inspect and for the netns wiring at stop/rm. */
     public static final String NETWORK = "io.jnerd/network";
 
+    /**
+     * The published ports, docker's {@code -p} spelling joined by commas, with every "any free
+     * port" already chosen: what {@code ps} and {@code port} show.
+     */
+    public static final String PORTS = "io.jnerd/ports";
+
+    /** When {@code start} or {@code restart} last started it (ISO-8601); a container run once started at its creation. */
+    public static final String STARTED_AT = "io.jnerd/started-at";
+
     /** The exit status of the container's last run, kept after its task is deleted. */
     public static final String EXIT_CODE = "io.jnerd/exit-code";
 

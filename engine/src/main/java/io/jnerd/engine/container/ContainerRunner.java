@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import io.grpc.StatusRuntimeException;
-import io.jnerd.engine.ContainerdErrors;
 import io.jnerd.engine.JnerdException;
 import io.jnerd.engine.StateDirs;
 import io.jnerd.engine.image.ContentStore;
@@ -16,6 +15,8 @@ import io.jnerd.engine.image.ResolvedImage;
 import io.jnerd.engine.network.ContainerContext;
 import io.jnerd.engine.network.KeeperNetwork;
 import io.jnerd.engine.network.NetworkAttacher;
+import io.jnerd.netns.FreePorts;
+import io.jnerd.netns.PortMapping;
 import io.jnerd.proto.Containerd;
 import io.jnerd.proto.Lease;
 import io.jnerd.proto.containerd.containers.Container;
@@ -35,6 +36,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
@@ -108,8 +110,12 @@ public final class ContainerRunner {
                 .resolve(run.user().orElse(image.config().path("config").path("User").asText("")));
         Path stateDir = containers.stateDir(stateRoot, id);
         Path networkDir = Containers.networkDir(stateRoot, id);
+        List<PortMapping> ports = new ArrayList<>();
+        for (PortMapping p : run.ports()) {
+            ports.add(FreePorts.resolve(p));
+        }
         ContainerContext context = new ContainerContext(id, name, containerd.namespace(), hostname, stateDir, networkDir,
-                run.ports());
+                ports);
         // A detached run ends before its container: a network that lives in a jnerd process, and
         // the removal of --rm, are handed to a keeper process of its own.
         KeeperNetwork keeper = !run.detach() ? null
@@ -124,7 +130,7 @@ public final class ContainerRunner {
         Files.createDirectories(stateDir);
         undo.push(() -> StateDirs.delete(stateDir));
         try (NetworkAttacher.Attachment prepared = network.prepare(context)) {
-            List<Mount> rootfs = createContainer(run, image, spec, id, name, stateDir, images);
+            List<Mount> rootfs = createContainer(run, image, spec, context, images);
             int status = run.detach() ? startDetached(run, network, keeper, context, rootfs)
                     : runForeground(run, context, rootfs);
             succeeded = true;
@@ -146,8 +152,9 @@ public final class ContainerRunner {
         return images.resolve(run.image(), platform);
     }
 
-    private List<Mount> createContainer(RunSpec run, ResolvedImage image, ObjectNode spec, String id, String name,
-                                        Path stateDir, ImageService images) {
+    private List<Mount> createContainer(RunSpec run, ResolvedImage image, ObjectNode spec, ContainerContext context,
+                                        ImageService images) {
+        String id = context.id();
         try (Lease lease = containerd.newLease(LEASE_EXPIRY)) {
             Containerd c = lease.client();
             images.unpack(c, image, snapshotter);
@@ -162,10 +169,15 @@ public final class ContainerRunner {
                     .setRuntime(runtime(run))
                     .setSpec(Any.newBuilder().setTypeUrl(SPEC_TYPE_URL).setValue(ByteString.copyFrom(Json.bytes(spec))))
                     .putAllLabels(run.labels())
-                    .putLabels(ContainerLabels.NAME, name)
+                    .putLabels(ContainerLabels.NAME, context.name())
                     .putLabels(ContainerLabels.NETWORK, run.network().name());
             if (run.detach()) {
-                container.putLabels(ContainerLabels.LOG, stateDir.resolve("container.log").toString());
+                container.putLabels(ContainerLabels.LOG, context.stateDir().resolve("container.log").toString());
+            }
+            if (!context.ports().isEmpty()) {
+                // Chosen before the network publishes them, so that what is shown is what is published.
+                container.putLabels(ContainerLabels.PORTS, String.join(",",
+                        context.ports().stream().map(PortMapping::toString).toList()));
             }
             c.containers().create(CreateContainerRequest.newBuilder().setContainer(container).build());
             undo.push(() -> Containers.deleteContainer(containerd, id));
@@ -233,7 +245,7 @@ public final class ContainerRunner {
             undo.push(() -> Containers.killAndDeleteTask(containerd, id));
             return pid;
         } catch (StatusRuntimeException e) {
-            throw startError(e);
+            throw StartFailure.of(e);
         }
     }
 
@@ -241,13 +253,8 @@ public final class ContainerRunner {
         try {
             containerd.tasks().start(StartRequest.newBuilder().setContainerId(id).build());
         } catch (StatusRuntimeException e) {
-            throw startError(e);
+            throw StartFailure.of(e);
         }
-    }
-
-    private static JnerdException startError(StatusRuntimeException e) {
-        String message = e.getStatus().getDescription();
-        return new JnerdException(StartFailure.exitCode(message), ContainerdErrors.describe(e), e);
     }
 
     private void resize(String id, int[] columnsRows) {

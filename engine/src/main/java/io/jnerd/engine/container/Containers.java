@@ -7,6 +7,8 @@ import io.jnerd.engine.JnerdException;
 import io.jnerd.engine.StateDirs;
 import io.jnerd.engine.network.KeeperRecord;
 import io.jnerd.nativebindings.Signals;
+import io.jnerd.netns.PortMapping;
+import io.jnerd.netns.PortMappingParser;
 import io.jnerd.proto.Containerd;
 import io.jnerd.proto.containerd.containers.Container;
 import io.jnerd.proto.containerd.containers.DeleteContainerRequest;
@@ -100,6 +102,16 @@ public final class Containers {
         }
     }
 
+    /** What the container publishes ({@code -p}, each host port as chosen), as its run recorded it. */
+    public static List<PortMapping> publishedPorts(Container c) {
+        String recorded = c.getLabelsMap().getOrDefault(ContainerLabels.PORTS, "");
+        List<PortMapping> ports = new ArrayList<>();
+        for (String p : recorded.isEmpty() ? new String[0] : recorded.split(",")) {
+            ports.addAll(PortMappingParser.parse(p));
+        }
+        return ports;
+    }
+
     public static boolean isRunning(Optional<Process> task) {
         return task.isPresent() && (task.get().getStatus() == Status.RUNNING || task.get().getStatus() == Status.PAUSED
                 || task.get().getStatus() == Status.CREATED);
@@ -152,6 +164,22 @@ public final class Containers {
                 // Not a bypass4netns container, or bypassd dropped it already.
             }
         });
+    }
+
+    /**
+     * Removes every container that is not running (created or exited), as {@code rm} would;
+     * their IDs. One that starts meanwhile is left alone.
+     */
+    public List<String> pruneStopped(Path stateRoot, Optional<Path> bypassdSocket) {
+        List<String> removed = new ArrayList<>();
+        for (Container c : list()) {
+            if (!isRunning(task(c.getId()))) {
+                stopWithNetwork(c.getId(), Signals.SIGKILL, 10, stateRoot, bypassdSocket);
+                remove(c, stateRoot);
+                removed.add(c.getId());
+            }
+        }
+        return removed;
     }
 
     private void kill(String id, int signal) {

@@ -1,5 +1,7 @@
 package io.jnerd.engine.container;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /** The uid, gid and supplementary gids the container's process runs as. */
@@ -24,5 +26,16 @@ public final class ProcessUser {
 
     public List<Long> additionalGids() {
         return additionalGids;
+    }
+
+    /** Sets the OCI process's {@code user} to this one. */
+    void putInto(ObjectNode process) {
+        ObjectNode u = process.putObject("user");
+        u.put("uid", uid);
+        u.put("gid", gid);
+        if (!additionalGids.isEmpty()) {
+            ArrayNode g = u.putArray("additionalGids");
+            additionalGids.forEach(g::add);
+        }
     }
 }

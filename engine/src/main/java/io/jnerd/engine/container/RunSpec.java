@@ -289,6 +289,12 @@ public record RunSpec(
             ProfileContext seccompContext = ProfileContext.forCapabilities(Capabilities.fromOptions(capAdd, capDrop));
             Optional<SeccompProfile> resolved = defaultSeccomp ? Optional.of(DefaultProfile.get(seccompContext))
                     : seccomp.map(p -> ProfileResolver.resolve(p, Arch.current(), seccompContext));
+            for (String key : labels.keySet()) {
+                // jnerd's own state (name, ports, exit code, ...) is kept in these: a user's would forge it.
+                if (key.startsWith("io.jnerd/")) {
+                    throw new JnerdException("label " + key + ": the io.jnerd/ prefix is jnerd's own");
+                }
+            }
             if (!ports.isEmpty() && !network.publishesPorts()) {
                 throw new JnerdException("-p needs a network mode that publishes ports, not --net " + network.name());
             }

@@ -84,13 +84,7 @@ public final class SpecBuilder {
 
         ObjectNode process = spec.putObject("process");
         process.put("terminal", run.tty());
-        ObjectNode u = process.putObject("user");
-        u.put("uid", user.uid());
-        u.put("gid", user.gid());
-        if (!user.additionalGids().isEmpty()) {
-            ArrayNode g = u.putArray("additionalGids");
-            user.additionalGids().forEach(g::add);
-        }
+        user.putInto(process);
         args(config, run).forEach(process.putArray("args")::add);
         env(config, run, hostname).forEach(process.putArray("env")::add);
         String cwd = run.workdir().orElse(config.path("WorkingDir").asText(""));

@@ -1,6 +1,9 @@
 package io.jnerd.engine.container;
 
+import io.grpc.StatusRuntimeException;
+import io.jnerd.engine.ContainerdErrors;
 import io.jnerd.engine.ExitCodes;
+import io.jnerd.engine.JnerdException;
 import java.util.Locale;
 
 /** docker's exit codes for a container command that could not be started, from runc's error text. */
@@ -17,5 +20,10 @@ public final class StartFailure {
             return ExitCodes.CANNOT_INVOKE;
         }
         return ExitCodes.JNERD_ERROR;
+    }
+
+    /** containerd's refusal to create or start a process, as one line with that exit code. */
+    static JnerdException of(StatusRuntimeException e) {
+        return new JnerdException(exitCode(e.getStatus().getDescription()), ContainerdErrors.describe(e), e);
     }
 }

@@ -17,8 +17,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Images in containerd: import from archives, resolve for running, unpack, list, remove. */
 public final class ImageService {
@@ -132,6 +134,37 @@ public final class ImageService {
                 + " (pull it with 'jnerd pull', or load it with 'jnerd load -i FILE')"));
         ContentStore content = new ContentStore(containerd);
         return ResolvedImage.resolve(name, Descriptor.fromProto(image.getTarget()), platform, content::read);
+    }
+
+    /**
+     * A second name for the image {@code source}: a record pointing at the same root, so its
+     * content stays referenced by either name; an existing {@code target} is repointed.
+     */
+    public void tag(String source, String target) {
+        Image image = get(normalize(source)).orElseThrow(() -> new JnerdException(1, "no such image: " + source, null));
+        putImage(containerd, normalize(target), Descriptor.fromProto(image.getTarget()));
+    }
+
+    /** Removes every image none of {@code containers} was made from; their names. */
+    public List<String> pruneUnused(List<Container> containers) {
+        Set<String> used = new HashSet<>();
+        containers.forEach(c -> used.add(c.getImage()));
+        List<String> removed = new ArrayList<>();
+        for (Image image : list()) {
+            if (used.contains(image.getName())) {
+                continue;
+            }
+            try {
+                // By its stored name: one jnerd could not parse is removed all the same.
+                containerd.images().delete(DeleteImageRequest.newBuilder().setName(image.getName()).setSync(true).build());
+                removed.add(image.getName());
+            } catch (StatusRuntimeException e) {
+                if (!ContainerdErrors.isNotFound(e)) {
+                    throw e;
+                }
+            }
+        }
+        return removed;
     }
 
     public List<Image> list() {
