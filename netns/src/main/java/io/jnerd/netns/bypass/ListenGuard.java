@@ -41,7 +41,15 @@ final class ListenGuard {
                 Answers.result(ctx, -Errno.EPERM);
                 return;
             }
-            Sockets.listen(sock.copy(), (int) ctx.arg(1));
+            if (sock.kind().family() == SocketKind.AF_UNIX) {
+                // The SO_PEERCRED its clients read is taken at listen: the target's (AsTarget).
+                AsTarget.call(TargetCredentials.of(ctx.pid()), () -> {
+                    Sockets.listen(sock.copy(), (int) ctx.arg(1));
+                    return null;
+                });
+            } else {
+                Sockets.listen(sock.copy(), (int) ctx.arg(1));
+            }
             Answers.result(ctx, 0);
         } catch (SyscallException e) {
             Answers.result(ctx, -e.errno());

@@ -24,15 +24,20 @@ final class TargetCredentials {
     static final int CAP_NET_ADMIN = 12;
     static final int CAP_NET_RAW = 13;
 
+    /** Real, effective, saved set, filesystem (the order of the Uid and Gid lines). */
+    private final long[] uids;
+    private final long[] gids;
     private final long fsuid;
     private final long fsgid;
     private final long[] groups;
     private final long effectiveCaps;
     private final int umask;
 
-    private TargetCredentials(long fsuid, long fsgid, long[] groups, long effectiveCaps, int umask) {
-        this.fsuid = fsuid;
-        this.fsgid = fsgid;
+    private TargetCredentials(long[] uids, long[] gids, long[] groups, long effectiveCaps, int umask) {
+        this.uids = uids;
+        this.gids = gids;
+        this.fsuid = uids[3];
+        this.fsgid = gids[3];
         this.groups = groups;
         this.effectiveCaps = effectiveCaps;
         this.umask = umask;
@@ -80,7 +85,7 @@ final class TargetCredentials {
         if (uids == null || uids.length != 4 || gids == null || gids.length != 4 || caps == null) {
             throw new IOException(source + " lacks a Uid, Gid or CapEff line of the expected form");
         }
-        return new TargetCredentials(uids[3], gids[3], groups, caps, umask);
+        return new TargetCredentials(uids, gids, groups, caps, umask);
     }
 
     private static long[] numbers(String value) {
@@ -94,6 +99,27 @@ final class TargetCredentials {
     /** The thread's umask, which the kernel applies to a socket file that bind creates. */
     int umask() {
         return umask;
+    }
+
+    long realUid() {
+        return uids[0];
+    }
+
+    long effectiveUid() {
+        return uids[1];
+    }
+
+    long realGid() {
+        return gids[0];
+    }
+
+    long effectiveGid() {
+        return gids[1];
+    }
+
+    /** The supplementary groups (a copy). */
+    long[] groups() {
+        return groups.clone();
     }
 
     long fsuid() {

@@ -7,6 +7,7 @@ import io.jnerd.nativebindings.ScmRights;
 import io.jnerd.nativebindings.SockAddr;
 import io.jnerd.nativebindings.Sockets;
 import io.jnerd.nativebindings.SyscallException;
+import io.jnerd.nativebindings.ThreadCredentials;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -55,7 +56,11 @@ final class PinnedCallsChild {
             case "netlink-groups":
                 return netlinkGroups();
             case "as-nobody":
-                return asNobody(java.util.Arrays.copyOfRange(a, 1, a.length));
+                return asUid(65534, java.util.Arrays.copyOfRange(a, 1, a.length));
+            case "as-uid":
+                return asUid(Long.parseLong(a[1]), java.util.Arrays.copyOfRange(a, 2, a.length));
+            case "unix-connects":
+                return unixConnects(Integer.parseInt(a[1]), SockAddr.unix(a[2]));
             default:
                 return null;
         }
@@ -232,24 +237,19 @@ final class PinnedCallsChild {
     }
 
     /**
-     * The command on a new thread that first becomes uid and gid 65534 with no groups: raw
-     * setgroups, setresgid and setresuid change only the calling thread's credentials (glibc's
+     * The command on a new thread that first becomes uid and gid {@code id} with no groups:
+     * {@link ThreadCredentials} changes only the calling thread's credentials (glibc's
      * wrappers would change all), and leaving uid 0 clears its capabilities (capabilities(7)).
      * The agent reads the notified thread's /proc/TID/status.
      */
-    private static String asNobody(String[] command) throws Exception {
+    private static String asUid(long id, String[] command) throws Exception {
         String[] result = new String[1];
         Thread t = new Thread(() -> {
             try {
-                io.jnerd.seccomp.SyscallTable table = io.jnerd.seccomp.SyscallTable.get();
-                io.jnerd.nativebindings.Arch arch = io.jnerd.nativebindings.Arch.current();
-                long r = io.jnerd.nativebindings.Native.backend().syscall(table.number(arch, "setgroups").orElseThrow(),
-                        0, 0, 0, 0, 0, 0);
-                r |= io.jnerd.nativebindings.Native.backend().syscall(table.number(arch, "setresgid").orElseThrow(),
-                        65534, 65534, 65534, 0, 0, 0);
-                r |= io.jnerd.nativebindings.Native.backend().syscall(table.number(arch, "setresuid").orElseThrow(),
-                        65534, 65534, 65534, 0, 0, 0);
-                result[0] = r != 0 ? "could not become nobody" : run(command);
+                ThreadCredentials.setgroups(new long[0]);
+                ThreadCredentials.setresgid(id, id, id);
+                ThreadCredentials.setresuid(id, id, id);
+                result[0] = run(command);
             } catch (SyscallException e) {
                 result[0] = "errno " + Errno.name(e.errno());
             } catch (Exception e) {
@@ -259,6 +259,20 @@ final class PinnedCallsChild {
         t.start();
         t.join();
         return result[0];
+    }
+
+    /** {@code count} AF_UNIX connects (socket, connect, close) to {@code at}: ok and the nanoseconds they took. */
+    private static String unixConnects(int count, SockAddr at) throws Exception {
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            try (Fd s = Sockets.socket(SockAddr.AF_UNIX, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0)) {
+                int errno = Sockets.tryConnect(s, at);
+                if (errno != 0) {
+                    return "errno " + Errno.name(errno) + " after " + i;
+                }
+            }
+        }
+        return "ok nanos=" + (System.nanoTime() - start);
     }
 
     /** One sendmmsg of {@code count} small datagrams, each naming a sink on this namespace's lo. */

@@ -1,6 +1,7 @@
 package io.jnerd.netns.bypass;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jnerd.nativebindings.Errno;
@@ -399,6 +400,104 @@ class SendGuardKernelTest {
             for (String f : List.of("root-only.sock", "anyone.sock", "mine.sock")) {
                 Files.deleteIfExists(dir.resolve(f));
             }
+            Files.delete(dir);
+        }
+    }
+
+    /** uid 33 (www-data), a container's non-root user whose peers must see it, not the agent's root. */
+    private static final int WWW_DATA = 33;
+
+    @Test
+    void aUnixPeerSeesTheConnectingThreadsIdsNotTheAgents() throws Exception {
+        Path dir = Files.createTempDirectory("jnerd-unix");
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path socket = dir.resolve("daemon.sock");
+        Path owned = dir.resolve("owned");
+        try (java.nio.channels.ServerSocketChannel daemon =
+                java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            daemon.bind(java.net.UnixDomainSocketAddress.of(socket));
+            Files.setPosixFilePermissions(socket, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+            Files.createFile(owned);
+            Files.setAttribute(owned, "unix:uid", WWW_DATA);
+            java.nio.file.attribute.UserPrincipal wwwData = Files.getOwner(owned);
+
+            assertEquals("ok", ask("as-uid " + WWW_DATA + " unix-connect " + socket));
+            assertEquals(wwwData, peerOf(daemon), "the daemon's SO_PEERCRED of a uid-33 client");
+            assertEquals("ok", ask("unix-connect " + socket));
+            assertEquals("root", peerOf(daemon).getName(), "the daemon's SO_PEERCRED of a root client");
+        } finally {
+            Files.deleteIfExists(socket);
+            Files.deleteIfExists(owned);
+            Files.delete(dir);
+        }
+    }
+
+    /** The user of the next connection's SO_PEERCRED (the JDK reads it for UNIX channels). */
+    private static java.nio.file.attribute.UserPrincipal peerOf(java.nio.channels.ServerSocketChannel daemon)
+            throws IOException {
+        try (java.nio.channels.SocketChannel c = daemon.accept()) {
+            return c.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED).user();
+        }
+    }
+
+    @Test
+    void aThreadCannotReachASocketInADirectoryItCannotSearch() throws Exception {
+        Path dir = Files.createTempDirectory("jnerd-unix");
+        Path socket = dir.resolve("private.sock");
+        Path open = dir.resolve("open");
+        try (Fd listener = Sockets.socket(SockAddr.AF_UNIX, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0)) {
+            Sockets.bind(listener, SockAddr.unix(socket.toString()));
+            Sockets.listen(listener, 4);
+            // The socket is anyone's to write to; the directory only root's to search.
+            Files.setPosixFilePermissions(socket, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            assertEquals("errno EACCES", ask("as-uid " + WWW_DATA + " unix-connect " + socket));
+            // A bind in a directory anyone may write to, below it. (The child's answer is its
+            // own failure to clean up, which it cannot either: the file must not be there.)
+            Files.createDirectory(open);
+            Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+            ask("as-uid " + WWW_DATA + " unix-stream " + open.resolve("made.sock"));
+            assertFalse(Files.exists(open.resolve("made.sock")), "a bind below it");
+            assertEquals("ok", ask("unix-connect " + socket), "root is not refused");
+        } finally {
+            Files.deleteIfExists(socket);
+            Files.deleteIfExists(open.resolve("made.sock"));
+            Files.deleteIfExists(open);
+            Files.delete(dir);
+        }
+    }
+
+    /**
+     * Not an assertion on time: what an AF_UNIX connect through the agent costs, for the
+     * notes, by a root thread (the agent's own ids) and a uid-33 one (on the switching thread).
+     */
+    @Test
+    void thousandsOfUnixConnectsThroughTheAgentAllArrive() throws Exception {
+        Path dir = Files.createTempDirectory("jnerd-unix");
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path socket = dir.resolve("busy.sock");
+        int count = 3000;
+        AtomicInteger accepted = new AtomicInteger();
+        try (java.nio.channels.ServerSocketChannel daemon =
+                java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            daemon.bind(java.net.UnixDomainSocketAddress.of(socket), 512);
+            Files.setPosixFilePermissions(socket, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+            daemon("busy-daemon", () -> {
+                while (true) {
+                    daemon.accept().close();
+                    accepted.incrementAndGet();
+                }
+            });
+            for (String who : List.of("", "as-uid " + WWW_DATA + " ")) {
+                ask(who + "unix-connects 200 " + socket);
+                String answer = ask(who + "unix-connects " + count + " " + socket);
+                assertTrue(answer.startsWith("ok nanos="), answer);
+                long nanos = Long.parseLong(answer.substring("ok nanos=".length()));
+                System.out.printf("AF_UNIX connect through the agent, %s: %d in %d ms, %.1f us each%n",
+                        who.isEmpty() ? "root thread" : "uid-33 thread", count, nanos / 1_000_000, nanos / 1e3 / count);
+            }
+        } finally {
+            Files.deleteIfExists(socket);
             Files.delete(dir);
         }
     }
