@@ -489,7 +489,7 @@ class SendGuardKernelTest {
                 }
             });
             for (String who : List.of("", "as-uid " + WWW_DATA + " ")) {
-                ask(who + "unix-connects 200 " + socket);
+                ask(who + "unix-connects 2000 " + socket);
                 String answer = ask(who + "unix-connects " + count + " " + socket);
                 assertTrue(answer.startsWith("ok nanos="), answer);
                 long nanos = Long.parseLong(answer.substring("ok nanos=".length()));
