@@ -36,9 +36,11 @@ import java.util.logging.Logger;
  *     agent names the file it found as /proc/self/fd/K; a bind names the parent directory
  *     so, and creates the file in it. The kernel checks the caller's write permission on
  *     the socket file (connect, sendto) or on the directory (bind): the agent checks the
- *     target's {@link TargetCredentials} first. Not checked with the target's: search
- *     permission on the directories of the path. The peer's SO_PEERCRED and SCM_CREDENTIALS
- *     then show the agent's pid and ids, not the container process's.</li>
+ *     target's {@link TargetCredentials} first. A rootful agent walks the path and makes
+ *     the call with the target's ids ({@link AsTarget}), so the kernel checks search
+ *     permission on the directories and write permission with them too, and the peer's
+ *     SO_PEERCRED and SCM_CREDENTIALS show them (the pid stays the agent's). Rootless, the
+ *     walk and the call keep the agent's ids.</li>
  * <li>Multicast groups of a netlink bind, connect or send need CAP_NET_ADMIN of the caller
  *     (netlink_allowed) for most netlink families: given only when the target has it in
  *     its effective set (EPERM otherwise), so the agent's is never lent.</li>
