@@ -19,14 +19,16 @@ import java.util.logging.Logger;
  * Runs an AF_UNIX call the agent performs for a container thread (the path walk, connect,
  * bind, listen, a send) with that thread's user and group ids, so the kernel checks search
  * and write permission against them and records them where the peer reads them: the
- * SO_PEERCRED of a connect or listen (the effective ids) and the SCM_CREDENTIALS a receiver
- * with SO_PASSCRED gets (the real ids). Done by the agent's own ids, a uid-33 process would
- * appear as root to a daemon that authorises by its peer's uid.
+ * SO_PEERCRED of a connect or listen (the effective ids) and the gid of the SCM_CREDENTIALS
+ * a receiver with SO_PASSCRED gets (the real gid). Done by the agent's own ids, a uid-33
+ * process would appear as root to a daemon that authorises by its peer's uid.
  *
  * <p>One dedicated thread does it, never the supervisor's: it sets its own supplementary
- * groups, real and effective gid and uid to the target's by the raw syscalls, which change
- * the calling thread only ({@link ThreadCredentials}), keeping saved uid 0 so it can switch
- * back; runs the one call; and switches back, real, effective and saved 0 again, which
+ * groups, real and effective gid and effective uid to the target's by the raw syscalls,
+ * which change the calling thread only ({@link ThreadCredentials}), keeping real and saved
+ * uid 0: the saved one is the way back, and a real uid of the target's would let any host
+ * process of that uid signal the agent while switched. The uid of SCM_CREDENTIALS (the
+ * real one) stays 0. It runs the one call, and switches back, all three 0 again, which
  * gives its effective capabilities back from the permitted set. It then checks that it is
  * so; if it is not (a switch back failed), it never runs another call: each is answered
  * EIO from then on. While switched it has no capabilities, so a target with an effective
@@ -165,8 +167,10 @@ final class AsTarget {
     private void become(TargetCredentials target) throws SyscallException {
         ThreadCredentials.setgroups(target.groups());
         ThreadCredentials.setresgid(target.realGid(), target.effectiveGid(), ThreadCredentials.KEEP);
-        // Saved uid stays the agent's 0: the way back.
-        ThreadCredentials.setresuid(target.realUid(), target.effectiveUid(), ownUids[2]);
+        // Saved uid stays the agent's 0: the way back. Real uid too: with the target's real
+        // uid, a host process of that uid could signal this thread (kill_ok_by_cred), and so
+        // end the agent. So the SCM_CREDENTIALS the kernel attaches shows uid 0 still.
+        ThreadCredentials.setresuid(ThreadCredentials.KEEP, target.effectiveUid(), ownUids[2]);
     }
 
     /** Back to the agent's ids; null when the thread is back to them with its capabilities, else what is wrong. */

@@ -43,7 +43,7 @@ final class ListenGuard {
             }
             if (sock.kind().family() == SocketKind.AF_UNIX) {
                 // The SO_PEERCRED its clients read is taken at listen: the target's (AsTarget).
-                AsTarget.call(TargetCredentials.of(ctx.pid()), () -> {
+                AsTarget.call(TargetCredentials.of(ctx), () -> {
                     Sockets.listen(sock.copy(), (int) ctx.arg(1));
                     return null;
                 });

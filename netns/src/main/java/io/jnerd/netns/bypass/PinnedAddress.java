@@ -113,7 +113,7 @@ final class PinnedAddress implements AutoCloseable {
             requireNoPrivilegeLent(ctx, sock, raw);
             return new PinnedAddress(SockAddr.opaque(raw), null, null, null);
         }
-        TargetCredentials target = TargetCredentials.of(ctx.pid());
+        TargetCredentials target = TargetCredentials.of(ctx);
         int slash = lastIndexOf(path, (byte) '/');
         byte[] name = Arrays.copyOfRange(path, slash + 1, path.length);
         byte[] parent = slash < 0 ? new byte[] {'.'} : slash == 0 ? new byte[] {'/'} : Arrays.copyOf(path, slash);
@@ -215,7 +215,7 @@ final class PinnedAddress implements AutoCloseable {
 
     /** The target's credentials when {@code sock} is AF_UNIX (every call on it runs as the target), else null. */
     private static TargetCredentials unixTarget(NotificationContext ctx, ContainerSocket sock) throws IOException {
-        return sock.kind().family() == SocketKind.AF_UNIX ? TargetCredentials.of(ctx.pid()) : null;
+        return sock.kind().family() == SocketKind.AF_UNIX ? TargetCredentials.of(ctx) : null;
     }
 
     /** The path of an AF_UNIX filesystem address on an AF_UNIX socket (up to its first NUL), else null. */
@@ -321,7 +321,7 @@ final class PinnedAddress implements AutoCloseable {
         int family = sock.kind().family();
         if (family != SocketKind.AF_UNIX && family != SocketKind.AF_NETLINK && !sock.kind().isInet()
                 && family != AF_PACKET) {
-            TargetCredentials c = TargetCredentials.of(ctx.pid());
+            TargetCredentials c = TargetCredentials.of(ctx);
             if (!c.hasCapability(TargetCredentials.CAP_NET_ADMIN) || !c.hasCapability(TargetCredentials.CAP_NET_RAW)
                     || !c.hasCapability(TargetCredentials.CAP_NET_BIND_SERVICE)) {
                 throw new SyscallException("socket call", Errno.EPERM, SocketKind.familyName(family) + " for pid "
@@ -334,7 +334,7 @@ final class PinnedAddress implements AutoCloseable {
             return;
         }
         int groups = ByteBuffer.wrap(raw).order(ByteOrder.nativeOrder()).getInt(NL_GROUPS_AT);
-        if (groups != 0 && !TargetCredentials.of(ctx.pid()).hasCapability(TargetCredentials.CAP_NET_ADMIN)) {
+        if (groups != 0 && !TargetCredentials.of(ctx).hasCapability(TargetCredentials.CAP_NET_ADMIN)) {
             throw new SyscallException("netlink", Errno.EPERM, "multicast groups 0x" + Integer.toHexString(groups)
                     + " for pid " + ctx.pid() + ", which lacks CAP_NET_ADMIN");
         }

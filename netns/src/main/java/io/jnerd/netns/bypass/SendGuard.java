@@ -292,7 +292,7 @@ final class SendGuard {
                 address = pinned.address();
                 target = pinned.target();
             } else if (sock.kind().family() == SocketKind.AF_UNIX) {
-                target = TargetCredentials.of(ctx.pid());
+                target = TargetCredentials.of(ctx);
             }
             return new Prepared(new Sockets.Message(m.data(), control, address), held, target);
         } catch (IOException | RuntimeException e) {

@@ -1,5 +1,8 @@
 package io.jnerd.netns.bypass;
 
+import io.jnerd.nativebindings.Errno;
+import io.jnerd.nativebindings.SyscallException;
+import io.jnerd.seccomp.notify.NotificationContext;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,6 +50,20 @@ final class TargetCredentials {
     static TargetCredentials of(int tid) throws IOException {
         Path status = Path.of("/proc", Integer.toString(tid), "status");
         return parse(Files.readAllLines(status, StandardCharsets.US_ASCII), status.toString());
+    }
+
+    /**
+     * The notified thread's, checked to be its after they were read: a tid whose thread was
+     * killed meanwhile may name another (a root one) by then, whose ids the agent would act
+     * with ({@link AsTarget}). The thread itself cannot change them while it waits in the
+     * notified call.
+     */
+    static TargetCredentials of(NotificationContext ctx) throws IOException {
+        TargetCredentials c = of(ctx.pid());
+        if (!ctx.isValid()) {
+            throw new SyscallException("seccomp notification", Errno.ENOENT, "pid " + ctx.pid() + " went away");
+        }
+        return c;
     }
 
     static TargetCredentials parse(Iterable<String> lines, String source) throws IOException {
@@ -99,10 +116,6 @@ final class TargetCredentials {
     /** The thread's umask, which the kernel applies to a socket file that bind creates. */
     int umask() {
         return umask;
-    }
-
-    long realUid() {
-        return uids[0];
     }
 
     long effectiveUid() {

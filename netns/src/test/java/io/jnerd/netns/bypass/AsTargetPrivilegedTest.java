@@ -41,7 +41,7 @@ class AsTargetPrivilegedTest {
                 ThreadCredentials.resuid(), ThreadCredentials.resgid(), ThreadCredentials.groups(),
                 {ThreadCredentials.capabilities().effective()},
             });
-            assertArrayEquals(new long[] {33, 33, 0}, seen[0], "uids while switched: saved stays 0");
+            assertArrayEquals(new long[] {0, 33, 0}, seen[0], "uids while switched: real and saved stay 0");
             assertArrayEquals(new long[] {33, 33, 0}, seen[1], "gids while switched");
             assertArrayEquals(new long[] {33, 100}, seen[2], "groups while switched");
             assertEquals(0, seen[3][0], "no effective capabilities while switched");
@@ -63,7 +63,7 @@ class AsTargetPrivilegedTest {
         assertEquals(Errno.EACCES, e.errno());
         assertEquals("0\t0\t0\t0", switchingThreadStatus().get("Uid"));
         long[] after = AsTarget.call(WWW_DATA, ThreadCredentials::resuid);
-        assertArrayEquals(new long[] {33, 33, 0}, after, "it goes on serving");
+        assertArrayEquals(new long[] {0, 33, 0}, after, "it goes on serving");
     }
 
     @Test
