@@ -29,6 +29,8 @@ public final class Sockets {
     public static final int SO_RCVBUF = 8;
     public static final int SO_KEEPALIVE = 9;
     public static final int SO_OOBINLINE = 10;
+    /** The receiver gets each sender's pid, uid and gid as SCM_CREDENTIALS (AF_UNIX). */
+    public static final int SO_PASSCRED = 16;
     public static final int SO_LINGER = 13;
     public static final int SO_REUSEPORT = 15;
     public static final int SO_RCVTIMEO = 20;

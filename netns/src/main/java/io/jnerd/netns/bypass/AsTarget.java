@@ -4,6 +4,8 @@ import io.jnerd.nativebindings.Errno;
 import io.jnerd.nativebindings.Fd;
 import io.jnerd.nativebindings.OpenFlags;
 import io.jnerd.nativebindings.Openat2;
+import io.jnerd.nativebindings.Processes;
+import io.jnerd.nativebindings.ScmRights;
 import io.jnerd.nativebindings.SockAddr;
 import io.jnerd.nativebindings.Sockets;
 import io.jnerd.nativebindings.SyscallException;
@@ -19,16 +21,15 @@ import java.util.logging.Logger;
  * Runs an AF_UNIX call the agent performs for a container thread (the path walk, connect,
  * bind, listen, a send) with that thread's user and group ids, so the kernel checks search
  * and write permission against them and records them where the peer reads them: the
- * SO_PEERCRED of a connect or listen (the effective ids) and the gid of the SCM_CREDENTIALS
- * a receiver with SO_PASSCRED gets (the real gid). Done by the agent's own ids, a uid-33
+ * SO_PEERCRED of a connect or listen (the effective ids) and the SCM_CREDENTIALS a receiver
+ * with SO_PASSCRED gets (the real ids, named explicitly: {@link #sendersCredentials}). Done by the agent's own ids, a uid-33
  * process would appear as root to a daemon that authorises by its peer's uid.
  *
  * <p>One dedicated thread does it, never the supervisor's: it sets its own supplementary
  * groups, real and effective gid and effective uid to the target's by the raw syscalls,
  * which change the calling thread only ({@link ThreadCredentials}), keeping real and saved
  * uid 0: the saved one is the way back, and a real uid of the target's would let any host
- * process of that uid signal the agent while switched. The uid of SCM_CREDENTIALS (the
- * real one) stays 0. It runs the one call, and switches back, all three 0 again, which
+ * process of that uid signal the agent while switched. It runs the one call, and switches back, all three 0 again, which
  * gives its effective capabilities back from the permitted set. It then checks that it is
  * so; if it is not (a switch back failed), it never runs another call: each is answered
  * EIO from then on. While switched it has no capabilities, so a target with an effective
@@ -71,17 +72,26 @@ final class AsTarget {
         this.ownCapabilities = capabilities;
     }
 
-    /** Whether calls for non-root targets run with their ids (the agent is root). */
-    static boolean switches() {
-        return THREAD != null;
+    /** Whether {@link #call} runs with {@code target}'s ids: the agent switches and the target's effective uid is not 0. */
+    static boolean switchesFor(TargetCredentials target) {
+        return THREAD != null && target.effectiveUid() != 0;
     }
 
     /**
-     * {@code call}'s result, run with {@code target}'s ids where the agent switches and the
-     * target's effective uid is not 0; else run here, with the agent's.
+     * The SCM_CREDENTIALS a send of {@code target}'s names, to be sent with it: the kernel's
+     * own would show the switched thread's real uid, the agent's 0. It checks what is named
+     * against the switched ids: the target's real uid where that is 0 or its effective one,
+     * else the effective one; its real gid; the agent's pid (the kernel's would be too).
      */
+    static ScmRights.Credentials sendersCredentials(TargetCredentials target) {
+        long uid = target.realUid() == 0 || target.realUid() == target.effectiveUid() ? target.realUid()
+                : target.effectiveUid();
+        return new ScmRights.Credentials(Processes.getpid(), uid, target.realGid());
+    }
+
+    /** {@code call}'s result, run with {@code target}'s ids where {@link #switchesFor}; else run here, with the agent's. */
     static <T> T call(TargetCredentials target, Call<T> call) throws IOException {
-        if (THREAD == null || target.effectiveUid() == 0) {
+        if (!switchesFor(target)) {
             return call.run();
         }
         return THREAD.submit(target, call);

@@ -294,6 +294,9 @@ final class SendGuard {
             } else if (sock.kind().family() == SocketKind.AF_UNIX) {
                 target = TargetCredentials.of(ctx);
             }
+            if (target != null && AsTarget.switchesFor(target)) {
+                control = PinnedAddress.concat(control, ScmRights.credentialsMessage(AsTarget.sendersCredentials(target)));
+            }
             return new Prepared(new Sockets.Message(m.data(), control, address), held, target);
         } catch (IOException | RuntimeException e) {
             new Prepared(null, held, null).close();

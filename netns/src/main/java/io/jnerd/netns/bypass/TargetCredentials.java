@@ -118,6 +118,10 @@ final class TargetCredentials {
         return umask;
     }
 
+    long realUid() {
+        return uids[0];
+    }
+
     long effectiveUid() {
         return uids[1];
     }

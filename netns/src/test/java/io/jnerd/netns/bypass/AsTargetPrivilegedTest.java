@@ -35,7 +35,7 @@ class AsTargetPrivilegedTest {
 
     @Test
     void aThousandCallsRunAsTheTargetAndTheThreadComesBackToRootWithAllItsCapabilities() throws Exception {
-        assertTrue(AsTarget.switches(), "root with CAP_SETUID and CAP_SETGID switches");
+        assertTrue(AsTarget.switchesFor(WWW_DATA), "root with CAP_SETUID and CAP_SETGID switches");
         for (int i = 0; i < 1000; i++) {
             long[][] seen = AsTarget.call(WWW_DATA, () -> new long[][] {
                 ThreadCredentials.resuid(), ThreadCredentials.resgid(), ThreadCredentials.groups(),

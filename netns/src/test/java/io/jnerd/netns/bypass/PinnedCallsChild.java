@@ -59,6 +59,8 @@ final class PinnedCallsChild {
                 return asUid(65534, java.util.Arrays.copyOfRange(a, 1, a.length));
             case "as-uid":
                 return asUid(Long.parseLong(a[1]), java.util.Arrays.copyOfRange(a, 2, a.length));
+            case "unix-sendto":
+                return unixSendto(SockAddr.unix(a[1]));
             case "unix-connects":
                 return unixConnects(Integer.parseInt(a[1]), SockAddr.unix(a[2]));
             default:
@@ -259,6 +261,14 @@ final class PinnedCallsChild {
         t.start();
         t.join();
         return result[0];
+    }
+
+    /** One datagram from an unbound AF_UNIX socket, by sendto with the path (notified): ok or the errno. */
+    private static String unixSendto(SockAddr at) throws Exception {
+        try (Fd s = Sockets.socket(SockAddr.AF_UNIX, Sockets.SOCK_DGRAM | Sockets.SOCK_CLOEXEC, 0)) {
+            long sent = Sockets.trySendTo(s, PROBE, 0, PROBE.length, 0, at);
+            return sent < 0 ? "errno " + Errno.name((int) -sent) : "ok";
+        }
     }
 
     /** {@code count} AF_UNIX connects (socket, connect, close) to {@code at}: ok and the nanoseconds they took. */

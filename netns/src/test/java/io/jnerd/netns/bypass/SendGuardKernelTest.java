@@ -441,6 +441,31 @@ class SendGuardKernelTest {
     }
 
     @Test
+    void aReceiverWithPasscredSeesTheSendingThreadsIdsNotTheAgents() throws Exception {
+        Path dir = Files.createTempDirectory("jnerd-unix");
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path socket = dir.resolve("log.sock");
+        try (Fd receiver = Sockets.socket(SockAddr.AF_UNIX, Sockets.SOCK_DGRAM | Sockets.SOCK_CLOEXEC, 0)) {
+            Sockets.bind(receiver, SockAddr.unix(socket.toString()));
+            Sockets.setIntOption(receiver, Sockets.SOL_SOCKET, Sockets.SO_PASSCRED, 1);
+            Files.setPosixFilePermissions(socket, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+            assertEquals("ok", ask("as-uid " + WWW_DATA + " unix-sendto " + socket));
+            try (io.jnerd.nativebindings.ScmRights.Received r = io.jnerd.nativebindings.ScmRights.receive(receiver, 64, 0)) {
+                assertEquals("probe", new String(r.data(), StandardCharsets.US_ASCII));
+                assertEquals(WWW_DATA, r.credentials().uid(), "SCM_CREDENTIALS of a uid-33 sender");
+                assertEquals(WWW_DATA, r.credentials().gid());
+            }
+            assertEquals("ok", ask("unix-sendto " + socket));
+            try (io.jnerd.nativebindings.ScmRights.Received r = io.jnerd.nativebindings.ScmRights.receive(receiver, 64, 0)) {
+                assertEquals(0, r.credentials().uid(), "SCM_CREDENTIALS of a root sender");
+            }
+        } finally {
+            Files.deleteIfExists(socket);
+            Files.delete(dir);
+        }
+    }
+
+    @Test
     void aThreadCannotReachASocketInADirectoryItCannotSearch() throws Exception {
         Path dir = Files.createTempDirectory("jnerd-unix");
         Path socket = dir.resolve("private.sock");
