@@ -189,25 +189,34 @@ public final class ScmRights {
     /** Walks the control messages the kernel filled in and adopts every SCM_RIGHTS fd. */
     static List<Fd> receivedFds(ByteBuffer m, int controlLength) {
         List<Fd> fds = new ArrayList<>();
-        int at = CONTROL_AT;
-        int end = CONTROL_AT + controlLength;
-        while (at + CMSG_HEADER <= end) {
-            int length = (int) m.getLong(at);
-            if (length < CMSG_HEADER) {
-                break;
-            }
-            if (m.getInt(at + 8) == Sockets.SOL_SOCKET && m.getInt(at + 12) == SCM_RIGHTS) {
-                for (int i = 0; i < (length - CMSG_HEADER) / Integer.BYTES; i++) {
-                    fds.add(Fd.adopt(m.getInt(at + CMSG_HEADER + i * Integer.BYTES)));
+        walk(m, controlLength, (level, type, at, length) -> {
+            if (level == Sockets.SOL_SOCKET && type == SCM_RIGHTS) {
+                for (int i = 0; i < length / Integer.BYTES; i++) {
+                    fds.add(Fd.adopt(m.getInt(at + i * Integer.BYTES)));
                 }
             }
-            at += Sockets.align8(length);
-        }
+        });
         return fds;
     }
 
     /** The SCM_CREDENTIALS message the kernel filled in, or null. */
     private static Credentials receivedCredentials(ByteBuffer m, int controlLength) {
+        Credentials[] found = new Credentials[1];
+        walk(m, controlLength, (level, type, at, length) -> {
+            if (level == Sockets.SOL_SOCKET && type == SCM_CREDENTIALS && length >= UCRED_SIZE) {
+                found[0] = new Credentials(m.getInt(at), m.getInt(at + 4) & 0xffffffffL, m.getInt(at + 8) & 0xffffffffL);
+            }
+        });
+        return found[0];
+    }
+
+    /** One control message: its level and type, where its data starts in the buffer and how long it is. */
+    private interface ControlMessage {
+        void visit(int level, int type, int dataAt, int dataLength);
+    }
+
+    /** Each control message in the control area of {@code controlLength} bytes, as __cmsg_nxthdr walks them. */
+    private static void walk(ByteBuffer m, int controlLength, ControlMessage each) {
         int at = CONTROL_AT;
         int end = CONTROL_AT + controlLength;
         while (at + CMSG_HEADER <= end) {
@@ -215,14 +224,9 @@ public final class ScmRights {
             if (length < CMSG_HEADER) {
                 break;
             }
-            if (m.getInt(at + 8) == Sockets.SOL_SOCKET && m.getInt(at + 12) == SCM_CREDENTIALS
-                    && length >= CMSG_HEADER + UCRED_SIZE) {
-                return new Credentials(m.getInt(at + CMSG_HEADER), m.getInt(at + CMSG_HEADER + 4) & 0xffffffffL,
-                        m.getInt(at + CMSG_HEADER + 8) & 0xffffffffL);
-            }
+            each.visit(m.getInt(at + 8), m.getInt(at + 12), at + CMSG_HEADER, length - CMSG_HEADER);
             at += Sockets.align8(length);
         }
-        return null;
     }
 
     /** CMSG_SPACE: header plus data, rounded up to the 8-byte alignment of cmsghdr. */
