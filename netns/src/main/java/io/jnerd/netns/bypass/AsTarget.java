@@ -11,6 +11,7 @@ import io.jnerd.nativebindings.Sockets;
 import io.jnerd.nativebindings.SyscallException;
 import io.jnerd.nativebindings.ThreadCredentials;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -119,8 +120,14 @@ final class AsTarget {
     private <T> T submit(TargetCredentials target, Call<T> call) throws IOException {
         Task<T> task = new Task<>(target, call, Thread.currentThread());
         tasks.add(task);
+        boolean interrupted = false;
         while (!task.done) {
             LockSupport.park(this);
+            // Interrupted, park would return at once: note it, and wait on.
+            interrupted |= Thread.interrupted();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         if (task.failure instanceof IOException e) {
             throw e;
@@ -216,6 +223,12 @@ final class AsTarget {
                     Fd dgram = Sockets.socket(SockAddr.AF_UNIX, Sockets.SOCK_DGRAM | Sockets.SOCK_CLOEXEC, 0)) {
                 Openat2.open(root, new byte[] {'.'}, OpenFlags.O_PATH | OpenFlags.O_CLOEXEC,
                         Openat2.RESOLVE_IN_ROOT | Openat2.RESOLVE_NO_MAGICLINKS).close();
+                try {
+                    Openat2.open(root, ("jnerd-warm-up-" + System.nanoTime()).getBytes(StandardCharsets.US_ASCII),
+                            OpenFlags.O_PATH | OpenFlags.O_CLOEXEC, Openat2.RESOLVE_IN_ROOT).close();
+                } catch (SyscallException e) {
+                    // ENOENT, as meant: its refusal path is loaded too.
+                }
                 SockAddr nobody = SockAddr.abstractUnix("jnerd-warm-up-" + System.nanoTime());
                 Sockets.tryConnect(stream, nobody);
                 Sockets.trySendTo(dgram, new byte[1], 0, 1, Sockets.MSG_DONTWAIT, nobody);

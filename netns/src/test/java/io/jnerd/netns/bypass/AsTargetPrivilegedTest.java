@@ -84,6 +84,21 @@ class AsTargetPrivilegedTest {
         assertEquals("0\t0\t0\t0", switchingThreadStatus().get("Uid"));
     }
 
+    @Test
+    void aThreadThatCannotSwitchBackRunsNoMoreCallsAndTheyAreAnsweredEio() throws Exception {
+        // In a JVM of its own: the switching thread stays broken for good.
+        List<String> cmd = List.of(ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=ALL-UNNAMED", "-D" + io.jnerd.nativebindings.Native.PROPERTY + "="
+                        + System.getProperty(io.jnerd.nativebindings.Native.PROPERTY, ""),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                AsTargetBrokenChild.class.getName());
+        Process child = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, child.waitFor(), output);
+        assertTrue(output.contains("did not get the agent's ids back"), "logged: " + output);
+        assertTrue(output.strip().endsWith("errno EIO ran=false"), output);
+    }
+
     private static TargetCredentials credentials(long uid, long gid, String groups) {
         try {
             return TargetCredentials.parse(List.of("Uid:\t" + uid + "\t" + uid + "\t" + uid + "\t" + uid,
