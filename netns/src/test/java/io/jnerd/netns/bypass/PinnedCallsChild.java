@@ -59,6 +59,8 @@ final class PinnedCallsChild {
                 return asUid(65534, java.util.Arrays.copyOfRange(a, 1, a.length));
             case "as-uid":
                 return asUid(Long.parseLong(a[1]), java.util.Arrays.copyOfRange(a, 2, a.length));
+            case "unix-listener-as":
+                return listenerAs(Long.parseLong(a[1]), a[2]);
             case "unix-sendto":
                 return unixSendto(SockAddr.unix(a[1]));
             case "unix-connects":
@@ -248,9 +250,7 @@ final class PinnedCallsChild {
         String[] result = new String[1];
         Thread t = new Thread(() -> {
             try {
-                ThreadCredentials.setgroups(new long[0]);
-                ThreadCredentials.setresgid(id, id, id);
-                ThreadCredentials.setresuid(id, id, id);
+                become(id);
                 result[0] = run(command);
             } catch (SyscallException e) {
                 result[0] = "errno " + Errno.name(e.errno());
@@ -261,6 +261,49 @@ final class PinnedCallsChild {
         t.start();
         t.join();
         return result[0];
+    }
+
+    /** This thread becomes uid and gid {@code id}, with no groups, for good. */
+    private static void become(long id) throws SyscallException {
+        ThreadCredentials.setgroups(new long[0]);
+        ThreadCredentials.setresgid(id, id, id);
+        ThreadCredentials.setresuid(id, id, id);
+    }
+
+    /**
+     * A thread of uid {@code id} binds and listens at {@code path} (both notified); this
+     * root thread connects to it (notified) and names the user its SO_PEERCRED shows: the
+     * listener's, taken at listen.
+     */
+    private static String listenerAs(long id, String path) throws Exception {
+        Fd[] listener = new Fd[1];
+        String[] failure = new String[1];
+        Thread t = new Thread(() -> {
+            try {
+                become(id);
+                listener[0] = Sockets.socket(SockAddr.AF_UNIX, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0);
+                Sockets.bind(listener[0], SockAddr.unix(path));
+                Sockets.listen(listener[0], 4);
+            } catch (SyscallException e) {
+                failure[0] = "errno " + Errno.name(e.errno());
+            }
+        });
+        t.start();
+        t.join();
+        if (failure[0] != null) {
+            if (listener[0] != null) {
+                listener[0].close();
+            }
+            return failure[0];
+        }
+        try (Fd l = listener[0]; java.nio.channels.SocketChannel c =
+                java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(path))) {
+            return "ok listener=" + c.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED).user().getName();
+        } catch (java.io.IOException e) {
+            return e.toString();
+        } finally {
+            Files.deleteIfExists(Path.of(path));
+        }
     }
 
     /** One datagram from an unbound AF_UNIX socket, by sendto with the path (notified): ok or the errno. */

@@ -413,6 +413,7 @@ class SendGuardKernelTest {
         Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         Path socket = dir.resolve("daemon.sock");
         Path owned = dir.resolve("owned");
+        Path open = dir.resolve("open");
         try (java.nio.channels.ServerSocketChannel daemon =
                 java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
             daemon.bind(java.net.UnixDomainSocketAddress.of(socket));
@@ -425,9 +426,16 @@ class SendGuardKernelTest {
             assertEquals(wwwData, peerOf(daemon), "the daemon's SO_PEERCRED of a uid-33 client");
             assertEquals("ok", ask("unix-connect " + socket));
             assertEquals("root", peerOf(daemon).getName(), "the daemon's SO_PEERCRED of a root client");
+            // The other way round: a client's SO_PEERCRED of a uid-33 listener (taken at its listen).
+            Files.createDirectory(open);
+            Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+            assertEquals("ok listener=" + wwwData.getName(), ask("unix-listener-as " + WWW_DATA + " "
+                    + open.resolve("listener.sock")));
         } finally {
             Files.deleteIfExists(socket);
             Files.deleteIfExists(owned);
+            Files.deleteIfExists(open.resolve("listener.sock"));
+            Files.deleteIfExists(open);
             Files.delete(dir);
         }
     }
