@@ -16,6 +16,9 @@ import java.lang.ref.Reference;
  * effective ones; the effective capabilities are dropped when the effective uid leaves 0
  * and set to the permitted ones when it returns, the permitted ones are dropped only when
  * none of real, effective and saved is 0.
+ *
+ * <p>The structs go in the thread's own scratch buffer: a thread that switches for every
+ * call allocates nothing here.
  */
 public final class ThreadCredentials {
 
@@ -46,7 +49,7 @@ public final class ThreadCredentials {
 
     /** setgroups for the calling thread only (needs CAP_SETGID). */
     public static void setgroups(long[] groups) throws SyscallException {
-        NativeBuffer b = new NativeBuffer(groups.length * Integer.BYTES);
+        NativeBuffer b = Scratch.get(groups.length * Integer.BYTES);
         for (int i = 0; i < groups.length; i++) {
             b.buffer().putInt(i * Integer.BYTES, (int) groups[i]);
         }
@@ -86,7 +89,7 @@ public final class ThreadCredentials {
     }
 
     private static long[] ids(int nr, String name) throws SyscallException {
-        NativeBuffer b = new NativeBuffer(3 * Integer.BYTES);
+        NativeBuffer b = Scratch.get(3 * Integer.BYTES);
         long r = Sys.call(nr, b.address(0), b.address(4), b.address(8));
         Reference.reachabilityFence(b);
         Sys.check(r, name, null);
@@ -97,7 +100,7 @@ public final class ThreadCredentials {
 
     /** capget(2) of the calling thread (pid 0). */
     public static Capabilities capabilities() throws SyscallException {
-        NativeBuffer b = new NativeBuffer(CAP_HEADER_SIZE + 2 * CAP_DATA_SIZE).clear();
+        NativeBuffer b = Scratch.zeroed(CAP_HEADER_SIZE + 2 * CAP_DATA_SIZE);
         b.buffer().putInt(0, CAPABILITY_VERSION_3);
         long r = Sys.call(SysNr.CAPGET, b.address(), b.address(CAP_HEADER_SIZE));
         Reference.reachabilityFence(b);
