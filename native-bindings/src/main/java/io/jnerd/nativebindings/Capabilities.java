@@ -7,6 +7,8 @@ package io.jnerd.nativebindings;
 public final class Capabilities {
 
     public static final int CAP_DAC_OVERRIDE = 1;
+    public static final int CAP_SETGID = 6;
+    public static final int CAP_SETUID = 7;
     public static final int CAP_NET_BIND_SERVICE = 10;
     public static final int CAP_NET_ADMIN = 12;
     public static final int CAP_NET_RAW = 13;

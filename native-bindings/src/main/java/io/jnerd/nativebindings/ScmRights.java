@@ -34,10 +34,17 @@ public final class ScmRights {
     public static final class Received implements AutoCloseable {
         private final byte[] data;
         private final List<Fd> fds;
+        private final Credentials credentials;
 
-        Received(byte[] data, List<Fd> fds) {
+        Received(byte[] data, List<Fd> fds, Credentials credentials) {
             this.data = data;
             this.fds = Collections.unmodifiableList(fds);
+            this.credentials = credentials;
+        }
+
+        /** The sender's, where the receiving socket has SO_PASSCRED; else null. */
+        public Credentials credentials() {
+            return credentials;
         }
 
         /** The bytes received; empty at end of stream (the peer closed without sending). */
@@ -69,7 +76,29 @@ public final class ScmRights {
         }
     }
 
+    /** What an SCM_CREDENTIALS message carries (struct ucred): a pid, a uid and a gid. */
+    public record Credentials(int pid, long uid, long gid) {}
+
+    /** sizeof(struct ucred). */
+    private static final int UCRED_SIZE = 12;
+
     private ScmRights() {}
+
+    /**
+     * One SCM_CREDENTIALS control message naming {@code c}, to send: the kernel takes it
+     * only when the ids are the sender's own real, effective or saved ones and the pid its
+     * own (scm_check_creds), else the send fails with EPERM.
+     */
+    public static byte[] credentialsMessage(Credentials c) {
+        ByteBuffer b = ByteBuffer.allocate(cmsgSpace(UCRED_SIZE)).order(java.nio.ByteOrder.nativeOrder());
+        b.putLong(0, Msghdr.CMSG_HEADER + UCRED_SIZE);
+        b.putInt(8, Sockets.SOL_SOCKET);
+        b.putInt(12, SCM_CREDENTIALS);
+        b.putInt(Msghdr.CMSG_HEADER, c.pid());
+        b.putInt(Msghdr.CMSG_HEADER + 4, (int) c.uid());
+        b.putInt(Msghdr.CMSG_HEADER + 8, (int) c.gid());
+        return b.array();
+    }
 
     /**
      * Sends {@code data} with copies of {@code fds} in one message (the fds stay ours);
@@ -117,7 +146,8 @@ public final class ScmRights {
         if (maxFds < 0 || maxFds > MAX_FDS) {
             throw new IllegalArgumentException("maxFds " + maxFds + " is outside 0-" + MAX_FDS);
         }
-        int controlLength = maxFds == 0 ? 0 : cmsgSpace(maxFds * Integer.BYTES);
+        // Room for the sender's credentials too, which come on a socket with SO_PASSCRED.
+        int controlLength = (maxFds == 0 ? 0 : cmsgSpace(maxFds * Integer.BYTES)) + cmsgSpace(UCRED_SIZE);
         int dataAt = CONTROL_AT + controlLength;
         long r;
         NativeBuffer b;
@@ -129,8 +159,9 @@ public final class ScmRights {
         Sys.check(r, "recvmsg", socket);
         ByteBuffer m = b.buffer();
         List<Fd> fds = receivedFds(m, (int) m.getLong(40));
-        Received received = new Received(b.bytes(dataAt, (int) r), fds);
-        if ((m.getInt(48) & MSG_CTRUNC) != 0) {
+        Received received = new Received(b.bytes(dataAt, (int) r), fds, receivedCredentials(m, (int) m.getLong(40)));
+        // More than maxFds fit where the credentials' room was unused: as many as the kernel drops.
+        if ((m.getInt(48) & MSG_CTRUNC) != 0 || fds.size() > maxFds) {
             received.close();
             throw new IOException("recvmsg " + socket + ": more than " + maxFds
                     + " fds were sent, the kernel dropped the rest (MSG_CTRUNC)");
@@ -154,6 +185,34 @@ public final class ScmRights {
     /** Walks the control messages the kernel filled in and adopts every SCM_RIGHTS fd. */
     static List<Fd> receivedFds(ByteBuffer m, int controlLength) {
         List<Fd> fds = new ArrayList<>();
+        walk(m, controlLength, (level, type, at, length) -> {
+            if (level == Sockets.SOL_SOCKET && type == SCM_RIGHTS) {
+                for (int i = 0; i < length / Integer.BYTES; i++) {
+                    fds.add(Fd.adopt(m.getInt(at + i * Integer.BYTES)));
+                }
+            }
+        });
+        return fds;
+    }
+
+    /** The SCM_CREDENTIALS message the kernel filled in, or null. */
+    private static Credentials receivedCredentials(ByteBuffer m, int controlLength) {
+        Credentials[] found = new Credentials[1];
+        walk(m, controlLength, (level, type, at, length) -> {
+            if (level == Sockets.SOL_SOCKET && type == SCM_CREDENTIALS && length >= UCRED_SIZE) {
+                found[0] = new Credentials(m.getInt(at), m.getInt(at + 4) & 0xffffffffL, m.getInt(at + 8) & 0xffffffffL);
+            }
+        });
+        return found[0];
+    }
+
+    /** One control message: its level and type, where its data starts in the buffer and how long it is. */
+    private interface ControlMessage {
+        void visit(int level, int type, int dataAt, int dataLength);
+    }
+
+    /** Each control message in the control area of {@code controlLength} bytes, as __cmsg_nxthdr walks them. */
+    private static void walk(ByteBuffer m, int controlLength, ControlMessage each) {
         int at = CONTROL_AT;
         int end = CONTROL_AT + controlLength;
         while (at + Msghdr.CMSG_HEADER <= end) {
@@ -161,14 +220,9 @@ public final class ScmRights {
             if (length < Msghdr.CMSG_HEADER) {
                 break;
             }
-            if (m.getInt(at + 8) == Sockets.SOL_SOCKET && m.getInt(at + 12) == SCM_RIGHTS) {
-                for (int i = 0; i < (length - Msghdr.CMSG_HEADER) / Integer.BYTES; i++) {
-                    fds.add(Fd.adopt(m.getInt(at + Msghdr.CMSG_HEADER + i * Integer.BYTES)));
-                }
-            }
+            each.visit(m.getInt(at + 8), m.getInt(at + 12), at + Msghdr.CMSG_HEADER, length - Msghdr.CMSG_HEADER);
             at += Sockets.align8(length);
         }
-        return fds;
     }
 
     /** CMSG_SPACE: header plus data, rounded up to the 8-byte alignment of cmsghdr. */

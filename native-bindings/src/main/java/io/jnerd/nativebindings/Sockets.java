@@ -33,6 +33,8 @@ public final class Sockets {
     public static final int SO_KEEPALIVE = 9;
     public static final int SO_OOBINLINE = 10;
     public static final int SO_PRIORITY = 12;
+    /** The receiver gets each sender's pid, uid and gid as SCM_CREDENTIALS (AF_UNIX). */
+    public static final int SO_PASSCRED = 16;
     public static final int SO_LINGER = 13;
     /** struct ucred {pid, uid, gid} of the peer of an AF_UNIX socket. */
     public static final int SO_PEERCRED = 17;

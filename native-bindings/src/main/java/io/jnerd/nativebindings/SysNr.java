@@ -17,6 +17,13 @@ public final class SysNr {
     public static final int GETPID = pick(39, 172);
     public static final int GETPPID = pick(110, 173);
     public static final int GETUID = pick(102, 174);
+    public static final int GETGROUPS = pick(115, 158);
+    public static final int SETGROUPS = pick(116, 159);
+    public static final int SETRESUID = pick(117, 147);
+    public static final int GETRESUID = pick(118, 148);
+    public static final int SETRESGID = pick(119, 149);
+    public static final int GETRESGID = pick(120, 150);
+    public static final int CAPGET = pick(125, 90);
     public static final int GETTID = pick(186, 178);
     public static final int KILL = pick(62, 129);
     public static final int SOCKET = pick(41, 198);

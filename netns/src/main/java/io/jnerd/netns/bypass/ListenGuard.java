@@ -1,5 +1,6 @@
 package io.jnerd.netns.bypass;
 
+import io.jnerd.nativebindings.SockAddr;
 import io.jnerd.nativebindings.Errno;
 import io.jnerd.nativebindings.Sockets;
 import io.jnerd.nativebindings.SyscallException;
@@ -41,7 +42,15 @@ final class ListenGuard {
                 Answers.result(ctx, -Errno.EPERM);
                 return;
             }
-            Sockets.listen(sock.copy(), (int) ctx.arg(1));
+            if (sock.kind().family() == SockAddr.AF_UNIX) {
+                // The SO_PEERCRED its clients read is taken at listen: the target's (AsTarget).
+                AsTarget.call(TargetCredentials.of(ctx), () -> {
+                    Sockets.listen(sock.copy(), (int) ctx.arg(1));
+                    return null;
+                });
+            } else {
+                Sockets.listen(sock.copy(), (int) ctx.arg(1));
+            }
             Answers.result(ctx, 0);
         } catch (SyscallException e) {
             Answers.result(ctx, -e.errno());

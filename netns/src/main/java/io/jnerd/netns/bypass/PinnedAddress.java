@@ -1,13 +1,14 @@
 package io.jnerd.netns.bypass;
 
 import io.jnerd.nativebindings.Capabilities;
+import io.jnerd.nativebindings.FileMode;
 import io.jnerd.nativebindings.Errno;
 import io.jnerd.nativebindings.Fd;
-import io.jnerd.nativebindings.FileMode;
 import io.jnerd.nativebindings.OpenFlags;
 import io.jnerd.nativebindings.Openat2;
 import io.jnerd.nativebindings.Processes;
 import io.jnerd.nativebindings.SockAddr;
+import io.jnerd.nativebindings.Sockets;
 import io.jnerd.nativebindings.SyscallException;
 import io.jnerd.seccomp.notify.NotificationContext;
 import java.io.IOException;
@@ -37,9 +38,11 @@ import java.util.logging.Logger;
  *     agent names the file it found as /proc/self/fd/K; a bind names the parent directory
  *     so, and creates the file in it. The kernel checks the caller's write permission on
  *     the socket file (connect, sendto) or on the directory (bind): the agent checks the
- *     target's {@link TargetCredentials} first. Not checked with the target's: search
- *     permission on the directories of the path. The peer's SO_PEERCRED and SCM_CREDENTIALS
- *     then show the agent's pid and ids, not the container process's.</li>
+ *     target's {@link TargetCredentials} first. A rootful agent walks the path and makes
+ *     the call with the target's ids ({@link AsTarget}), so the kernel checks search
+ *     permission on the directories and write permission with them too, and the peer's
+ *     SO_PEERCRED and SCM_CREDENTIALS show them (the pid stays the agent's). Rootless, the
+ *     walk and the call keep the agent's ids.</li>
  * <li>Multicast groups of a netlink bind, connect or send need CAP_NET_ADMIN of the caller
  *     (netlink_allowed) for most netlink families: given only when the target has it in
  *     its effective set (EPERM otherwise), so the agent's is never lent.</li>
@@ -54,22 +57,26 @@ final class PinnedAddress implements AutoCloseable {
     private final Fd held;
     /** For a bind of a path: the name created in {@link #held}. */
     private final byte[] created;
+    /** The target's, for a call on an AF_UNIX socket ({@link AsTarget}); null for other families. */
+    private final TargetCredentials target;
 
-    private PinnedAddress(SockAddr address, Fd held, byte[] created) {
+    private PinnedAddress(SockAddr address, Fd held, byte[] created, TargetCredentials target) {
         this.address = address;
         this.held = held;
         this.created = created;
+        this.target = target;
     }
 
     /** For a connect or a send to {@code raw} on {@code sock}; {@code files}: the container's socket files. */
     static PinnedAddress forPeer(NotificationContext ctx, ContainerSocket sock, byte[] raw, SocketFiles files)
             throws IOException {
         byte[] path = unixPath(sock, raw);
+        TargetCredentials target = unixTarget(ctx, sock);
         if (path == null) {
             requireNoPrivilegeLent(ctx, sock, raw);
-            return new PinnedAddress(SockAddr.opaque(raw), null, null);
+            return new PinnedAddress(SockAddr.opaque(raw), null, null, target);
         }
-        Fd file = open(ctx, path, false);
+        Fd file = open(ctx, target, path, false);
         try {
             Map<String, Object> a = attributes(file);
             if (FileMode.isSocket((int) a.get("mode"))) {
@@ -79,10 +86,10 @@ final class PinnedAddress implements AutoCloseable {
                     a.put("uid", owner.uid());
                     a.put("gid", owner.gid());
                 }
-                requireAccess(ctx, a, FileMode.W_OK, path);
+                requireAccess(ctx, target, a, FileMode.W_OK, path);
             }
             // Not a socket: the kernel's ECONNREFUSED comes from the agent's own call.
-            return new PinnedAddress(SockAddr.unix("/proc/self/fd/" + file.get()), file, null);
+            return new PinnedAddress(SockAddr.unix("/proc/self/fd/" + file.get()), file, null, target);
         } catch (IOException | RuntimeException e) {
             file.close();
             throw e;
@@ -93,9 +100,11 @@ final class PinnedAddress implements AutoCloseable {
     static PinnedAddress forBind(NotificationContext ctx, ContainerSocket sock, byte[] raw) throws IOException {
         byte[] path = unixPath(sock, raw);
         if (path == null) {
+            // An abstract name or autobind: no permission to check, no ids recorded.
             requireNoPrivilegeLent(ctx, sock, raw);
-            return new PinnedAddress(SockAddr.opaque(raw), null, null);
+            return new PinnedAddress(SockAddr.opaque(raw), null, null, null);
         }
+        TargetCredentials target = TargetCredentials.of(ctx);
         int slash = lastIndexOf(path, (byte) '/');
         byte[] name = Arrays.copyOfRange(path, slash + 1, path.length);
         byte[] parent = slash < 0 ? new byte[] {'.'} : slash == 0 ? new byte[] {'/'} : Arrays.copyOf(path, slash);
@@ -103,20 +112,20 @@ final class PinnedAddress implements AutoCloseable {
             // "dir/", "." and "..": names that exist (or cannot be made): what bind says to those.
             throw new SyscallException("bind", Errno.EADDRINUSE, "'" + text(path) + "' names no new file");
         }
-        Fd dir = open(ctx, parent, true);
+        Fd dir = open(ctx, target, parent, true);
         try {
             Map<String, Object> a = attributes(dir);
             if (!FileMode.isDirectory((int) a.get("mode"))) {
                 throw new SyscallException("bind", Errno.ENOTDIR, "'" + text(parent) + "' in the container");
             }
-            requireAccess(ctx, a, FileMode.W_OK | FileMode.X_OK, parent);
+            requireAccess(ctx, target, a, FileMode.W_OK | FileMode.X_OK, parent);
             byte[] via = concat(("/proc/self/fd/" + dir.get() + "/").getBytes(java.nio.charset.StandardCharsets.US_ASCII),
                     name);
             if (via.length >= SockAddr.SIZEOF_SOCKADDR_UN - SockAddr.SUN_PATH_OFFSET) {
                 throw new SyscallException("bind", Errno.ENAMETOOLONG, "'" + text(name)
                         + "' is too long to name through /proc/self/fd");
             }
-            return new PinnedAddress(SockAddr.unix(via), dir, name);
+            return new PinnedAddress(SockAddr.unix(via), dir, name, target);
         } catch (IOException | RuntimeException e) {
             dir.close();
             throw e;
@@ -125,6 +134,29 @@ final class PinnedAddress implements AutoCloseable {
 
     SockAddr address() {
         return address;
+    }
+
+    /** The target's credentials for a call on an AF_UNIX socket, else null. */
+    TargetCredentials target() {
+        return target;
+    }
+
+    /** connect of {@code socket} (the pinned copy) to this address: 0 or the errno; as the target on AF_UNIX. */
+    int tryConnect(Fd socket) throws IOException {
+        return target == null ? Sockets.tryConnect(socket, address)
+                : AsTarget.call(target, () -> Sockets.tryConnect(socket, address));
+    }
+
+    /** bind of {@code socket} (the pinned copy) to this address; as the target for a path. */
+    void bind(Fd socket) throws IOException {
+        if (target == null) {
+            Sockets.bind(socket, address);
+            return;
+        }
+        AsTarget.call(target, () -> {
+            Sockets.bind(socket, address);
+            return null;
+        });
     }
 
     /**
@@ -139,7 +171,7 @@ final class PinnedAddress implements AutoCloseable {
             return;
         }
         try {
-            own(TargetCredentials.of(ctx.pid()), files);
+            own(target, files);
         } catch (IOException | RuntimeException e) {
             // Bound all the same: the file keeps the agent's ids and umask.
             LOG.warning(() -> "bypass: pid " + ctx.pid() + ": bound '" + text(created) + "', but could not give it the"
@@ -172,6 +204,11 @@ final class PinnedAddress implements AutoCloseable {
         }
     }
 
+    /** The target's credentials when {@code sock} is AF_UNIX (every call on it runs as the target), else null. */
+    private static TargetCredentials unixTarget(NotificationContext ctx, ContainerSocket sock) throws IOException {
+        return sock.kind().family() == SockAddr.AF_UNIX ? TargetCredentials.of(ctx) : null;
+    }
+
     /** The path of an AF_UNIX filesystem address on an AF_UNIX socket (up to its first NUL), else null. */
     private static byte[] unixPath(ContainerSocket sock, byte[] raw) throws SyscallException {
         if (sock.kind().family() != SockAddr.AF_UNIX || raw.length <= SockAddr.SUN_PATH_OFFSET
@@ -179,7 +216,6 @@ final class PinnedAddress implements AutoCloseable {
             // Unnamed (autobind), abstract, or not AF_UNIX: no path to resolve.
             return null;
         }
-        // Longer than struct sockaddr_un is EINVAL (unix_validate_addr).
         if (raw.length > SockAddr.SIZEOF_SOCKADDR_UN) {
             throw new SyscallException("connect", Errno.EINVAL, "AF_UNIX address of " + raw.length + " bytes");
         }
@@ -198,7 +234,8 @@ final class PinnedAddress implements AutoCloseable {
      * namespace's), beneath the working directory, refusing with EACCES what leaves it.
      * Magic links (/proc/N/root and the like) are never followed: they would lead out.
      */
-    static Fd open(NotificationContext ctx, byte[] path, boolean directory) throws IOException {
+    static Fd open(NotificationContext ctx, TargetCredentials target, byte[] path, boolean directory)
+            throws IOException {
         Path proc = Path.of("/proc", Integer.toString(ctx.pid()));
         int flags = OpenFlags.O_PATH | OpenFlags.O_CLOEXEC;
         byte[] inRoot = path;
@@ -221,7 +258,11 @@ final class PinnedAddress implements AutoCloseable {
             if (!ctx.isValid()) {
                 throw new SyscallException("openat2", Errno.ENOENT, "pid " + ctx.pid() + " went away");
             }
-            return Openat2.open(base, inRoot, flags, resolve);
+            // The walk itself as the target ({@link AsTarget}): search permission on each directory is its.
+            Fd from = base;
+            byte[] name = inRoot;
+            long how = resolve;
+            return AsTarget.call(target, () -> Openat2.open(from, name, flags, how));
         } catch (SyscallException e) {
             if (e.is(Errno.EXDEV)) {
                 throw new SyscallException("openat2", Errno.EACCES, "'" + text(path) + "' leads out of the working"
@@ -249,9 +290,8 @@ final class PinnedAddress implements AutoCloseable {
         }
     }
 
-    private static void requireAccess(NotificationContext ctx, Map<String, Object> a, int mask, byte[] path)
-            throws IOException {
-        TargetCredentials c = TargetCredentials.of(ctx.pid());
+    private static void requireAccess(NotificationContext ctx, TargetCredentials c, Map<String, Object> a, int mask,
+            byte[] path) throws IOException {
         if (!c.mayAccess((int) a.get("mode"), ((Number) a.get("uid")).longValue(), ((Number) a.get("gid")).longValue(),
                 mask)) {
             throw new SyscallException("connect", Errno.EACCES, "'" + text(path) + "': pid " + ctx.pid()
@@ -272,7 +312,7 @@ final class PinnedAddress implements AutoCloseable {
         int family = sock.kind().family();
         if (family != SockAddr.AF_UNIX && family != SockAddr.AF_NETLINK && !sock.kind().isInet()
                 && family != SockAddr.AF_PACKET) {
-            TargetCredentials c = TargetCredentials.of(ctx.pid());
+            TargetCredentials c = TargetCredentials.of(ctx);
             if (!c.hasCapability(Capabilities.CAP_NET_ADMIN) || !c.hasCapability(Capabilities.CAP_NET_RAW)
                     || !c.hasCapability(Capabilities.CAP_NET_BIND_SERVICE)) {
                 throw new SyscallException("socket call", Errno.EPERM, SocketKind.familyName(family) + " for pid "
@@ -285,7 +325,7 @@ final class PinnedAddress implements AutoCloseable {
             return;
         }
         int groups = ByteBuffer.wrap(raw).order(ByteOrder.nativeOrder()).getInt(SockAddr.NL_GROUPS_OFFSET);
-        if (groups != 0 && !TargetCredentials.of(ctx.pid()).hasCapability(Capabilities.CAP_NET_ADMIN)) {
+        if (groups != 0 && !TargetCredentials.of(ctx).hasCapability(Capabilities.CAP_NET_ADMIN)) {
             throw new SyscallException("netlink", Errno.EPERM, "multicast groups 0x" + Integer.toHexString(groups)
                     + " for pid " + ctx.pid() + ", which lacks CAP_NET_ADMIN");
         }
@@ -320,7 +360,7 @@ final class PinnedAddress implements AutoCloseable {
         return -1;
     }
 
-    private static byte[] concat(byte[] a, byte[] b) {
+    static byte[] concat(byte[] a, byte[] b) {
         byte[] r = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, r, a.length, b.length);
         return r;

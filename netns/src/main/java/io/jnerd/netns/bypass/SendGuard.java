@@ -162,7 +162,8 @@ final class SendGuard {
         List<Sockets.Message> batch = new ArrayList<>();
         allowed.forEach(p -> batch.add(p.message(false)));
         int[] lengths = new int[allowed.size()];
-        int sent = Sockets.trySendBatch(sock.copy(), batch, sendFlags(flags), lengths);
+        int sent = (int) allowed.get(0).asTarget(() -> (long) Sockets.trySendBatch(sock.copy(), batch, sendFlags(flags),
+                lengths));
         if (wouldBlock(sent) && isBlocking(sock, flags)) {
             allowed.subList(1, allowed.size()).forEach(Prepared::close);
             waitThenSend(ctx, sock, allowed.get(0), flags, vector + Msghdr.MMSG_LEN_AT);
@@ -278,16 +279,24 @@ final class SendGuard {
             }
             Destination to = m.destination();
             SockAddr address = null;
+            // AF_UNIX: sent as the target (AsTarget), whose ids a receiver's SCM_CREDENTIALS shows.
+            TargetCredentials target = null;
             if (to != null && (sock.kind().isTcp() || sock.kind().isUdp())) {
                 address = to.sockAddr();
             } else if (to != null) {
                 PinnedAddress pinned = PinnedAddress.forPeer(ctx, sock, to.raw(), files);
                 held.add(pinned);
                 address = pinned.address();
+                target = pinned.target();
+            } else if (sock.kind().family() == SockAddr.AF_UNIX) {
+                target = TargetCredentials.of(ctx);
             }
-            return new Prepared(new Sockets.Message(m.data(), control, address), held);
+            if (target != null && AsTarget.switchesFor(target)) {
+                control = PinnedAddress.concat(control, ScmRights.credentialsMessage(AsTarget.sendersCredentials(target)));
+            }
+            return new Prepared(new Sockets.Message(m.data(), control, address), held, target);
         } catch (IOException | RuntimeException e) {
-            new Prepared(null, held).close();
+            new Prepared(null, held, null).close();
             throw e;
         }
     }
@@ -296,10 +305,24 @@ final class SendGuard {
     private static final class Prepared implements AutoCloseable {
         private final Sockets.Message message;
         private final List<AutoCloseable> held;
+        /** Whose ids the send goes with, or null: the agent's. */
+        private final TargetCredentials target;
 
-        Prepared(Sockets.Message message, List<AutoCloseable> held) {
+        Prepared(Sockets.Message message, List<AutoCloseable> held, TargetCredentials target) {
             this.message = message;
             this.held = held;
+            this.target = target;
+        }
+
+        /** {@code send}'s count or -errno, run as the target where it has one ({@link AsTarget}). */
+        long asTarget(AsTarget.Call<Long> send) {
+            try {
+                return target == null ? send.run() : AsTarget.call(target, send);
+            } catch (SyscallException e) {
+                return -e.errno();
+            } catch (IOException e) {
+                return -Errno.EIO;
+            }
         }
 
         /** @param afterFastOpen a TCP fast open connected meanwhile: what is left is a plain send to the peer */
@@ -336,9 +359,10 @@ final class SendGuard {
         }
         Sockets.Message message = p.message(afterFastOpen);
         byte[] data = message.data();
-        return message.control().length == 0
-                ? Sockets.trySendTo(sock.copy(), data, 0, data.length, sendFlags, message.to())
-                : Sockets.trySendMsg(sock.copy(), message, sendFlags);
+        int how = sendFlags;
+        return p.asTarget(() -> message.control().length == 0
+                ? Sockets.trySendTo(sock.copy(), data, 0, data.length, how, message.to())
+                : Sockets.trySendMsg(sock.copy(), message, how));
     }
 
     private static boolean wouldBlock(long result) {

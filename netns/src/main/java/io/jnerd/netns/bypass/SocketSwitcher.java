@@ -356,14 +356,14 @@ public final class SocketSwitcher {
             return;
         }
         try (to) {
-            agentConnect(ctx, sock, to.address());
+            agentConnect(ctx, sock, to::tryConnect);
         }
     }
 
     /** bind of a socket that is not AF_INET/AF_INET6 on its pinned copy, as {@link #connectPinned}. */
     private void bindPinned(NotificationContext ctx, ContainerSocket sock, Destination dest) throws IOException {
         try (PinnedAddress at = PinnedAddress.forBind(ctx, sock, dest.raw())) {
-            Sockets.bind(sock.copy(), at.address());
+            at.bind(sock.copy());
             at.bound(ctx, files);
             answer(ctx, 0);
         } catch (SyscallException e) {
@@ -402,18 +402,28 @@ public final class SocketSwitcher {
 
     /** connect on the pinned socket itself (no injection), waiting off-thread if it blocks. */
     private void agentConnect(NotificationContext ctx, ContainerSocket sock, SockAddr address) throws IOException {
+        agentConnect(ctx, sock, s -> Sockets.tryConnect(s, address));
+    }
+
+    /** How the agent connects its pinned copy: 0 or the errno. */
+    private interface Connect {
+        int tryConnect(Fd socket) throws IOException;
+    }
+
+    /** As above, by {@code connect} ({@link PinnedAddress#tryConnect}: as the target on AF_UNIX). */
+    private void agentConnect(NotificationContext ctx, ContainerSocket sock, Connect connect) throws IOException {
         int flags = sock.statusFlags();
         boolean nonBlocking = (flags & OpenFlags.O_NONBLOCK) != 0;
         Fd s = sock.copy();
         int errno;
         if (nonBlocking) {
-            errno = Sockets.tryConnect(s, address);
+            errno = connect.tryConnect(s);
         } else {
             // Briefly non-blocking (the flag is the container's too): the wait happens in
             // the waiter, not in a connect that holds this thread.
             Sockets.setFileStatusFlags(s, flags | OpenFlags.O_NONBLOCK);
             try {
-                errno = Sockets.tryConnect(s, address);
+                errno = connect.tryConnect(s);
             } finally {
                 Sockets.setFileStatusFlags(s, flags);
             }

@@ -1,6 +1,9 @@
 package io.jnerd.netns.bypass;
 
 import io.jnerd.nativebindings.Capabilities;
+import io.jnerd.nativebindings.Errno;
+import io.jnerd.nativebindings.SyscallException;
+import io.jnerd.seccomp.notify.NotificationContext;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,15 +22,20 @@ import java.util.Arrays;
  */
 final class TargetCredentials {
 
+    /** Real, effective, saved set, filesystem (the order of the Uid and Gid lines). */
+    private final long[] uids;
+    private final long[] gids;
     private final long fsuid;
     private final long fsgid;
     private final long[] groups;
     private final long effectiveCaps;
     private final int umask;
 
-    private TargetCredentials(long fsuid, long fsgid, long[] groups, long effectiveCaps, int umask) {
-        this.fsuid = fsuid;
-        this.fsgid = fsgid;
+    private TargetCredentials(long[] uids, long[] gids, long[] groups, long effectiveCaps, int umask) {
+        this.uids = uids;
+        this.gids = gids;
+        this.fsuid = uids[3];
+        this.fsgid = gids[3];
         this.groups = groups;
         this.effectiveCaps = effectiveCaps;
         this.umask = umask;
@@ -37,6 +45,20 @@ final class TargetCredentials {
     static TargetCredentials of(int tid) throws IOException {
         Path status = Path.of("/proc", Integer.toString(tid), "status");
         return parse(Files.readAllLines(status, StandardCharsets.US_ASCII), status.toString());
+    }
+
+    /**
+     * The notified thread's, checked to be its after they were read: a tid whose thread was
+     * killed meanwhile may name another (a root one) by then, whose ids the agent would act
+     * with ({@link AsTarget}). The thread itself cannot change them while it waits in the
+     * notified call.
+     */
+    static TargetCredentials of(NotificationContext ctx) throws IOException {
+        TargetCredentials c = of(ctx.pid());
+        if (!ctx.isValid()) {
+            throw new SyscallException("seccomp notification", Errno.ENOENT, "pid " + ctx.pid() + " went away");
+        }
+        return c;
     }
 
     static TargetCredentials parse(Iterable<String> lines, String source) throws IOException {
@@ -75,7 +97,7 @@ final class TargetCredentials {
         if (uids == null || uids.length != 4 || gids == null || gids.length != 4 || caps == null) {
             throw new IOException(source + " lacks a Uid, Gid or CapEff line of the expected form");
         }
-        return new TargetCredentials(uids[3], gids[3], groups, caps, umask);
+        return new TargetCredentials(uids, gids, groups, caps, umask);
     }
 
     private static long[] numbers(String value) {
@@ -89,6 +111,27 @@ final class TargetCredentials {
     /** The thread's umask, which the kernel applies to a socket file that bind creates. */
     int umask() {
         return umask;
+    }
+
+    long realUid() {
+        return uids[0];
+    }
+
+    long effectiveUid() {
+        return uids[1];
+    }
+
+    long realGid() {
+        return gids[0];
+    }
+
+    long effectiveGid() {
+        return gids[1];
+    }
+
+    /** The supplementary groups (a copy). */
+    long[] groups() {
+        return groups.clone();
     }
 
     long fsuid() {

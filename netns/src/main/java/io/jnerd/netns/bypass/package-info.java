@@ -32,10 +32,15 @@
  *     directory's fd with the target's umask and ids; the target's write permission is
  *     checked first ({@link io.jnerd.netns.bypass.TargetCredentials}). Netlink multicast
  *     groups (bind, connect, send) only for a target with CAP_NET_ADMIN, else EPERM: the
- *     agent's privileges are never lent. What differs from the container's own call: the
- *     peer's SO_PEERCRED and SCM_CREDENTIALS show the agent, getsockname of a bound path
- *     shows /proc/self/fd/N/NAME, directories on a path are searched with the agent's
- *     rights, and a blocking AF_UNIX connect to a full backlog gets EAGAIN.</li>
+ *     agent's privileges are never lent. A rootful agent runs each AF_UNIX call (the path
+ *     walk, connect, bind, listen, sends) on one thread switched to the caller's uids, gids
+ *     and groups ({@link io.jnerd.netns.bypass.AsTarget}): the peer's SO_PEERCRED and
+ *     SCM_CREDENTIALS show the caller's ids (the pid is the agent's), directories on a path
+ *     are searched with its rights, and a non-root caller's capabilities are not lent.
+ *     Rootless, the agent cannot become the container's non-root users (subordinate ids
+ *     the user does not own): peers see the agent's ids and directories are searched with
+ *     its rights. Also unlike the container's own call: getsockname of a bound path shows
+ *     /proc/self/fd/N/NAME, and a blocking AF_UNIX connect to a full backlog gets EAGAIN.</li>
  * <li>Sends ({@link io.jnerd.netns.bypass.SendGuard}): from a host socket only to
  *     destinations a switched connect could reach (ENETUNREACH otherwise), TCP fast open
  *     included; SCM_RIGHTS passes with the target's fds translated into the agent's

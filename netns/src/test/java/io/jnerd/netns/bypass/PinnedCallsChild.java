@@ -7,6 +7,7 @@ import io.jnerd.nativebindings.ScmRights;
 import io.jnerd.nativebindings.SockAddr;
 import io.jnerd.nativebindings.Sockets;
 import io.jnerd.nativebindings.SyscallException;
+import io.jnerd.nativebindings.ThreadCredentials;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -55,7 +56,15 @@ final class PinnedCallsChild {
             case "netlink-groups":
                 return netlinkGroups();
             case "as-nobody":
-                return asNobody(java.util.Arrays.copyOfRange(a, 1, a.length));
+                return asUid(65534, java.util.Arrays.copyOfRange(a, 1, a.length));
+            case "as-uid":
+                return asUid(Long.parseLong(a[1]), java.util.Arrays.copyOfRange(a, 2, a.length));
+            case "unix-listener-as":
+                return listenerAs(Long.parseLong(a[1]), a[2]);
+            case "unix-sendto":
+                return unixSendto(SockAddr.unix(a[1]));
+            case "unix-connects":
+                return unixConnects(Integer.parseInt(a[1]), SockAddr.unix(a[2]));
             default:
                 return null;
         }
@@ -232,24 +241,17 @@ final class PinnedCallsChild {
     }
 
     /**
-     * The command on a new thread that first becomes uid and gid 65534 with no groups: raw
-     * setgroups, setresgid and setresuid change only the calling thread's credentials (glibc's
+     * The command on a new thread that first becomes uid and gid {@code id} with no groups:
+     * {@link ThreadCredentials} changes only the calling thread's credentials (glibc's
      * wrappers would change all), and leaving uid 0 clears its capabilities (capabilities(7)).
      * The agent reads the notified thread's /proc/TID/status.
      */
-    private static String asNobody(String[] command) throws Exception {
+    private static String asUid(long id, String[] command) throws Exception {
         String[] result = new String[1];
         Thread t = new Thread(() -> {
             try {
-                io.jnerd.seccomp.SyscallTable table = io.jnerd.seccomp.SyscallTable.get();
-                io.jnerd.nativebindings.Arch arch = io.jnerd.nativebindings.Arch.current();
-                long r = io.jnerd.nativebindings.Native.backend().syscall(table.number(arch, "setgroups").orElseThrow(),
-                        0, 0, 0, 0, 0, 0);
-                r |= io.jnerd.nativebindings.Native.backend().syscall(table.number(arch, "setresgid").orElseThrow(),
-                        65534, 65534, 65534, 0, 0, 0);
-                r |= io.jnerd.nativebindings.Native.backend().syscall(table.number(arch, "setresuid").orElseThrow(),
-                        65534, 65534, 65534, 0, 0, 0);
-                result[0] = r != 0 ? "could not become nobody" : run(command);
+                become(id);
+                result[0] = run(command);
             } catch (SyscallException e) {
                 result[0] = "errno " + Errno.name(e.errno());
             } catch (Exception e) {
@@ -259,6 +261,80 @@ final class PinnedCallsChild {
         t.start();
         t.join();
         return result[0];
+    }
+
+    /** This thread becomes uid and gid {@code id}, with no groups, for good. */
+    private static void become(long id) throws SyscallException {
+        ThreadCredentials.setgroups(new long[0]);
+        ThreadCredentials.setresgid(id, id, id);
+        ThreadCredentials.setresuid(id, id, id);
+    }
+
+    /**
+     * A thread of uid {@code id} binds and listens at {@code path} (both notified); this
+     * root thread connects to it (notified) and names the user its SO_PEERCRED shows: the
+     * listener's, taken at listen.
+     */
+    private static String listenerAs(long id, String path) throws Exception {
+        Fd[] listener = new Fd[1];
+        String[] failure = new String[1];
+        Thread t = new Thread(() -> {
+            try {
+                become(id);
+                listener[0] = Sockets.socket(SockAddr.AF_UNIX, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0);
+                Sockets.bind(listener[0], SockAddr.unix(path));
+                Sockets.listen(listener[0], 4);
+            } catch (SyscallException e) {
+                failure[0] = "errno " + Errno.name(e.errno());
+            }
+        });
+        t.start();
+        t.join();
+        if (failure[0] != null) {
+            if (listener[0] != null) {
+                listener[0].close();
+            }
+            return failure[0];
+        }
+        try (Fd l = listener[0]; java.nio.channels.SocketChannel c =
+                java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(path))) {
+            return "ok listener=" + c.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED).user().getName();
+        } catch (java.io.IOException e) {
+            return e.toString();
+        } finally {
+            Files.deleteIfExists(Path.of(path));
+        }
+    }
+
+    /** One datagram from an unbound AF_UNIX socket, by sendto with the path (notified): ok or the errno. */
+    private static String unixSendto(SockAddr at) throws Exception {
+        try (Fd s = Sockets.socket(SockAddr.AF_UNIX, Sockets.SOCK_DGRAM | Sockets.SOCK_CLOEXEC, 0)) {
+            long sent = Sockets.trySendTo(s, PROBE, 0, PROBE.length, 0, at);
+            return sent < 0 ? "errno " + Errno.name((int) -sent) : "ok";
+        }
+    }
+
+    /**
+     * {@code count} AF_UNIX connects (socket, connect, close) to {@code at}: ok, the
+     * nanoseconds they took, and how many found the listener's backlog full (EAGAIN: the
+     * agent's connect does not wait) and were made again a millisecond later.
+     */
+    private static String unixConnects(int count, SockAddr at) throws Exception {
+        long start = System.nanoTime();
+        int full = 0;
+        for (int i = 0; i < count; i++) {
+            try (Fd s = Sockets.socket(SockAddr.AF_UNIX, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0)) {
+                int errno = Sockets.tryConnect(s, at);
+                if (errno == Errno.EAGAIN) {
+                    full++;
+                    i--;
+                    Thread.sleep(1);
+                } else if (errno != 0) {
+                    return "errno " + Errno.name(errno) + " after " + i;
+                }
+            }
+        }
+        return "ok nanos=" + (System.nanoTime() - start) + " full=" + full;
     }
 
     /** One sendmmsg of {@code count} small datagrams, each naming a sink on this namespace's lo. */

@@ -1,6 +1,7 @@
 package io.jnerd.netns.bypass;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jnerd.nativebindings.Errno;
@@ -399,6 +400,139 @@ class SendGuardKernelTest {
             for (String f : List.of("root-only.sock", "anyone.sock", "mine.sock")) {
                 Files.deleteIfExists(dir.resolve(f));
             }
+            Files.delete(dir);
+        }
+    }
+
+    /** uid 33 (www-data), a container's non-root user whose peers must see it, not the agent's root. */
+    private static final int WWW_DATA = 33;
+
+    @Test
+    void aUnixPeerSeesTheConnectingThreadsIdsNotTheAgents() throws Exception {
+        Path dir = Files.createTempDirectory("jnerd-unix");
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path socket = dir.resolve("daemon.sock");
+        Path owned = dir.resolve("owned");
+        Path open = dir.resolve("open");
+        try (java.nio.channels.ServerSocketChannel daemon =
+                java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            daemon.bind(java.net.UnixDomainSocketAddress.of(socket));
+            Files.setPosixFilePermissions(socket, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+            Files.createFile(owned);
+            Files.setAttribute(owned, "unix:uid", WWW_DATA);
+            java.nio.file.attribute.UserPrincipal wwwData = Files.getOwner(owned);
+
+            assertEquals("ok", ask("as-uid " + WWW_DATA + " unix-connect " + socket));
+            assertEquals(wwwData, peerOf(daemon), "the daemon's SO_PEERCRED of a uid-33 client");
+            assertEquals("ok", ask("unix-connect " + socket));
+            assertEquals("root", peerOf(daemon).getName(), "the daemon's SO_PEERCRED of a root client");
+            // The other way round: a client's SO_PEERCRED of a uid-33 listener (taken at its listen).
+            Files.createDirectory(open);
+            Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+            assertEquals("ok listener=" + wwwData.getName(), ask("unix-listener-as " + WWW_DATA + " "
+                    + open.resolve("listener.sock")));
+        } finally {
+            Files.deleteIfExists(socket);
+            Files.deleteIfExists(owned);
+            Files.deleteIfExists(open.resolve("listener.sock"));
+            Files.deleteIfExists(open);
+            Files.delete(dir);
+        }
+    }
+
+    /** The user of the next connection's SO_PEERCRED (the JDK reads it for UNIX channels). */
+    private static java.nio.file.attribute.UserPrincipal peerOf(java.nio.channels.ServerSocketChannel daemon)
+            throws IOException {
+        try (java.nio.channels.SocketChannel c = daemon.accept()) {
+            return c.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED).user();
+        }
+    }
+
+    @Test
+    void aReceiverWithPasscredSeesTheSendingThreadsIdsNotTheAgents() throws Exception {
+        Path dir = Files.createTempDirectory("jnerd-unix");
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path socket = dir.resolve("log.sock");
+        try (Fd receiver = Sockets.socket(SockAddr.AF_UNIX, Sockets.SOCK_DGRAM | Sockets.SOCK_CLOEXEC, 0)) {
+            Sockets.bind(receiver, SockAddr.unix(socket.toString()));
+            Sockets.setIntOption(receiver, Sockets.SOL_SOCKET, Sockets.SO_PASSCRED, 1);
+            Files.setPosixFilePermissions(socket, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+            assertEquals("ok", ask("as-uid " + WWW_DATA + " unix-sendto " + socket));
+            try (io.jnerd.nativebindings.ScmRights.Received r = io.jnerd.nativebindings.ScmRights.receive(receiver, 64, 0)) {
+                assertEquals("probe", new String(r.data(), StandardCharsets.US_ASCII));
+                assertEquals(WWW_DATA, r.credentials().uid(), "SCM_CREDENTIALS of a uid-33 sender");
+                assertEquals(WWW_DATA, r.credentials().gid());
+            }
+            assertEquals("ok", ask("unix-sendto " + socket));
+            try (io.jnerd.nativebindings.ScmRights.Received r = io.jnerd.nativebindings.ScmRights.receive(receiver, 64, 0)) {
+                assertEquals(0, r.credentials().uid(), "SCM_CREDENTIALS of a root sender");
+            }
+        } finally {
+            Files.deleteIfExists(socket);
+            Files.delete(dir);
+        }
+    }
+
+    @Test
+    void aThreadCannotReachASocketInADirectoryItCannotSearch() throws Exception {
+        Path dir = Files.createTempDirectory("jnerd-unix");
+        Path socket = dir.resolve("private.sock");
+        Path open = dir.resolve("open");
+        try (Fd listener = Sockets.socket(SockAddr.AF_UNIX, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0)) {
+            Sockets.bind(listener, SockAddr.unix(socket.toString()));
+            Sockets.listen(listener, 4);
+            // The socket is anyone's to write to; the directory only root's to search.
+            Files.setPosixFilePermissions(socket, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            assertEquals("errno EACCES", ask("as-uid " + WWW_DATA + " unix-connect " + socket));
+            // A bind in a directory anyone may write to, below it. (The child's answer is its
+            // own failure to clean up, which it cannot either: the file must not be there.)
+            Files.createDirectory(open);
+            Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+            ask("as-uid " + WWW_DATA + " unix-stream " + open.resolve("made.sock"));
+            assertFalse(Files.exists(open.resolve("made.sock")), "a bind below it");
+            assertEquals("ok", ask("unix-connect " + socket), "root is not refused");
+        } finally {
+            Files.deleteIfExists(socket);
+            Files.deleteIfExists(open.resolve("made.sock"));
+            Files.deleteIfExists(open);
+            Files.delete(dir);
+        }
+    }
+
+    /**
+     * Not an assertion on time: what an AF_UNIX connect through the agent costs, for the
+     * notes, by a root thread (the agent's own ids) and a uid-33 one (on the switching thread).
+     */
+    @Test
+    void thousandsOfUnixConnectsThroughTheAgentAllArrive() throws Exception {
+        Path dir = Files.createTempDirectory("jnerd-unix");
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path socket = dir.resolve("busy.sock");
+        int count = 3000;
+        AtomicInteger accepted = new AtomicInteger();
+        try (java.nio.channels.ServerSocketChannel daemon =
+                java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            daemon.bind(java.net.UnixDomainSocketAddress.of(socket), 4096);
+            Files.setPosixFilePermissions(socket, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+            daemon("busy-daemon", () -> {
+                while (true) {
+                    daemon.accept().close();
+                    accepted.incrementAndGet();
+                }
+            });
+            for (String who : List.of("", "as-uid " + WWW_DATA + " ")) {
+                ask(who + "unix-connects 2000 " + socket);
+                String answer = ask(who + "unix-connects " + count + " " + socket);
+                assertTrue(answer.startsWith("ok nanos="), answer);
+                String[] figures = answer.substring("ok nanos=".length()).split(" full=");
+                long nanos = Long.parseLong(figures[0]);
+                System.out.printf("AF_UNIX connect through the agent, %s: %d in %d ms, %.1f us each (%s found the"
+                        + " backlog full)%n", who.isEmpty() ? "root thread" : "uid-33 thread", count, nanos / 1_000_000,
+                        nanos / 1e3 / count, figures[1]);
+            }
+        } finally {
+            Files.deleteIfExists(socket);
             Files.delete(dir);
         }
     }
