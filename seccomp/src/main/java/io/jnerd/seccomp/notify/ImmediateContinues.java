@@ -30,8 +30,8 @@ final class ImmediateContinues {
         for (String name : names) {
             OptionalInt nr = table.number(host, name);
             if (nr.isEmpty()) {
-                throw new IllegalArgumentException("continue-at-once syscall '" + name + "' is not a syscall of "
-                        + host + " jnerd knows");
+                throw new IllegalArgumentException("continue-at-once syscall '" + name + "' is not a native syscall"
+                        + " jnerd knows (" + host + ")");
             }
             if (guard.refuses(null, nr.getAsInt())) {
                 throw new IllegalArgumentException("syscall '" + name + "' is both never-CONTINUE and continue-at-once");
