@@ -97,6 +97,20 @@ public final class BypassHandler implements NotificationHandler {
         return NEVER_CONTINUED;
     }
 
+    /**
+     * What nerdctl's profile notifies beyond the calls above, answered CONTINUE by the
+     * supervisor on the receiving thread before any other work: the switch reads a socket's
+     * options and flags when it switches it and keeps no per-socket state these would
+     * update. (nerdctl also names "_exit", which is no syscall; runc skips it.)
+     */
+    static final Set<String> CONTINUED_AT_ONCE = Set.of("close", "fcntl", "setsockopt", "getpeername", "exit",
+            "exit_group");
+
+    @Override
+    public Set<String> continueAtOnce() {
+        return CONTINUED_AT_ONCE;
+    }
+
     @Override
     public void handle(NotificationContext ctx) throws Exception {
         // Compat ABIs first: their numbers and structs are not the native ones, so their

@@ -37,6 +37,20 @@ public interface NotificationHandler {
         return Set.of();
     }
 
+    /**
+     * Syscalls (native ABI, by name) this handler would answer CONTINUE without looking at
+     * them. The supervisor answers them itself, on the receiving thread, before anything
+     * else: no context, no handler call. For filters that notify more than the handler acts
+     * on (nerdctl's bypass4netns profile notifies close, fcntl, setsockopt, getpeername and
+     * exit_group on every socket), whose containers otherwise pay a full dispatch on each.
+     * Counted as received and continued like any other. A name here that is also in
+     * {@link #neverContinue()}, or that the native ABI lacks, is refused when the supervisor
+     * is made; compat-ABI calls of these names still reach the handler.
+     */
+    default Set<String> continueAtOnce() {
+        return Set.of();
+    }
+
     /** Answers everything CONTINUE (what a supervisor without policy does). */
     NotificationHandler CONTINUE = context -> context.respondContinue();
 }

@@ -1,5 +1,6 @@
 package io.jnerd.seccomp.notify;
 
+import io.jnerd.nativebindings.Arch;
 import io.jnerd.nativebindings.CompatAbi;
 import io.jnerd.nativebindings.Errno;
 import io.jnerd.nativebindings.EventFd;
@@ -25,6 +26,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 public final class Session implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Session.class.getName());
+    private static final int NATIVE_AUDIT_ARCH = Arch.current().auditArch();
 
     /**
      * The answer to a notification whose handler threw, if it is still open. EIO, not
@@ -112,7 +114,10 @@ public final class Session implements AutoCloseable {
                     break;
                 }
                 SeccompNotify.Notification n = SeccompNotify.receive(listener);
-                if (n != null) {
+                if (n == null) {
+                    continue;
+                }
+                if (!continuedAtOnce(n)) {
                     dispatch(n);
                 }
                 // null: ENOENT, the target was interrupted between poll and RECV. If the
@@ -126,10 +131,34 @@ public final class Session implements AutoCloseable {
         }
     }
 
+    /**
+     * A native call the handler declared it continues without looking
+     * ({@link NotificationHandler#continueAtOnce()}): answered here, before a context is
+     * made. On this thread the listener cannot be closed meanwhile (only this thread closes
+     * it), so no lock either.
+     */
+    private boolean continuedAtOnce(SeccompNotify.Notification n) throws SyscallException {
+        if (n.arch() != NATIVE_AUDIT_ARCH || !supervisor.immediate().has(n.nr())) {
+            // Another ABI (x32 shares the audit arch, but its numbers carry a high bit that
+            // no array index has), or a call the handler decides on.
+            return false;
+        }
+        long received = System.nanoTime();
+        Counters counters = supervisor.counters();
+        counters.receivedNative(n.nr());
+        boolean delivered = SeccompNotify.respondContinue(listener, n.id());
+        counters.answered(NotificationContext.Answer.CONTINUE, delivered, System.nanoTime() - received);
+        return true;
+    }
+
     private void dispatch(SeccompNotify.Notification n) {
         long received = System.nanoTime();
         NotificationContext ctx = new NotificationContext(this, n, received);
-        supervisor.counters().received(ctx.syscallName());
+        if (ctx.isCompat()) {
+            supervisor.counters().received(ctx.syscallName());
+        } else {
+            supervisor.counters().receivedNative(n.nr());
+        }
         try {
             supervisor.handler().handle(ctx);
         } catch (Exception | LinkageError e) {
@@ -166,6 +195,11 @@ public final class Session implements AutoCloseable {
 
     /** Runs {@code call} on the listener unless the session has ended; then returns {@code ifClosed}. */
     <T> T withListener(ListenerCall<T> call, T ifClosed) throws SyscallException {
+        if (Thread.currentThread() == thread) {
+            // The session's own thread is the only one that closes the listener, and it
+            // does so after its last call: no lock needed (most answers are given here).
+            return call.call(listener);
+        }
         lock.readLock().lock();
         try {
             return closed ? ifClosed : call.call(listener);

@@ -21,16 +21,19 @@ public final class Supervisor implements AutoCloseable {
 
     private final NotificationHandler handler;
     private final ContinueGuard continueGuard;
+    private final ImmediateContinues immediate;
     private final Counters counters = new Counters();
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
 
     /**
      * @throws IllegalArgumentException when the handler's {@link NotificationHandler#neverContinue()}
-     *         names a syscall no ABI has
+     *         names a syscall no ABI has, or its {@link NotificationHandler#continueAtOnce()} one
+     *         the native ABI lacks or one it must never continue
      */
     public Supervisor(NotificationHandler handler) {
         this.handler = handler;
         this.continueGuard = ContinueGuard.of(handler.neverContinue(), Arch.current());
+        this.immediate = ImmediateContinues.of(handler.continueAtOnce(), continueGuard, Arch.current());
     }
 
     /**
@@ -81,6 +84,10 @@ public final class Supervisor implements AutoCloseable {
 
     ContinueGuard continueGuard() {
         return continueGuard;
+    }
+
+    ImmediateContinues immediate() {
+        return immediate;
     }
 
     Counters counters() {

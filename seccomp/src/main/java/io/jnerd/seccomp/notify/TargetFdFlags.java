@@ -30,19 +30,20 @@ final class TargetFdFlags implements AutoCloseable {
 
     /** Whether fd {@code fd} of thread {@code tid} is close-on-exec. */
     synchronized boolean isCloseOnExec(int tid, int fd) throws IOException {
-        String path = "/proc/" + tid + "/fdinfo/" + fd;
         if (closed) {
-            throw new IOException(path + ": the session ended");
+            throw new IOException(path(tid, fd) + ": the session ended");
         }
         long key = ((long) tid << 32) | (fd & 0xffffffffL);
         Fd kept = files.get(key);
         if (kept != null) {
             try {
-                return isCloseOnExec(SmallFile.reread(kept, FDINFO_MAX, path), path);
+                // The path is only for messages: made when one is needed, not per call.
+                return isCloseOnExec(SmallFile.reread(kept, FDINFO_MAX, "fdinfo"), tid, fd);
             } catch (SyscallException e) {
                 files.evict(key);
             }
         }
+        String path = path(tid, fd);
         Fd opened;
         try {
             opened = SmallFile.open(path);
@@ -53,17 +54,45 @@ final class TargetFdFlags implements AutoCloseable {
             throw e;
         }
         files.put(key, opened);
-        return isCloseOnExec(SmallFile.reread(opened, FDINFO_MAX, path), path);
+        return isCloseOnExec(SmallFile.reread(opened, FDINFO_MAX, path), tid, fd);
     }
 
-    /** Whether an fdinfo text's {@code flags:} (octal) carry O_CLOEXEC. */
-    static boolean isCloseOnExec(String fdinfo, String path) throws IOException {
-        for (String line : fdinfo.split("\n")) {
-            if (line.startsWith("flags:")) {
-                return (Integer.parseInt(line.substring(6).trim(), 8) & OpenFlags.O_CLOEXEC) != 0;
-            }
+    private static String path(int tid, int fd) {
+        return "/proc/" + tid + "/fdinfo/" + fd;
+    }
+
+    /** Whether an fdinfo text's {@code flags:} (octal) carry O_CLOEXEC; tid and fd only name it in an error. */
+    static boolean isCloseOnExec(String fdinfo, int tid, int fd) throws IOException {
+        int flags = flags(fdinfo);
+        if (flags < 0) {
+            throw new IOException(path(tid, fd) + " has no flags line");
         }
-        throw new IOException(path + " has no flags line");
+        return (flags & OpenFlags.O_CLOEXEC) != 0;
+    }
+
+    /**
+     * The octal number after a line's {@code flags:} (tabs or spaces before it), or -1 when
+     * no line starts so: scanned in place, one connect's worth of notifications makes no
+     * substrings.
+     */
+    private static int flags(String fdinfo) {
+        int at = fdinfo.startsWith("flags:") ? 0 : fdinfo.indexOf("\nflags:");
+        if (at < 0) {
+            return -1;
+        }
+        int i = at + (at == 0 ? 6 : 7);
+        while (i < fdinfo.length() && (fdinfo.charAt(i) == ' ' || fdinfo.charAt(i) == '\t')) {
+            i++;
+        }
+        int value = 0;
+        int digits = 0;
+        for (; i < fdinfo.length() && fdinfo.charAt(i) >= '0' && fdinfo.charAt(i) <= '7' && digits < 10; i++, digits++) {
+            value = value * 8 + (fdinfo.charAt(i) - '0');
+        }
+        if (digits == 0 || (i < fdinfo.length() && fdinfo.charAt(i) != '\n')) {
+            return -1;
+        }
+        return value;
     }
 
     @Override

@@ -65,4 +65,38 @@ class ContinueGuardTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Supervisor(typo));
         assertEquals("never-CONTINUE syscall 'conect' is not a syscall jnerd knows", e.getMessage());
     }
+
+    @Test
+    void aContinueAtOnceCallThatIsAlsoNeverContinuedOrUnknownIsRefused() {
+        IllegalArgumentException both = assertThrows(IllegalArgumentException.class,
+                () -> new Supervisor(handler(Set.of("connect"), Set.of("close", "connect"))));
+        assertEquals("syscall 'connect' is both never-CONTINUE and continue-at-once", both.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new Supervisor(handler(Set.of(), Set.of("_exit"))));
+        ImmediateContinues at = ImmediateContinues.of(Set.of("close", "exit_group"),
+                ContinueGuard.of(Set.of("connect"), Arch.X86_64), Arch.X86_64);
+        assertTrue(at.has(3), "x86_64 close");
+        assertTrue(at.has(231), "x86_64 exit_group");
+        assertFalse(at.has(42), "connect");
+        assertFalse(at.has(CompatAbi.X32_SYSCALL_BIT | 3), "x32 close is not native");
+        assertFalse(at.has(-1));
+    }
+
+    private static NotificationHandler handler(Set<String> never, Set<String> atOnce) {
+        return new NotificationHandler() {
+            @Override
+            public void handle(NotificationContext ctx) {
+                // never called
+            }
+
+            @Override
+            public Set<String> neverContinue() {
+                return never;
+            }
+
+            @Override
+            public Set<String> continueAtOnce() {
+                return atOnce;
+            }
+        };
+    }
 }

@@ -161,6 +161,36 @@ class SupervisorKernelTest {
         }
     }
 
+    /**
+     * A call the handler declared continue-at-once is answered by the supervisor without
+     * the handler: this handler throws on anything it is given (which would answer EIO), yet
+     * getppid runs, and is counted as received and continued.
+     */
+    @Test
+    void aContinueAtOnceCallNeverReachesTheHandler() throws Throwable {
+        int ppid = Processes.getppid();
+        AtomicInteger handled = new AtomicInteger();
+        int[] result = new int[1];
+        NotificationHandler refusesAll = new NotificationHandler() {
+            @Override
+            public void handle(NotificationContext ctx) {
+                handled.incrementAndGet();
+                throw new IllegalStateException("the handler saw " + ctx.syscallName());
+            }
+
+            @Override
+            public Set<String> continueAtOnce() {
+                return Set.of("getppid", "close");
+            }
+        };
+        SupervisorStats stats = serve(refusesAll, () -> result[0] = Processes.getppid(), "getppid");
+        assertEquals(ppid, result[0]);
+        assertEquals(0, handled.get());
+        assertEquals(1, stats.bySyscall().get("getppid"));
+        assertEquals(1, stats.continued());
+        assertEquals(0, stats.handlerFailures());
+    }
+
     private static int connectTo(int port) {
         try (Fd s = Sockets.socket(SockAddr.AF_INET, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0)) {
             return Sockets.tryConnect(s, SockAddr.inet(InetAddress.getLoopbackAddress(), port));

@@ -20,10 +20,14 @@ class TargetFdFlagsTest {
 
     @Test
     void fdinfoFlagsAreOctalAndCarryCloseOnExec() throws IOException {
-        assertTrue(TargetFdFlags.isCloseOnExec("pos:\t0\nflags:\t02004002\nmnt_id:\t9\nino:\t123\n", "x"));
-        assertFalse(TargetFdFlags.isCloseOnExec("pos:\t0\nflags:\t04002\n", "x"), "O_NONBLOCK alone");
-        IOException e = assertThrows(IOException.class, () -> TargetFdFlags.isCloseOnExec("pos:\t0\n", "/proc/7/fdinfo/3"));
+        assertTrue(TargetFdFlags.isCloseOnExec("pos:\t0\nflags:\t02004002\nmnt_id:\t9\nino:\t123\n", 7, 3));
+        assertFalse(TargetFdFlags.isCloseOnExec("pos:\t0\nflags:\t04002\n", 7, 3), "O_NONBLOCK alone");
+        IOException e = assertThrows(IOException.class, () -> TargetFdFlags.isCloseOnExec("pos:\t0\n", 7, 3));
         assertTrue(e.getMessage().contains("/proc/7/fdinfo/3"), e.getMessage());
+        assertTrue(TargetFdFlags.isCloseOnExec("flags:\t02000000\n", 7, 3), "flags on the first line");
+        assertThrows(IOException.class, () -> TargetFdFlags.isCloseOnExec("pos:\t0\nflags:\t02x\n", 7, 3), "garbage");
+        assertThrows(IOException.class, () -> TargetFdFlags.isCloseOnExec("pos:\t0\nxflags:\t02000000\n", 7, 3),
+                "a line that only contains flags:");
     }
 
     @Tag("kernel")
