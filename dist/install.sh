@@ -20,12 +20,11 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -n "$prefix" ] || { echo "install.sh: --prefix is empty" >&2; exit 2; }
-mkdir -p "$prefix" || { echo "install.sh: cannot create $prefix" >&2; exit 1; }
-prefix=$(cd "$prefix" && pwd)
+case "$prefix" in /*) ;; *) prefix="$PWD/$prefix" ;; esac
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/jnerd-install.XXXXXX")
-new="$prefix/lib/jnerd.new.$$"
-trap 'rm -rf "$work" "$new"' EXIT
+new=""
+trap 'rm -rf "$work" ${new:+"$new"}' EXIT
 
 if [ -z "$archive" ] && [ -f "$here/lib/jnerd/jnerd.jar" ]; then
   src=$here
@@ -37,7 +36,7 @@ else
     archive=${found[0]}
   fi
   [ -f "$archive" ] || { echo "install.sh: no archive at $archive" >&2; exit 2; }
-  tar -xzf "$archive" -C "$work" || { echo "install.sh: $archive is not a jnerd release archive (tar failed)" >&2; exit 1; }
+  tar -xzf "$archive" -C "$work" 2>/dev/null || { echo "install.sh: $archive is not a jnerd release archive (tar failed)" >&2; exit 1; }
   src=$(find "$work" -mindepth 1 -maxdepth 1 -type d -name 'jnerd-*' | head -n 1)
 fi
 if [ -z "$src" ] || [ ! -f "$src/lib/jnerd/jnerd.jar" ] || [ ! -x "$src/lib/jnerd/runtime/bin/java" ] || [ ! -f "$src/bin/jnerd" ]; then
@@ -45,7 +44,8 @@ if [ -z "$src" ] || [ ! -f "$src/lib/jnerd/jnerd.jar" ] || [ ! -x "$src/lib/jner
   exit 1
 fi
 
-mkdir -p "$prefix/bin" "$prefix/lib" "$prefix/share/jnerd/systemd"
+mkdir -p "$prefix/bin" "$prefix/lib" "$prefix/share/jnerd/systemd" || { echo "install.sh: cannot create folders in $prefix" >&2; exit 1; }
+new="$prefix/lib/jnerd.new.$$"
 cp -a "$src/lib/jnerd" "$new"
 # The units name the launcher by its path.
 for unit in "$src"/share/jnerd/systemd/*.service; do
