@@ -24,11 +24,13 @@ class ReadmeTest {
         String readme = Files.readString(ROOT.resolve("README.md"));
         int start = readme.indexOf("```sh\n") + "```sh\n".length();
         List<String> first = readme.substring(start, readme.indexOf("```", start)).lines().toList();
-        assertEquals(2, first.size(), first.toString());
+        assertEquals(3, first.size(), first.toString());
         assertTrue(first.get(0).matches("bin/jnerd demo +# as root: .*"), first.get(0));
         assertTrue(first.get(1).matches("bin/test +# as root: .*"), first.get(1));
+        assertTrue(first.get(2).matches("\\./mvnw .*-Pdist .*&& dist/target/install\\.sh +# install: .*"), first.get(2));
         assertTrue(readme.contains("As an ordinary user, put `sudo` in front (`sudo bin/jnerd demo`"), "and says so");
-        for (String script : List.of("bin/jnerd", "bin/test", "bin/find-jdk", "bin/lint", "bin/check-skips", "mvnw")) {
+        for (String script : List.of("bin/jnerd", "bin/test", "bin/find-jdk", "bin/lint", "bin/check-skips", "mvnw",
+                "dist/install.sh", "dist/check-install", "dist/build-archive.sh")) {
             for (String line : Files.readAllLines(ROOT.resolve(script))) {
                 String code = line.strip();
                 assertTrue(code.startsWith("#") || !SUDO_CALL.matcher(code).find(), script + " calls sudo: " + line);
