@@ -77,7 +77,7 @@ class BypassdChurnPrivilegedTest {
             }
             assertTrue(switchedBefore >= 1, "the last container's connect was switched");
             assertEquals(List.of(), client.list(), "every bypass was deleted");
-            Footprint after = Footprint.of(daemon.pid());
+            Footprint after = settled(daemon.pid(), warm);
             assertEquals(warm.fds(), after.fds(), "fds after " + WARM_UP + " and after " + CONTAINERS + " containers");
             // The HTTP server's connection pool (http-conn-N) grows and shrinks with overlapping
             // requests up to its bound; every other thread must be the same.
@@ -89,6 +89,23 @@ class BypassdChurnPrivilegedTest {
             daemon.waitFor(10, TimeUnit.SECONDS);
             daemon.destroyForcibly();
         }
+    }
+
+    /**
+     * The daemon's footprint once it matches {@code warm} or 5 s have passed. A Java thread
+     * that join() has seen end still has its task in /proc for a moment (the JVM tears the
+     * OS thread down after it marks the Thread dead), a window a loaded machine widens; a
+     * thread that is really left over is still there after 5 s.
+     */
+    private static Footprint settled(long pid, Footprint warm) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        Footprint now = Footprint.of(pid);
+        while (System.nanoTime() < deadline
+                && (now.fds() != warm.fds() || !now.fixedThreads().equals(warm.fixedThreads()) || now.children() != 0)) {
+            Thread.sleep(50);
+            now = Footprint.of(pid);
+        }
+        return now;
     }
 
     /** What the daemon holds: open fds, threads and child processes (from /proc). */
