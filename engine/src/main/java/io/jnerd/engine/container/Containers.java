@@ -42,6 +42,16 @@ public final class Containers {
         return containerd.containers().list(ListContainersRequest.getDefaultInstance()).getContainersList();
     }
 
+    /** Every container with its state, newest first (as docker ps lists them). */
+    public List<ContainerSummary> summaries() {
+        List<ContainerSummary> all = new ArrayList<>();
+        for (Container c : list()) {
+            all.add(ContainerSummary.of(c, task(c.getId())));
+        }
+        all.sort(java.util.Comparator.comparing(ContainerSummary::created).reversed());
+        return all;
+    }
+
     public Optional<Container> findByName(String name) {
         for (Container c : list()) {
             if (name.equals(c.getLabelsMap().get(ContainerLabels.NAME))) {

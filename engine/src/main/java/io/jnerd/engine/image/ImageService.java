@@ -138,6 +138,15 @@ public final class ImageService {
         return containerd.images().list(ListImagesRequest.getDefaultInstance()).getImagesList();
     }
 
+    /** Every image name with its size for the host platform. */
+    public List<ImageSummary> summaries() {
+        List<ImageSummary> all = new java.util.ArrayList<>();
+        for (Image image : list()) {
+            all.add(ImageSummary.of(image, this));
+        }
+        return all;
+    }
+
     /**
      * docker's rmi: refuses an image one of {@code containers} was created from, unless
      * {@code force} (the containers keep their snapshots).

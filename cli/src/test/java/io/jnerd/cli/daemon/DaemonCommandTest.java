@@ -1,0 +1,116 @@
+package io.jnerd.cli.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jnerd.api.DockerCli;
+import io.jnerd.cli.Main;
+import io.jnerd.cli.testing.Cli;
+import io.jnerd.cli.testing.TestImages;
+import io.jnerd.proto.testing.ContainerdFixture;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code jnerd daemon} as a process of its own over a real containerd, and the real docker
+ * CLI (client only; no dockerd) listing what jnerd made: images and containers.
+ */
+@Tag("privileged")
+class DaemonCommandTest {
+    static ContainerdFixture containerd;
+    @TempDir
+    static Path tmp;
+    static Cli cli;
+
+    @BeforeAll
+    static void start() throws Exception {
+        DockerCli.binary();
+        containerd = ContainerdFixture.start();
+        cli = new Cli(containerd, tmp.resolve("state"));
+        Cli.Result load = cli.run("load", "-i", TestImages.busyboxArchive(tmp).toString());
+        assertEquals(0, load.exitCode, load.toString());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (containerd != null) {
+            containerd.close();
+        }
+    }
+
+    /** {@code jnerd daemon ARGS} in a JVM of its own (so SIGTERM is real), over the fixture's containerd. */
+    private static Process daemon(Path log, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "daemon"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(containerd.env(tmp.resolve("state")));
+        return pb.start();
+    }
+
+    private static void awaitSocket(Process p, Path socket, Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!Files.exists(socket)) {
+            assertTrue(p.isAlive(), () -> "jnerd daemon exited: " + read(log));
+            assertTrue(System.nanoTime() < deadline, () -> "no socket after 30 s: " + read(log));
+            Thread.sleep(50);
+        }
+    }
+
+    private static String read(Path log) {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
+    }
+
+    @Test
+    void dockerListsJnerdsImagesAndContainersAndSigtermStopsTheDaemonCleanly() throws Exception {
+        Cli.Result run = cli.run("run", "--name", "listed", "--net", "none", TestImages.NAME, "sh", "-c", "exit 3");
+        assertEquals(3, run.exitCode, run.toString());
+
+        Path socket = tmp.resolve("api/docker.sock");
+        Path log = tmp.resolve("daemon.log");
+        Process p = daemon(log, "--host", "unix://" + socket, "--debug");
+        try {
+            awaitSocket(p, socket, log);
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
+            Files.createDirectories(tmp.resolve("docker"));
+            DockerCli docker = new DockerCli(socket, tmp.resolve("docker"));
+
+            DockerCli.Result images = docker.run(Map.of(), "images", "--format", "{{.Repository}} {{.Tag}} {{.ID}}");
+            assertEquals(0, images.exit(), images.err());
+            assertTrue(images.out().matches("(?s)jnerd-test/busybox latest [0-9a-f]{12}\n"), images.out());
+
+            DockerCli.Result running = docker.run(Map.of(), "ps", "--format", "{{.Names}}");
+            assertEquals(0, running.exit(), running.err());
+            assertEquals("", running.out(), "an exited container is not listed without -a");
+
+            DockerCli.Result all = docker.run(Map.of(), "ps", "-a", "--no-trunc", "--format",
+                    "{{.Names}}|{{.Image}}|{{.Command}}|{{.Status}}|{{.State}}");
+            assertEquals(0, all.exit(), all.err());
+            // moby joins the args with spaces, unquoted.
+            assertEquals("listed|jnerd-test/busybox:latest|\"sh -c exit 3\"|Exited (3)|exited\n", all.out());
+            assertTrue(read(log).contains("GET /v1.44/containers/json?all=1 -> 200"), read(log));
+        } finally {
+            p.destroy();
+        }
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS), "jnerd daemon stopped on SIGTERM");
+        assertEquals(0, p.exitValue(), read(log));
+        assertFalse(Files.exists(socket), "the socket is removed");
+        assertEquals(0, cli.run("rm", "listed").exitCode);
+    }
+}
