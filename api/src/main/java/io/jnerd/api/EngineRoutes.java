@@ -4,6 +4,7 @@ import io.jnerd.engine.container.ContainerSummary;
 import io.jnerd.engine.container.Containers;
 import io.jnerd.engine.image.ImageService;
 import io.jnerd.proto.Containerd;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /** The endpoints that drive the engine, over one containerd connection the daemon holds. */
@@ -11,11 +12,10 @@ public final class EngineRoutes {
 
     private EngineRoutes() {}
 
-    public static void register(DockerApi api, Containerd containerd) {
-        Containers containers = new Containers(containerd);
-        ImageService images = new ImageService(containerd);
-        new ContainerRoutes(containers, images).register(api.routes());
-        new ImageRoutes(images).register(api.routes());
+    /** @param env the daemon's environment (registry credentials from DOCKER_CONFIG or HOME) */
+    public static void register(DockerApi api, Containerd containerd, Map<String, String> env, String snapshotter) {
+        new ContainerRoutes(new Containers(containerd), new ImageService(containerd)).register(api.routes());
+        new ImageRoutes(containerd, env, snapshotter).register(api.routes());
     }
 
     /** What /info counts, read from containerd at each request. */

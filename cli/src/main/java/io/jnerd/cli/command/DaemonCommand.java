@@ -52,7 +52,7 @@ public final class DaemonCommand extends Subcommand implements Callable<Integer>
         try {
             return Daemon.start(global().host(), terminal().env(), Daemon.version(),
                     EngineRoutes.summary(containerd, global().stateDir().toString(), !ContainerdAddress.isRoot()),
-                    global().debug(), err::println, api -> EngineRoutes.register(api, containerd));
+                    global().debug(), err::println, api -> EngineRoutes.register(api, containerd, terminal().env(), global().snapshotter()));
         } catch (IOException e) {
             throw new JnerdException(e.getMessage());
         }

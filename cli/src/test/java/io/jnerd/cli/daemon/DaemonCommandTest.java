@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jnerd.api.DockerCli;
 import io.jnerd.cli.Main;
 import io.jnerd.cli.testing.Cli;
+import io.jnerd.cli.testing.RegistryFixture;
 import io.jnerd.cli.testing.TestImages;
 import io.jnerd.proto.testing.ContainerdFixture;
 import java.nio.charset.StandardCharsets;
@@ -112,5 +113,67 @@ class DaemonCommandTest {
         assertEquals(0, p.exitValue(), read(log));
         assertFalse(Files.exists(socket), "the socket is removed");
         assertEquals(0, cli.run("rm", "listed").exitCode);
+    }
+
+    @Test
+    void dockerPullsTagsInspectsAndRemovesImagesFromALocalRegistry() throws Exception {
+        try (RegistryFixture registry = RegistryFixture.start(tmp.resolve("registry"))) {
+            registry.push(TestImages.busyboxArchive(tmp), "daemon/busybox:v1");
+            String image = registry.host() + "/daemon/busybox:v1";
+            Path socket = tmp.resolve("api2/docker.sock");
+            Path log = tmp.resolve("daemon2.log");
+            Process p = daemon(log, "-H", "unix://" + socket);
+            try {
+                awaitSocket(p, socket, log);
+                Files.createDirectories(tmp.resolve("docker2"));
+                DockerCli docker = new DockerCli(socket, tmp.resolve("docker2"));
+
+                DockerCli.Result pull = docker.run(Map.of(), "pull", image);
+                assertEquals(0, pull.exit(), pull.out() + pull.err());
+                // The layer is the one the loaded busybox has: containerd holds it already.
+                assertTrue(pull.out().contains("v1: Pulling from daemon/busybox\n")
+                        && pull.out().matches("(?s).*[0-9a-f]{12}: (Pull complete|Already exists)\n.*"), pull.out());
+                assertTrue(pull.out().contains("Digest: sha256:"), pull.out());
+                assertTrue(pull.out().contains("Status: Downloaded newer image for " + image), pull.out());
+                DockerCli.Result again = docker.run(Map.of(), "pull", image);
+                assertEquals(0, again.exit(), again.err());
+                assertTrue(again.out().contains("Status: Image is up to date for " + image), again.out());
+
+                DockerCli.Result missing = docker.run(Map.of(), "pull", registry.host() + "/daemon/busybox:nope");
+                assertEquals(1, missing.exit(), missing.out() + missing.err());
+                assertFalse(missing.err().isBlank(), "the registry's refusal is shown");
+
+                String copy = registry.host() + "/daemon/copy:v2";
+                DockerCli.Result tag = docker.run(Map.of(), "tag", image, copy);
+                assertEquals(0, tag.exit(), tag.err());
+                DockerCli.Result inspect = docker.run(Map.of(), "image", "inspect", "--format",
+                        "{{.Os}} {{len .RootFS.Layers}} {{.Config.WorkingDir}}", copy);
+                assertEquals(0, inspect.exit(), inspect.err());
+                assertEquals("linux 1 /tmp\n", inspect.out());
+                DockerCli.Result listed = docker.run(Map.of(), "images", "--format", "{{.Repository}}:{{.Tag}}");
+                assertTrue(listed.out().contains(image + "\n") && listed.out().contains(copy + "\n"), listed.out());
+
+                DockerCli.Result rmi = docker.run(Map.of(), "rmi", copy);
+                assertEquals(0, rmi.exit(), rmi.err());
+                assertEquals("Untagged: " + copy + "\n", rmi.out(), "the content stays: " + image + " still names it");
+                DockerCli.Result gone = docker.run(Map.of(), "rmi", copy);
+                assertEquals(1, gone.exit(), gone.out());
+                assertTrue(gone.err().contains("Error response from daemon: No such image: " + copy), gone.err());
+                DockerCli.Result noInspect = docker.run(Map.of(), "image", "inspect", copy);
+                assertEquals(1, noInspect.exit(), noInspect.out());
+
+                DockerCli.Result last = docker.run(Map.of(), "rmi", image);
+                assertEquals(0, last.exit(), last.err());
+                // skopeo pushed the loaded archive's manifest unchanged: jnerd-test/busybox still names it.
+                assertEquals("Untagged: " + image + "\n", last.out());
+                DockerCli.Result byId = docker.run(Map.of(), "rmi", pull.out().replaceAll("(?s).*Digest: sha256:(.{12}).*", "$1"));
+                assertEquals(0, byId.exit(), byId.err());
+                assertTrue(byId.out().matches("Untagged: jnerd-test/busybox:latest\nDeleted: sha256:[0-9a-f]{64}\n"), byId.out());
+                assertEquals(0, cli.run("load", "-i", TestImages.busyboxArchive(tmp).toString()).exitCode);
+            } finally {
+                p.destroy();
+                p.waitFor(20, TimeUnit.SECONDS);
+            }
+        }
     }
 }

@@ -138,6 +138,27 @@ public final class ImageService {
         return containerd.images().list(ListImagesRequest.getDefaultInstance()).getImagesList();
     }
 
+    /**
+     * docker tag: {@code target} names what {@code source} names (its labels too); a name
+     * {@code target} had is replaced. The blobs are already held by {@code source}'s record.
+     *
+     * @return target's full name
+     */
+    public String tag(String source, String target) {
+        Image from = get(normalize(source)).orElseThrow(() -> new JnerdException("no such image: " + source));
+        String name = normalize(target);
+        Image image = from.toBuilder().setName(name).clearCreatedAt().clearUpdatedAt().build();
+        try {
+            containerd.images().create(CreateImageRequest.newBuilder().setImage(image).build());
+        } catch (StatusRuntimeException e) {
+            if (!ContainerdErrors.isAlreadyExists(e)) {
+                throw e;
+            }
+            containerd.images().update(UpdateImageRequest.newBuilder().setImage(image).build());
+        }
+        return name;
+    }
+
     /** Every image name with its size for the host platform. */
     public List<ImageSummary> summaries() {
         List<ImageSummary> all = new java.util.ArrayList<>();
