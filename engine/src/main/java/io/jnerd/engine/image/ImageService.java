@@ -93,7 +93,10 @@ public final class ImageService {
 
     /** Creates or updates the image record {@code name} → {@code root}; call inside the lease that holds its blobs. */
     public void putImage(Containerd c, String name, Descriptor root) {
-        Image image = Image.newBuilder().setName(name).setTarget(root.toProto()).build();
+        createOrUpdate(c, Image.newBuilder().setName(name).setTarget(root.toProto()).build());
+    }
+
+    private static void createOrUpdate(Containerd c, Image image) {
         try {
             c.images().create(CreateImageRequest.newBuilder().setImage(image).build());
         } catch (StatusRuntimeException e) {
@@ -147,15 +150,7 @@ public final class ImageService {
     public String tag(String source, String target) {
         Image from = get(normalize(source)).orElseThrow(() -> new JnerdException("no such image: " + source));
         String name = normalize(target);
-        Image image = from.toBuilder().setName(name).clearCreatedAt().clearUpdatedAt().build();
-        try {
-            containerd.images().create(CreateImageRequest.newBuilder().setImage(image).build());
-        } catch (StatusRuntimeException e) {
-            if (!ContainerdErrors.isAlreadyExists(e)) {
-                throw e;
-            }
-            containerd.images().update(UpdateImageRequest.newBuilder().setImage(image).build());
-        }
+        createOrUpdate(containerd, from.toBuilder().setName(name).clearCreatedAt().clearUpdatedAt().build());
         return name;
     }
 
