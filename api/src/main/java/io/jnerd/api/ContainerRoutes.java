@@ -2,6 +2,7 @@ package io.jnerd.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jnerd.engine.JnerdException;
 import io.jnerd.engine.container.ContainerLabels;
 import io.jnerd.engine.container.ContainerSummary;
 import io.jnerd.engine.container.Containers;
@@ -11,22 +12,132 @@ import io.jnerd.engine.image.ImageSummary;
 import io.jnerd.http.HttpRequest;
 import io.jnerd.http.HttpResponse;
 import io.jnerd.http.Router;
+import io.jnerd.nativebindings.Signals;
+import io.jnerd.proto.containerd.containers.Container;
+import io.jnerd.proto.containerd.types.task.Process;
+import io.jnerd.proto.containerd.types.task.Status;
+import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /** The container endpoints, over the engine's {@link Containers}. */
 public final class ContainerRoutes {
 
     private final Containers containers;
     private final ImageService images;
+    private final Path stateRoot;
+    private final Optional<Path> bypassdSocket;
 
-    public ContainerRoutes(Containers containers, ImageService images) {
+    /**
+     * @param stateRoot jnerd's state dir (stdio, logs, network records), as jnerd run uses it
+     * @param bypassdSocket where a bypassd that containers' networks may use listens
+     */
+    public ContainerRoutes(Containers containers, ImageService images, Path stateRoot, Optional<Path> bypassdSocket) {
         this.containers = containers;
         this.images = images;
+        this.stateRoot = stateRoot;
+        this.bypassdSocket = bypassdSocket;
     }
 
     public void register(Router router) {
-        router.add("GET", "/containers/json", this::list);
+        router.add("GET", "/containers/json", this::list)
+                .add("POST", "/containers/{id}/stop", this::stop)
+                .add("POST", "/containers/{id}/kill", this::kill)
+                .add("DELETE", "/containers/{id}", this::remove);
+    }
+
+    /** docker stop: SIGTERM, SIGKILL after {@code t} seconds (default 10); moby's 304 when it was not running. */
+    private HttpResponse stop(HttpRequest request, Map<String, String> params) {
+        Optional<Container> c = find(params.get("id"));
+        if (c.isEmpty()) {
+            return noSuchContainer(params.get("id"));
+        }
+        if (!Containers.isRunning(containers.task(c.get().getId()))) {
+            return HttpResponse.empty(304);
+        }
+        int timeout;
+        try {
+            String t = request.query("t");
+            timeout = t == null || t.isEmpty() ? 10 : Integer.parseInt(t);
+        } catch (NumberFormatException e) {
+            return Responses.error(400, "invalid value for t: " + request.query("t"));
+        }
+        containers.stopWithNetwork(c.get().getId(), Signals.SIGTERM, Math.max(0, timeout), stateRoot, bypassdSocket);
+        return HttpResponse.empty(204);
+    }
+
+    /** docker kill: a signal (default SIGKILL) to a running container; moby's 409 for one that is not. */
+    private HttpResponse kill(HttpRequest request, Map<String, String> params) {
+        Optional<Container> c = find(params.get("id"));
+        if (c.isEmpty()) {
+            return noSuchContainer(params.get("id"));
+        }
+        String name = request.query("signal");
+        int signal = signal(name);
+        if (signal < 0) {
+            return Responses.error(400, "Invalid signal: " + name);
+        }
+        Optional<Process> task = containers.task(c.get().getId());
+        if (task.isEmpty() || task.get().getStatus() != Status.RUNNING) {
+            return Responses.error(409, "Container " + c.get().getId() + " is not running");
+        }
+        containers.kill(c.get().getId(), signal);
+        return HttpResponse.empty(204);
+    }
+
+    /** docker rm [-f]: moby's 409 for a running container without force. */
+    private HttpResponse remove(HttpRequest request, Map<String, String> params) {
+        Optional<Container> c = find(params.get("id"));
+        if (c.isEmpty()) {
+            return noSuchContainer(params.get("id"));
+        }
+        boolean force = isTrue(request.query("force"));
+        if (!force && Containers.isRunning(containers.task(c.get().getId()))) {
+            return Responses.error(409, "cannot remove container \"" + params.get("id") + "\": container is running:"
+                    + " stop the container before removing or force remove");
+        }
+        containers.rm(c.get(), params.get("id"), force, stateRoot, bypassdSocket);
+        return HttpResponse.empty(204);
+    }
+
+    /** By ID, name or unique ID prefix, as the engine finds containers; empty when none (or several) match. */
+    private Optional<Container> find(String ref) {
+        try {
+            return Optional.of(containers.find(ref));
+        } catch (JnerdException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static HttpResponse noSuchContainer(String ref) {
+        return Responses.error(404, "No such container: " + ref);
+    }
+
+    /**
+     * A signal as docker kill sends it: a number, or KILL/TERM with or without SIG (the
+     * names native-bindings knows); null or empty is SIGKILL. -1 for anything else.
+     */
+    static int signal(String name) {
+        if (name == null || name.isEmpty()) {
+            return Signals.SIGKILL;
+        }
+        String n = name.toUpperCase(Locale.ROOT);
+        n = n.startsWith("SIG") ? n.substring(3) : n;
+        if (n.equals("KILL")) {
+            return Signals.SIGKILL;
+        }
+        if (n.equals("TERM")) {
+            return Signals.SIGTERM;
+        }
+        try {
+            int number = Integer.parseInt(n);
+            // Linux has 64 signals (SIGRTMAX); 0 is no signal at all.
+            return number >= 1 && number <= 64 ? number : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /**
@@ -68,7 +179,7 @@ public final class ContainerRoutes {
         if (value == null) {
             return false;
         }
-        String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+        String v = value.trim().toLowerCase(Locale.ROOT);
         return !(v.isEmpty() || v.equals("0") || v.equals("no") || v.equals("false") || v.equals("none"));
     }
 }

@@ -4,7 +4,9 @@ import io.jnerd.engine.container.ContainerSummary;
 import io.jnerd.engine.container.Containers;
 import io.jnerd.engine.image.ImageService;
 import io.jnerd.proto.Containerd;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /** The endpoints that drive the engine, over one containerd connection the daemon holds. */
@@ -12,9 +14,15 @@ public final class EngineRoutes {
 
     private EngineRoutes() {}
 
-    /** @param env the daemon's environment (registry credentials from DOCKER_CONFIG or HOME) */
-    public static void register(DockerApi api, Containerd containerd, Map<String, String> env, String snapshotter) {
-        new ContainerRoutes(new Containers(containerd), new ImageService(containerd)).register(api.routes());
+    /**
+     * @param env the daemon's environment (registry credentials from DOCKER_CONFIG or HOME)
+     * @param stateRoot jnerd's state dir, as jnerd run uses it
+     * @param bypassdSocket where a bypassd listens that containers' networks may use
+     */
+    public static void register(DockerApi api, Containerd containerd, Map<String, String> env, String snapshotter,
+            Path stateRoot, Optional<Path> bypassdSocket) {
+        new ContainerRoutes(new Containers(containerd), new ImageService(containerd), stateRoot, bypassdSocket)
+                .register(api.routes());
         new ImageRoutes(containerd, env, snapshotter).register(api.routes());
     }
 

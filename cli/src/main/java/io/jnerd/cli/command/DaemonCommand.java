@@ -3,6 +3,7 @@ package io.jnerd.cli.command;
 import io.jnerd.api.Daemon;
 import io.jnerd.api.EngineRoutes;
 import io.jnerd.engine.JnerdException;
+import io.jnerd.netns.bypassd.BypassdSocket;
 import io.jnerd.proto.Containerd;
 import io.jnerd.proto.ContainerdAddress;
 import java.io.IOException;
@@ -52,7 +53,8 @@ public final class DaemonCommand extends Subcommand implements Callable<Integer>
         try {
             return Daemon.start(global().host(), terminal().env(), Daemon.version(),
                     EngineRoutes.summary(containerd, global().stateDir().toString(), !ContainerdAddress.isRoot()),
-                    global().debug(), err::println, api -> EngineRoutes.register(api, containerd, terminal().env(), global().snapshotter()));
+                    global().debug(), err::println, api -> EngineRoutes.register(api, containerd, terminal().env(), global().snapshotter(),
+                            global().stateDir(), BypassdSocket.find(terminal().env(), ContainerdAddress.isRoot())));
         } catch (IOException e) {
             throw new JnerdException(e.getMessage());
         }

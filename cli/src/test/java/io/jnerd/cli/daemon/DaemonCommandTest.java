@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jnerd.api.DockerCli;
 import io.jnerd.cli.Main;
 import io.jnerd.cli.testing.Cli;
+import io.jnerd.cli.testing.Leftovers;
 import io.jnerd.cli.testing.RegistryFixture;
 import io.jnerd.cli.testing.TestImages;
 import io.jnerd.proto.testing.ContainerdFixture;
@@ -174,6 +175,53 @@ class DaemonCommandTest {
                 p.destroy();
                 p.waitFor(20, TimeUnit.SECONDS);
             }
+        }
+    }
+
+    @Test
+    void dockerKillsStopsAndRemovesContainersWithMobysAnswers() throws Exception {
+        for (String name : List.of("stopped", "forced")) {
+            Cli.Result run = cli.run("run", "-d", "--name", name, "--net", "none", TestImages.NAME, "sleep", "300");
+            assertEquals(0, run.exitCode, run.toString());
+        }
+        Path socket = tmp.resolve("api3/docker.sock");
+        Path log = tmp.resolve("daemon3.log");
+        Process p = daemon(log, "-H", "unix://" + socket);
+        try {
+            awaitSocket(p, socket, log);
+            Files.createDirectories(tmp.resolve("docker3"));
+            DockerCli docker = new DockerCli(socket, tmp.resolve("docker3"));
+            DockerCli.Result up = docker.run(Map.of(), "ps", "--format", "{{.Names}} {{.Status}}");
+            assertEquals("forced Up\nstopped Up\n", up.out(), up.err());
+
+            DockerCli.Result badSignal = docker.run(Map.of(), "kill", "-s", "NOPE", "stopped");
+            assertEquals(1, badSignal.exit());
+            assertTrue(badSignal.err().contains("Invalid signal: NOPE"), badSignal.err());
+            DockerCli.Result running = docker.run(Map.of(), "rm", "stopped");
+            assertEquals(1, running.exit());
+            assertTrue(running.err().contains("container is running"), running.err());
+
+            // sleep is pid 1 there: SIGTERM has no default action on it, so stop ends in SIGKILL.
+            DockerCli.Result stop = docker.run(Map.of(), "stop", "-t", "1", "stopped");
+            assertEquals(0, stop.exit(), stop.err());
+            assertEquals("stopped\n", stop.out());
+            DockerCli.Result killStopped = docker.run(Map.of(), "kill", "stopped");
+            assertEquals(1, killStopped.exit());
+            assertTrue(killStopped.err().contains("is not running"), killStopped.err());
+            DockerCli.Result exited = docker.run(Map.of(), "ps", "-a", "--filter", "name=stopped", "--format",
+                    "{{.Names}} {{.Status}}");
+            assertTrue(exited.out().contains("stopped Exited (137)"), exited.out());
+
+            assertEquals(0, docker.run(Map.of(), "rm", "stopped").exit());
+            DockerCli.Result forced = docker.run(Map.of(), "rm", "-f", "forced");
+            assertEquals(0, forced.exit(), forced.err());
+            DockerCli.Result none = docker.run(Map.of(), "rm", "forced");
+            assertEquals(1, none.exit());
+            assertTrue(none.err().contains("Error response from daemon: No such container: forced"), none.err());
+            Leftovers.assertNone(containerd);
+        } finally {
+            p.destroy();
+            p.waitFor(20, TimeUnit.SECONDS);
         }
     }
 }

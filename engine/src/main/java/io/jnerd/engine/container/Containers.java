@@ -164,7 +164,8 @@ public final class Containers {
         });
     }
 
-    private void kill(String id, int signal) {
+    /** Sends {@code signal} to the container's processes (docker kill); a task that is gone or stopped gets nothing. */
+    public void kill(String id, int signal) {
         // "all" makes runc signal every process of the container's cgroup; a rootless
         // container has none (no delegation without systemd) and runc fails with
         // "lstat : no such file or directory". Its own pid namespace ends with its init.
