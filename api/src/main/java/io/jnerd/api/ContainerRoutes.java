@@ -45,7 +45,61 @@ public final class ContainerRoutes {
         router.add("GET", "/containers/json", this::list)
                 .add("POST", "/containers/{id}/stop", this::stop)
                 .add("POST", "/containers/{id}/kill", this::kill)
-                .add("DELETE", "/containers/{id}", this::remove);
+                .add("DELETE", "/containers/{id}", this::remove)
+                .add("POST", "/containers/{id}/wait", this::await)
+                .add("GET", "/containers/{id}/json", this::inspect);
+    }
+
+    /** docker wait: blocks until the container exited, then moby's {@code {"StatusCode": N}}. */
+    private HttpResponse await(HttpRequest request, Map<String, String> params) {
+        Optional<Container> c = find(params.get("id"));
+        if (c.isEmpty()) {
+            return noSuchContainer(params.get("id"));
+        }
+        ObjectNode o = Responses.mapper().createObjectNode();
+        o.put("StatusCode", Math.max(0, containers.awaitExit(c.get().getId()))).putNull("Error");
+        return Responses.json(200, o);
+    }
+
+    /** docker inspect: what the CLI's templates and docker-java read of moby's ContainerJSON. */
+    private HttpResponse inspect(HttpRequest request, Map<String, String> params) {
+        Optional<Container> found = find(params.get("id"));
+        if (found.isEmpty()) {
+            return noSuchContainer(params.get("id"));
+        }
+        Container container = found.get();
+        Optional<Process> task = containers.task(container.getId());
+        ContainerSummary c = ContainerSummary.of(container, task);
+        ObjectNode o = Responses.mapper().createObjectNode();
+        o.put("Id", c.id()).put("Created", c.created().toString())
+                .put("Path", c.command().isEmpty() ? "" : c.command().get(0));
+        ArrayNode args = o.putArray("Args");
+        c.command().stream().skip(1).forEach(args::add);
+        boolean running = c.state().equals("running") || c.state().equals("paused");
+        o.putObject("State").put("Status", c.state()).put("Running", running).put("Paused", c.state().equals("paused"))
+                .put("Restarting", false).put("OOMKilled", false).put("Dead", false)
+                .put("Pid", running ? task.get().getPid() : 0).put("ExitCode", Math.max(0, c.exitCode()))
+                .put("Error", "");
+        String imageId = images.get(c.image()).map(i -> i.getTarget().getDigest()).orElse("");
+        o.put("Image", imageId).put("Name", "/" + name(c)).put("RestartCount", 0)
+                .put("Driver", container.getSnapshotter()).put("Platform", "linux");
+        ImageRef ref = ImageRoutes.parse(c.image());
+        ObjectNode config = o.putObject("Config");
+        config.put("Hostname", c.id().substring(0, Math.min(12, c.id().length())))
+                .put("Image", ref == null ? c.image() : ref.familiar()).put("Tty", false).put("OpenStdin", false);
+        ArrayNode cmd = config.putArray("Cmd");
+        c.command().forEach(cmd::add);
+        config.set("Labels", Responses.mapper().valueToTree(c.labels()));
+        o.putObject("HostConfig").put("NetworkMode", c.labels().getOrDefault(ContainerLabels.NETWORK, "default"));
+        ObjectNode network = o.putObject("NetworkSettings");
+        network.putObject("Networks");
+        network.putObject("Ports");
+        o.putArray("Mounts");
+        return Responses.json(200, o);
+    }
+
+    private static String name(ContainerSummary c) {
+        return c.name().isEmpty() ? c.id().substring(0, Math.min(12, c.id().length())) : c.name();
     }
 
     /** docker stop: SIGTERM, SIGKILL after {@code t} seconds (default 10); moby's 304 when it was not running. */
@@ -157,8 +211,7 @@ public final class ContainerRoutes {
             }
             ObjectNode o = out.addObject();
             o.put("Id", c.id());
-            o.putArray("Names").add("/" + (c.name().isEmpty() ? c.id().substring(0, Math.min(12, c.id().length()))
-                    : c.name()));
+            o.putArray("Names").add("/" + name(c));
             ImageRef ref = ImageRoutes.parse(c.image());
             o.put("Image", ref == null ? c.image() : ref.familiar())
                     .put("ImageID", imageIds.getOrDefault(c.image(), ""))

@@ -180,7 +180,7 @@ class DaemonCommandTest {
 
     @Test
     void dockerKillsStopsAndRemovesContainersWithMobysAnswers() throws Exception {
-        for (String name : List.of("stopped", "forced")) {
+        for (String name : List.of("stopped", "forced", "waited")) {
             Cli.Result run = cli.run("run", "-d", "--name", name, "--net", "none", TestImages.NAME, "sleep", "300");
             assertEquals(0, run.exitCode, run.toString());
         }
@@ -192,7 +192,32 @@ class DaemonCommandTest {
             Files.createDirectories(tmp.resolve("docker3"));
             DockerCli docker = new DockerCli(socket, tmp.resolve("docker3"));
             DockerCli.Result up = docker.run(Map.of(), "ps", "--format", "{{.Names}} {{.Status}}");
-            assertEquals("forced Up\nstopped Up\n", up.out(), up.err());
+            assertEquals("waited Up\nforced Up\nstopped Up\n", up.out(), up.err());
+
+            DockerCli.Result inspect = docker.run(Map.of(), "inspect", "--format",
+                    "{{.State.Status}} {{.State.Running}} {{.Name}} {{.Path}} {{.Args}} {{.Config.Image}}", "waited");
+            assertEquals("running true /waited sleep [300] jnerd-test/busybox:latest\n", inspect.out(), inspect.err());
+            java.util.concurrent.CompletableFuture<DockerCli.Result> waiting =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return docker.run(Map.of(), "wait", "waited");
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+            DockerCli.Result kill = docker.run(Map.of(), "kill", "waited");
+            assertEquals(0, kill.exit(), kill.err());
+            DockerCli.Result waited = waiting.get(60, TimeUnit.SECONDS);
+            assertEquals(0, waited.exit(), waited.err());
+            assertEquals("137\n", waited.out(), "docker wait returns once SIGKILL ended it");
+            assertEquals("137\n", docker.run(Map.of(), "wait", "waited").out(), "and at once for an exited one");
+            DockerCli.Result afterKill = docker.run(Map.of(), "inspect", "--format",
+                    "{{.State.Status}} {{.State.Running}} {{.State.ExitCode}}", "waited");
+            assertEquals("exited false 137\n", afterKill.out(), afterKill.err());
+            assertEquals(0, docker.run(Map.of(), "rm", "waited").exit());
+            DockerCli.Result noInspect = docker.run(Map.of(), "inspect", "waited");
+            assertEquals(1, noInspect.exit());
+            assertTrue(noInspect.err().contains("No such object: waited"), noInspect.err());
 
             DockerCli.Result badSignal = docker.run(Map.of(), "kill", "-s", "NOPE", "stopped");
             assertEquals(1, badSignal.exit());

@@ -110,6 +110,26 @@ public final class Containers {
         }
     }
 
+    /**
+     * docker wait: blocks until the container's task exited and returns its status; for a
+     * task that is gone, the status kept on the container (-1: it never ran).
+     */
+    public int awaitExit(String id) {
+        Optional<Process> task = task(id);
+        if (task.isPresent()) {
+            try {
+                return containerd.tasksUnbounded().wait(WaitRequest.newBuilder().setContainerId(id).build())
+                        .getExitStatus();
+            } catch (StatusRuntimeException e) {
+                if (!ContainerdErrors.isNotFound(e)) {
+                    throw e;
+                }
+                // deleted meanwhile (stop, a -d run's keeper): its status is on the container now
+            }
+        }
+        return get(id).map(c -> ContainerSummary.of(c, Optional.empty()).exitCode()).orElse(-1);
+    }
+
     public static boolean isRunning(Optional<Process> task) {
         return task.isPresent() && (task.get().getStatus() == Status.RUNNING || task.get().getStatus() == Status.PAUSED
                 || task.get().getStatus() == Status.CREATED);
