@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jnerd.engine.JnerdException;
 import io.jnerd.engine.container.ContainerLabels;
+import io.jnerd.engine.container.ContainerLogs;
 import io.jnerd.engine.container.ContainerSummary;
 import io.jnerd.engine.container.Containers;
 import io.jnerd.engine.image.ImageRef;
@@ -47,7 +48,37 @@ public final class ContainerRoutes {
                 .add("POST", "/containers/{id}/kill", this::kill)
                 .add("DELETE", "/containers/{id}", this::remove)
                 .add("POST", "/containers/{id}/wait", this::await)
-                .add("GET", "/containers/{id}/json", this::inspect);
+                .add("GET", "/containers/{id}/json", this::inspect)
+                .add("GET", "/containers/{id}/logs", this::logs);
+    }
+
+    /**
+     * docker logs [-f]: a detached container's log as stdout frames (jnerd keeps one log for
+     * both streams), followed while it runs with {@code follow}.
+     */
+    private HttpResponse logs(HttpRequest request, Map<String, String> params) {
+        Optional<Container> c = find(params.get("id"));
+        if (c.isEmpty()) {
+            return noSuchContainer(params.get("id"));
+        }
+        if (!isTrue(request.query("stdout")) && !isTrue(request.query("stderr"))) {
+            return Responses.error(400, "Bad parameters: you must choose at least one stream");
+        }
+        if (!c.get().getLabelsMap().containsKey(ContainerLabels.LOG)) {
+            return Responses.error(501, "container " + params.get("id")
+                    + " was not started detached: jnerd keeps no log for it");
+        }
+        boolean follow = isTrue(request.query("follow"));
+        String type = ApiVersion.compare(DockerApi.apiVersion(request), "1.42") >= 0
+                ? "application/vnd.docker.multiplexed-stream" : "application/vnd.docker.raw-stream";
+        return HttpResponse.stream(200, type, out -> {
+            try {
+                ContainerLogs.copy(containers, c.get(), params.get("id"), new MultiplexedStream(out,
+                        MultiplexedStream.STDOUT), follow);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 
     /** docker wait: blocks until the container exited, then moby's {@code {"StatusCode": N}}. */

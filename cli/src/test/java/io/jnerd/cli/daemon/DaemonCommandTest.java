@@ -181,7 +181,8 @@ class DaemonCommandTest {
     @Test
     void dockerKillsStopsAndRemovesContainersWithMobysAnswers() throws Exception {
         for (String name : List.of("stopped", "forced", "waited")) {
-            Cli.Result run = cli.run("run", "-d", "--name", name, "--net", "none", TestImages.NAME, "sleep", "300");
+            Cli.Result run = cli.run("run", "-d", "--name", name, "--net", "none", TestImages.NAME, "sh", "-c",
+                    "echo started " + name + "; exec sleep 300");
             assertEquals(0, run.exitCode, run.toString());
         }
         Path socket = tmp.resolve("api3/docker.sock");
@@ -196,7 +197,16 @@ class DaemonCommandTest {
 
             DockerCli.Result inspect = docker.run(Map.of(), "inspect", "--format",
                     "{{.State.Status}} {{.State.Running}} {{.Name}} {{.Path}} {{.Args}} {{.Config.Image}}", "waited");
-            assertEquals("running true /waited sleep [300] jnerd-test/busybox:latest\n", inspect.out(), inspect.err());
+            assertEquals("running true /waited sh [-c echo started waited; exec sleep 300] jnerd-test/busybox:latest\n",
+                    inspect.out(), inspect.err());
+            java.util.concurrent.CompletableFuture<DockerCli.Result> following =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return docker.run(Map.of(), "logs", "-f", "waited");
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
             java.util.concurrent.CompletableFuture<DockerCli.Result> waiting =
                     java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                         try {
@@ -210,6 +220,11 @@ class DaemonCommandTest {
             DockerCli.Result waited = waiting.get(60, TimeUnit.SECONDS);
             assertEquals(0, waited.exit(), waited.err());
             assertEquals("137\n", waited.out(), "docker wait returns once SIGKILL ended it");
+            DockerCli.Result followed = following.get(60, TimeUnit.SECONDS);
+            assertEquals(0, followed.exit(), followed.err());
+            assertEquals("started waited\n", followed.out(), "logs -f ends when the container does");
+            DockerCli.Result logs = docker.run(Map.of(), "logs", "waited");
+            assertEquals("started waited\n", logs.out(), logs.err());
             assertEquals("137\n", docker.run(Map.of(), "wait", "waited").out(), "and at once for an exited one");
             DockerCli.Result afterKill = docker.run(Map.of(), "inspect", "--format",
                     "{{.State.Status}} {{.State.Running}} {{.State.ExitCode}}", "waited");
