@@ -194,6 +194,9 @@ class DaemonCommandTest {
             DockerCli docker = new DockerCli(socket, tmp.resolve("docker3"));
             DockerCli.Result up = docker.run(Map.of(), "ps", "--format", "{{.Names}} {{.Status}}");
             assertEquals("waited Up\nforced Up\nstopped Up\n", up.out(), up.err());
+            DockerCli.Result info = docker.run(Map.of(), "info", "--format",
+                    "{{.Containers}} {{.ContainersRunning}} {{.ContainersStopped}} {{.Images}}");
+            assertEquals("3 3 0 1\n", info.out(), info.err());
 
             DockerCli.Result inspect = docker.run(Map.of(), "inspect", "--format",
                     "{{.State.Status}} {{.State.Running}} {{.Name}} {{.Path}} {{.Args}} {{.Config.Image}}", "waited");
