@@ -73,7 +73,7 @@ public final class Daemon implements AutoCloseable {
     }
 
     /** {@code unix://PATH}, or the default: /run/jnerd/docker.sock for root, else under XDG_RUNTIME_DIR. */
-    static Path socketPath(String host, Map<String, String> env) throws IOException {
+    public static Path socketPath(String host, Map<String, String> env) throws IOException {
         if (host != null) {
             if (!host.startsWith("unix://") || host.length() == "unix://".length()) {
                 throw new IOException("--host " + host + ": only unix://PATH is served");
@@ -149,11 +149,5 @@ public final class Daemon implements AutoCloseable {
         } finally {
             stopped.countDown();
         }
-    }
-
-    /** jnerd's version, from the jar's manifest ("dev" when run from classes). */
-    public static String version() {
-        String v = Daemon.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
     }
 }

@@ -28,6 +28,14 @@ public final class DaemonCommand extends Subcommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception {
         PrintStream err = terminal().err();
+        if (global().host() != null) {
+            try {
+                // Bad input is refused before containerd is asked anything.
+                Daemon.socketPath(global().host(), terminal().env());
+            } catch (IOException e) {
+                throw new JnerdException(e.getMessage());
+            }
+        }
         try (Containerd containerd = global().connectByAddress();
                 Daemon daemon = start(containerd, err)) {
             if (group != null) {
@@ -51,7 +59,7 @@ public final class DaemonCommand extends Subcommand implements Callable<Integer>
 
     private Daemon start(Containerd containerd, PrintStream err) {
         try {
-            return Daemon.start(global().host(), terminal().env(), Daemon.version(),
+            return Daemon.start(global().host(), terminal().env(), VersionCommand.jnerdVersion(),
                     EngineRoutes.summary(containerd, global().stateDir().toString(), !ContainerdAddress.isRoot()),
                     global().debug(), err::println, api -> EngineRoutes.register(api, containerd, terminal().env(), global().snapshotter(),
                             global().stateDir(), BypassdSocket.find(terminal().env(), ContainerdAddress.isRoot())));

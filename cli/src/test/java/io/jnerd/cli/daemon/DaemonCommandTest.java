@@ -117,6 +117,13 @@ class DaemonCommandTest {
     }
 
     @Test
+    void anotherSchemeThanUnixIsOneLineAndNothingListens() {
+        Cli.Result r = cli.run("daemon", "-H", "tcp://127.0.0.1:2375");
+        assertEquals(125, r.exitCode, r.toString());
+        assertEquals("jnerd: --host tcp://127.0.0.1:2375: only unix://PATH is served\n", r.err);
+    }
+
+    @Test
     void dockerPullsTagsInspectsAndRemovesImagesFromALocalRegistry() throws Exception {
         try (RegistryFixture registry = RegistryFixture.start(tmp.resolve("registry"))) {
             registry.push(TestImages.busyboxArchive(tmp), "daemon/busybox:v1");
