@@ -17,14 +17,20 @@ import io.jnerd.nativebindings.Signals;
 import io.jnerd.proto.containerd.containers.Container;
 import io.jnerd.proto.containerd.types.task.Process;
 import io.jnerd.proto.containerd.types.task.Status;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /** The container endpoints, over the engine's {@link Containers}. */
 public final class ContainerRoutes {
+
+    /** How long docker wait blocks on containerd before it looks whether its client is still there. */
+    private static final Duration WAIT_STEP = Duration.ofSeconds(1);
 
     private final Containers containers;
     private final ImageService images;
@@ -81,15 +87,25 @@ public final class ContainerRoutes {
         });
     }
 
-    /** docker wait: blocks until the container exited, then moby's {@code {"StatusCode": N}}. */
+    /**
+     * docker wait: the head goes out at once (as moby's does), the body
+     * {@code {"StatusCode": N}} once the container exited; a client that left meanwhile ends
+     * the wait within a step.
+     */
     private HttpResponse await(HttpRequest request, Map<String, String> params) {
         Optional<Container> c = find(params.get("id"));
         if (c.isEmpty()) {
             return noSuchContainer(params.get("id"));
         }
-        ObjectNode o = Responses.mapper().createObjectNode();
-        o.put("StatusCode", Math.max(0, containers.awaitExit(c.get().getId()))).putNull("Error");
-        return Responses.json(200, o);
+        return HttpResponse.stream(200, "application/json", out -> {
+            OptionalInt status;
+            while ((status = containers.awaitExit(c.get().getId(), WAIT_STEP)).isEmpty()) {
+                out.flush();
+            }
+            ObjectNode o = Responses.mapper().createObjectNode();
+            o.put("StatusCode", Math.max(0, status.getAsInt())).putNull("Error");
+            out.write((Responses.mapper().writeValueAsString(o) + "\n").getBytes(StandardCharsets.UTF_8));
+        });
     }
 
     /** docker inspect: what the CLI's templates and docker-java read of moby's ContainerJSON. */

@@ -43,4 +43,12 @@ public final class ServerFds {
         return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
                 .filter(n -> n.startsWith("http-loop ") || n.startsWith("http-conn-")).count();
     }
+
+    /** Connection threads inside a request: pool threads idle between requests have no io.jnerd frame. */
+    public static long busyWorkers() {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(e -> e.getKey().getName().startsWith("http-conn-"))
+                .filter(e -> Stream.of(e.getValue()).anyMatch(f -> f.getClassName().startsWith("io.jnerd.")))
+                .count();
+    }
 }

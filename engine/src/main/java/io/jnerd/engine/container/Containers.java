@@ -23,9 +23,11 @@ import io.jnerd.proto.containerd.types.task.Status;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /** Finding and removing containers and their tasks, by ID, unique ID prefix or name. */
@@ -111,23 +113,27 @@ public final class Containers {
     }
 
     /**
-     * docker wait: blocks until the container's task exited and returns its status; for a
-     * task that is gone, the status kept on the container (-1: it never ran).
+     * docker wait, in bounded steps (so a front door can notice its client left between them):
+     * the task's exit status once it exited, empty while it still runs after {@code step}; for
+     * a task that is gone, the status kept on the container (-1: it never ran).
      */
-    public int awaitExit(String id) {
+    public OptionalInt awaitExit(String id, Duration step) {
         Optional<Process> task = task(id);
         if (task.isPresent()) {
             try {
-                return containerd.tasksUnbounded().wait(WaitRequest.newBuilder().setContainerId(id).build())
-                        .getExitStatus();
+                return OptionalInt.of(containerd.tasksUnbounded().withDeadlineAfter(step.toMillis(), TimeUnit.MILLISECONDS)
+                        .wait(WaitRequest.newBuilder().setContainerId(id).build()).getExitStatus());
             } catch (StatusRuntimeException e) {
+                if (e.getStatus().getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED) {
+                    return OptionalInt.empty();
+                }
                 if (!ContainerdErrors.isNotFound(e)) {
                     throw e;
                 }
                 // deleted meanwhile (stop, a -d run's keeper): its status is on the container now
             }
         }
-        return get(id).map(c -> ContainerSummary.of(c, Optional.empty()).exitCode()).orElse(-1);
+        return OptionalInt.of(get(id).map(c -> ContainerSummary.of(c, Optional.empty()).exitCode()).orElse(-1));
     }
 
     public static boolean isRunning(Optional<Process> task) {
