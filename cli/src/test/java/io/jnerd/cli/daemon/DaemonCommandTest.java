@@ -117,6 +117,38 @@ class DaemonCommandTest {
     }
 
     @Test
+    void groupMakesTheSocket0660ForItAndLetsItThroughTheDirectory() throws Exception {
+        Path socket = tmp.resolve("shared/docker.sock");
+        Path log = tmp.resolve("daemon-group.log");
+        Process p = daemon(log, "-H", "unix://" + socket, "--group", "nogroup");
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!"rw-rw----".equals(perms(socket)) && System.nanoTime() < deadline && p.isAlive()) {
+                Thread.sleep(50);
+            }
+            assertEquals("rw-rw----", perms(socket), read(log));
+            assertEquals("nogroup", Files.readAttributes(socket, java.nio.file.attribute.PosixFileAttributes.class)
+                    .group().getName());
+            assertEquals("rwx--x---", perms(socket.getParent()), "the group may pass, not list");
+        } finally {
+            p.destroy();
+            assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+        }
+        Cli.Result bad = cli.run("daemon", "-H", "unix://" + tmp.resolve("bad/docker.sock"), "--group", "no-such-group-x");
+        assertEquals(125, bad.exitCode, bad.toString());
+        assertTrue(bad.err.contains("--group no-such-group-x: no such group"), bad.err);
+        assertFalse(Files.exists(tmp.resolve("bad/docker.sock")), "no socket is left behind");
+    }
+
+    private static String perms(Path p) {
+        try {
+            return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
+    }
+
+    @Test
     void anotherSchemeThanUnixIsOneLineAndNothingListens() {
         Cli.Result r = cli.run("daemon", "-H", "tcp://127.0.0.1:2375");
         assertEquals(125, r.exitCode, r.toString());
