@@ -7,17 +7,18 @@ import io.jnerd.http.UnixHttpServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
-/**
- * {@code jnerd daemon}: the Docker Engine API on a unix socket. Until the CLI has its
- * {@code daemon} command, {@link #main} runs it: {@code [--host unix://PATH] [--debug]}.
- */
+/** {@code jnerd daemon}: the Docker Engine API on a unix socket (the CLI's DaemonCommand runs it). */
 public final class Daemon implements AutoCloseable {
 
     /** Connections served at once: the docker CLI opens a few per command, Testcontainers a pool. */
@@ -72,7 +73,7 @@ public final class Daemon implements AutoCloseable {
     }
 
     /** {@code unix://PATH}, or the default: /run/jnerd/docker.sock for root, else under XDG_RUNTIME_DIR. */
-    static Path socketPath(String host, Map<String, String> env) throws IOException {
+    public static Path socketPath(String host, Map<String, String> env) throws IOException {
         if (host != null) {
             if (!host.startsWith("unix://") || host.length() == "unix://".length()) {
                 throw new IOException("--host " + host + ": only unix://PATH is served");
@@ -107,6 +108,31 @@ public final class Daemon implements AutoCloseable {
         };
     }
 
+    /**
+     * {@code --group}: the socket becomes 0660 and owned by {@code group}, so its members can
+     * use the daemon (as nerdctld's socket unit does). Group first, then the mode: the socket
+     * is never readable by a group it was not meant for. The socket's directory (0700 when the
+     * daemon made it) lets the group pass through, no more.
+     */
+    public void shareWith(String group) throws IOException {
+        Path socket = server.socket();
+        GroupPrincipal principal;
+        try {
+            principal = socket.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
+        } catch (UserPrincipalNotFoundException e) {
+            throw new IOException("--group " + group + ": no such group");
+        }
+        Files.setAttribute(socket, "posix:group", principal);
+        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
+        Path dir = socket.toAbsolutePath().getParent();
+        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
+        if (!perms.contains(PosixFilePermission.GROUP_EXECUTE)) {
+            Files.setAttribute(dir, "posix:group", principal);
+            perms.add(PosixFilePermission.GROUP_EXECUTE);
+            Files.setPosixFilePermissions(dir, perms);
+        }
+    }
+
     public Path socket() {
         return server.socket();
     }
@@ -123,45 +149,5 @@ public final class Daemon implements AutoCloseable {
         } finally {
             stopped.countDown();
         }
-    }
-
-    public static void main(String[] args) throws Exception {
-        String host = null;
-        boolean debug = false;
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--debug")) {
-                debug = true;
-            } else if (args[i].equals("--host") && i + 1 < args.length) {
-                host = args[++i];
-            } else if (args[i].startsWith("--host=")) {
-                host = args[i].substring("--host=".length());
-            } else {
-                System.err.println("jnerd daemon: unknown argument " + args[i] + " (usage: [--host unix://PATH] [--debug])");
-                System.exit(2);
-            }
-        }
-        Daemon daemon;
-        try {
-            daemon = start(host, System.getenv(), version(), () -> EngineSummary.NONE, debug, System.err::println,
-                    api -> { });
-        } catch (IOException e) {
-            System.err.println("jnerd daemon: " + e.getMessage());
-            System.exit(1);
-            return;
-        }
-        // SIGTERM and SIGINT run shutdown hooks: stop accepting, close connections, remove the socket.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                daemon.close();
-            } catch (IOException e) {
-                System.err.println("jnerd daemon: " + e.getMessage());
-            }
-        }, "jnerd-daemon-stop"));
-        daemon.await();
-    }
-
-    static String version() {
-        String v = Daemon.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
     }
 }

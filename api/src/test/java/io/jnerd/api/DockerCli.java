@@ -12,19 +12,19 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The real docker CLI against a socket, with a config folder of its own (never the user's ~/.docker). */
-final class DockerCli {
+public final class DockerCli {
 
-    record Result(int exit, String out, String err) {}
+    public record Result(int exit, String out, String err) {}
 
     private final Path socket;
     private final Path config;
 
-    DockerCli(Path socket, Path config) {
+    public DockerCli(Path socket, Path config) {
         this.socket = socket;
         this.config = config;
     }
 
-    static String binary() {
+    public static String binary() {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
             Path p = Path.of(dir, "docker");
             if (Files.isExecutable(p)) {
@@ -35,7 +35,7 @@ final class DockerCli {
         return null;
     }
 
-    Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+    public Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(binary());
         cmd.addAll(List.of(args));

@@ -16,10 +16,16 @@ public final class GlobalOptions {
     /** The name the top command mixes these options in under. */
     public static final String MIXIN = "global";
 
-    @Option(names = {"--address", "-H", "--host"}, scope = ScopeType.INHERIT, paramLabel = "SOCKET",
+    @Option(names = "--address", scope = ScopeType.INHERIT, paramLabel = "SOCKET",
             description = "containerd socket (env CONTAINERD_ADDRESS; default /run/containerd/containerd.sock "
                     + "as root, $XDG_RUNTIME_DIR/containerd/containerd.sock otherwise)")
     String address;
+
+    // nerdctl's other names for --address. A field of their own: jnerd daemon reads --host as
+    // where it listens, as dockerd's -H (--address still names containerd there).
+    @Option(names = {"-H", "--host"}, scope = ScopeType.INHERIT, paramLabel = "SOCKET",
+            description = "the same as --address (jnerd daemon: where it listens, unix://PATH)")
+    String host;
 
     @Option(names = {"-n", "--namespace"}, scope = ScopeType.INHERIT, paramLabel = "NS",
             description = "containerd namespace (env CONTAINERD_NAMESPACE; default: default)")
@@ -48,7 +54,17 @@ public final class GlobalOptions {
     }
 
     public Path socket() {
-        return ContainerdAddress.resolve(address, terminal.env());
+        return ContainerdAddress.resolve(address != null ? address : host, terminal.env());
+    }
+
+    /** {@code -H}/{@code --host} as given (null: not given), for jnerd daemon. */
+    public String host() {
+        return host;
+    }
+
+    /** containerd as named by {@code --address} or the environment only, for jnerd daemon. */
+    public Containerd connectByAddress() throws ContainerdUnavailableException {
+        return Containerd.connect(ContainerdAddress.resolve(address, terminal.env()), namespace());
     }
 
     public String namespace() {

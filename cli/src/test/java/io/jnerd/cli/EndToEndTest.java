@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.jnerd.cli.testing.ContainerdFixture;
+import io.jnerd.proto.testing.ContainerdFixture;
 import io.jnerd.cli.testing.Leftovers;
 import io.jnerd.cli.testing.PublishedPort;
 import io.jnerd.cli.testing.TestImages;

@@ -13,11 +13,11 @@ import java.util.stream.Stream;
  * every connection it accepted (accepted sockets carry the listener's bound path in
  * /proc/net/unix). Other threads' fds do not count, so the figure is exact while they come and go.
  */
-final class ServerFds {
+public final class ServerFds {
 
     private ServerFds() {}
 
-    static long count(Path socket) throws IOException {
+    public static long count(Path socket) throws IOException {
         Set<String> inodes = new HashSet<>();
         List<String> lines = Files.readAllLines(Path.of("/proc/net/unix"));
         String bound = socket.toAbsolutePath().toString();
@@ -39,8 +39,16 @@ final class ServerFds {
     }
 
     /** Threads of the HTTP layer (event loops and workers), by name. */
-    static long threads() {
+    public static long threads() {
         return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
                 .filter(n -> n.startsWith("http-loop ") || n.startsWith("http-conn-")).count();
+    }
+
+    /** Connection threads inside a request: pool threads idle between requests have no io.jnerd frame. */
+    public static long busyWorkers() {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(e -> e.getKey().getName().startsWith("http-conn-"))
+                .filter(e -> Stream.of(e.getValue()).anyMatch(f -> f.getClassName().startsWith("io.jnerd.")))
+                .count();
     }
 }

@@ -60,6 +60,20 @@ class UnixHttpServerTest {
                         throw e;
                     }
                 }))
+                .add("GET", "/quiet", (r, p) -> HttpResponse.stream(200, "text/plain", out -> {
+                    // A follower with nothing to say (docker logs -f of a silent container) only flushes.
+                    try {
+                        while (true) {
+                            out.flush();
+                            Thread.sleep(20);
+                        }
+                    } catch (IOException e) {
+                        streamEnds.add(e);
+                        throw e;
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }))
                 .add("GET", "/count", (r, p) -> HttpResponse.stream(200, "text/plain", out -> {
                     for (int i = 0; i < 3; i++) {
                         out.write(("line " + i + "\n").getBytes(StandardCharsets.UTF_8));
@@ -222,6 +236,15 @@ class UnixHttpServerTest {
         assertTrue(ServerFds.threads() <= threadsBefore + MAX_CONNECTIONS, "threads: " + ServerFds.threads());
         assertEquals(200, status(RawExchange.once(socket, "GET /ok HTTP/1.1\r\nConnection: close\r\n\r\n")));
         assertEquals(List.of(), log);
+    }
+
+    @Test
+    void aStreamThatOnlyFlushesLearnsTheClientLeft() throws Exception {
+        try (RawExchange x = new RawExchange(socket)) {
+            x.send("GET /quiet HTTP/1.1\r\n\r\n");
+            x.readHead();
+        }
+        assertInstanceOf(IOException.class, streamEnds.poll(30, TimeUnit.SECONDS), "flush throws once the client is gone");
     }
 
     @Test

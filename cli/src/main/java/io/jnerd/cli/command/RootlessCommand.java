@@ -102,7 +102,7 @@ public final class RootlessCommand extends Subcommand implements Runnable {
             PrintStream out = terminal().out();
             units.forEach(u -> out.println("wrote " + u));
             out.println("enable them: systemctl --user daemon-reload && systemctl --user enable --now "
-                    + UserUnits.CONTAINERD_UNIT + " " + UserUnits.BYPASSD_UNIT);
+                    + UserUnits.CONTAINERD_UNIT + " " + UserUnits.BYPASSD_UNIT + " " + UserUnits.DAEMON_SOCKET);
             out.println("to keep them running without a login session, as root: loginctl enable-linger "
                     + System.getProperty("user.name"));
             return 0;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jnerd.engine.image.OciImageBuilder;
 import io.jnerd.cli.testing.Cli;
-import io.jnerd.cli.testing.ContainerdFixture;
+import io.jnerd.proto.testing.ContainerdFixture;
 import io.jnerd.cli.testing.Leftovers;
 import io.jnerd.cli.testing.TestImages;
 import io.jnerd.netns.testhost.TestHostNamespace;

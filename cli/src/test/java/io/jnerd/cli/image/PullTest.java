@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jnerd.cli.testing.Cli;
-import io.jnerd.cli.testing.ContainerdFixture;
+import io.jnerd.proto.testing.ContainerdFixture;
 import io.jnerd.cli.testing.RegistryFixture;
 import io.jnerd.cli.testing.TestImages;
 import io.jnerd.engine.image.ContentStore;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jnerd.cli.testing.Cli;
-import io.jnerd.cli.testing.ContainerdFixture;
+import io.jnerd.proto.testing.ContainerdFixture;
 import io.jnerd.cli.testing.RegistryFixture;
 import io.jnerd.cli.testing.TestImages;
 import io.jnerd.cli.testing.TokenServer;

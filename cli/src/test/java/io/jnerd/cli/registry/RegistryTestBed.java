@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jnerd.cli.testing.Cli;
-import io.jnerd.cli.testing.ContainerdFixture;
+import io.jnerd.proto.testing.ContainerdFixture;
 import io.jnerd.cli.testing.RegistryFixture;
 import io.jnerd.cli.testing.TestImages;
 import io.jnerd.engine.image.ContentStore;

@@ -2,6 +2,7 @@ package io.jnerd.cli.testing;
 
 import io.jnerd.cli.Main;
 import io.jnerd.cli.Terminal;
+import io.jnerd.proto.testing.ContainerdFixture;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -3,6 +3,7 @@ package io.jnerd.cli.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.jnerd.proto.Containerd;
+import io.jnerd.proto.testing.ContainerdFixture;
 import io.jnerd.proto.containerd.containers.ListContainersRequest;
 import io.jnerd.proto.containerd.leases.ListRequest;
 import io.jnerd.proto.containerd.snapshots.Info;

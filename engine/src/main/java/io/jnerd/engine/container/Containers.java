@@ -25,9 +25,11 @@ import io.jnerd.proto.containerd.types.task.Status;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /** Finding and removing containers and their tasks, by ID, unique ID prefix or name. */
@@ -42,6 +44,16 @@ public final class Containers {
 
     public List<Container> list() {
         return containerd.containers().list(ListContainersRequest.getDefaultInstance()).getContainersList();
+    }
+
+    /** Every container with its state, newest first (as docker ps lists them). */
+    public List<ContainerSummary> summaries() {
+        List<ContainerSummary> all = new ArrayList<>();
+        for (Container c : list()) {
+            all.add(ContainerSummary.of(c, task(c.getId())));
+        }
+        all.sort(java.util.Comparator.comparing(ContainerSummary::created).reversed());
+        return all;
     }
 
     public Optional<Container> findByName(String name) {
@@ -110,6 +122,30 @@ public final class Containers {
             ports.addAll(PortMappingParser.parse(p));
         }
         return ports;
+    }
+
+    /**
+     * docker wait, in bounded steps (so a front door can notice its client left between them):
+     * the task's exit status once it exited, empty while it still runs after {@code step}; for
+     * a task that is gone, the status kept on the container (-1: it never ran).
+     */
+    public OptionalInt awaitExit(String id, Duration step) {
+        Optional<Process> task = task(id);
+        if (task.isPresent()) {
+            try {
+                return OptionalInt.of(containerd.tasksUnbounded().withDeadlineAfter(step.toMillis(), TimeUnit.MILLISECONDS)
+                        .wait(WaitRequest.newBuilder().setContainerId(id).build()).getExitStatus());
+            } catch (StatusRuntimeException e) {
+                if (e.getStatus().getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED) {
+                    return OptionalInt.empty();
+                }
+                if (!ContainerdErrors.isNotFound(e)) {
+                    throw e;
+                }
+                // deleted meanwhile (stop, a -d run's keeper): its status is on the container now
+            }
+        }
+        return OptionalInt.of(get(id).map(c -> ContainerSummary.of(c, Optional.empty()).exitCode()).orElse(-1));
     }
 
     public static boolean isRunning(Optional<Process> task) {
@@ -182,7 +218,8 @@ public final class Containers {
         return removed;
     }
 
-    private void kill(String id, int signal) {
+    /** Sends {@code signal} to the container's processes (docker kill); a task that is gone or stopped gets nothing. */
+    public void kill(String id, int signal) {
         // "all" makes runc signal every process of the container's cgroup; a rootless
         // container has none (no delegation without systemd) and runc fails with
         // "lstat : no such file or directory". Its own pid namespace ends with its init.

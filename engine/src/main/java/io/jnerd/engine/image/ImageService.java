@@ -95,7 +95,10 @@ public final class ImageService {
 
     /** Creates or updates the image record {@code name} → {@code root}; call inside the lease that holds its blobs. */
     public void putImage(Containerd c, String name, Descriptor root) {
-        Image image = Image.newBuilder().setName(name).setTarget(root.toProto()).build();
+        createOrUpdate(c, Image.newBuilder().setName(name).setTarget(root.toProto()).build());
+    }
+
+    private static void createOrUpdate(Containerd c, Image image) {
         try {
             c.images().create(CreateImageRequest.newBuilder().setImage(image).build());
         } catch (StatusRuntimeException e) {
@@ -136,15 +139,6 @@ public final class ImageService {
         return ResolvedImage.resolve(name, Descriptor.fromProto(image.getTarget()), platform, content::read);
     }
 
-    /**
-     * A second name for the image {@code source}: a record pointing at the same root, so its
-     * content stays referenced by either name; an existing {@code target} is repointed.
-     */
-    public void tag(String source, String target) {
-        Image image = get(normalize(source)).orElseThrow(() -> new JnerdException(1, "no such image: " + source, null));
-        putImage(containerd, normalize(target), Descriptor.fromProto(image.getTarget()));
-    }
-
     /** Removes every image none of {@code containers} was made from; their names. */
     public List<String> pruneUnused(List<Container> containers) {
         Set<String> used = new HashSet<>();
@@ -169,6 +163,29 @@ public final class ImageService {
 
     public List<Image> list() {
         return containerd.images().list(ListImagesRequest.getDefaultInstance()).getImagesList();
+    }
+
+    /**
+     * docker tag: {@code target} names what {@code source} names (its labels too); a name
+     * {@code target} had is replaced. The blobs are already held by {@code source}'s record.
+     *
+     * @return target's full name
+     */
+    public String tag(String source, String target) {
+        // docker tag exits 1 for a missing image, as for any error the daemon answers.
+        Image from = get(normalize(source)).orElseThrow(() -> new JnerdException(1, "no such image: " + source, null));
+        String name = normalize(target);
+        createOrUpdate(containerd, from.toBuilder().setName(name).clearCreatedAt().clearUpdatedAt().build());
+        return name;
+    }
+
+    /** Every image name with its size for the host platform. */
+    public List<ImageSummary> summaries() {
+        List<ImageSummary> all = new java.util.ArrayList<>();
+        for (Image image : list()) {
+            all.add(ImageSummary.of(image, this));
+        }
+        return all;
     }
 
     /**

@@ -9,12 +9,16 @@ import java.util.List;
 
 /**
  * systemd user units for rootless jnerd ({@code jnerd rootless install}): one for
- * containerd inside rootlesskit, one for {@code jnerd bypassd}. Each unit runs the same
- * jnerd (java + jar) that wrote it, so an upgrade needs a re-install.
+ * containerd inside rootlesskit, one for {@code jnerd bypassd}, and a socket + service for
+ * {@code jnerd daemon} (started by the first docker client). Each unit runs the same jnerd
+ * (java + jar) that wrote it, so an upgrade needs a re-install.
  */
 public final class UserUnits {
     public static final String CONTAINERD_UNIT = "jnerd-containerd.service";
     public static final String BYPASSD_UNIT = "jnerd-bypassd.service";
+    /** systemd listens for jnerd daemon where the docker CLI is pointed (DOCKER_HOST). */
+    public static final String DAEMON_SOCKET = "jnerd.socket";
+    public static final String DAEMON_UNIT = "jnerd.service";
 
     private final Path unitDir;
     private final String jnerd;
@@ -25,12 +29,14 @@ public final class UserUnits {
         this.jnerd = jnerd;
     }
 
-    /** Writes both units; returns their paths. */
+    /** Writes every unit; returns their paths. */
     public List<Path> write() throws IOException {
         Files.createDirectories(unitDir);
         List<Path> written = new ArrayList<>();
         written.add(write(CONTAINERD_UNIT, containerdUnit()));
         written.add(write(BYPASSD_UNIT, bypassdUnit()));
+        written.add(write(DAEMON_SOCKET, daemonSocket()));
+        written.add(write(DAEMON_UNIT, daemonUnit()));
         return written;
     }
 
@@ -68,6 +74,38 @@ public final class UserUnits {
                 "",
                 "[Install]",
                 "WantedBy=default.target",
+                "");
+    }
+
+    String daemonSocket() {
+        return String.join("\n",
+                "# Written by jnerd rootless install. DOCKER_HOST=unix://$XDG_RUNTIME_DIR/jnerd/docker.sock",
+                "[Unit]",
+                "Description=jnerd daemon socket (Docker Engine API)",
+                "",
+                "[Socket]",
+                "ListenStream=%t/jnerd/docker.sock",
+                "SocketMode=0600",
+                "DirectoryMode=0700",
+                "",
+                "[Install]",
+                "WantedBy=sockets.target",
+                "");
+    }
+
+    String daemonUnit() {
+        return String.join("\n",
+                "# Written by jnerd rootless install; started by " + DAEMON_SOCKET + ", it serves the socket systemd passes.",
+                "[Unit]",
+                "Description=jnerd daemon (Docker Engine API over rootless containerd)",
+                "Requires=" + DAEMON_SOCKET,
+                "After=" + DAEMON_SOCKET + " " + CONTAINERD_UNIT,
+                "",
+                "[Service]",
+                "ExecStart=" + jnerd + " daemon",
+                "Restart=on-failure",
+                // Containers outlive the daemon (containerd's shims own them).
+                "KillMode=process",
                 "");
     }
 

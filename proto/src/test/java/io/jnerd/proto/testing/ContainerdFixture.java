@@ -1,4 +1,4 @@
-package io.jnerd.cli.testing;
+package io.jnerd.proto.testing;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

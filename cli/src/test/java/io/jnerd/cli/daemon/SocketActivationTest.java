@@ -1,8 +1,11 @@
-package io.jnerd.api;
+package io.jnerd.cli.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jnerd.api.DockerCli;
+import io.jnerd.cli.Main;
+import io.jnerd.proto.testing.ContainerdFixture;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,9 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What systemd's socket activation does, done by perl (always on Debian): bind and listen, put
- * the socket at fd 3, set LISTEN_FDS=1 and LISTEN_PID to the pid that then execs the daemon.
+ * the socket at fd 3, set LISTEN_FDS=1 and LISTEN_PID to the pid that then execs
+ * {@code jnerd daemon} (over a real containerd, as the units in contrib/systemd run it).
  */
-@Tag("kernel")
+@Tag("privileged")
 class SocketActivationTest {
 
     private static final String ACTIVATE = "BEGIN { $^F = 3 } use Socket; use POSIX ();"
@@ -31,12 +35,21 @@ class SocketActivationTest {
     @Test
     void theDaemonServesTheSocketItIsHandedAndLeavesItToItsOwner() throws Exception {
         DockerCli.binary();
+        try (ContainerdFixture containerd = ContainerdFixture.start()) {
+            servesTheHandedSocket(containerd);
+        }
+    }
+
+    private void servesTheHandedSocket(ContainerdFixture containerd) throws Exception {
         Path socket = dir.resolve("activated.sock");
         String java = ProcessHandle.current().info().command().orElseThrow();
         Path log = dir.resolve("daemon.log");
-        Process daemon = new ProcessBuilder("perl", "-e", ACTIVATE, socket.toString(), java, "-cp",
-                System.getProperty("java.class.path"), Daemon.class.getName(), "--debug")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder("perl", "-e", ACTIVATE, socket.toString(), java,
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "daemon", "--debug")
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(containerd.env(dir.resolve("state")));
+        Process daemon = pb.start();
         try {
             // perl binds before it execs: from then on connections wait in the backlog for the daemon.
             for (int i = 0; i < 500 && !Files.exists(socket) && daemon.isAlive(); i++) {

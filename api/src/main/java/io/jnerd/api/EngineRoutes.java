@@ -1,0 +1,50 @@
+package io.jnerd.api;
+
+import io.jnerd.engine.container.ContainerSummary;
+import io.jnerd.engine.container.Containers;
+import io.jnerd.engine.image.ImageService;
+import io.jnerd.proto.Containerd;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/** The endpoints that drive the engine, over one containerd connection the daemon holds. */
+public final class EngineRoutes {
+
+    private EngineRoutes() {}
+
+    /**
+     * @param env the daemon's environment (registry credentials from DOCKER_CONFIG or HOME)
+     * @param stateRoot jnerd's state dir, as jnerd run uses it
+     * @param bypassdSocket where a bypassd listens that containers' networks may use
+     */
+    public static void register(DockerApi api, Containerd containerd, Map<String, String> env, String snapshotter,
+            Path stateRoot, Optional<Path> bypassdSocket) {
+        new ContainerRoutes(new Containers(containerd), new ImageService(containerd), stateRoot, bypassdSocket)
+                .register(api.routes());
+        new ImageRoutes(containerd, env, snapshotter).register(api.routes());
+    }
+
+    /** What /info counts, read from containerd at each request. */
+    public static Supplier<EngineSummary> summary(Containerd containerd, String rootDir, boolean rootless) {
+        Containers containers = new Containers(containerd);
+        ImageService images = new ImageService(containerd);
+        return () -> {
+            int running = 0;
+            int paused = 0;
+            int stopped = 0;
+            int total = 0;
+            for (ContainerSummary c : containers.summaries()) {
+                total++;
+                switch (c.state()) {
+                    case "running" -> running++;
+                    case "paused" -> paused++;
+                    default -> stopped++;
+                }
+            }
+            return new EngineSummary(total, running, paused, stopped, images.list().size(), "overlayfs", rootDir,
+                    rootless);
+        };
+    }
+}
