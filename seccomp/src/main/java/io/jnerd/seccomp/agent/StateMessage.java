@@ -9,7 +9,9 @@ import io.jnerd.seccomp.ContainerState;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -68,29 +70,77 @@ final class StateMessage {
     /**
      * {@code state} with its bundle as this process can open it. The bundle path is the
      * runtime's: rootless, runc runs in rootlesskit's mount namespace, where /run/containerd
-     * is the user's own state dir, not the host's. So when the runtime ({@code peerPid},
-     * from SO_PEERCRED) is in another mount namespace, the bundle is reached through its root
-     * ({@code /proc/PID/root}). The runtime waits on this exchange while its container is
-     * created, so the path holds while the message is handled.
+     * is the user's own state dir, not the host's. So when the runtime is in another mount
+     * namespace, the bundle is reached through a root in that namespace
+     * ({@code /proc/PID/root}). runc 1.1 does not wait for the agent: it sends the state and
+     * goes on, and may have exited by the time the message is read (seen under load: every
+     * rootless bypass then read nothing and switched nothing). So a longer-lived process of
+     * the same namespace is preferred: the peer's parent (the shim that ran runc) when it
+     * shares the peer's namespace; with the peer gone, the parent of the container's process
+     * (the shim again, its subreaper once runc exited). The first through which the bundle's
+     * config.json is there now wins; with none, the path as given.
      */
     static ContainerState bundleSeenFrom(ContainerState state, int peerPid) {
         ContainerState.State s = state.state();
-        if (s == null || s.bundle() == null || !s.bundle().startsWith("/") || peerPid <= 0) {
+        if (s == null || s.bundle() == null || !s.bundle().startsWith("/")) {
             return state;
         }
-        try {
-            Path self = Files.readSymbolicLink(Path.of("/proc/self/ns/mnt"));
-            Path peer = Files.readSymbolicLink(Path.of("/proc", Integer.toString(peerPid), "ns", "mnt"));
-            if (self.equals(peer)) {
+        Path self = mountNamespace((int) ProcessHandle.current().pid());
+        Path peerNs = mountNamespace(peerPid);
+        List<Integer> candidates = new ArrayList<>();
+        if (peerNs != null) {
+            int shim = parentOf(peerPid);
+            if (peerNs.equals(mountNamespace(shim))) {
+                candidates.add(shim);
+            }
+            candidates.add(peerPid);
+        } else {
+            candidates.add(parentOf(s.pid() > 0 ? s.pid() : state.pid()));
+        }
+        for (int pid : candidates) {
+            Path ns = mountNamespace(pid);
+            if (ns == null) {
+                continue;
+            }
+            if (ns.equals(self)) {
                 return state;
             }
-        } catch (IOException | SecurityException e) {
-            // Gone already, or not ours to look at: the path as the runtime gave it.
-            return state;
+            String seen = "/proc/" + pid + "/root" + s.bundle();
+            if (Files.isRegularFile(Path.of(seen, "config.json"), LinkOption.NOFOLLOW_LINKS)) {
+                return new ContainerState(state.ociVersion(), state.fds(), state.pid(), state.metadata(),
+                        new ContainerState.State(s.ociVersion(), s.id(), s.status(), s.pid(), seen, s.annotations()));
+            }
         }
-        String seen = "/proc/" + peerPid + "/root" + s.bundle();
-        return new ContainerState(state.ociVersion(), state.fds(), state.pid(), state.metadata(),
-                new ContainerState.State(s.ociVersion(), s.id(), s.status(), s.pid(), seen, s.annotations()));
+        return state;
+    }
+
+    /** The mount namespace of {@code pid} (its /proc/PID/ns/mnt link), or null when it is gone or not ours to see. */
+    private static Path mountNamespace(int pid) {
+        if (pid <= 0) {
+            return null;
+        }
+        try {
+            return Files.readSymbolicLink(Path.of("/proc", Integer.toString(pid), "ns", "mnt"));
+        } catch (IOException | SecurityException e) {
+            return null;
+        }
+    }
+
+    /** The parent of {@code pid} (the PPid line of /proc/PID/status), or 0 when it is gone or unknown. */
+    private static int parentOf(int pid) {
+        if (pid <= 0) {
+            return 0;
+        }
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Integer.toString(pid), "status"), StandardCharsets.US_ASCII)) {
+                if (line.startsWith("PPid:")) {
+                    return Integer.parseInt(line.substring("PPid:".length()).trim());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone, or not a number: no parent to try
+        }
+        return 0;
     }
 
     /** The index of the listener among {@code received}, checked to be a seccomp listener. */
