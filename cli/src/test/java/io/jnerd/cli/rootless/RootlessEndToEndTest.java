@@ -1,6 +1,7 @@
 package io.jnerd.cli.rootless;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -104,6 +105,10 @@ class RootlessEndToEndTest {
             }
             assertTrue(demo.out().lines().anyMatch(l -> l.matches("ratio bypass4netns / slirp4netns: [0-9.]+")),
                     demo.describe());
+            // The rootless agent must read the container's filter (its bundle lies in rootlesskit's
+            // mount namespace) or it switches nothing and bypass4netns is slirp4netns in disguise.
+            assertFalse(demo.err().contains("cannot tell what the seccomp filter") || demo.err().contains("nothing is switched"),
+                    "the bypass read the container's filter and switched: " + demo.describe());
             assertTrue(demo.out().contains("started rootless containerd") && demo.out().contains("stopped rootless containerd"),
                     "the demo stops the containerd it started: " + demo.describe());
         }
