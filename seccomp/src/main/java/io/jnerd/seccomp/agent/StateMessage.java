@@ -11,8 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 
 /**
@@ -75,10 +76,10 @@ final class StateMessage {
      * ({@code /proc/PID/root}). runc 1.1 does not wait for the agent: it sends the state and
      * goes on, and may have exited by the time the message is read (seen under load: every
      * rootless bypass then read nothing and switched nothing). So a longer-lived process of
-     * the same namespace is preferred: the peer's parent (the shim that ran runc) when it
-     * shares the peer's namespace; with the peer gone, the parent of the container's process
-     * (the shim again, its subreaper once runc exited). The first through which the bundle's
-     * config.json is there now wins; with none, the path as given.
+     * the same namespace is tried first: the peer's parent (the shim that ran runc), the peer,
+     * then the parent and grandparent of the container's process (runc, or the shim as its
+     * subreaper once runc exited). The first outside this process's own mount namespace
+     * through which the bundle's config.json is there now wins; with none, the path as given.
      */
     static ContainerState bundleSeenFrom(ContainerState state, int peerPid) {
         ContainerState.State s = state.state();
@@ -86,24 +87,17 @@ final class StateMessage {
             return state;
         }
         Path self = mountNamespace((int) ProcessHandle.current().pid());
-        Path peerNs = mountNamespace(peerPid);
-        List<Integer> candidates = new ArrayList<>();
-        if (peerNs != null) {
-            int shim = parentOf(peerPid);
-            if (peerNs.equals(mountNamespace(shim))) {
-                candidates.add(shim);
-            }
-            candidates.add(peerPid);
-        } else {
-            candidates.add(parentOf(s.pid() > 0 ? s.pid() : state.pid()));
+        if (self == null || self.equals(mountNamespace(peerPid))) {
+            return state;
         }
+        int init = s.pid() > 0 ? s.pid() : state.pid();
+        Set<Integer> candidates = new LinkedHashSet<>(List.of(parentOf(peerPid), peerPid, parentOf(init),
+                parentOf(parentOf(init))));
         for (int pid : candidates) {
             Path ns = mountNamespace(pid);
-            if (ns == null) {
+            // One of ours proves nothing about the runtime's namespace (the peer's parent in a test).
+            if (pid <= 1 || ns == null || ns.equals(self)) {
                 continue;
-            }
-            if (ns.equals(self)) {
-                return state;
             }
             String seen = "/proc/" + pid + "/root" + s.bundle();
             if (Files.isRegularFile(Path.of(seen, "config.json"), LinkOption.NOFOLLOW_LINKS)) {
