@@ -12,6 +12,8 @@ import io.jnerd.cli.command.InspectCommand;
 import io.jnerd.cli.command.KeyCommand;
 import io.jnerd.cli.command.KillCommand;
 import io.jnerd.cli.command.LoadCommand;
+import io.jnerd.cli.command.LoginCommand;
+import io.jnerd.cli.command.LogoutCommand;
 import io.jnerd.cli.command.LogsCommand;
 import io.jnerd.cli.command.NetworkKeeperCommand;
 import io.jnerd.cli.command.PortCommand;
@@ -42,6 +44,7 @@ import picocli.CommandLine.Mixin;
             TagCommand.class,
             PruneCommands.ContainerGroup.class, PruneCommands.ImageGroup.class,
             InspectCommand.class, ImagesCommand.class, RmiCommand.class, PullCommand.class, LoadCommand.class,
+            LoginCommand.class, LogoutCommand.class,
             BuildLocalCommand.class, VersionCommand.class, InfoCommand.class, PushCommand.class, KeyCommand.class,
             RootlessCommand.class, DemoCommand.class, BypassdCommand.class, NetworkKeeperCommand.class, DaemonCommand.class,
             CompletionCommand.class, CommandLine.HelpCommand.class
