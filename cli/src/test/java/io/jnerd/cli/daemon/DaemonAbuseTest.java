@@ -11,16 +11,12 @@ import io.jnerd.cli.testing.Cli;
 import io.jnerd.cli.testing.Leftovers;
 import io.jnerd.cli.testing.StallingRegistry;
 import io.jnerd.cli.testing.TestImages;
+import io.jnerd.http.RawExchange;
 import io.jnerd.http.ServerFds;
 import io.jnerd.proto.Containerd;
 import io.jnerd.proto.containerd.containers.ListContainersRequest;
 import io.jnerd.proto.testing.ContainerdFixture;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -148,18 +144,18 @@ class DaemonAbuseTest {
         assertTrue(tooBig.startsWith("HTTP/1.1 413 ") && tooBig.contains("Content-Type: application/json\r\n")
                 && tooBig.contains("{\"message\":\"body larger than"), tooBig);
         // Chunked, so the daemon learns the size only while reading: 17 MiB of one JSON string.
-        try (SocketChannel ch = connect()) {
-            write(ch, "POST /v1.44/containers/create HTTP/1.1\r\nContent-Type: application/json\r\n"
+        try (RawExchange c = new RawExchange(daemon.socket())) {
+            c.send("POST /v1.44/containers/create HTTP/1.1\r\nContent-Type: application/json\r\n"
                     + "Transfer-Encoding: chunked\r\n\r\n");
             byte[] chunk = ("100000\r\n" + "a".repeat(0x100000) + "\r\n").getBytes(ISO_8859_1);
             for (int i = 0; i < 17; i++) {
                 try {
-                    write(ch, chunk);
+                    c.send(chunk);
                 } catch (IOException refused) {
                     break;
                 }
             }
-            String answer = readAll(ch);
+            String answer = c.readToEnd();
             assertTrue(answer.startsWith("HTTP/1.1 413 ") && answer.contains("{\"message\":"), answer);
         }
         assertTrue(exchange("GET /v1.44/containers/json HTTP/1.1\r\nConnection: close\r\n\r\n").startsWith("HTTP/1.1 200"));
@@ -175,8 +171,8 @@ class DaemonAbuseTest {
     void hangingUpMidPullLetsGoOfTheRegistryTheWorkerAndTheLease() throws Exception {
         long fdsBefore = ServerFds.count(daemon.socket());
         try (StallingRegistry registry = StallingRegistry.start()) {
-            try (SocketChannel ch = connect()) {
-                write(ch, "POST /v1.44/images/create?fromImage=" + registry.host() + "/" + StallingRegistry.IMAGE
+            try (RawExchange c = new RawExchange(daemon.socket())) {
+                c.send("POST /v1.44/images/create?fromImage=" + registry.host() + "/" + StallingRegistry.IMAGE
                         + "&tag=v1 HTTP/1.1\r\nHost: d\r\n\r\n");
                 assertTrue(registry.awaitLayerAsked(30), "the pull reached the layer");
             }
@@ -199,10 +195,10 @@ class DaemonAbuseTest {
 
     /** Sends {@code bytes} and hangs up: at once, or once the answer began (mid-stream). */
     private static String hangUpAfter(byte[] bytes, boolean midStream) {
-        try (SocketChannel ch = connect()) {
-            write(ch, bytes);
+        try (RawExchange c = new RawExchange(daemon.socket())) {
+            c.send(bytes);
             if (midStream) {
-                ch.read(ByteBuffer.allocate(16));
+                c.readHead();
             }
         } catch (IOException serverClosedFirst) {
             // garbage may be refused before it is all written: fine too
@@ -211,40 +207,7 @@ class DaemonAbuseTest {
     }
 
     private static String exchange(String request) throws IOException {
-        try (SocketChannel ch = connect()) {
-            write(ch, request);
-            return readAll(ch);
-        }
-    }
-
-    private static String readAll(SocketChannel ch) throws IOException {
-        ByteArrayOutputStream all = new ByteArrayOutputStream();
-        ByteBuffer b = ByteBuffer.allocate(8192);
-        try {
-            while (ch.read(b.clear()) >= 0) {
-                all.write(b.array(), 0, b.position());
-            }
-        } catch (IOException reset) {
-            // closed with our input unread: what came first still counts
-        }
-        return all.toString(ISO_8859_1);
-    }
-
-    private static SocketChannel connect() throws IOException {
-        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-        ch.connect(UnixDomainSocketAddress.of(daemon.socket()));
-        return ch;
-    }
-
-    private static void write(SocketChannel ch, String s) throws IOException {
-        write(ch, s.getBytes(ISO_8859_1));
-    }
-
-    private static void write(SocketChannel ch, byte[] bytes) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(bytes);
-        while (b.hasRemaining()) {
-            ch.write(b);
-        }
+        return RawExchange.once(daemon.socket(), request);
     }
 
     private static long fds() {
