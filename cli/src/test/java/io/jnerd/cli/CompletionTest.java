@@ -77,11 +77,15 @@ class CompletionTest {
     }
 
     @Test
-    void zshLoadsTheBashScriptThroughBashcompinit() throws Exception {
-        Path script = dir.resolve("jnerd.zsh");
+    void zshLoadsTheBashScriptThroughBashcompinitSourcedOrFromFpath() throws Exception {
+        Path functions = Files.createDirectories(dir.resolve("site-functions"));
+        Path script = functions.resolve("_jnerd");
         Files.writeString(script, jnerd("completion", "zsh"));
-        String out = shell("zsh", "HOME=" + dir + "; source " + script + "; print -r -- \"$_comps[jnerd]\"");
-        assertEquals("_bash_complete -F _complete_jnerd -o default", out.strip());
+        String sourced = shell("zsh", "HOME=" + dir + "; source " + script + "; print -r -- \"$_comps[jnerd]\"");
+        assertEquals("_bash_complete -F _complete_jnerd -o default", sourced.strip());
+        String installed = shell("zsh", "HOME=" + dir + "; fpath=(" + functions + " $fpath); autoload -U compinit; "
+                + "compinit -u -d " + dir.resolve("zcompdump") + "; print -r -- \"$_comps[jnerd]\"");
+        assertEquals("_jnerd", installed.strip());
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jnerd.cli.testing.Cli;
 import io.jnerd.cli.testing.RegistryFixture;
+import io.jnerd.cli.testing.TokenServer;
 import io.jnerd.engine.image.Json;
 import io.jnerd.engine.image.OciImage;
 import java.nio.charset.StandardCharsets;
@@ -98,6 +99,27 @@ class LoginTest {
         Cli.Result refused = bed.jnerd(bed.newNamespace(), Map.of("DOCKER_CONFIG", config.toString()), "pull", name);
         assertEquals(125, refused.exitCode, refused.toString());
         assertTrue(refused.err.contains("wants a user name and password"), refused.err);
+    }
+
+    @Test
+    void behindATokenServerTheCredentialsAreCheckedByAskingForAToken() throws Exception {
+        try (TokenServer tokens = TokenServer.start("bob", "hunter2");
+             RegistryFixture registry = RegistryFixture.start(tmp.resolve("token-registry"), tokens)) {
+            Path config = tmp.resolve("docker-bob");
+            Cli.Result wrong = jnerd(config, "nope", "login", registry.host(), "-u", "bob", "--password-stdin");
+            assertEquals(1, wrong.exitCode, wrong.toString());
+            assertTrue(wrong.err.startsWith("jnerd: token server ") && wrong.err.contains(" refused a token for "
+                    + registry.host() + ": HTTP 401"), wrong.err);
+            assertEquals(1, wrong.err.lines().count(), wrong.err);
+            assertFalse(Files.exists(config.resolve("config.json")), "nothing saved");
+            assertEquals(0, tokens.issued());
+
+            Cli.Result right = jnerd(config, "hunter2", "login", registry.host(), "-u", "bob", "--password-stdin");
+            assertEquals(0, right.exitCode, right.toString());
+            assertEquals("Login Succeeded\n", right.out);
+            assertEquals(1, tokens.issued(), "the registry's /v2/ took the token issued for bob");
+            assertTrue(Files.readString(config.resolve("config.json")).contains(registry.host()));
+        }
     }
 
     @Test

@@ -261,9 +261,9 @@ public final class RegistryClient {
         }
     }
 
-    /** {@code 127.0.0.1:5000/demo/busybox}, for messages. */
+    /** {@code 127.0.0.1:5000/demo/busybox} (the registry alone for login's client), for messages. */
     public String where() {
-        return endpoint + "/" + repository;
+        return repository.isEmpty() ? endpoint.toString() : endpoint + "/" + repository;
     }
 
     private URI path(String suffix) {
