@@ -35,6 +35,7 @@ public final class BypassDaemon implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private ConnectWaiter waiter;
     private ListenerStore store;
+    private BypassStateFiles states;
     private BypassRegistry registry;
     private UnixHttpServer server;
 
@@ -46,7 +47,12 @@ public final class BypassDaemon implements AutoCloseable {
      * @param log one line per event (bypass started/stopped, failures); the CLI prints or files it
      */
     public BypassDaemon(Consumer<String> log) {
-        this(log, List.of(), System.getenv());
+        this(log, List.of());
+    }
+
+    /** @param moreClientDirs where else clients may put agent sockets and pid files (jnerd's state dir) */
+    public BypassDaemon(Consumer<String> log, List<Path> moreClientDirs) {
+        this(log, moreClientDirs, System.getenv());
     }
 
     /**
@@ -67,11 +73,12 @@ public final class BypassDaemon implements AutoCloseable {
         List<Path> dirs = new ArrayList<>();
         dirs.add(socket.toAbsolutePath().getParent());
         dirs.addAll(clientDirs);
-        BypassStateFiles states = BypassStateFiles.forSocket(socket);
+        states = BypassStateFiles.forSocket(socket);
+        boolean clean = states.takeCleanMark();
         SystemdFdStore systemd = SystemdFdStore.of(env);
         store = systemd != null ? systemd : FdHolderStore.in(states.dir());
         waiter = new ConnectWaiter("bypassd-connect-waiter");
-        registry = new BypassRegistry(new SupervisedBypassFactory(waiter, store, states), ClientPaths.under(dirs), log);
+        registry = new BypassRegistry(new SupervisedBypassFactory(waiter, store, states, !clean), ClientPaths.under(dirs), log);
         try {
             takeOver(states);
             server = UnixHttpServer.start(socket, new BypassApi(registry), ServerLimits.defaults(MAX_CONNECTIONS), log);
@@ -153,6 +160,7 @@ public final class BypassDaemon implements AutoCloseable {
             if (registry != null) {
                 if (forRestart) {
                     registry.detach();
+                    states.markClean();
                 } else {
                     registry.close();
                 }

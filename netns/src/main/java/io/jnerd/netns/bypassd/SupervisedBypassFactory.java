@@ -48,17 +48,24 @@ public final class SupervisedBypassFactory implements BypassFactory {
     private final ConnectWaiter waiter;
     private final ListenerStore store;
     private final BypassStateFiles states;
+    private final boolean afterUncleanStop;
 
     /** Bypasses that end with this process (a bypass served in {@code jnerd run} itself). */
     public SupervisedBypassFactory(ConnectWaiter waiter) {
-        this(waiter, ListenerStore.none(), null);
+        this(waiter, ListenerStore.none(), null, false);
     }
 
-    /** bypassd's: each listener kept in {@code store}, each bypass's state in {@code states}, so a restart takes them over. */
-    SupervisedBypassFactory(ConnectWaiter waiter, ListenerStore store, BypassStateFiles states) {
+    /**
+     * bypassd's: each listener kept in {@code store}, each bypass's state in {@code states}, so
+     * a restart takes them over; {@code afterUncleanStop}: the previous daemon did not detach
+     * (it was killed), so a taken-over container may have notifications it received and never
+     * answered ({@link OrphanedNotifications}).
+     */
+    SupervisedBypassFactory(ConnectWaiter waiter, ListenerStore store, BypassStateFiles states, boolean afterUncleanStop) {
         this.waiter = waiter;
         this.store = store;
         this.states = states;
+        this.afterUncleanStop = afterUncleanStop;
     }
 
     @Override
@@ -92,6 +99,9 @@ public final class SupervisedBypassFactory implements BypassFactory {
                     fd.close();
                     log.accept("bypass " + spec.id() + ": kept fd " + l.fd() + " is no seccomp listener: dropped");
                 } else {
+                    if (afterUncleanStop) {
+                        OrphanedNotifications.release(l.container(), log);
+                    }
                     bypass.take(l.container(), fd, l.fd());
                 }
             }
