@@ -39,6 +39,30 @@ public final class DockerCli {
         List<String> cmd = new ArrayList<>();
         cmd.add(binary());
         cmd.addAll(List.of(args));
+        return exec(env, cmd, null);
+    }
+
+    /** docker ARGS with {@code input} on its stdin, then EOF ({@code echo hi | docker run -i IMG cat}). */
+    public Result runWithInput(String input, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(binary());
+        cmd.addAll(List.of(args));
+        return exec(Map.of(), cmd, input);
+    }
+
+    /**
+     * docker ARGS on a pseudo-terminal of its own: util-linux's {@code script} runs it (the
+     * CLI refuses -t without a terminal on its stdin).
+     */
+    public Result runOnTerminal(String... args) throws IOException, InterruptedException {
+        StringBuilder line = new StringBuilder(binary());
+        for (String a : args) {
+            line.append(" '").append(a.replace("'", "'\\''")).append('\'');
+        }
+        return exec(Map.of(), List.of("script", "-qefc", line.toString(), "/dev/null"), "");
+    }
+
+    private Result exec(Map<String, String> env, List<String> cmd, String input) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().keySet().removeIf(k -> k.startsWith("DOCKER_"));
         pb.environment().put("DOCKER_HOST", "unix://" + socket);
@@ -46,10 +70,18 @@ public final class DockerCli {
         pb.environment().putAll(env);
         Path out = Files.createTempFile(config, "out", ".txt");
         Path err = Files.createTempFile(config, "err", ".txt");
+        if (input == null) {
+            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        }
         Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (input != null) {
+            try (var stdin = p.getOutputStream()) {
+                stdin.write(input.getBytes(StandardCharsets.UTF_8));
+            }
+        }
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly().waitFor();
-            throw new IOException("docker " + String.join(" ", args) + " did not finish in 60 s");
+            throw new IOException(String.join(" ", cmd) + " did not finish in 60 s");
         }
         return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                 Files.readString(err, StandardCharsets.UTF_8));

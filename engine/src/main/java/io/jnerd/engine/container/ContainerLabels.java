@@ -21,5 +21,14 @@ public final class ContainerLabels {
     /** The exit status of the container's last run, kept after its task is deleted. */
     public static final String EXIT_CODE = "io.jnerd/exit-code";
 
+    /** docker's AutoRemove ({@code --rm}) of a container the daemon runs: it removes it once it exited. */
+    public static final String AUTO_REMOVE = "io.jnerd/auto-remove";
+
+    /** docker's restart policy, as {@code --restart} spells it; whoever restarts containers reads it. */
+    public static final String RESTART = "io.jnerd/restart";
+
+    /** {@code -i}: "open" keeps the container's stdin open, "once" closes it when the first attached client's ends. */
+    public static final String STDIN = "io.jnerd/stdin";
+
     private ContainerLabels() {}
 }

@@ -37,6 +37,10 @@ import java.util.Optional;
  * @param tty -t: the process gets a pseudo-terminal (its stdout and stderr both go to it)
  * @param runtimeBinary for the runc v2 shim: the OCI runtime binary (runc, crun, or a path); empty: the shim's default
  * @param rootless no cgroup path or limits (no delegation without systemd)
+ * @param stdinOnce with {@code interactive}: the container's stdin closes when the first
+ *                  client attached to it ends its input (docker's StdinOnce, as docker run -i sets it)
+ * @param restart docker's restart policy ({@code no}, {@code always}, {@code on-failure[:N]},
+ *                {@code unless-stopped}), kept on the container for whoever restarts it
  */
 public record RunSpec(
         String image,
@@ -64,7 +68,9 @@ public record RunSpec(
         PullPolicy pull,
         String runtime,
         Optional<String> runtimeBinary,
-        boolean rootless) {
+        boolean rootless,
+        boolean stdinOnce,
+        String restart) {
 
     /** The containerd runtime jnerd uses unless told otherwise. */
     public static final String RUNC_V2 = "io.containerd.runc.v2";
@@ -137,6 +143,8 @@ public record RunSpec(
         private PullPolicy pull = PullPolicy.MISSING;
         private String runtime = RUNC_V2;
         private boolean rootless;
+        private String restart = "no";
+        private boolean stdinOnce;
 
         private Builder(String image) {
             this.image = image;
@@ -243,6 +251,11 @@ public record RunSpec(
             return this;
         }
 
+        public Builder stdinOnce(boolean stdinOnce) {
+            this.stdinOnce = stdinOnce;
+            return this;
+        }
+
         public Builder tty(boolean tty) {
             this.tty = tty;
             return this;
@@ -260,6 +273,12 @@ public record RunSpec(
          */
         public Builder runtime(String runtime) {
             this.runtime = runtime;
+            return this;
+        }
+
+        /** docker's {@code --restart} policy; {@link #build()} checks its spelling. */
+        public Builder restart(String restart) {
+            this.restart = restart == null || restart.isEmpty() ? "no" : restart;
             return this;
         }
 
@@ -298,12 +317,16 @@ public record RunSpec(
             if (!ports.isEmpty() && !network.publishesPorts()) {
                 throw new JnerdException("-p needs a network mode that publishes ports, not --net " + network.name());
             }
+            if (!restart.matches("no|always|unless-stopped|on-failure(:[0-9]{1,9})?")) {
+                throw new JnerdException("invalid restart policy '" + restart
+                        + "' (no, always, on-failure[:N] or unless-stopped)");
+            }
             Optional<String> runtimeBinary = runtimeBinary(runtime);
             String shim = runtime.startsWith("io.containerd.") ? runtime : RUNC_V2;
             MountPlan volumes = volumes(runtimeBinary.orElse("runc"));
             return new RunSpec(image, command, entrypoint, env, workdir, user, name, hostname, labels, annotations,
                     readOnly, resolved, noNewPrivileges, capAdd, capDrop, network, ports, volumes, detach, remove,
-                    interactive, tty, pull, shim, runtimeBinary, rootless);
+                    interactive, tty, pull, shim, runtimeBinary, rootless, stdinOnce, restart);
         }
 
         private static Optional<String> runtimeBinary(String runtime) {
