@@ -62,11 +62,24 @@ public final class DockerCli {
         return exec(Map.of(), List.of("script", "-qefc", line.toString(), "/dev/null"), "");
     }
 
-    private Result exec(Map<String, String> env, List<String> cmd, String input) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(cmd);
+    /** docker ARGS left running (docker events, logs -f), its output and errors into {@code out}. */
+    public Process spawn(Path out, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(binary());
+        cmd.addAll(List.of(args));
+        return environment(new ProcessBuilder(cmd)).redirectErrorStream(true).redirectOutput(out.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    }
+
+    private ProcessBuilder environment(ProcessBuilder pb) {
         pb.environment().keySet().removeIf(k -> k.startsWith("DOCKER_"));
         pb.environment().put("DOCKER_HOST", "unix://" + socket);
         pb.environment().put("DOCKER_CONFIG", config.toString());
+        return pb;
+    }
+
+    private Result exec(Map<String, String> env, List<String> cmd, String input) throws IOException, InterruptedException {
+        ProcessBuilder pb = environment(new ProcessBuilder(cmd));
         pb.environment().putAll(env);
         Path out = Files.createTempFile(config, "out", ".txt");
         Path err = Files.createTempFile(config, "err", ".txt");
