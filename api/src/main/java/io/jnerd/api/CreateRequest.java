@@ -37,6 +37,10 @@ final class CreateRequest {
         if (image.isEmpty()) {
             throw new JnerdException("no image given: Config.Image is empty");
         }
+        if (name != null && !name.isEmpty() && !name.matches("/?[a-zA-Z0-9][a-zA-Z0-9_.-]+")) {
+            // moby's restriction: the name shows in ps and is matched in filters; nothing else in it.
+            throw new JnerdException("Invalid container name (" + name + "), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
+        }
         JsonNode host = body.path("HostConfig");
         RunSpec.Builder s = RunSpec.builder(image).command(strings(body.get("Cmd")));
         if (body.hasNonNull("Entrypoint")) {

@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code GET /events}: the container events of what this daemon ran, as moby's events.Message
- * lines, to every client listening from now on (no history: {@code since} is not kept), with
- * the container, type and event filters. A listener that cannot keep up loses events rather
+ * lines, to every client listening from now on (no history: {@code since} is not kept) until
+ * {@code until}, with the container, type, event and image filters. A listener that cannot keep up loses events rather
  * than holding the daemon back.
  */
 final class EventStream implements ContainerSupervisor.Events {
@@ -64,11 +64,19 @@ final class EventStream implements ContainerSupervisor.Events {
         } catch (IOException e) {
             return Responses.error(400, "invalid filters: " + e.getMessage());
         }
+        long until;
+        try {
+            String u = request.query("until");
+            // Seconds since the epoch, maybe with a fraction (what the CLI sends for --until).
+            until = u == null || u.isEmpty() ? Long.MAX_VALUE : (long) (Double.parseDouble(u) * 1000);
+        } catch (NumberFormatException e) {
+            return Responses.error(400, "invalid until: " + request.query("until"));
+        }
         BlockingQueue<ObjectNode> queue = new ArrayBlockingQueue<>(BACKLOG);
         listeners.add(queue);
         return HttpResponse.stream(200, "application/json", out -> {
             try {
-                while (true) {
+                while (System.currentTimeMillis() < until) {
                     ObjectNode e = queue.poll(1, TimeUnit.SECONDS);
                     if (e != null && matches(filters, e)) {
                         out.write((Responses.mapper().writeValueAsString(e) + "\n").getBytes(StandardCharsets.UTF_8));

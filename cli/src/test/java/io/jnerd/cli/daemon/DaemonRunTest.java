@@ -233,8 +233,10 @@ class DaemonRunTest {
         assumeTrue(io.jnerd.nativebindings.KernelFeatures.bypass4netns().available(),
                 () -> "bypass4netns: " + io.jnerd.nativebindings.KernelFeatures.bypass4netns().reason());
         String echo = testHost.address().getHostAddress() + " " + ECHO_PORT;
-        String fetch = "timeout 10 wget -q -O- http://" + testHost.address().getHostAddress() + ":" + HTTP_PORT
-                + "/ && (sleep 3 | nc " + echo + " >/dev/null) & sleep 1; echo ---; cat /proc/net/tcp; wait";
+        // The fetch first (a loaded machine may take a while for its first switched connect), then
+        // a connection held open while the container's own TCP table is read.
+        String fetch = "timeout 20 wget -q -O- http://" + testHost.address().getHostAddress() + ":" + HTTP_PORT
+                + "/ || exit 9; (sleep 4 | nc " + echo + " >/dev/null) & sleep 2; echo ---; cat /proc/net/tcp; wait";
         byte[] a = testHost.address().getAddress();
         String echoInProcNetTcp = String.format("%02X%02X%02X%02X:%04X", a[3], a[2], a[1], a[0], ECHO_PORT);
         for (String[] how : new String[][] {{"--net", "bypass4netns"}, {"--label", "nerdctl/bypass4netns=true"}}) {
@@ -244,6 +246,8 @@ class DaemonRunTest {
             assertTrue(r.out().contains("---"), r.out());
             assertFalse(r.out().contains(echoInProcNetTcp), "switched: not in the container's netns: " + r.out());
         }
+        DockerCli.Result control = docker("run", "--rm", "--net", "slirp4netns", TestImages.NAME, "sh", "-c", fetch);
+        assertTrue(control.out().contains(echoInProcNetTcp), "without the bypass it is there: " + control);
         Leftovers.assertNone(containerd);
     }
 }

@@ -233,6 +233,15 @@ public final class ContainerSupervisor {
     private void destroyed(Container c) {
         events.event("destroy", c, Map.of());
         locks.remove(c.getId());
+        AttachedRun pending = runs.remove(c.getId());
+        if (pending != null) {
+            // Clients attached to a run that will never come (created, then removed) are let go.
+            try {
+                pending.end(0);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         CompletableFuture<Void> removal = removals.remove(c.getId());
         if (removal != null) {
             removal.complete(null);
