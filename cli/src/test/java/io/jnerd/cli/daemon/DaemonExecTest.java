@@ -48,7 +48,7 @@ class DaemonExecTest {
         containerd = fixture.connect();
         daemon = Daemon.start("unix://" + tmp.resolve("d.sock"), Map.of(), "test", () -> EngineSummary.NONE, false,
                 line -> { }, api -> EngineRoutes.register(api, containerd, Map.of(), "overlayfs", cli.stateDir(),
-                        Optional.empty()));
+                        Optional.empty(), io.jnerd.cli.Main.class.getName(), line -> { }));
         Files.createDirectories(tmp.resolve("docker"));
         docker = new DockerCli(daemon.socket(), tmp.resolve("docker"));
     }
