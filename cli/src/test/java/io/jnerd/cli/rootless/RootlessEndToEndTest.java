@@ -172,10 +172,10 @@ class RootlessEndToEndTest {
             String id = run.out().trim();
             RootlessUser.Result logs = awaitLogs(id, "test host");
             assertEquals("from the test host\n", logs.out(), logs.describe());
-            assertTrue(Leftovers.processesOf(id).contains("network-keeper"), Leftovers.processesOf(id));
+            assertTrue(Leftovers.processesOf(id).contains("slirp4netns"), Leftovers.processesOf(id));
             RootlessUser.Result rm = user.jnerd("rm", "-f", id);
             assertEquals(0, rm.status(), rm.describe());
-            assertEquals("", Leftovers.processesOf(id), "no keeper or slirp4netns left after rm -f");
+            assertEquals("", Leftovers.processesOf(id), "no slirp4netns left after rm -f");
         }
     }
 
