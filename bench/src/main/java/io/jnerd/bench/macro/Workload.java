@@ -60,7 +60,7 @@ public enum Workload {
         @Override
         Map<Metric, Double> run(Placement p, Context ctx) throws IOException {
             List<String> loop = List.of(p.tool("netbench"), "connect", p.testHostAddress(),
-                    Integer.toString(TestBed.ACCEPT_PORT), ctx.seconds());
+                    Integer.toString(TestBed.ACCEPT_PORT), ctx.seconds(), "1", ctx.connectWarmup());
             String out = p.mode() == Mode.BYPASS4NETNS ? ctx.nerdctl().exec(loop, ctx.timeout()) : p.exec(loop, ctx.timeout());
             Map<String, Double> kv = OutputParsers.keyValues(out);
             return Map.of(Metric.CONNECT_NERDCTL_RATE, OutputParsers.require(kv, "rate"),
@@ -221,7 +221,8 @@ public enum Workload {
     /** netbench's connect+close loop against the test host's acceptor, in {@code threads} threads. */
     private static Map<String, Double> connectLoop(Placement p, Context ctx, int threads) throws IOException {
         return OutputParsers.keyValues(p.exec(List.of(p.tool("netbench"), "connect", p.testHostAddress(),
-                Integer.toString(TestBed.ACCEPT_PORT), ctx.seconds(), Integer.toString(threads)), ctx.timeout()));
+                Integer.toString(TestBed.ACCEPT_PORT), ctx.seconds(), Integer.toString(threads), ctx.connectWarmup()),
+                ctx.timeout()));
     }
 
     private static double seconds(Step step) throws IOException {
@@ -296,6 +297,9 @@ public enum Workload {
     interface Context {
         /** Seconds each timed run lasts, as a command-line argument. */
         String seconds();
+
+        /** Uncounted seconds of a connect loop before it is timed, as a command-line argument. */
+        String connectWarmup();
 
         Duration timeout();
 
