@@ -170,11 +170,6 @@ public enum Workload {
     DOCKER_RUN("docker-run", List.of(Metric.DOCKER_RUN_NONE, Metric.DOCKER_RUN_CTR, Metric.DOCKER_RUN_SLIRP,
             Metric.DOCKER_RUN_BYPASS, Metric.DAEMON_RSS_PER_CONTAINER)) {
         @Override
-        boolean appliesTo(Mode mode) {
-            return mode == Mode.HOST;
-        }
-
-        @Override
         Map<Metric, Double> run(Placement p, Context ctx) throws IOException {
             RootfulContainerd c = ctx.rootful();
             // Warm: the daemon's first run loads the classes and opens what every later run reuses.
@@ -201,11 +196,6 @@ public enum Workload {
         }
     },
     DOCKER_PS("docker-ps", List.of(Metric.DOCKER_PS, Metric.DOCKER_PS_CTR, Metric.DAEMON_RSS_IDLE)) {
-        @Override
-        boolean appliesTo(Mode mode) {
-            return mode == Mode.HOST;
-        }
-
         @Override
         Map<Metric, Double> run(Placement p, Context ctx) throws IOException {
             RootfulContainerd c = ctx.rootful();
@@ -245,8 +235,9 @@ public enum Workload {
         return metrics;
     }
 
+    /** Every mode; a workload on the rootful containerd runs once, beside the host baseline. */
     boolean appliesTo(Mode mode) {
-        return true;
+        return !usesRootfulContainerd() || mode == Mode.HOST;
     }
 
     /** Whether it needs cli-start's rootful containerd (and, for docker-*, a jnerd daemon over it). */
