@@ -1,5 +1,6 @@
 package io.jnerd.api;
 
+import io.jnerd.engine.container.ContainerArchive;
 import io.jnerd.engine.container.ContainerSummary;
 import io.jnerd.engine.container.Containers;
 import io.jnerd.engine.container.ExecInstances;
@@ -26,6 +27,7 @@ public final class EngineRoutes {
                 .register(api.routes());
         new ImageRoutes(containerd, env, snapshotter).register(api.routes());
         new ExecRoutes(new ExecInstances(containerd, stateRoot), new Containers(containerd)).register(api.routes());
+        new ArchiveRoutes(new ContainerArchive(containerd, stateRoot), new Containers(containerd)).register(api.routes());
     }
 
     /** What /info counts, read from containerd at each request. */

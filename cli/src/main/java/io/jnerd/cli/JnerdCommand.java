@@ -4,6 +4,7 @@ import io.jnerd.cli.command.BuildLocalCommand;
 import io.jnerd.cli.command.BypassdCommand;
 import io.jnerd.cli.command.DaemonCommand;
 import io.jnerd.cli.command.DemoCommand;
+import io.jnerd.cli.command.CpCommand;
 import io.jnerd.cli.command.ExecCommand;
 import io.jnerd.cli.command.ImagesCommand;
 import io.jnerd.cli.command.InfoCommand;
@@ -36,7 +37,7 @@ import picocli.CommandLine.Mixin;
 @Command(name = "jnerd", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Rootless container networking and security for containerd, with a nerdctl-style CLI.",
         subcommands = {
-            RunCommand.class, ExecCommand.class, PsCommand.class, RmCommand.class, StopCommand.class, KillCommand.class,
+            RunCommand.class, ExecCommand.class, CpCommand.class, PsCommand.class, RmCommand.class, StopCommand.class, KillCommand.class,
             WaitCommand.class, StartCommand.class, RestartCommand.class, PortCommand.class, LogsCommand.class,
             TagCommand.class,
             PruneCommands.ContainerGroup.class, PruneCommands.ImageGroup.class,
