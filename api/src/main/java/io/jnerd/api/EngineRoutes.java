@@ -27,6 +27,7 @@ public final class EngineRoutes {
                 .register(api.routes());
         new ImageRoutes(containerd, env, snapshotter).register(api.routes());
         new ExecRoutes(new ExecInstances(containerd, stateRoot), new Containers(containerd)).register(api.routes());
+        new ImageArchiveRoutes(containerd, snapshotter, stateRoot).register(api.routes());
         new ArchiveRoutes(new ContainerArchive(containerd, stateRoot), new Containers(containerd)).register(api.routes());
     }
 

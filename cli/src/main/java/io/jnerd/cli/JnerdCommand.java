@@ -24,6 +24,7 @@ import io.jnerd.cli.command.RmCommand;
 import io.jnerd.cli.command.RmiCommand;
 import io.jnerd.cli.command.RootlessCommand;
 import io.jnerd.cli.command.RunCommand;
+import io.jnerd.cli.command.SaveCommand;
 import io.jnerd.cli.command.StartCommand;
 import io.jnerd.cli.command.StopCommand;
 import io.jnerd.cli.command.TagCommand;
@@ -41,7 +42,7 @@ import picocli.CommandLine.Mixin;
             WaitCommand.class, StartCommand.class, RestartCommand.class, PortCommand.class, LogsCommand.class,
             TagCommand.class,
             PruneCommands.ContainerGroup.class, PruneCommands.ImageGroup.class,
-            InspectCommand.class, ImagesCommand.class, RmiCommand.class, PullCommand.class, LoadCommand.class,
+            InspectCommand.class, ImagesCommand.class, RmiCommand.class, PullCommand.class, LoadCommand.class, SaveCommand.class,
             BuildLocalCommand.class, VersionCommand.class, InfoCommand.class, PushCommand.class, KeyCommand.class,
             RootlessCommand.class, DemoCommand.class, BypassdCommand.class, NetworkKeeperCommand.class, DaemonCommand.class,
             CommandLine.HelpCommand.class
