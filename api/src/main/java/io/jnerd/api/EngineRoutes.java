@@ -1,5 +1,6 @@
 package io.jnerd.api;
 
+import io.jnerd.engine.container.ContainerArchive;
 import io.jnerd.engine.container.ContainerSummary;
 import io.jnerd.engine.container.ContainerSupervisor;
 import io.jnerd.engine.container.Containers;
@@ -37,6 +38,8 @@ public final class EngineRoutes {
         events.register(api.routes());
         new ImageRoutes(containerd, env, snapshotter).register(api.routes());
         new ExecRoutes(new ExecInstances(containerd, stateRoot), new Containers(containerd)).register(api.routes());
+        new ImageArchiveRoutes(containerd, snapshotter, stateRoot).register(api.routes());
+        new ArchiveRoutes(new ContainerArchive(containerd, stateRoot), new Containers(containerd)).register(api.routes());
     }
 
     /** What /info counts, read from containerd at each request. */
