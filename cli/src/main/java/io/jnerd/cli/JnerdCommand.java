@@ -2,6 +2,7 @@ package io.jnerd.cli;
 
 import io.jnerd.cli.command.BuildLocalCommand;
 import io.jnerd.cli.command.BypassdCommand;
+import io.jnerd.cli.command.CliServerCommand;
 import io.jnerd.cli.command.DaemonCommand;
 import io.jnerd.cli.command.DemoCommand;
 import io.jnerd.cli.command.ExecCommand;
@@ -43,6 +44,7 @@ import picocli.CommandLine.Mixin;
             InspectCommand.class, ImagesCommand.class, RmiCommand.class, PullCommand.class, LoadCommand.class,
             BuildLocalCommand.class, VersionCommand.class, InfoCommand.class, PushCommand.class, KeyCommand.class,
             RootlessCommand.class, DemoCommand.class, BypassdCommand.class, NetworkKeeperCommand.class, DaemonCommand.class,
+            CliServerCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class JnerdCommand implements Runnable {
