@@ -32,6 +32,8 @@ public final class WarmServer {
     private final long jarModified;
     private final PrintStream log;
     private final long uid = ContainerdAddress.effectiveUid();
+    private final SharedContainerd containerd = new SharedContainerd();
+    private final SpareCommandLines trees = new SpareCommandLines();
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicInteger sessions = new AtomicInteger();
     private volatile long lastUse = System.nanoTime();
@@ -65,6 +67,8 @@ public final class WarmServer {
                 stop();
             }
             listener.close();
+            awaitSessions();
+            containerd.close();
         }
     }
 
@@ -119,12 +123,24 @@ public final class WarmServer {
                 log.println("jnerd cli-server: " + jar + " changed, stopping");
                 stop();
             }
-            new WarmSession(connection).serve(stopping);
+            new WarmSession(connection, containerd, trees).serve(stopping);
         } catch (IOException | RuntimeException e) {
             log.println("jnerd cli-server: a session failed: " + e);
         } finally {
             lastUse = System.nanoTime();
             active.decrementAndGet();
+        }
+    }
+
+    /** Lets the commands under way end (a run's container, a logs -f): the process exits after. */
+    private void awaitSessions() {
+        while (active.get() > 0) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

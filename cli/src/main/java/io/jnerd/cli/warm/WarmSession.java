@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.function.IntConsumer;
+import picocli.CommandLine;
 
 /**
  * One client's command: its request and stdio fds read, the command run in this thread
@@ -29,12 +30,16 @@ final class WarmSession {
     private static final int STDIO = 3;
 
     private final Fd connection;
+    private final SharedContainerd containerd;
+    private final SpareCommandLines trees;
     private volatile IntConsumer toContainer;
     private volatile boolean done;
     private Thread signals;
 
-    WarmSession(Fd connection) {
+    WarmSession(Fd connection, SharedContainerd containerd, SpareCommandLines trees) {
         this.connection = connection;
+        this.containerd = containerd;
+        this.trees = trees;
     }
 
     /** Reads the request; runs it, or declines it when the server cannot run it or must stop serving. */
@@ -51,11 +56,12 @@ final class WarmSession {
             }
         }
         try {
-            if (stopping || !ServedCommands.served(Main.commandLine(new JnerdCommand()), request.args(), request.env())) {
+            SpareCommandLines.Tree tree = trees.take();
+            if (stopping || !ServedCommands.served(tree.cmd(), request.args(), request.env())) {
                 reply(DECLINED, 0);
                 return;
             }
-            reply(EXIT, run(request, stdio));
+            reply(EXIT, run(request, stdio, tree.top(), tree.cmd()));
         } finally {
             for (Fd fd : stdio) {
                 fd.close();
@@ -76,7 +82,7 @@ final class WarmSession {
         }
     }
 
-    private int run(WarmRequest request, Fd[] stdio) throws IOException {
+    private int run(WarmRequest request, Fd[] stdio, JnerdCommand top, CommandLine cmd) {
         PrintStream out = new PrintStream(new BufferedOutputStream(FdStreams.output(stdio[1])), true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new BufferedOutputStream(FdStreams.output(stdio[2])), true, StandardCharsets.UTF_8);
         Thread command = Thread.currentThread();
@@ -88,7 +94,7 @@ final class WarmSession {
                 toContainer = forward;
                 return () -> toContainer = null;
             });
-            return Main.execute(terminal, request.args().toArray(String[]::new));
+            return Main.execute(terminal, containerd, top, cmd, request.args().toArray(String[]::new));
         } finally {
             done = true;
             out.flush();
