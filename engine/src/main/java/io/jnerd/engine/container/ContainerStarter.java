@@ -4,6 +4,9 @@ import com.google.protobuf.FieldMask;
 import io.grpc.StatusRuntimeException;
 import io.jnerd.engine.JnerdException;
 import io.jnerd.engine.image.Json;
+import io.jnerd.engine.network.ContainerContext;
+import io.jnerd.engine.network.KeeperNetwork;
+import io.jnerd.engine.network.NetworkAttacher;
 import io.jnerd.proto.Containerd;
 import io.jnerd.proto.containerd.containers.Container;
 import io.jnerd.proto.containerd.containers.UpdateContainerRequest;
@@ -24,10 +27,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code start} and {@code restart}: a new task on the container's snapshot and spec. Only
- * for a container whose network is all in its spec (none, host): the others' networks are
- * set up by {@code run} with a jnerd process alongside (keeper, bypass), which a start would
- * have to bring back; it refuses them in one line.
+ * {@code start} and {@code restart}: a new task on the container's snapshot and spec. A
+ * container whose network needs a jnerd process (slirp4netns, pasta, bypass4netns) or that
+ * has a restart policy is started in the background with the resident network keeper
+ * ({@link KeeperNetwork}) making its network around the task, as {@code run -d} does; given
+ * no keeper class, only containers whose network is all in their spec (none, host) start.
  */
 public final class ContainerStarter {
     private static final int SIGTERM = io.jnerd.nativebindings.Signals.SIGTERM;
@@ -36,19 +40,64 @@ public final class ContainerStarter {
     private final Containerd containerd;
     private final RunConsole console;
     private final Path stateRoot;
+    private final String keeperMain;
 
     public ContainerStarter(Containerd containerd, RunConsole console, Path stateRoot) {
+        this(containerd, console, stateRoot, null);
+    }
+
+    /** @param keeperMain the class whose main runs {@code network-keeper}: networked containers start too */
+    public ContainerStarter(Containerd containerd, RunConsole console, Path stateRoot, String keeperMain) {
         this.containerd = containerd;
         this.console = console;
         this.stateRoot = stateRoot;
+        this.keeperMain = keeperMain;
     }
 
     /** Starts it in the background, output to its log (as {@code run -d}); a running one is left as it is. */
     public void start(Container c) {
-        if (prepared(c)) {
+        if (!prepared(c)) {
+            return;
+        }
+        if (!kept(c)) {
             createDetached(c);
             startCreated(c);
+            return;
         }
+        KeeperNetwork keeper = KeeperNetwork.forStart(List.of(c.getLabelsMap().get(ContainerLabels.NETWORK_FLAGS)
+                .split("\n")), keeperMain, containerd.socket(), stateRoot);
+        ContainerContext context = context(c);
+        boolean started = false;
+        try (NetworkAttacher.Attachment prepared = keeper.prepare(context)) {
+            int pid = createDetached(c);
+            try (NetworkAttacher.Attachment attached = keeper.attach(context, pid)) {
+                startCreated(c);
+                keeper.handOver();
+                started = true;
+            } finally {
+                if (!started) {
+                    Containers.killAndDeleteTask(containerd, c.getId());
+                }
+            }
+        } catch (IOException e) {
+            throw new JnerdException("starting the network of " + c.getId() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the resident network keeper holds it once started: its network or its restart policy needs a jnerd process. */
+    private static boolean kept(Container c) {
+        Map<String, String> labels = c.getLabelsMap();
+        return !RESTARTABLE_NETWORKS.contains(labels.getOrDefault(ContainerLabels.NETWORK, ""))
+                || !RestartPolicy.parse(labels.getOrDefault(ContainerLabels.RESTART_POLICY, "no")).equals(RestartPolicy.NO);
+    }
+
+    /** What its run gave its network: the ports as published then, the hostname in its spec. */
+    private ContainerContext context(Container c) {
+        String hostname = Json.parse(c.getSpec().getValue().toByteArray(), "the spec of container " + c.getId())
+                .path("hostname").asText(c.getId().substring(0, 12));
+        return new ContainerContext(c.getId(), c.getLabelsMap().getOrDefault(ContainerLabels.NAME, ""),
+                containerd.namespace(), hostname, new Containers(containerd).stateDir(stateRoot, c.getId()),
+                Containers.networkDir(stateRoot, c.getId()), Containers.publishedPorts(c));
     }
 
     /**
@@ -83,6 +132,11 @@ public final class ContainerStarter {
         if (!prepared(c)) {
             throw new JnerdException("container " + c.getId() + " is running already");
         }
+        if (kept(c)) {
+            // Its network keeper makes the network around a detached task; an attached one would have none.
+            throw new JnerdException("jnerd start -a cannot start a container with --net="
+                    + c.getLabelsMap().get(ContainerLabels.NETWORK) + " or a restart policy yet: use start, then logs -f");
+        }
         Path stateDir = new Containers(containerd).stateDir(stateRoot, c.getId());
         Files.createDirectories(stateDir);
         boolean tty = tty(c);
@@ -103,13 +157,15 @@ public final class ContainerStarter {
     /** SIGTERM, SIGKILL after {@code timeoutSeconds}, then {@link #start}; refused before the stop when it could not start. */
     public void restart(Container c, int timeoutSeconds) {
         restartable(c);
-        new Containers(containerd).stop(c.getId(), SIGTERM, timeoutSeconds);
+        // Through the keeper: it must not start it again by its policy, and must release the network first.
+        new Containers(containerd).stopWithNetwork(c.getId(), SIGTERM, timeoutSeconds, stateRoot, Optional.empty());
         start(c);
     }
 
-    private static void restartable(Container c) {
+    private void restartable(Container c) {
         String network = c.getLabelsMap().getOrDefault(ContainerLabels.NETWORK, "");
-        if (!RESTARTABLE_NETWORKS.contains(network)) {
+        boolean keeperCanStart = keeperMain != null && c.getLabelsMap().containsKey(ContainerLabels.NETWORK_FLAGS);
+        if (!RESTARTABLE_NETWORKS.contains(network) && !keeperCanStart) {
             throw new JnerdException("jnerd cannot start a container with --net=" + network
                     + " again yet (run sets its network up): only --net=none and --net=host ones");
         }
