@@ -199,7 +199,7 @@ public final class ContainerRoutes {
         ObjectNode hostConfig = o.putObject("HostConfig")
                 .put("NetworkMode", c.labels().getOrDefault(ContainerLabels.NETWORK, "default"))
                 .put("AutoRemove", "true".equals(c.labels().get(ContainerLabels.AUTO_REMOVE)));
-        String restart = c.labels().getOrDefault(ContainerLabels.RESTART, "no");
+        String restart = c.labels().getOrDefault(ContainerLabels.RESTART_POLICY, "no");
         int colon = restart.indexOf(':');
         hostConfig.putObject("RestartPolicy").put("Name", colon < 0 ? restart : restart.substring(0, colon))
                 .put("MaximumRetryCount", colon < 0 ? 0 : Integer.parseInt(restart.substring(colon + 1)));

@@ -77,7 +77,7 @@ final class CreateRequest {
         return s.tty(body.path("Tty").asBoolean(false)).interactive(openStdin)
                 .stdinOnce(openStdin && body.path("StdinOnce").asBoolean(false))
                 .remove(host.path("AutoRemove").asBoolean(false))
-                .restart(policy.equals("on-failure") && retries > 0 ? policy + ":" + retries : policy)
+                .restart(policy.isEmpty() ? "no" : policy.equals("on-failure") && retries > 0 ? policy + ":" + retries : policy)
                 // The daemon keeps every container's log; containerd has the image (the client pulls).
                 .detach(true).pull(RunSpec.PullPolicy.NEVER).rootless(!ContainerdAddress.isRoot()).build();
     }

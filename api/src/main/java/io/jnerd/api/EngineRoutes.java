@@ -1,8 +1,10 @@
 package io.jnerd.api;
 
+import io.jnerd.engine.container.ContainerArchive;
 import io.jnerd.engine.container.ContainerSummary;
 import io.jnerd.engine.container.ContainerSupervisor;
 import io.jnerd.engine.container.Containers;
+import io.jnerd.engine.container.ExecInstances;
 import io.jnerd.engine.image.ImageService;
 import io.jnerd.engine.network.BypassNetwork;
 import io.jnerd.proto.Containerd;
@@ -35,6 +37,9 @@ public final class EngineRoutes {
         new RunRoutes(containerd, supervisor, stateRoot, snapshotter, bypass, log).register(api.routes());
         events.register(api.routes());
         new ImageRoutes(containerd, env, snapshotter).register(api.routes());
+        new ExecRoutes(new ExecInstances(containerd, stateRoot), new Containers(containerd)).register(api.routes());
+        new ImageArchiveRoutes(containerd, snapshotter, stateRoot).register(api.routes());
+        new ArchiveRoutes(new ContainerArchive(containerd, stateRoot), new Containers(containerd)).register(api.routes());
     }
 
     /** What /info counts, read from containerd at each request. */

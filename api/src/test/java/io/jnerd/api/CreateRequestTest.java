@@ -32,21 +32,31 @@ class CreateRequestTest {
     }
 
     @Test
-    void stdinTtyEntrypointRestartAndAutoRemoveAreKept() throws Exception {
+    void stdinTtyEntrypointAndAutoRemoveAreKept() throws Exception {
         RunSpec s = parse("""
                 {"Image": "busybox", "Cmd": ["cat"], "Entrypoint": [""], "Tty": true, "OpenStdin": true,
                  "StdinOnce": true, "Env": ["A=1"], "WorkingDir": "/tmp", "User": "nobody", "Hostname": "box",
                  "Labels": {"team": "x"},
-                 "HostConfig": {"NetworkMode": "none", "AutoRemove": true,
-                                "RestartPolicy": {"Name": "on-failure", "MaximumRetryCount": 3}}}
+                 "HostConfig": {"NetworkMode": "none", "AutoRemove": true, "RestartPolicy": {"Name": ""}}}
                 """, "/named");
         assertEquals(Optional.of(List.of()), s.entrypoint(), "--entrypoint \"\" is no entrypoint");
         assertTrue(s.tty() && s.interactive() && s.stdinOnce() && s.remove() && s.detach());
-        assertEquals("on-failure:3", s.restart());
+        assertEquals("no", s.restart().toString(), "docker sends an empty Name for no policy");
         assertEquals(Optional.of("named"), s.name());
         assertEquals(List.of("A=1"), s.env());
         assertEquals("none", s.network().name());
         assertEquals(RunSpec.PullPolicy.NEVER, s.pull(), "the client pulls, the daemon never does");
+    }
+
+    @Test
+    void aRestartPolicyIsKeptAndRefusedWithAutoRemoveAsMobyDoes() throws Exception {
+        RunSpec s = parse("""
+                {"Image": "busybox", "HostConfig": {"RestartPolicy": {"Name": "on-failure", "MaximumRetryCount": 3}}}
+                """, null);
+        assertEquals("on-failure:3", s.restart().toString());
+        assertThrows(JnerdException.class, () -> parse("""
+                {"Image": "busybox", "HostConfig": {"AutoRemove": true, "RestartPolicy": {"Name": "always"}}}
+                """, null));
     }
 
     @Test

@@ -36,30 +36,28 @@ public final class DockerCli {
     }
 
     public Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(binary());
-        cmd.addAll(List.of(args));
-        return exec(env, cmd, null);
-    }
-
-    /** docker ARGS with {@code input} on its stdin, then EOF ({@code echo hi | docker run -i IMG cat}). */
-    public Result runWithInput(String input, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(binary());
-        cmd.addAll(List.of(args));
-        return exec(Map.of(), cmd, input);
+        return runWithInput(null, env, args);
     }
 
     /**
-     * docker ARGS on a pseudo-terminal of its own: util-linux's {@code script} runs it (the
-     * CLI refuses -t without a terminal on its stdin).
+     * Under a pseudo-terminal, as a person at a terminal runs it (util-linux script(1) makes
+     * the pty; its own stdin is empty).
      */
-    public Result runOnTerminal(String... args) throws IOException, InterruptedException {
+    public Result runInTerminal(String... args) throws IOException, InterruptedException {
         StringBuilder line = new StringBuilder(binary());
         for (String a : args) {
             line.append(" '").append(a.replace("'", "'\\''")).append('\'');
         }
-        return exec(Map.of(), List.of("script", "-qefc", line.toString(), "/dev/null"), "");
+        return runProgram(new byte[0], Map.of(), List.of("script", "-qefc", line.toString(), "/dev/null"));
+    }
+
+    /** With {@code stdin} (null: none) as its standard input, ended (EOF) after it. */
+    public Result runWithInput(byte[] stdin, Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(binary());
+        cmd.addAll(List.of(args));
+        return runProgram(stdin, env, cmd);
     }
 
     /** docker ARGS left running (docker events, logs -f), its output and errors into {@code out}. */
@@ -67,31 +65,31 @@ public final class DockerCli {
         List<String> cmd = new ArrayList<>();
         cmd.add(binary());
         cmd.addAll(List.of(args));
-        return environment(new ProcessBuilder(cmd)).redirectErrorStream(true).redirectOutput(out.toFile())
+        return environment(new ProcessBuilder(cmd), Map.of()).redirectErrorStream(true).redirectOutput(out.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
     }
 
-    private ProcessBuilder environment(ProcessBuilder pb) {
+    private ProcessBuilder environment(ProcessBuilder pb, Map<String, String> env) {
         pb.environment().keySet().removeIf(k -> k.startsWith("DOCKER_"));
         pb.environment().put("DOCKER_HOST", "unix://" + socket);
         pb.environment().put("DOCKER_CONFIG", config.toString());
+        pb.environment().putAll(env);
         return pb;
     }
 
-    private Result exec(Map<String, String> env, List<String> cmd, String input) throws IOException, InterruptedException {
-        ProcessBuilder pb = environment(new ProcessBuilder(cmd));
-        pb.environment().putAll(env);
+    private Result runProgram(byte[] stdin, Map<String, String> env, List<String> cmd)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = environment(new ProcessBuilder(cmd), env);
         Path out = Files.createTempFile(config, "out", ".txt");
         Path err = Files.createTempFile(config, "err", ".txt");
-        if (input == null) {
+        if (stdin != null) {
+            Path in = Files.createTempFile(config, "in", ".bin");
+            Files.write(in, stdin);
+            pb.redirectInput(in.toFile());
+        } else {
             pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         }
         Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (input != null) {
-            try (var stdin = p.getOutputStream()) {
-                stdin.write(input.getBytes(StandardCharsets.UTF_8));
-            }
-        }
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly().waitFor();
             throw new IOException(String.join(" ", cmd) + " did not finish in 60 s");

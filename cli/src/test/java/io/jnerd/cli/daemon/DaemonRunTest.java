@@ -145,7 +145,7 @@ class DaemonRunTest {
 
     @Test
     void stdinReachesTheContainerAndItsEndDoesNotLoseOutput() throws Exception {
-        DockerCli.Result r = docker.runWithInput("hi\nthere\n", "run", "--rm", "-i", "--net", "none", TestImages.NAME,
+        DockerCli.Result r = docker.runWithInput("hi\nthere\n".getBytes(StandardCharsets.UTF_8), Map.of(), "run", "--rm", "-i", "--net", "none", TestImages.NAME,
                 "sh", "-c", "cat; echo after-eof");
         assertEquals(0, r.exit(), r.toString());
         assertEquals("hi\nthere\nafter-eof\n", r.out());
@@ -153,7 +153,7 @@ class DaemonRunTest {
 
     @Test
     void ttyGivesTheContainerATerminal() throws Exception {
-        DockerCli.Result r = docker.runOnTerminal("run", "--rm", "-t", "--net", "none", TestImages.NAME, "sh", "-c",
+        DockerCli.Result r = docker.runInTerminal("run", "--rm", "-t", "--net", "none", TestImages.NAME, "sh", "-c",
                 "tty; exit 3");
         assertEquals(3, r.exit(), r.toString());
         assertTrue(r.out().contains("/dev/pts/0"), r.out());

@@ -104,11 +104,12 @@ public final class ContainerRunner {
         try {
             Created created = make(run);
             ContainerContext context = created.context();
-            // A detached run ends before its container: a network that lives in a jnerd process, and
-            // the removal of --rm, are handed to a keeper process of its own.
-            KeeperNetwork keeper = !run.detach() ? null
-                    : run.remove() ? KeeperNetwork.removingOnExit(run.network(), keeperMain, containerd.socket(), stateRoot)
-                    : run.network().needsJnerdRunning() ? new KeeperNetwork(run.network(), keeperMain) : null;
+            // A detached run ends before its container: a network that lives in a jnerd process, the
+            // removal of --rm and the restarts of --restart are handed to the resident network keeper.
+            boolean kept = run.detach() && (run.remove() || run.network().needsJnerdRunning()
+                    || run.restart().name() != RestartPolicy.Name.NO);
+            KeeperNetwork keeper = kept
+                    ? new KeeperNetwork(run.network(), keeperMain, containerd.socket(), stateRoot, run.remove()) : null;
             NetworkAttacher network = keeper != null ? keeper : run.network();
             try (NetworkAttacher.Attachment prepared = network.prepare(context)) {
                 int status = run.detach() ? startDetached(run, network, keeper, context, created.rootfs())
@@ -201,6 +202,9 @@ public final class ContainerRunner {
                     .putAllLabels(run.labels())
                     .putLabels(ContainerLabels.NAME, context.name())
                     .putLabels(ContainerLabels.NETWORK, run.network().name());
+            if (run.restart().name() != RestartPolicy.Name.NO) {
+                container.putLabels(ContainerLabels.RESTART_POLICY, run.restart().toString());
+            }
             if (run.detach()) {
                 container.putLabels(ContainerLabels.LOG, context.stateDir().resolve("container.log").toString());
             }
@@ -209,9 +213,6 @@ public final class ContainerRunner {
             }
             if (run.interactive()) {
                 container.putLabels(ContainerLabels.STDIN, run.stdinOnce() ? "once" : "open");
-            }
-            if (!run.restart().equals("no")) {
-                container.putLabels(ContainerLabels.RESTART, run.restart());
             }
             if (!context.ports().isEmpty()) {
                 // Chosen before the network publishes them, so that what is shown is what is published.

@@ -72,11 +72,30 @@ public final class ContainerStarter {
         if (!prepared(c)) {
             return;
         }
-        Path stateDir = stateDir(c);
-        String log = c.getLabelsMap().getOrDefault(ContainerLabels.LOG, stateDir.resolve("container.log").toString());
-        boolean tty = tty(c);
-        startTask(c, new TaskStdio("", "file://" + log, tty ? "" : "file://" + log));
+        String log = log(c);
+        startTask(c, new TaskStdio("", "file://" + log, tty(c) ? "" : "file://" + log));
         record(c.getId(), Map.of(ContainerLabels.LOG, log, ContainerLabels.STARTED_AT, Instant.now().toString()));
+    }
+
+    /**
+     * The task the network keeper makes to start a container it holds again ({@code
+     * --restart}), created but not started: the keeper attaches the container's network in
+     * between. Output to its log, as {@link #start(Container)}. Its init's pid; the container
+     * must have no task.
+     */
+    public int createDetached(Container c) {
+        String log = log(c);
+        return createTask(c, new TaskStdio("", "file://" + log, tty(c) ? "" : "file://" + log));
+    }
+
+    /** Starts the task {@link #createDetached} made, recording when. */
+    public void startCreated(Container c) {
+        startTask(c.getId());
+        record(c.getId(), Map.of(ContainerLabels.LOG, log(c), ContainerLabels.STARTED_AT, Instant.now().toString()));
+    }
+
+    private String log(Container c) {
+        return c.getLabelsMap().getOrDefault(ContainerLabels.LOG, stateDir(c).resolve("container.log").toString());
     }
 
     /**
@@ -177,19 +196,22 @@ public final class ContainerStarter {
                 Containers.publishedPorts(c));
     }
 
-    /** The mode its create recorded; one that needs a jnerd process is kept by a network keeper. */
+    /**
+     * The mode its create recorded; one that needs a jnerd process, or a container with a
+     * restart policy, is held by the resident network keeper (as {@code run -d} hands it).
+     */
     private NetworkAttacher network(Container c) {
         String name = c.getLabelsMap().getOrDefault(ContainerLabels.NETWORK, "none");
-        if (SPEC_ONLY_NETWORKS.contains(name)) {
-            return NetworkAttachers.of(name);
-        }
         NetworkAttacher mode;
         try {
-            mode = NetworkAttachers.resolve(name, Map.of(), Map.of(), bypass);
+            mode = SPEC_ONLY_NETWORKS.contains(name) ? NetworkAttachers.of(name)
+                    : NetworkAttachers.resolve(name, Map.of(), Map.of(), bypass);
         } catch (IllegalArgumentException e) {
             throw new JnerdException(e.getMessage());
         }
-        return mode.needsJnerdRunning() ? new KeeperNetwork(mode, keeperMain) : mode;
+        boolean restarts = c.getLabelsMap().containsKey(ContainerLabels.RESTART_POLICY);
+        boolean kept = keeperMain != null && (mode.needsJnerdRunning() || restarts);
+        return kept ? new KeeperNetwork(mode, keeperMain, containerd.socket(), stateRoot, false) : mode;
     }
 
     /** Sets these labels on the container, leaving its others as they are. */

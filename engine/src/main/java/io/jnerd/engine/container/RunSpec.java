@@ -39,8 +39,7 @@ import java.util.Optional;
  * @param rootless no cgroup path or limits (no delegation without systemd)
  * @param stdinOnce with {@code interactive}: the container's stdin closes when the first
  *                  client attached to it ends its input (docker's StdinOnce, as docker run -i sets it)
- * @param restart docker's restart policy ({@code no}, {@code always}, {@code on-failure[:N]},
- *                {@code unless-stopped}), kept on the container for whoever restarts it
+ * @param restart docker's {@code --restart}: detached runs only, carried out by the network keeper
  */
 public record RunSpec(
         String image,
@@ -70,7 +69,7 @@ public record RunSpec(
         Optional<String> runtimeBinary,
         boolean rootless,
         boolean stdinOnce,
-        String restart) {
+        RestartPolicy restart) {
 
     /** The containerd runtime jnerd uses unless told otherwise. */
     public static final String RUNC_V2 = "io.containerd.runc.v2";
@@ -138,12 +137,12 @@ public record RunSpec(
         private final List<MountRequest> mounts = new ArrayList<>();
         private boolean detach;
         private boolean remove;
+        private RestartPolicy restart = RestartPolicy.NO;
         private boolean interactive;
         private boolean tty;
         private PullPolicy pull = PullPolicy.MISSING;
         private String runtime = RUNC_V2;
         private boolean rootless;
-        private String restart = "no";
         private boolean stdinOnce;
 
         private Builder(String image) {
@@ -236,6 +235,16 @@ public record RunSpec(
             return this;
         }
 
+        /** @throws JnerdException a policy docker would not take */
+        public Builder restart(String policy) {
+            try {
+                this.restart = RestartPolicy.parse(policy);
+            } catch (IllegalArgumentException e) {
+                throw new JnerdException(e.getMessage());
+            }
+            return this;
+        }
+
         public Builder detach(boolean detach) {
             this.detach = detach;
             return this;
@@ -276,12 +285,6 @@ public record RunSpec(
             return this;
         }
 
-        /** docker's {@code --restart} policy; {@link #build()} checks its spelling. */
-        public Builder restart(String restart) {
-            this.restart = restart == null || restart.isEmpty() ? "no" : restart;
-            return this;
-        }
-
         public Builder rootless(boolean rootless) {
             this.rootless = rootless;
             return this;
@@ -314,12 +317,15 @@ public record RunSpec(
                     throw new JnerdException("label " + key + ": the io.jnerd/ prefix is jnerd's own");
                 }
             }
+            if (restart.name() != RestartPolicy.Name.NO && remove) {
+                throw new JnerdException("conflicting options: cannot specify both --restart and --rm");
+            }
+            if (restart.name() != RestartPolicy.Name.NO && !detach) {
+                // The keeper that restarts it holds detached containers only.
+                throw new JnerdException("--restart=" + restart + " needs -d");
+            }
             if (!ports.isEmpty() && !network.publishesPorts()) {
                 throw new JnerdException("-p needs a network mode that publishes ports, not --net " + network.name());
-            }
-            if (!restart.matches("no|always|unless-stopped|on-failure(:[0-9]{1,9})?")) {
-                throw new JnerdException("invalid restart policy '" + restart
-                        + "' (no, always, on-failure[:N] or unless-stopped)");
             }
             Optional<String> runtimeBinary = runtimeBinary(runtime);
             String shim = runtime.startsWith("io.containerd.") ? runtime : RUNC_V2;
