@@ -109,14 +109,15 @@ public final class ContainerStarter {
      * A failure undoes all of it and keeps docker's exit code for the failure on the
      * container (126, 127: moby's), then throws it.
      *
+     * @param log where the caller logs its output (for {@code logs}; a container {@code jnerd run} ran in the foreground had none)
      * @throws JnerdException when it runs already, or what the start failed with
      */
-    public void start(Container c, TaskStdio stdio) {
+    public void start(Container c, TaskStdio stdio, Path log) {
         if (!prepared(c)) {
             throw new JnerdException("container " + c.getId() + " is running already");
         }
         startTask(c, stdio);
-        record(c.getId(), Map.of(ContainerLabels.STARTED_AT, Instant.now().toString()));
+        record(c.getId(), Map.of(ContainerLabels.LOG, log.toString(), ContainerLabels.STARTED_AT, Instant.now().toString()));
     }
 
     /** Starts it with its output on the console until it exits ({@code start -a}); its exit status. */
