@@ -2,9 +2,10 @@ package io.jnerd.cli;
 
 import io.jnerd.cli.command.BuildLocalCommand;
 import io.jnerd.cli.command.BypassdCommand;
+import io.jnerd.cli.command.CompletionCommand;
+import io.jnerd.cli.command.CpCommand;
 import io.jnerd.cli.command.DaemonCommand;
 import io.jnerd.cli.command.DemoCommand;
-import io.jnerd.cli.command.CpCommand;
 import io.jnerd.cli.command.ExecCommand;
 import io.jnerd.cli.command.ImagesCommand;
 import io.jnerd.cli.command.InfoCommand;
@@ -12,6 +13,8 @@ import io.jnerd.cli.command.InspectCommand;
 import io.jnerd.cli.command.KeyCommand;
 import io.jnerd.cli.command.KillCommand;
 import io.jnerd.cli.command.LoadCommand;
+import io.jnerd.cli.command.LoginCommand;
+import io.jnerd.cli.command.LogoutCommand;
 import io.jnerd.cli.command.LogsCommand;
 import io.jnerd.cli.command.NetworkKeeperCommand;
 import io.jnerd.cli.command.PortCommand;
@@ -42,10 +45,11 @@ import picocli.CommandLine.Mixin;
             WaitCommand.class, StartCommand.class, RestartCommand.class, PortCommand.class, LogsCommand.class,
             TagCommand.class,
             PruneCommands.ContainerGroup.class, PruneCommands.ImageGroup.class,
-            InspectCommand.class, ImagesCommand.class, RmiCommand.class, PullCommand.class, LoadCommand.class, SaveCommand.class,
+            InspectCommand.class, ImagesCommand.class, RmiCommand.class, PullCommand.class, LoadCommand.class,
+            SaveCommand.class, LoginCommand.class, LogoutCommand.class,
             BuildLocalCommand.class, VersionCommand.class, InfoCommand.class, PushCommand.class, KeyCommand.class,
             RootlessCommand.class, DemoCommand.class, BypassdCommand.class, NetworkKeeperCommand.class, DaemonCommand.class,
-            CommandLine.HelpCommand.class
+            CompletionCommand.class, CommandLine.HelpCommand.class
         })
 public final class JnerdCommand implements Runnable {
     @Mixin(name = GlobalOptions.MIXIN)

@@ -189,7 +189,8 @@ public final class BenchRun {
 
     /** cli-start's containerd, when that workload runs beside the host baseline as root. */
     private void rootfulContainerd(Path netbench, Path work) {
-        if (!settings.workloads().contains(Workload.CLI_START) || !settings.modes().contains(Mode.HOST)) {
+        if (!(settings.workloads().contains(Workload.CLI_START) || settings.workloads().contains(Workload.DETACHED_RSS))
+                || !settings.modes().contains(Mode.HOST)) {
             return;
         }
         if (!root) {

@@ -19,7 +19,10 @@ public enum Metric {
     CLI_RUN_JNERD("cli-start-jnerd-run", "jnerd run --rm --net=none IMAGE true (rootful)", "s", false),
     CLI_RUN_CTR("cli-start-ctr-run", "ctr run --rm IMAGE ID true (rootful)", "s", false),
     CLI_PS_JNERD("cli-start-jnerd-ps", "jnerd ps (rootful)", "s", false),
-    CLI_PS_CTR("cli-start-ctr-ls", "ctr containers ls (rootful)", "s", false);
+    CLI_PS_CTR("cli-start-ctr-ls", "ctr containers ls (rootful)", "s", false),
+    DETACHED_RSS_1("detached-rss-1", "network keeper + watcher RSS, 1 detached container (rootful)", "MB", false),
+    DETACHED_RSS_20("detached-rss-20", "network keeper + watcher RSS, 20 detached containers (rootful)", "MB", false),
+    DETACHED_RSS_GROWTH("detached-rss-growth", "keeper RSS growth per detached container, (RSS20 - RSS1) / 19", "MB", false);
 
     private final String id;
     private final String title;

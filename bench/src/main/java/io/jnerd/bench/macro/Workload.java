@@ -156,7 +156,45 @@ public enum Workload {
             return Map.of(Metric.CLI_RUN_JNERD, median(jnerdRun), Metric.CLI_RUN_CTR, median(ctrRun),
                     Metric.CLI_PS_JNERD, median(jnerdPs), Metric.CLI_PS_CTR, median(ctrLs));
         }
+    },
+    /**
+     * Issue 18: what a detached container costs in jnerd's own memory. Rootful, on cli-start's
+     * containerd: 1, then 20 {@code jnerd run -d --net=slirp4netns IMAGE sleep} held by the
+     * resident network keeper; its RSS (and its watcher shell's) with 1 and with 20, and the
+     * growth per container. slirp4netns and containerd's shim are not jnerd's and not counted.
+     */
+    DETACHED_RSS("detached-rss", List.of(Metric.DETACHED_RSS_1, Metric.DETACHED_RSS_20, Metric.DETACHED_RSS_GROWTH)) {
+        @Override
+        boolean appliesTo(Mode mode) {
+            return mode == Mode.HOST;
+        }
+
+        @Override
+        Map<Metric, Double> run(Placement p, Context ctx) throws IOException {
+            RootfulContainerd c = ctx.rootful();
+            List<String> ids = new ArrayList<>();
+            try {
+                double one = 0;
+                for (int i = 0; i < DETACHED; i++) {
+                    ids.add(c.jnerd(ctx.timeout(), "run", "-d", "--net=slirp4netns", BenchImage.NAME, "sleep", "3600").trim());
+                    if (i == 0) {
+                        one = c.keeperRssMegabytes(ids.get(0));
+                    }
+                }
+                double twenty = c.keeperRssMegabytes(ids.get(0));
+                return Map.of(Metric.DETACHED_RSS_1, one, Metric.DETACHED_RSS_20, twenty,
+                        Metric.DETACHED_RSS_GROWTH, (twenty - one) / (DETACHED - 1));
+            } finally {
+                if (!ids.isEmpty()) {
+                    List<String> rm = new ArrayList<>(List.of("rm", "-f"));
+                    rm.addAll(ids);
+                    c.jnerd(ctx.timeout(), rm.toArray(String[]::new));
+                }
+            }
+        }
     };
+
+    private static final int DETACHED = 20;
 
     private final String id;
     private final List<Metric> metrics;
