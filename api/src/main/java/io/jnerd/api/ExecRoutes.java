@@ -130,7 +130,11 @@ public final class ExecRoutes {
         OutputStream stdout = tty ? raw.output() : new MultiplexedStream(raw.output(), MultiplexedStream.STDOUT);
         OutputStream stderr = tty ? raw.output() : new MultiplexedStream(raw.output(), MultiplexedStream.STDERR);
         try {
-            instance.run(instance.spec().interactive() ? raw.input() : null, stdout, stderr, raw.output()::flush);
+            instance.run(instance.spec().interactive() ? raw.input() : null, stdout, stderr, () -> {
+                if (raw.clientGone()) {
+                    throw new IOException("the client closed the connection");
+                }
+            });
         } catch (JnerdException e) {
             stdout.write((e.getMessage() + "\r\n").getBytes(StandardCharsets.UTF_8));
         }

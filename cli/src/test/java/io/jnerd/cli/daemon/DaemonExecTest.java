@@ -6,8 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jnerd.api.DockerCli;
 import io.jnerd.cli.testing.Cli;
 import io.jnerd.cli.testing.TestImages;
+import io.jnerd.http.ServerFds;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -82,6 +89,64 @@ class DaemonExecTest extends DaemonWithBox {
             assertTrue(stopped.err().contains("is not running"), stopped.err());
         } finally {
             assertEquals(0, cli.run("rm", "exited").exitCode);
+        }
+    }
+
+    @Test
+    void aClientThatHangsUpMidExecGetsItsProcessKilledAndHoldsNoWorker() throws Exception {
+        String created = exchange(post("/containers/box/exec", "{\"Cmd\":[\"sleep\",\"300\"],\"AttachStdout\":true}",
+                "Connection: close"));
+        assertTrue(created.startsWith("HTTP/1.1 201"), created);
+        String id = created.replaceAll("(?s).*\"Id\":\"([0-9a-f]{64})\".*", "$1");
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(daemon.socket()));
+            ch.write(ByteBuffer.wrap(post("/exec/" + id + "/start", "{\"Detach\":false}",
+                    "Upgrade: tcp\r\nConnection: Upgrade").getBytes(StandardCharsets.US_ASCII)));
+            ByteBuffer head = ByteBuffer.allocate(4096);
+            while (!new String(head.array(), 0, head.position(), StandardCharsets.US_ASCII).contains("\r\n\r\n")
+                    && ch.read(head) >= 0) {
+                // until the whole head is in: the exec runs now
+            }
+            String h = new String(head.array(), 0, head.position(), StandardCharsets.US_ASCII);
+            assertTrue(h.startsWith("HTTP/1.1 101 UPGRADED\r\n") && h.contains("Upgrade: tcp\r\n")
+                    && h.contains("Content-Type: application/vnd.docker.multiplexed-stream\r\n"), h);
+            // The head goes out first, then the process starts.
+            assertTrue(awaitInspect(id, "\"Running\":true").contains("\"Pid\":"), "sleeping while the client is there");
+        }
+        String state = awaitInspect(id, "\"Running\":false");
+        assertTrue(state.contains("\"ExitCode\":137"), "SIGKILLed once its client left: " + state);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (ServerFds.busyWorkers() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(0, ServerFds.busyWorkers(), "no worker still serves the exec");
+    }
+
+    private static String post(String path, String json, String headers) {
+        return "POST " + path + " HTTP/1.1\r\nHost: d\r\n" + headers + "\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + json.length() + "\r\n\r\n" + json;
+    }
+
+    /** The exec's inspect once it contains {@code text} (at most 20 s). */
+    private static String awaitInspect(String id, String text) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        String state;
+        while (!(state = exchange(inspect(id))).contains(text) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        return state;
+    }
+
+    private static String inspect(String id) {
+        return "GET /exec/" + id + "/json HTTP/1.1\r\nHost: d\r\nConnection: close\r\n\r\n";
+    }
+
+    /** One request on a connection of its own; the whole answer. */
+    private static String exchange(String request) throws Exception {
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(daemon.socket()));
+            ch.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
+            return new String(Channels.newInputStream(ch).readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 }

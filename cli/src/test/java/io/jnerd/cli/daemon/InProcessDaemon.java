@@ -76,6 +76,10 @@ final class InProcessDaemon implements AutoCloseable {
         assertEquals(0, run.exitCode, run.toString());
     }
 
+    Path socket() {
+        return daemon.socket();
+    }
+
     @Override
     public void close() throws Exception {
         try {
