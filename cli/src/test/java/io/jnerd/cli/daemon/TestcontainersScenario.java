@@ -41,6 +41,7 @@ public final class TestcontainersScenario {
             // The default wait strategy: the mapped port answers from the host and is listening inside (an exec).
             web.start();
             System.out.println("id=" + web.getContainerId());
+            System.out.println("session=" + org.testcontainers.DockerClientFactory.SESSION_ID);
             System.out.println("host=" + web.getHost());
             System.out.println("page=" + fetch(web.getHost(), web.getMappedPort(8080)).strip());
             Container.ExecResult exec = web.execInContainer("sh", "-c", "cat /www/index.html; echo oops >&2; exit 3");

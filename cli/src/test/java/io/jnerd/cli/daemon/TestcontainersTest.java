@@ -3,6 +3,7 @@ package io.jnerd.cli.daemon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jnerd.api.DockerCli;
 import io.jnerd.cli.testing.Cli;
 import io.jnerd.cli.testing.DaemonProcess;
 import io.jnerd.cli.testing.Leftovers;
@@ -40,8 +41,10 @@ class TestcontainersTest {
     static void start() throws Exception {
         containerd = ContainerdFixture.start();
         Cli cli = new Cli(containerd, tmp.resolve("state"));
-        Cli.Result load = cli.run("load", "-i", TestImages.busyboxArchive(tmp).toString());
-        assertEquals(0, load.exitCode, load.toString());
+        for (Path archive : List.of(TestImages.busyboxArchive(tmp), TestImages.ryukStandInArchive(tmp))) {
+            Cli.Result load = cli.run("load", "-i", archive.toString());
+            assertEquals(0, load.exitCode, load.toString());
+        }
         daemon = DaemonProcess.start(containerd, tmp.resolve("state"), tmp.resolve("api/docker.sock"),
                 tmp.resolve("daemon.log"));
     }
@@ -86,6 +89,28 @@ class TestcontainersTest {
     void genericContainerOnBypass4netns() throws Exception {
         List<String> facts = scenario("bypass", Map.of("TESTCONTAINERS_RYUK_DISABLED", "true"), "network=bypass4netns");
         assertFacts(facts, TestcontainersScenario.expectedLines());
+        Leftovers.assertNone(containerd);
+    }
+
+    /**
+     * Ryuk on, as Testcontainers starts it: a container named testcontainers-ryuk-SESSION,
+     * privileged, auto-removed, with the daemon's socket (DOCKER_HOST's path) bound to
+     * /var/run/docker.sock, waited for by its log line "Started", then reached from the host at
+     * its mapped port. The image is the only setting: testcontainers/ryuk comes from Docker Hub,
+     * so without a registry a user names a local one (TESTCONTAINERS_RYUK_CONTAINER_IMAGE).
+     */
+    @Test
+    void ryukStartsWithTheSocketBoundInAndIsReachedFromTheHost() throws Exception {
+        List<String> facts = scenario("ryuk", Map.of("TESTCONTAINERS_RYUK_CONTAINER_IMAGE", TestImages.RYUK));
+        assertFacts(facts, TestcontainersScenario.expectedLines());
+        String session = facts.stream().filter(f -> f.startsWith("session=")).findFirst().orElseThrow().substring(8);
+        Files.createDirectories(tmp.resolve("docker"));
+        DockerCli docker = new DockerCli(daemon.socket(), tmp.resolve("docker"));
+        DockerCli.Result logs = docker.run(Map.of(), "logs", "testcontainers-ryuk-" + session);
+        assertEquals("docker.sock mounted\nStarted\n", logs.out(), logs.err());
+        // The stand-in reaps nothing (Ryuk would, 10 s after its last client): remove it as Ryuk's own exit would.
+        DockerCli.Result rm = docker.run(Map.of(), "rm", "-f", "testcontainers-ryuk-" + session);
+        assertEquals(0, rm.exit(), rm.err());
         Leftovers.assertNone(containerd);
     }
 
