@@ -2,6 +2,7 @@ package io.jnerd.api;
 
 import io.jnerd.engine.container.ContainerSummary;
 import io.jnerd.engine.container.Containers;
+import io.jnerd.engine.container.ExecInstances;
 import io.jnerd.engine.image.ImageService;
 import io.jnerd.proto.Containerd;
 import java.nio.file.Path;
@@ -24,6 +25,7 @@ public final class EngineRoutes {
         new ContainerRoutes(new Containers(containerd), new ImageService(containerd), stateRoot, bypassdSocket)
                 .register(api.routes());
         new ImageRoutes(containerd, env, snapshotter).register(api.routes());
+        new ExecRoutes(new ExecInstances(containerd, stateRoot), new Containers(containerd)).register(api.routes());
     }
 
     /** What /info counts, read from containerd at each request. */

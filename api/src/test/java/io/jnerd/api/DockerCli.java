@@ -36,9 +36,32 @@ public final class DockerCli {
     }
 
     public Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return runWithInput(null, env, args);
+    }
+
+    /**
+     * Under a pseudo-terminal, as a person at a terminal runs it (util-linux script(1) makes
+     * the pty; its own stdin is empty).
+     */
+    public Result runInTerminal(String... args) throws IOException, InterruptedException {
+        StringBuilder line = new StringBuilder(binary());
+        for (String a : args) {
+            line.append(" '").append(a.replace("'", "'\\''")).append('\'');
+        }
+        return runProgram(new byte[0], Map.of(), List.of("script", "-qec", line.toString(), "/dev/null"));
+    }
+
+    /** With {@code stdin} (null: none) as its standard input, ended (EOF) after it. */
+    public Result runWithInput(byte[] stdin, Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(binary());
         cmd.addAll(List.of(args));
+        return runProgram(stdin, env, cmd);
+    }
+
+    private Result runProgram(byte[] stdin, Map<String, String> env, List<String> cmd)
+            throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().keySet().removeIf(k -> k.startsWith("DOCKER_"));
         pb.environment().put("DOCKER_HOST", "unix://" + socket);
@@ -46,10 +69,15 @@ public final class DockerCli {
         pb.environment().putAll(env);
         Path out = Files.createTempFile(config, "out", ".txt");
         Path err = Files.createTempFile(config, "err", ".txt");
+        if (stdin != null) {
+            Path in = Files.createTempFile(config, "in", ".bin");
+            Files.write(in, stdin);
+            pb.redirectInput(in.toFile());
+        }
         Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly().waitFor();
-            throw new IOException("docker " + String.join(" ", args) + " did not finish in 60 s");
+            throw new IOException(String.join(" ", cmd) + " did not finish in 60 s");
         }
         return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                 Files.readString(err, StandardCharsets.UTF_8));

@@ -2,6 +2,7 @@ package io.jnerd.cli;
 
 import io.jnerd.cli.command.BuildLocalCommand;
 import io.jnerd.cli.command.BypassdCommand;
+import io.jnerd.cli.command.CompletionCommand;
 import io.jnerd.cli.command.DaemonCommand;
 import io.jnerd.cli.command.DemoCommand;
 import io.jnerd.cli.command.ExecCommand;
@@ -11,6 +12,8 @@ import io.jnerd.cli.command.InspectCommand;
 import io.jnerd.cli.command.KeyCommand;
 import io.jnerd.cli.command.KillCommand;
 import io.jnerd.cli.command.LoadCommand;
+import io.jnerd.cli.command.LoginCommand;
+import io.jnerd.cli.command.LogoutCommand;
 import io.jnerd.cli.command.LogsCommand;
 import io.jnerd.cli.command.NetworkKeeperCommand;
 import io.jnerd.cli.command.PortCommand;
@@ -41,9 +44,10 @@ import picocli.CommandLine.Mixin;
             TagCommand.class,
             PruneCommands.ContainerGroup.class, PruneCommands.ImageGroup.class,
             InspectCommand.class, ImagesCommand.class, RmiCommand.class, PullCommand.class, LoadCommand.class,
+            LoginCommand.class, LogoutCommand.class,
             BuildLocalCommand.class, VersionCommand.class, InfoCommand.class, PushCommand.class, KeyCommand.class,
             RootlessCommand.class, DemoCommand.class, BypassdCommand.class, NetworkKeeperCommand.class, DaemonCommand.class,
-            CommandLine.HelpCommand.class
+            CompletionCommand.class, CommandLine.HelpCommand.class
         })
 public final class JnerdCommand implements Runnable {
     @Mixin(name = GlobalOptions.MIXIN)

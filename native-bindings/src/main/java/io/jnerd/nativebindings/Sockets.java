@@ -356,6 +356,16 @@ public final class Sockets {
         return b.bytes(0, Math.min(b.buffer().getInt(lenAt), maxLength));
     }
 
+    /**
+     * SO_PEERCRED: who connected a unix socket (struct ucred: pid, uid, gid), taken by the
+     * kernel at connect (or socketpair) time, so a peer cannot claim another's ids.
+     */
+    public static ScmRights.Credentials peerCredentials(Fd socket) throws SyscallException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(getOption(socket, SOL_SOCKET, SO_PEERCRED, 12))
+                .order(java.nio.ByteOrder.nativeOrder());
+        return new ScmRights.Credentials(b.getInt(0), Integer.toUnsignedLong(b.getInt(4)), Integer.toUnsignedLong(b.getInt(8)));
+    }
+
     public static void setOption(Fd socket, int level, int name, byte[] value) throws SyscallException {
         NativeBuffer b = Scratch.get(value.length);
         b.buffer().put(0, value);

@@ -1,6 +1,7 @@
 package io.jnerd.bench.macro;
 
 import io.jnerd.engine.image.ImageService;
+import io.jnerd.engine.network.KeeperRecord;
 import io.jnerd.netns.HelperProcess;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The rootful containerd of the {@code cli-start} workload: Debian's containerd with a
+ * The rootful containerd of the {@code cli-start} and {@code detached-rss} workloads: Debian's containerd with a
  * config, root, state and socket of its own under the bench's work folder (so nothing is
  * left in the machine's containerd), the bench image loaded by {@code jnerd load}. jnerd
  * and ctr are given the same socket and namespace, so both start the same image with the
@@ -93,6 +94,27 @@ final class RootfulContainerd implements AutoCloseable {
                 "CONTAINERD_NAMESPACE=" + NAMESPACE, "JNERD_STATE_DIR=" + dir.resolve("jnerd-state"), jnerd));
         cmd.addAll(List.of(args));
         return Commands.run(cmd, timeout);
+    }
+
+    /**
+     * The RSS of the network keeper that holds container {@code id} plus its watcher shell's
+     * (its parent), in MB, from /proc's VmRSS.
+     */
+    double keeperRssMegabytes(String id) throws IOException {
+        Path record = dir.resolve("jnerd-state").resolve(NAMESPACE).resolve(id).resolve(KeeperRecord.FILE);
+        long keeper = Long.parseLong(Files.readString(record).trim().split(" ")[0]);
+        long watcher = ProcessHandle.of(keeper).flatMap(ProcessHandle::parent).map(ProcessHandle::pid)
+                .orElseThrow(() -> new IOException("the network keeper " + keeper + " has no parent"));
+        return (rssKilobytes(keeper) + rssKilobytes(watcher)) / 1024.0;
+    }
+
+    private static long rssKilobytes(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IOException("no VmRSS for pid " + pid);
     }
 
     /** Runs {@code ctr ARGS} against this containerd and namespace. */

@@ -186,7 +186,7 @@ public enum Workload {
             }
             Map<Metric, Double> medians = new java.util.EnumMap<>(Metric.class);
             runs.forEach((metric, values) -> medians.put(metric, median(values)));
-            medians.put(Metric.DAEMON_RSS_PER_CONTAINER, c.daemonRssGrowthPerContainer(DETACHED, ctx.timeout()));
+            medians.put(Metric.DAEMON_RSS_PER_CONTAINER, c.daemonRssGrowthPerContainer(DAEMON_DETACHED, ctx.timeout()));
             return medians;
         }
 
@@ -214,10 +214,52 @@ public enum Workload {
         boolean usesRootfulContainerd() {
             return true;
         }
+    },
+    /**
+     * Issue 18: what a detached container costs in jnerd's own memory. Rootful, on cli-start's
+     * containerd: 1, then 20 {@code jnerd run -d --net=slirp4netns IMAGE sleep} held by the
+     * resident network keeper; its RSS (and its watcher shell's) with 1 and with 20, and the
+     * growth per container. slirp4netns and containerd's shim are not jnerd's and not counted.
+     */
+    DETACHED_RSS("detached-rss", List.of(Metric.DETACHED_RSS_1, Metric.DETACHED_RSS_20, Metric.DETACHED_RSS_GROWTH)) {
+        @Override
+        boolean appliesTo(Mode mode) {
+            return mode == Mode.HOST;
+        }
+
+        @Override
+        Map<Metric, Double> run(Placement p, Context ctx) throws IOException {
+            RootfulContainerd c = ctx.rootful();
+            List<String> ids = new ArrayList<>();
+            try {
+                double one = 0;
+                for (int i = 0; i < DETACHED; i++) {
+                    ids.add(c.jnerd(ctx.timeout(), "run", "-d", "--net=slirp4netns", BenchImage.NAME, "sleep", "3600").trim());
+                    if (i == 0) {
+                        one = c.keeperRssMegabytes(ids.get(0));
+                    }
+                }
+                double twenty = c.keeperRssMegabytes(ids.get(0));
+                return Map.of(Metric.DETACHED_RSS_1, one, Metric.DETACHED_RSS_20, twenty,
+                        Metric.DETACHED_RSS_GROWTH, (twenty - one) / (DETACHED - 1));
+            } finally {
+                if (!ids.isEmpty()) {
+                    List<String> rm = new ArrayList<>(List.of("rm", "-f"));
+                    rm.addAll(ids);
+                    c.jnerd(ctx.timeout(), rm.toArray(String[]::new));
+                }
+            }
+        }
+
+        @Override
+        boolean usesRootfulContainerd() {
+            return true;
+        }
     };
 
+    private static final int DETACHED = 20;
     /** Detached containers docker-run starts to see what each adds to the daemon's memory. */
-    static final int DETACHED = 5;
+    private static final int DAEMON_DETACHED = 5;
 
     private final String id;
     private final List<Metric> metrics;

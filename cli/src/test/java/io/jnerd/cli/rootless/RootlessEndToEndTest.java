@@ -93,16 +93,17 @@ class RootlessEndToEndTest {
 
     @Test
     @Order(8)
-    void demoMeasuresSlirp4netnsAgainstATestHost() throws Exception {
+    void demoMeasuresHostSlirp4netnsAndBypass4netnsAgainstATestHost() throws Exception {
         assumeTrue(ContainerdAddress.isRoot(), "the test-host namespace needs root (this runs as an ordinary user)");
         try (TestHostNamespace testHost = TestHostNamespace.create()) {
             testHost.startIperf3(5201);
             RootlessUser.Result demo = user.jnerd("demo", "--target", testHost.address().getHostAddress() + ":5201",
                     "--seconds", "1");
             assertEquals(0, demo.status(), demo.describe());
-            for (String mode : new String[] {"slirp4netns", "bypass4netns"}) {
-                assertTrue(demo.out().lines().anyMatch(l -> l.matches(mode + ": +[0-9.]+ Gbit/s")), demo.describe());
+            for (String path : new String[] {"host", "slirp4netns", "bypass4netns"}) {
+                assertTrue(demo.out().lines().anyMatch(l -> l.matches(path + ": +[0-9.]+ Gbit/s")), demo.describe());
             }
+            assertTrue(demo.out().lines().anyMatch(l -> l.matches("ratio bypass4netns / host: [0-9.]+")), demo.describe());
             assertTrue(demo.out().lines().anyMatch(l -> l.matches("ratio bypass4netns / slirp4netns: [0-9.]+")),
                     demo.describe());
             // The rootless agent must read the container's filter (its bundle lies in rootlesskit's

@@ -116,11 +116,12 @@ public final class ContainerRunner {
         }
         ContainerContext context = new ContainerContext(id, name, containerd.namespace(), hostname, stateDir, networkDir,
                 ports);
-        // A detached run ends before its container: a network that lives in a jnerd process, and
-        // the removal of --rm, are handed to a keeper process of its own.
-        KeeperNetwork keeper = !run.detach() ? null
-                : run.remove() ? KeeperNetwork.removingOnExit(run.network(), keeperMain, containerd.socket(), stateRoot)
-                : run.network().needsJnerdRunning() ? new KeeperNetwork(run.network(), keeperMain) : null;
+        // A detached run ends before its container: a network that lives in a jnerd process, the
+        // removal of --rm and the restarts of --restart are handed to the resident network keeper.
+        boolean kept = run.detach() && (run.remove() || run.network().needsJnerdRunning()
+                || run.restart().name() != RestartPolicy.Name.NO);
+        KeeperNetwork keeper = kept
+                ? new KeeperNetwork(run.network(), keeperMain, containerd.socket(), stateRoot, run.remove()) : null;
         NetworkAttacher network = keeper != null ? keeper : run.network();
         ObjectNode spec = SpecBuilder.build(image.config(), run, hostname, user, network.seccomp(run.seccomp(), context),
                 "/" + containerd.namespace() + "/" + id);
@@ -171,6 +172,9 @@ public final class ContainerRunner {
                     .putAllLabels(run.labels())
                     .putLabels(ContainerLabels.NAME, context.name())
                     .putLabels(ContainerLabels.NETWORK, run.network().name());
+            if (run.restart().name() != RestartPolicy.Name.NO) {
+                container.putLabels(ContainerLabels.RESTART_POLICY, run.restart().toString());
+            }
             if (run.detach()) {
                 container.putLabels(ContainerLabels.LOG, context.stateDir().resolve("container.log").toString());
             }

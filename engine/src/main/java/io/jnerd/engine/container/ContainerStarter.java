@@ -45,20 +45,37 @@ public final class ContainerStarter {
 
     /** Starts it in the background, output to its log (as {@code run -d}); a running one is left as it is. */
     public void start(Container c) {
-        if (!prepared(c)) {
-            return;
+        if (prepared(c)) {
+            createDetached(c);
+            startCreated(c);
         }
+    }
+
+    /**
+     * The task {@link #start} makes, created but not started (the network keeper attaches the
+     * container's network in between); its init's pid. The container must have no task.
+     */
+    public int createDetached(Container c) {
         Path stateDir = new Containers(containerd).stateDir(stateRoot, c.getId());
         try {
             Files.createDirectories(stateDir);
         } catch (IOException e) {
             throw new JnerdException("cannot create " + stateDir + ": " + e.getMessage(), e);
         }
-        String log = c.getLabelsMap().getOrDefault(ContainerLabels.LOG, stateDir.resolve("container.log").toString());
+        String log = log(c, stateDir);
         boolean tty = tty(c);
-        createTask(c, "", "file://" + log, tty ? "" : "file://" + log, tty);
+        return createTask(c, "", "file://" + log, tty ? "" : "file://" + log, tty);
+    }
+
+    /** Starts the task {@link #createDetached} made, recording when. */
+    public void startCreated(Container c) {
         startTask(c.getId());
+        String log = log(c, new Containers(containerd).stateDir(stateRoot, c.getId()));
         record(c.getId(), Map.of(ContainerLabels.LOG, log, ContainerLabels.STARTED_AT, Instant.now().toString()));
+    }
+
+    private static String log(Container c, Path stateDir) {
+        return c.getLabelsMap().getOrDefault(ContainerLabels.LOG, stateDir.resolve("container.log").toString());
     }
 
     /** Starts it with its output on the console until it exits ({@code start -a}); its exit status. */
@@ -124,12 +141,12 @@ public final class ContainerStarter {
                 .setContainer(Container.newBuilder().setId(id).putAllLabels(labels)).setUpdateMask(mask).build());
     }
 
-    private void createTask(Container c, String stdin, String stdout, String stderr, boolean tty) {
+    private int createTask(Container c, String stdin, String stdout, String stderr, boolean tty) {
         List<Mount> rootfs = containerd.snapshots().mounts(MountsRequest.newBuilder()
                 .setSnapshotter(c.getSnapshotter()).setKey(c.getSnapshotKey()).build()).getMountsList();
         try {
-            containerd.tasks().create(CreateTaskRequest.newBuilder().setContainerId(c.getId()).addAllRootfs(rootfs)
-                    .setStdin(stdin).setStdout(stdout).setStderr(stderr).setTerminal(tty).build());
+            return containerd.tasks().create(CreateTaskRequest.newBuilder().setContainerId(c.getId()).addAllRootfs(rootfs)
+                    .setStdin(stdin).setStdout(stdout).setStderr(stderr).setTerminal(tty).build()).getPid();
         } catch (StatusRuntimeException e) {
             throw StartFailure.of(e);
         }

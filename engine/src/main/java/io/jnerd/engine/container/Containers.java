@@ -5,6 +5,7 @@ import io.grpc.StatusRuntimeException;
 import io.jnerd.engine.ContainerdErrors;
 import io.jnerd.engine.JnerdException;
 import io.jnerd.engine.StateDirs;
+import io.jnerd.engine.network.KeeperNetwork;
 import io.jnerd.engine.network.KeeperRecord;
 import io.jnerd.nativebindings.Signals;
 import io.jnerd.netns.PortMapping;
@@ -174,7 +175,8 @@ public final class Containers {
     }
 
     /**
-     * {@link #stop}, then waits for the network keeper of a detached run to tear the
+     * Tells the network keeper that the container stops for good, {@link #stop}, then waits for
+     * the keeper of a detached run to tear the
      * container's network down (it does once the init exited), so nothing of it is left when
      * {@code jnerd stop} or {@code rm} returns. A keeper that was killed before its tear-down
      * leaves pasta running (slirp4netns ends with it) and its bypass registered with bypassd:
@@ -184,6 +186,8 @@ public final class Containers {
      */
     public void stopWithNetwork(String id, int signal, int timeoutSeconds, Path stateRoot,
             Optional<Path> bypassdSocket) {
+        // First, so that the keeper does not start it again by its restart policy.
+        KeeperNetwork.stopping(containerd.socket(), stateRoot, containerd.namespace(), id);
         stop(id, signal, timeoutSeconds);
         if (!KeeperRecord.awaitEnd(stateDir(stateRoot, id), KEEPER_TIMEOUT)) {
             return;

@@ -37,6 +37,7 @@ import java.util.Optional;
  * @param tty -t: the process gets a pseudo-terminal (its stdout and stderr both go to it)
  * @param runtimeBinary for the runc v2 shim: the OCI runtime binary (runc, crun, or a path); empty: the shim's default
  * @param rootless no cgroup path or limits (no delegation without systemd)
+ * @param restart docker's {@code --restart}: detached runs only, carried out by the network keeper
  */
 public record RunSpec(
         String image,
@@ -64,7 +65,8 @@ public record RunSpec(
         PullPolicy pull,
         String runtime,
         Optional<String> runtimeBinary,
-        boolean rootless) {
+        boolean rootless,
+        RestartPolicy restart) {
 
     /** The containerd runtime jnerd uses unless told otherwise. */
     public static final String RUNC_V2 = "io.containerd.runc.v2";
@@ -132,6 +134,7 @@ public record RunSpec(
         private final List<MountRequest> mounts = new ArrayList<>();
         private boolean detach;
         private boolean remove;
+        private RestartPolicy restart = RestartPolicy.NO;
         private boolean interactive;
         private boolean tty;
         private PullPolicy pull = PullPolicy.MISSING;
@@ -228,6 +231,16 @@ public record RunSpec(
             return this;
         }
 
+        /** @throws JnerdException a policy docker would not take */
+        public Builder restart(String policy) {
+            try {
+                this.restart = RestartPolicy.parse(policy);
+            } catch (IllegalArgumentException e) {
+                throw new JnerdException(e.getMessage());
+            }
+            return this;
+        }
+
         public Builder detach(boolean detach) {
             this.detach = detach;
             return this;
@@ -295,6 +308,13 @@ public record RunSpec(
                     throw new JnerdException("label " + key + ": the io.jnerd/ prefix is jnerd's own");
                 }
             }
+            if (restart.name() != RestartPolicy.Name.NO && remove) {
+                throw new JnerdException("conflicting options: cannot specify both --restart and --rm");
+            }
+            if (restart.name() != RestartPolicy.Name.NO && !detach) {
+                // The keeper that restarts it holds detached containers only.
+                throw new JnerdException("--restart=" + restart + " needs -d");
+            }
             if (!ports.isEmpty() && !network.publishesPorts()) {
                 throw new JnerdException("-p needs a network mode that publishes ports, not --net " + network.name());
             }
@@ -303,7 +323,7 @@ public record RunSpec(
             MountPlan volumes = volumes(runtimeBinary.orElse("runc"));
             return new RunSpec(image, command, entrypoint, env, workdir, user, name, hostname, labels, annotations,
                     readOnly, resolved, noNewPrivileges, capAdd, capDrop, network, ports, volumes, detach, remove,
-                    interactive, tty, pull, shim, runtimeBinary, rootless);
+                    interactive, tty, pull, shim, runtimeBinary, rootless, restart);
         }
 
         private static Optional<String> runtimeBinary(String runtime) {

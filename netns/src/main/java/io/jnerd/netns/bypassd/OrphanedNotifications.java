@@ -1,0 +1,145 @@
+package io.jnerd.netns.bypassd;
+
+import io.jnerd.nativebindings.Pidfd;
+import io.jnerd.nativebindings.Signals;
+import io.jnerd.nativebindings.SyscallException;
+import io.jnerd.seccomp.ContainerState;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Notifications a killed daemon received and never answered. The kernel keeps such a
+ * notification pending on the listener (the kept copy holds it) and its thread asleep in
+ * {@code seccomp_do_user_notification} until a signal interrupts the wait; nothing else
+ * ends it, and no other holder of the listener can receive it again. A stop and continue
+ * (SIGSTOP, then SIGCONT once the process stopped) is such a signal that runs no handler: the
+ * interrupted syscall is restarted (ERESTARTSYS), filtered again, and notified anew, to the new
+ * daemon. It is done once per container at a take-over after an unclean stop, before the new
+ * daemon receives anything, so every thread found asleep there holds either such an orphan or
+ * a notification nobody received yet (which a restart only makes again). A process stopped
+ * and continued sees what job control shows (its parent's SIGCHLD with CLD_STOPPED and
+ * CLD_CONTINUED); a few calls return EINTR after it (epoll_wait, see signal(7)).
+ */
+final class OrphanedNotifications {
+
+    /** What /proc/TID/wchan shows for a thread waiting for its notification's answer. */
+    static final String WAITING = "seccomp_do_user_notification";
+    private static final long STOP_WAIT_MILLIS = 1_000;
+
+    private OrphanedNotifications() {}
+
+    /** Restarts the notified calls of {@code container}'s processes; returns how many processes it kicked. */
+    static int release(ContainerState container, Consumer<String> log) {
+        Path ns = pidNamespace(container.pid());
+        if (ns == null) {
+            return 0;
+        }
+        // A container in the host's pid namespace (--pid=host) is its init and what descends from it.
+        boolean shared = ns.equals(pidNamespace(ProcessHandle.current().pid()));
+        List<Long> candidates = shared ? descendants(container.pid()) : inNamespace(ns);
+        int kicked = 0;
+        for (long pid : candidates) {
+            if (!anyThreadWaits(Path.of("/proc", Long.toString(pid)))) {
+                continue;
+            }
+            try (Pidfd process = Pidfd.open(pid)) {
+                // Opened after the scan: a pid that was reused meanwhile is in another namespace.
+                if (!ns.equals(pidNamespace(pid))) {
+                    continue;
+                }
+                process.sendSignal(Signals.SIGSTOP);
+                awaitStopped(pid);
+                process.sendSignal(Signals.SIGCONT);
+                kicked++;
+            } catch (SyscallException e) {
+                // Gone meanwhile: nothing waits there any more.
+            }
+        }
+        if (kicked > 0) {
+            log.accept("container " + container.containerId() + ": restarted the notified calls of " + kicked
+                    + " process(es) that waited on the previous daemon");
+        }
+        return kicked;
+    }
+
+    /** Processes in pid namespace {@code ns}. */
+    private static List<Long> inNamespace(Path ns) {
+        List<Long> out = new ArrayList<>();
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path proc : procs) {
+                long pid = Long.parseLong(proc.getFileName().toString());
+                if (ns.equals(pidNamespace(pid))) {
+                    out.add(pid);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // /proc unreadable: nothing to release.
+        }
+        return out;
+    }
+
+    /** {@code pid} and every process below it. */
+    private static List<Long> descendants(long pid) {
+        List<Long> out = new ArrayList<>();
+        out.add(pid);
+        for (int i = 0; i < out.size(); i++) {
+            ProcessHandle.of(out.get(i)).ifPresent(p -> p.children().forEach(c -> out.add(c.pid())));
+        }
+        return out;
+    }
+
+    private static boolean anyThreadWaits(Path proc) {
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(proc.resolve("task"))) {
+            for (Path task : tasks) {
+                try {
+                    if (Files.readString(task.resolve("wchan"), StandardCharsets.US_ASCII).trim().equals(WAITING)) {
+                        return true;
+                    }
+                } catch (IOException gone) {
+                    // The thread ended.
+                }
+            }
+        } catch (IOException gone) {
+            // The process ended.
+        }
+        return false;
+    }
+
+    /** Until /proc/PID/stat says stopped (T), or a second passed. */
+    private static void awaitStopped(long pid) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_WAIT_MILLIS);
+        while (System.nanoTime() < deadline) {
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
+                String state = stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+                if (state.equals("T")) {
+                    return;
+                }
+                Thread.sleep(1);
+            } catch (IOException | RuntimeException e) {
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static Path pidNamespace(long pid) {
+        if (pid <= 0) {
+            return null;
+        }
+        try {
+            return Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "ns", "pid"));
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}
