@@ -258,9 +258,8 @@ public enum Workload {
     };
 
     private static final int DETACHED = 20;
-
     /** Detached containers docker-run starts to see what each adds to the daemon's memory. */
-    static final int DAEMON_DETACHED = 5;
+    private static final int DAEMON_DETACHED = 5;
 
     private final String id;
     private final List<Metric> metrics;
