@@ -16,9 +16,12 @@ public enum Metric {
     REDIS_CLIENT_IN("redis-client-in", "redis GET, client in container", "req/s", true),
     SOCKOPT_LOOP("sockopt", "socket+setsockopt+fcntl+close", "ops/s", true),
     START_TIME("start", "container start (run --rm true)", "s", false),
-    CLI_RUN_JNERD("cli-start-jnerd-run", "jnerd run --rm --net=none IMAGE true (rootful)", "s", false),
+    CLI_RUN_JNERD("cli-start-jnerd-run", "jnerd run --rm --net=none IMAGE true (rootful, a JVM of its own)", "s", false),
+    CLI_RUN_JNERD_WARM("cli-start-jnerd-run-warm", "jnerd run --rm --net=none IMAGE true (rootful, jnerd cli-server running)",
+            "s", false),
     CLI_RUN_CTR("cli-start-ctr-run", "ctr run --rm IMAGE ID true (rootful)", "s", false),
-    CLI_PS_JNERD("cli-start-jnerd-ps", "jnerd ps (rootful)", "s", false),
+    CLI_PS_JNERD("cli-start-jnerd-ps", "jnerd ps (rootful, a JVM of its own)", "s", false),
+    CLI_PS_JNERD_WARM("cli-start-jnerd-ps-warm", "jnerd ps (rootful, jnerd cli-server running)", "s", false),
     CLI_PS_CTR("cli-start-ctr-ls", "ctr containers ls (rootful)", "s", false);
 
     private final String id;
