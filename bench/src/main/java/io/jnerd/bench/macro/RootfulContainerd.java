@@ -79,12 +79,16 @@ final class RootfulContainerd implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new IOException("containerd did not answer in 30 s: " + containerd.lastLogLine());
             }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for containerd", e);
-            }
+            pause("containerd");
+        }
+    }
+
+    private static void pause(String waitingFor) throws IOException {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for " + waitingFor, e);
         }
     }
 
@@ -103,12 +107,7 @@ final class RootfulContainerd implements AutoCloseable {
             if (!cliServer.isAlive() || System.nanoTime() > deadline) {
                 throw new IOException("jnerd cli-server did not listen: " + cliServer.lastLogLine());
             }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for jnerd cli-server", e);
-            }
+            pause("jnerd cli-server");
         }
         for (int i = 0; i < WARM_UP_ROUNDS; i++) {
             jnerd(SHORT, "run", "--rm", "--net=none", BenchImage.NAME, "true");
