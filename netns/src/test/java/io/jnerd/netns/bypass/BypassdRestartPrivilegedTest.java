@@ -51,7 +51,7 @@ class BypassdRestartPrivilegedTest {
     private static final String POOL_THREAD = "http-conn-";
     private static final DateTimeFormatter SOCAT_TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSSSSS");
 
-    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
+    @TempDir
     Path dir;
 
     @Test
