@@ -101,10 +101,15 @@ final class OrphanedNotifications {
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(proc.resolve("task"))) {
             for (Path task : tasks) {
                 try {
-                    if (Files.readString(task.resolve("wchan"), StandardCharsets.US_ASCII).trim().startsWith(WAITING)) {
+                    // Only an interruptible sleep (S): a filter with WAIT_KILLABLE_RECV (Linux 5.19)
+                    // sleeps killable (D) once its notification was received, which no ptrace
+                    // interrupt ends, and waiting for that stop would hold the take-over.
+                    String stat = Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII);
+                    if (Files.readString(task.resolve("wchan"), StandardCharsets.US_ASCII).trim().startsWith(WAITING)
+                            && stat.charAt(stat.lastIndexOf(')') + 2) == 'S') {
                         out.add(Integer.parseInt(task.getFileName().toString()));
                     }
-                } catch (IOException | NumberFormatException gone) {
+                } catch (IOException | RuntimeException gone) {
                     // The thread ended.
                 }
             }
