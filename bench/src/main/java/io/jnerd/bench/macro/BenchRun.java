@@ -268,8 +268,13 @@ public final class BenchRun {
             }
 
             @Override
+            public String connectWarmup() {
+                return Integer.toString(settings.connectWarmupSeconds());
+            }
+
+            @Override
             public Duration timeout() {
-                return Duration.ofSeconds(settings.seconds() * 3L + 90);
+                return Duration.ofSeconds((settings.seconds() + settings.connectWarmupSeconds()) * 3L + 90);
             }
 
             @Override

@@ -60,7 +60,7 @@ public enum Workload {
         @Override
         Map<Metric, Double> run(Placement p, Context ctx) throws IOException {
             List<String> loop = List.of(p.tool("netbench"), "connect", p.testHostAddress(),
-                    Integer.toString(TestBed.ACCEPT_PORT), ctx.seconds());
+                    Integer.toString(TestBed.ACCEPT_PORT), ctx.seconds(), "1", ctx.connectWarmup());
             String out = p.mode() == Mode.BYPASS4NETNS ? ctx.nerdctl().exec(loop, ctx.timeout()) : p.exec(loop, ctx.timeout());
             Map<String, Double> kv = OutputParsers.keyValues(out);
             return Map.of(Metric.CONNECT_NERDCTL_RATE, OutputParsers.require(kv, "rate"),
@@ -258,8 +258,9 @@ public enum Workload {
     };
 
     private static final int DETACHED = 20;
+
     /** Detached containers docker-run starts to see what each adds to the daemon's memory. */
-    private static final int DAEMON_DETACHED = 5;
+    static final int DAEMON_DETACHED = 5;
 
     private final String id;
     private final List<Metric> metrics;
@@ -292,7 +293,8 @@ public enum Workload {
     /** netbench's connect+close loop against the test host's acceptor, in {@code threads} threads. */
     private static Map<String, Double> connectLoop(Placement p, Context ctx, int threads) throws IOException {
         return OutputParsers.keyValues(p.exec(List.of(p.tool("netbench"), "connect", p.testHostAddress(),
-                Integer.toString(TestBed.ACCEPT_PORT), ctx.seconds(), Integer.toString(threads)), ctx.timeout()));
+                Integer.toString(TestBed.ACCEPT_PORT), ctx.seconds(), Integer.toString(threads), ctx.connectWarmup()),
+                ctx.timeout()));
     }
 
     private static double seconds(Step step) throws IOException {
@@ -388,6 +390,9 @@ public enum Workload {
     interface Context {
         /** Seconds each timed run lasts, as a command-line argument. */
         String seconds();
+
+        /** Uncounted seconds of a connect loop before it is timed, as a command-line argument. */
+        String connectWarmup();
 
         Duration timeout();
 

@@ -3,72 +3,20 @@ package io.jnerd.cli.daemon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jnerd.api.Daemon;
 import io.jnerd.api.DockerCli;
-import io.jnerd.api.EngineRoutes;
-import io.jnerd.api.EngineSummary;
 import io.jnerd.cli.testing.Cli;
-import io.jnerd.cli.testing.Leftovers;
 import io.jnerd.cli.testing.TestImages;
-import io.jnerd.proto.Containerd;
-import io.jnerd.proto.testing.ContainerdFixture;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * docker exec through jnerd daemon (in this JVM, over a real containerd) into a container
  * jnerd run -d started: streams, flags, exit codes as dockerd gives them.
  */
 @Tag("privileged")
-class DaemonExecTest {
-    @TempDir
-    static Path tmp;
-    static ContainerdFixture fixture;
-    static Containerd containerd;
-    static Daemon daemon;
-    static Cli cli;
-    static DockerCli docker;
-
-    @BeforeAll
-    static void start() throws Exception {
-        DockerCli.binary();
-        fixture = ContainerdFixture.start();
-        cli = new Cli(fixture, tmp.resolve("state"));
-        assertEquals(0, cli.run("load", "-i", TestImages.busyboxArchive(tmp).toString()).exitCode);
-        Cli.Result run = cli.run("run", "-d", "--name", "box", "--net", "none", TestImages.NAME, "sleep", "300");
-        assertEquals(0, run.exitCode, run.toString());
-        containerd = fixture.connect();
-        daemon = Daemon.start("unix://" + tmp.resolve("d.sock"), Map.of(), "test", () -> EngineSummary.NONE, false,
-                line -> { }, api -> EngineRoutes.register(api, containerd, Map.of(), "overlayfs", cli.stateDir(),
-                        Optional.empty()));
-        Files.createDirectories(tmp.resolve("docker"));
-        docker = new DockerCli(daemon.socket(), tmp.resolve("docker"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        try {
-            if (daemon != null) {
-                daemon.close();
-            }
-            if (containerd != null) {
-                containerd.close();
-            }
-            assertEquals(0, cli.run("rm", "-f", "box").exitCode);
-            Leftovers.assertNone(fixture);
-        } finally {
-            fixture.close();
-        }
-    }
-
+class DaemonExecTest extends DaemonWithBox {
     @Test
     void outputAndErrorsComeApartAndTheExitCodeIsTheCommands() throws Exception {
         DockerCli.Result r = docker.run(Map.of(), "exec", "box", "sh", "-c", "echo out; echo err >&2; exit 3");
