@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -177,6 +178,19 @@ public final class ImageService {
         String name = normalize(target);
         createOrUpdate(containerd, from.toBuilder().setName(name).clearCreatedAt().clearUpdatedAt().build());
         return name;
+    }
+
+    /**
+     * Every image name with its ID ({@link ImageSummary#id()}), from the image records alone:
+     * what docker ps shows of each container's image, without reading every image's manifest
+     * and config for a size, as {@link #summaries()} does.
+     */
+    public Map<String, String> ids() {
+        Map<String, String> ids = new java.util.HashMap<>();
+        for (Image image : list()) {
+            ids.put(image.getName(), ImageSummary.id(image));
+        }
+        return ids;
     }
 
     /** Every image name with its size for the host platform. */
