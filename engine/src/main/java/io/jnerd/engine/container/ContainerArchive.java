@@ -154,9 +154,8 @@ public final class ContainerArchive {
                     continue;
                 }
                 int slash = name.lastIndexOf('/');
-                String parent = join(clean, slash < 0 ? "" : name.substring(0, slash));
                 String base = name.substring(slash + 1);
-                try (Fd p = openDir(root.fd(), parent)) {
+                try (Fd p = openOrMakeParent(root.fd(), clean, slash < 0 ? "" : name.substring(0, slash))) {
                     put(root, p, base, m, in, clean);
                 }
             }
@@ -382,6 +381,33 @@ public final class ContainerArchive {
      */
     static long wholeSeconds(FileTime t) {
         return t.to(TimeUnit.SECONDS) * 1000;
+    }
+
+    /**
+     * A member's parent {@code rel} below the extraction point {@code dest}, opened in the
+     * container; directories missing on the way are made (0755 less the umask), as docker's
+     * untar makes them for a tar without directory members (Testcontainers sends
+     * {@code www/index.html} alone). Each is made in its parent's fd, so never through a link.
+     */
+    private static Fd openOrMakeParent(Fd root, String dest, String rel) throws IOException {
+        String current = dest;
+        for (String part : rel.isEmpty() ? new String[0] : rel.split("/")) {
+            String next = join(current, part);
+            try (Fd there = openDir(root, next)) {
+                // a directory already, once symlinks resolved in the container
+            } catch (SyscallException e) {
+                if (e.errno() != Errno.ENOENT) {
+                    throw e;
+                }
+                try (Fd dir = openDir(root, current)) {
+                    Files.createDirectory(child(dir, part));
+                } catch (java.nio.file.FileAlreadyExistsException raced) {
+                    // made meanwhile: opening it below checks what it is
+                }
+            }
+            current = next;
+        }
+        return openDir(root, current);
     }
 
     private static Fd openDir(Fd root, String path) throws SyscallException {
