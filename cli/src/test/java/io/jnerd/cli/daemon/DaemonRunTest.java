@@ -145,7 +145,8 @@ class DaemonRunTest {
 
     @Test
     void stdinReachesTheContainerAndItsEndDoesNotLoseOutput() throws Exception {
-        DockerCli.Result r = docker.runWithInput("hi\nthere\n".getBytes(StandardCharsets.UTF_8), Map.of(), "run", "--rm", "-i", "--net", "none", TestImages.NAME,
+        DockerCli.Result r = docker.runWithInput("hi\nthere\n".getBytes(StandardCharsets.UTF_8), Map.of(), "run", "--rm",
+                "-i", "--net", "none", TestImages.NAME,
                 "sh", "-c", "cat; echo after-eof");
         assertEquals(0, r.exit(), r.toString());
         assertEquals("hi\nthere\nafter-eof\n", r.out());
