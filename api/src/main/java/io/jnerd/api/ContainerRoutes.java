@@ -183,7 +183,8 @@ public final class ContainerRoutes {
                 .put("Pid", running ? task.get().getPid() : 0).put("ExitCode", Math.max(0, c.exitCode()))
                 .put("Error", "");
         String imageId = images.get(c.image()).map(i -> i.getTarget().getDigest()).orElse("");
-        o.put("Image", imageId).put("Name", "/" + name(c)).put("RestartCount", 0)
+        o.put("Image", imageId).put("Name", "/" + name(c)).put("RestartCount",
+                        Integer.parseInt(c.labels().getOrDefault(ContainerLabels.RESTART_COUNT, "0")))
                 .put("Driver", container.getSnapshotter()).put("Platform", "linux");
         ImageRef ref = ImageRoutes.parse(c.image());
         ObjectNode config = o.putObject("Config");
