@@ -135,4 +135,18 @@ class DaemonCpTest extends DaemonWithBox {
         assertEquals(1, missing.exitCode, missing.toString());
         assertTrue(missing.err.contains("Could not find the file /no/such"), missing.err);
     }
+
+    @Test
+    void anArchiveLargerThanAnyWholeBodyStreamsInAndOut() throws Exception {
+        byte[] big = new byte[20 * 1024 * 1024];
+        new java.util.Random(7).nextBytes(big);
+        Path file = Files.write(tmp.resolve("big.bin"), big);
+        DockerCli.Result in = docker.run(Map.of(), "cp", file.toString(), "box:/tmp/big.bin");
+        assertEquals(0, in.exit(), in.toString());
+        assertEquals(big.length + "\n", exec("sh", "-c", "wc -c < /tmp/big.bin"), "past the daemon's 16 MiB body limit");
+        Path back = tmp.resolve("big-back.bin");
+        DockerCli.Result out = docker.run(Map.of(), "cp", "box:/tmp/big.bin", back.toString());
+        assertEquals(0, out.exit(), out.toString());
+        assertTrue(java.util.Arrays.equals(big, Files.readAllBytes(back)), "the same bytes came back");
+    }
 }
