@@ -48,7 +48,7 @@ public final class DockerCli {
         for (String a : args) {
             line.append(" '").append(a.replace("'", "'\\''")).append('\'');
         }
-        return runProgram(new byte[0], Map.of(), List.of("script", "-qec", line.toString(), "/dev/null"));
+        return runProgram(new byte[0], Map.of(), List.of("script", "-qefc", line.toString(), "/dev/null"));
     }
 
     /** With {@code stdin} (null: none) as its standard input, ended (EOF) after it. */
@@ -60,19 +60,34 @@ public final class DockerCli {
         return runProgram(stdin, env, cmd);
     }
 
-    private Result runProgram(byte[] stdin, Map<String, String> env, List<String> cmd)
-            throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(cmd);
+    /** docker ARGS left running (docker events, logs -f), its output and errors into {@code out}. */
+    public Process spawn(Path out, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(binary());
+        cmd.addAll(List.of(args));
+        return environment(new ProcessBuilder(cmd), Map.of()).redirectErrorStream(true).redirectOutput(out.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    }
+
+    private ProcessBuilder environment(ProcessBuilder pb, Map<String, String> env) {
         pb.environment().keySet().removeIf(k -> k.startsWith("DOCKER_"));
         pb.environment().put("DOCKER_HOST", "unix://" + socket);
         pb.environment().put("DOCKER_CONFIG", config.toString());
         pb.environment().putAll(env);
+        return pb;
+    }
+
+    private Result runProgram(byte[] stdin, Map<String, String> env, List<String> cmd)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = environment(new ProcessBuilder(cmd), env);
         Path out = Files.createTempFile(config, "out", ".txt");
         Path err = Files.createTempFile(config, "err", ".txt");
         if (stdin != null) {
             Path in = Files.createTempFile(config, "in", ".bin");
             Files.write(in, stdin);
             pb.redirectInput(in.toFile());
+        } else {
+            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         }
         Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {

@@ -2,6 +2,7 @@ package io.jnerd.cli;
 
 import io.jnerd.cli.command.BuildLocalCommand;
 import io.jnerd.cli.command.BypassdCommand;
+import io.jnerd.cli.command.CliServerCommand;
 import io.jnerd.cli.command.CompletionCommand;
 import io.jnerd.cli.command.CpCommand;
 import io.jnerd.cli.command.DaemonCommand;
@@ -49,7 +50,7 @@ import picocli.CommandLine.Mixin;
             SaveCommand.class, LoginCommand.class, LogoutCommand.class,
             BuildLocalCommand.class, VersionCommand.class, InfoCommand.class, PushCommand.class, KeyCommand.class,
             RootlessCommand.class, DemoCommand.class, BypassdCommand.class, NetworkKeeperCommand.class, DaemonCommand.class,
-            CompletionCommand.class, CommandLine.HelpCommand.class
+            CliServerCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class
         })
 public final class JnerdCommand implements Runnable {
     @Mixin(name = GlobalOptions.MIXIN)

@@ -15,7 +15,9 @@ import java.util.List;
  * config, root, state and socket of its own under the bench's work folder (so nothing is
  * left in the machine's containerd), the bench image loaded by {@code jnerd load}. jnerd
  * and ctr are given the same socket and namespace, so both start the same image with the
- * same runc and shim; only the client differs.
+ * same runc and shim; only the client differs. The docker-* workloads add a {@code jnerd
+ * daemon} over it (started at their first docker command, kept for the run) and Debian's
+ * docker client with a config folder of its own.
  */
 final class RootfulContainerd implements AutoCloseable {
     static final String NAMESPACE = "jnerd-bench";
@@ -26,6 +28,7 @@ final class RootfulContainerd implements AutoCloseable {
     private final HelperProcess containerd;
     private final String jnerd;
     private int ctrRuns;
+    private HelperProcess daemon;
 
     private RootfulContainerd(Path dir, HelperProcess containerd, String jnerd) {
         this.dir = dir;
@@ -122,6 +125,66 @@ final class RootfulContainerd implements AutoCloseable {
         return Commands.run(cmd, timeout);
     }
 
+    /** Runs {@code docker ARGS} through a jnerd daemon over this containerd (started at the first call). */
+    String docker(Duration timeout, String... args) throws IOException {
+        Path socket = startDaemon();
+        List<String> cmd = new ArrayList<>(List.of("env", "DOCKER_HOST=unix://" + socket,
+                "DOCKER_CONFIG=" + Files.createDirectories(dir.resolve("docker-config")), "docker"));
+        cmd.addAll(List.of(args));
+        return Commands.run(cmd, timeout);
+    }
+
+    private Path startDaemon() throws IOException {
+        Path socket = dir.resolve("docker.sock");
+        if (daemon == null) {
+            daemon = HelperProcess.start("jnerd daemon", List.of("env", "CONTAINERD_ADDRESS=" + dir.resolve("containerd.sock"),
+                    "CONTAINERD_NAMESPACE=" + NAMESPACE, "JNERD_STATE_DIR=" + dir.resolve("jnerd-state"), jnerd, "daemon",
+                    "-H", "unix://" + socket), dir.resolve("daemon.log"));
+            long deadline = System.nanoTime() + SHORT.toNanos();
+            while (!Files.exists(socket)) {
+                if (!daemon.isAlive() || System.nanoTime() > deadline) {
+                    throw new IOException("jnerd daemon did not listen: " + daemon.lastLogLine());
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while waiting for jnerd daemon", e);
+                }
+            }
+        }
+        return socket;
+    }
+
+    /** The daemon's resident memory now (VmRSS), in MB; env and bin/jnerd exec into its JVM, so the pid is the JVM's. */
+    double daemonRssMegabytes() throws IOException {
+        startDaemon();
+        for (String line : Files.readAllLines(Path.of("/proc/" + daemon.pid() + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+            }
+        }
+        throw new IOException("no VmRSS for jnerd daemon (pid " + daemon.pid() + ")");
+    }
+
+    /** Starts {@code n} detached containers through the daemon, returns (RSS after − before) / n in MB, removes them. */
+    double daemonRssGrowthPerContainer(int n, Duration timeout) throws IOException {
+        double before = daemonRssMegabytes();
+        List<String> ids = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                ids.add(docker(timeout, "run", "-d", "--net=none", BenchImage.NAME, "sleep", "600").strip());
+            }
+            return (daemonRssMegabytes() - before) / n;
+        } finally {
+            if (!ids.isEmpty()) {
+                List<String> rm = new ArrayList<>(List.of("rm", "-f"));
+                rm.addAll(ids);
+                docker(timeout, rm.toArray(String[]::new));
+            }
+        }
+    }
+
     /** {@code ctr run --rm IMAGE ID true}, a new container id each time. */
     void ctrRunTrue(Duration timeout) throws IOException {
         ctr(timeout, "run", "--rm", ImageService.normalize(BenchImage.NAME), "jnerd-bench-ctr-" + ++ctrRuns, "true");
@@ -134,6 +197,9 @@ final class RootfulContainerd implements AutoCloseable {
     @Override
     public void close() throws IOException {
         try {
+            if (daemon != null) {
+                daemon.stop();
+            }
             containerd.stop();
         } finally {
             Commands.run(List.of("sh", "-c", "grep -o ' " + dir + "/[^ ]*' /proc/self/mounts | sort -r | xargs -r -n1 umount -l; "

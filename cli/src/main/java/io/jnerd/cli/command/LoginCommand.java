@@ -21,6 +21,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "login", description = "Log in to a registry (default: Docker Hub)")
 public final class LoginCommand extends Subcommand implements Callable<Integer> {
     private static final int FAILED = 1;
+    /** Passwords and tokens are far shorter; a stream beyond this is a mistake (or a flood), not read to its end. */
+    private static final int MAX_PASSWORD_BYTES = 64 * 1024;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "SERVER", description = "registry HOST[:PORT]")
     String server;
@@ -54,8 +56,13 @@ public final class LoginCommand extends Subcommand implements Callable<Integer> 
         }
         String secret = password;
         if (passwordStdin) {
+            byte[] in = t.in().readNBytes(MAX_PASSWORD_BYTES + 1);
+            if (in.length > MAX_PASSWORD_BYTES) {
+                throw new JnerdException(FAILED, "--password-stdin: more than " + MAX_PASSWORD_BYTES
+                        + " bytes on stdin is no password", null);
+            }
             // docker strips the one trailing newline (and a CR before it) that echo or a file adds.
-            secret = new String(t.in().readAllBytes(), StandardCharsets.UTF_8).replaceFirst("\r?\n$", "");
+            secret = new String(in, StandardCharsets.UTF_8).replaceFirst("\r?\n$", "");
         } else if (password != null) {
             t.err().println("WARNING! Using --password via the CLI is insecure. Use --password-stdin.");
         }

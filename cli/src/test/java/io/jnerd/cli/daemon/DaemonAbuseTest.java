@@ -60,7 +60,7 @@ class DaemonAbuseTest {
         containerd = fixture.connect();
         daemon = Daemon.start("unix://" + tmp.resolve("d.sock"), Map.of(), "test", EngineRoutes.summary(containerd,
                 "/var/lib/jnerd", false), false, line -> { }, api -> EngineRoutes.register(api, containerd, Map.of(),
-                "overlayfs", cli.stateDir(), Optional.empty()));
+                "overlayfs", cli.stateDir(), Optional.empty(), io.jnerd.cli.Main.class.getName(), line -> { }));
     }
 
     @AfterAll

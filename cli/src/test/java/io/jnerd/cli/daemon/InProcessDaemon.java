@@ -47,7 +47,7 @@ final class InProcessDaemon implements AutoCloseable {
             Containerd containerd = fixture.connect();
             Daemon daemon = Daemon.start("unix://" + tmp.resolve("d.sock"), Map.of(), "test", () -> EngineSummary.NONE,
                     false, line -> { }, api -> EngineRoutes.register(api, containerd, Map.of(), "overlayfs",
-                            cli.stateDir(), Optional.empty()));
+                            cli.stateDir(), Optional.empty(), io.jnerd.cli.Main.class.getName(), line -> { }));
             Files.createDirectories(tmp.resolve("docker"));
             return new InProcessDaemon(fixture, cli, containerd, daemon,
                     new DockerCli(daemon.socket(), tmp.resolve("docker")));

@@ -133,6 +133,9 @@ class LoginTest {
         Cli.Result noTty = jnerd(config, "", "login", secured.host());
         assertEquals(1, noTty.exitCode, noTty.toString());
         assertEquals("jnerd: Cannot perform an interactive login from a non TTY device\n", noTty.err);
+        Cli.Result flood = jnerd(config, "x".repeat(1 << 20), "login", secured.host(), "-u", USER, "--password-stdin");
+        assertEquals(1, flood.exitCode, flood.toString());
+        assertEquals("jnerd: --password-stdin: more than 65536 bytes on stdin is no password\n", flood.err);
         assertFalse(Files.exists(config), "nothing created");
     }
 }

@@ -49,11 +49,23 @@ final class KeptNetwork {
         prepared = mode.prepare(context);
     }
 
-    /** The driver attached to the init's namespace, ports published. */
+    /**
+     * The driver attached to the init's namespace, ports published; then recorded as held
+     * (in the held dir and the container's state dir), before the run is answered, so that
+     * {@code jnerd run -d} returns with the keeper on record.
+     */
     void attach(long pid) throws IOException {
         init = ProcessExit.of(pid).orElseThrow(() ->
                 new IOException("the container's init (pid " + pid + ") is gone already"));
         attached = mode.attach(context, (int) pid);
+        records.write(request, pid);
+        writeKeeperRecord();
+    }
+
+    /** No longer held: both records go. */
+    void forget() {
+        records.remove(request);
+        KeeperRecord.remove(request.stateDir());
     }
 
     /**
@@ -74,12 +86,14 @@ final class KeptNetwork {
         OptionalLong running = tasks.runningInit(request);
         if (running.isEmpty() || running.getAsLong() != recordedPid) {
             log.accept(request.id() + ": its init ended while no keeper held it");
+            writeKeeperRecord();
             return;
         }
         if (mode instanceof BypassNetwork bypass && !bypass.heldByBypassd(context)) {
             init = ProcessExit.of(recordedPid).orElse(null);
             tasks.stopBecause(request, "its network keeper was killed, and with it the bypass4netns switch its"
                     + " seccomp filter depends on");
+            writeKeeperRecord();
             return;
         }
         attach(recordedPid);
@@ -99,8 +113,6 @@ final class KeptNetwork {
         long keeperPid = ProcessHandle.current().pid();
         while (true) {
             if (init != null) {
-                records.write(request, init.pid());
-                writeKeeperRecord();
                 log.accept(request.id() + ": keeping --net " + mode.name() + " (init pid " + init.pid() + ", keeper "
                         + keeperPid + ")");
                 awaitInit();
@@ -127,8 +139,7 @@ final class KeptNetwork {
                 tearDown();
             }
         }
-        records.remove(request);
-        KeeperRecord.remove(request.stateDir());
+        forget();
         log.accept(request.id() + ": released");
     }
 

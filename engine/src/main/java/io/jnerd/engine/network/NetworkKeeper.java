@@ -187,6 +187,7 @@ public final class NetworkKeeper {
         } finally {
             if (!started) {
                 kept.tearDown();
+                kept.forget();
                 held.remove(key);
                 release();
             }

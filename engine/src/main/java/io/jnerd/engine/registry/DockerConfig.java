@@ -126,7 +126,11 @@ public final class DockerConfig {
     public void erase(String domain) throws RegistryException {
         Optional<String> helper = helperFor(domain);
         if (helper.isPresent()) {
-            runHelper(helper.get(), "erase", serverKey(domain).getBytes(StandardCharsets.UTF_8));
+            HelperAnswer a = runHelperAllowingFailure(helper.get(), "erase", serverKey(domain).getBytes(StandardCharsets.UTF_8));
+            // Erasing what the helper does not hold is logging out twice: not an error.
+            if (a.status != 0 && !a.notFound()) {
+                throw a.failure();
+            }
         }
         ObjectNode root = editableRoot();
         if (removeAuths(root, domain)) {
@@ -217,8 +221,7 @@ public final class DockerConfig {
     private Optional<Credentials> fromHelper(String helper, String server) throws RegistryException {
         HelperAnswer a = runHelperAllowingFailure(helper, "get", server.getBytes(StandardCharsets.UTF_8));
         if (a.status != 0) {
-            // Helpers say "credentials not found in native keychain" and exit 1: not an error.
-            if (a.text.toLowerCase(Locale.ROOT).contains("credentials not found")) {
+            if (a.notFound()) {
                 return Optional.empty();
             }
             throw a.failure();
@@ -235,6 +238,11 @@ public final class DockerConfig {
     }
 
     private record HelperAnswer(String program, String verb, int status, byte[] out, String text) {
+        /** Helpers say "credentials not found in native keychain" and exit 1. */
+        boolean notFound() {
+            return text.toLowerCase(Locale.ROOT).contains("credentials not found");
+        }
+
         RegistryException failure() {
             return new RegistryException(program + " " + verb + " failed (exit " + status + "): " + text);
         }

@@ -29,7 +29,11 @@ import java.util.function.Consumer;
  */
 final class OrphanedNotifications {
 
-    /** What /proc/TID/wchan shows for a thread waiting for its notification's answer. */
+    /**
+     * What /proc/TID/wchan shows for a thread waiting for its notification's answer: the
+     * function, or a clone the compiler made of it ("seccomp_do_user_notification.isra.0"
+     * on Linux 6.18).
+     */
     static final String WAITING = "seccomp_do_user_notification";
     private static final long STOP_WAIT_MILLIS = 1_000;
 
@@ -99,7 +103,7 @@ final class OrphanedNotifications {
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(proc.resolve("task"))) {
             for (Path task : tasks) {
                 try {
-                    if (Files.readString(task.resolve("wchan"), StandardCharsets.US_ASCII).trim().equals(WAITING)) {
+                    if (Files.readString(task.resolve("wchan"), StandardCharsets.US_ASCII).trim().startsWith(WAITING)) {
                         return true;
                     }
                 } catch (IOException gone) {

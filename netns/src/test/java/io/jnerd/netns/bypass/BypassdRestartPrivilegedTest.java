@@ -51,7 +51,7 @@ class BypassdRestartPrivilegedTest {
     private static final String POOL_THREAD = "http-conn-";
     private static final DateTimeFormatter SOCAT_TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSSSSS");
 
-    @TempDir
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     Path dir;
 
     @Test
@@ -79,7 +79,7 @@ class BypassdRestartPrivilegedTest {
             container = containers.startDetached(nerdctl,
                     "while :; do if r=$(nc -w 10 " + host.ipv4() + " " + PORT + " </dev/null); then echo \"ok $r\";"
                             + " else echo FAIL; fi; usleep 10000; done", output);
-            awaitConnects(output, 20);
+            awaitConnects(output, 20, container);
 
             long holder = holderPid();
             Footprint second = null;
@@ -98,7 +98,7 @@ class BypassdRestartPrivilegedTest {
                 awaitSocket(socket, daemon, i);
                 System.out.println("bypassd " + i + " (after " + (kill ? "SIGKILL" : "SIGTERM") + ") serves after "
                         + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
-                awaitConnects(output, before + 3);
+                awaitConnects(output, before + 3, container);
                 BypassStatsReport stats = client.stats("restart");
                 assertTrue(stats.connectsSwitched() >= 1, "daemon " + i + " switches the container's connects: " + stats);
                 assertEquals(0, stats.listenersReceived(), "daemon " + i + " took the listener over, runc sent none: " + stats);
@@ -185,14 +185,39 @@ class BypassdRestartPrivilegedTest {
         return (int) Files.readAllLines(output).stream().filter(l -> l.startsWith("ok ")).count();
     }
 
-    private static void awaitConnects(Path output, int count) throws Exception {
+    private void awaitConnects(Path output, int count, String container) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (successes(output) < count) {
             List<String> lines = Files.readAllLines(output);
             assertTrue(lines.stream().noneMatch(l -> l.contains("FAIL")), () -> "a connect failed: " + tail(lines));
-            assertTrue(System.nanoTime() < deadline, () -> "no " + count + " connects in 60 s: " + tail(lines));
+            assertTrue(System.nanoTime() < deadline, () -> "no " + count + " connects in 60 s: " + tail(lines)
+                    + "\ncontainer's processes: " + processes(container));
             Thread.sleep(20);
         }
+    }
+
+    /** Each process of the container: pid, state, and the wchan of each of its threads. */
+    private String processes(String container) {
+        StringBuilder out = new StringBuilder();
+        try {
+            Process ps = new ProcessBuilder("runc", "--root", dir.resolve("runc-root").toString(), "ps", "--format", "json",
+                    container).redirectErrorStream(true).start();
+            String pids = new String(ps.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).replaceAll("[\\[\\]\\s]", "");
+            for (String pid : pids.split(",")) {
+                Path proc = Path.of("/proc", pid);
+                String stat = Files.readString(proc.resolve("stat"));
+                out.append("\n  ").append(stat, 0, Math.min(stat.length(), 40));
+                try (Stream<Path> tasks = Files.list(proc.resolve("task"))) {
+                    for (Path t : (Iterable<Path>) tasks::iterator) {
+                        out.append(" [").append(Files.readString(t.resolve("wchan"))).append(' ')
+                                .append(Files.readString(t.resolve("syscall")).trim()).append(']');
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            out.append(" (").append(e).append(')');
+        }
+        return out.toString();
     }
 
     private static String tail(List<String> lines) {
