@@ -13,6 +13,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
@@ -120,6 +122,23 @@ class DaemonExecTest extends DaemonWithBox {
             Thread.sleep(50);
         }
         assertEquals(0, ServerFds.busyWorkers(), "no worker still serves the exec");
+    }
+
+    @Test
+    void aContainerDockerRunStartedTakesExecAndCp() throws Exception {
+        DockerCli.Result run = docker.run(Map.of(), "run", "-d", "--name", "viadocker", "--network", "none",
+                TestImages.NAME, "sleep", "300");
+        assertEquals(0, run.exit(), run.toString());
+        try {
+            Path note = Files.writeString(tmp.resolve("note.txt"), "from the host\n");
+            DockerCli.Result cp = docker.run(Map.of(), "cp", note.toString(), "viadocker:/tmp/");
+            assertEquals(0, cp.exit(), cp.toString());
+            DockerCli.Result r = docker.run(Map.of(), "exec", "viadocker", "cat", "/tmp/note.txt");
+            assertEquals(0, r.exit(), r.toString());
+            assertEquals("from the host\n", r.out());
+        } finally {
+            assertEquals(0, docker.run(Map.of(), "rm", "-f", "viadocker").exit());
+        }
     }
 
     private static String post(String path, String json, String headers) {
