@@ -141,6 +141,29 @@ class DaemonExecTest extends DaemonWithBox {
         }
     }
 
+    @Test
+    void resizeReachesTheExecsTerminalAndASecondStartIsAConflict() throws Exception {
+        String created = exchange(post("/containers/box/exec", "{\"Cmd\":[\"sh\",\"-c\",\"read x; stty size\"],"
+                + "\"Tty\":true,\"AttachStdin\":true,\"AttachStdout\":true}", "Connection: close"));
+        assertTrue(created.startsWith("HTTP/1.1 201"), created);
+        String id = created.replaceAll("(?s).*\"Id\":\"([0-9a-f]{64})\".*", "$1");
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(daemon.socket()));
+            ch.write(ByteBuffer.wrap(post("/exec/" + id + "/start", "{\"Tty\":true}",
+                    "Upgrade: tcp\r\nConnection: Upgrade").getBytes(StandardCharsets.US_ASCII)));
+            awaitInspect(id, "\"Running\":true");
+            assertTrue(exchange(post("/exec/" + id + "/resize?h=40&w=100", "", "Connection: close"))
+                    .startsWith("HTTP/1.1 200"));
+            assertTrue(exchange(post("/exec/" + id + "/start", "{}", "Connection: close"))
+                    .startsWith("HTTP/1.1 409"), "one start per instance");
+            ch.write(ByteBuffer.wrap("\n".getBytes(StandardCharsets.US_ASCII)));
+            String out = new String(Channels.newInputStream(ch).readAllBytes(), StandardCharsets.US_ASCII);
+            assertTrue(out.contains("40 100"), "the raw TTY stream carries stty's answer: " + out);
+        }
+        assertTrue(awaitInspect(id, "\"Running\":false").contains("\"ExitCode\":0"));
+        assertTrue(exchange(inspect("f".repeat(64))).startsWith("HTTP/1.1 404"));
+    }
+
     private static String post(String path, String json, String headers) {
         return "POST " + path + " HTTP/1.1\r\nHost: d\r\n" + headers + "\r\nContent-Type: application/json\r\n"
                 + "Content-Length: " + json.length() + "\r\n\r\n" + json;
