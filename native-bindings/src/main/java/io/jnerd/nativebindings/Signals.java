@@ -24,8 +24,6 @@ public final class Signals {
 
     public static final int SIGKILL = 9;
     public static final int SIGTERM = 15;
-    public static final int SIGCONT = 18;
-    public static final int SIGSTOP = 19;
 
     private Signals() {}
 

@@ -47,6 +47,15 @@ public final class Sockets {
     public static final int SO_COOKIE = 57;
     /** The cookie of the socket's network namespace (Linux 5.14). */
     public static final int SO_NETNS_COOKIE = 71;
+    /**
+     * u32 sk_meminfo[SK_MEMINFO_VARS] (Linux 4.12, linux/sock_diag.h): among them the values
+     * SO_RCVBUF and SO_SNDBUF read, at {@link #SK_MEMINFO_RCVBUF} and {@link #SK_MEMINFO_SNDBUF}.
+     */
+    public static final int SO_MEMINFO = 55;
+    public static final int SK_MEMINFO_RCVBUF = 1;
+    public static final int SK_MEMINFO_SNDBUF = 3;
+    /** SK_MEMINFO_VARS (9 since Linux 4.12) u32 values. */
+    public static final int SK_MEMINFO_SIZE = 9 * Integer.BYTES;
 
     /** Protocol numbers (linux/in.h), also the option and cmsg levels (SOL_IP, SOL_TCP, SOL_UDP, SOL_IPV6). */
     public static final int IPPROTO_IP = 0;

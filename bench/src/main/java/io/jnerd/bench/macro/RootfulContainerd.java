@@ -23,10 +23,13 @@ final class RootfulContainerd implements AutoCloseable {
     static final String NAMESPACE = "jnerd-bench";
     private static final Path CONTAINERD = Path.of("/usr/bin/containerd");
     private static final Duration SHORT = Duration.ofSeconds(60);
+    /** Enough for C1 and C2 to have compiled a run's and a ps's path (the server's CPU per command settles after ~15). */
+    private static final int WARM_UP_ROUNDS = 20;
 
     private final Path dir;
     private final HelperProcess containerd;
     private final String jnerd;
+    private HelperProcess cliServer;
     private int ctrRuns;
     private HelperProcess daemon;
 
@@ -55,6 +58,7 @@ final class RootfulContainerd implements AutoCloseable {
         try {
             c.awaitSocket(socket);
             c.jnerd(Duration.ofMinutes(3), "load", "-q", "-i", imageArchive.toString());
+            c.startCliServer();
         } catch (IOException | RuntimeException e) {
             c.close();
             throw e;
@@ -79,19 +83,45 @@ final class RootfulContainerd implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new IOException("containerd did not answer in 30 s: " + containerd.lastLogLine());
             }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for containerd", e);
-            }
+            pause("containerd");
         }
     }
 
-    /** Runs {@code jnerd ARGS} against this containerd, with a state folder of its own. */
+    private static void pause(String waitingFor) throws IOException {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for " + waitingFor, e);
+        }
+    }
+
+    /**
+     * Starts {@code jnerd cli-server} for jnerd's state folder here, which {@link #jnerd}
+     * commands are then handed to, and waits for its socket. It is warmed up with the
+     * commands measured (a server's first commands run before the JIT has compiled them).
+     */
+    private void startCliServer() throws IOException {
+        Path socket = dir.resolve("jnerd-state").resolve("cli.sock");
+        List<String> cmd = new ArrayList<>(jnerdCommand(false));
+        cmd.addAll(List.of("cli-server", "--idle-timeout", "60"));
+        cliServer = HelperProcess.start("jnerd cli-server", cmd, dir.resolve("cli-server.log"));
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (!Files.exists(socket)) {
+            if (!cliServer.isAlive() || System.nanoTime() > deadline) {
+                throw new IOException("jnerd cli-server did not listen: " + cliServer.lastLogLine());
+            }
+            pause("jnerd cli-server");
+        }
+        for (int i = 0; i < WARM_UP_ROUNDS; i++) {
+            jnerd(SHORT, "run", "--rm", "--net=none", BenchImage.NAME, "true");
+            jnerd(SHORT, "ps");
+        }
+    }
+
+    /** Runs {@code jnerd ARGS} against this containerd, with a state folder of its own, through the cli-server. */
     String jnerd(Duration timeout, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("env", "CONTAINERD_ADDRESS=" + dir.resolve("containerd.sock"),
-                "CONTAINERD_NAMESPACE=" + NAMESPACE, "JNERD_STATE_DIR=" + dir.resolve("jnerd-state"), jnerd));
+        List<String> cmd = new ArrayList<>(jnerdCommand(true));
         cmd.addAll(List.of(args));
         return Commands.run(cmd, timeout);
     }
@@ -115,6 +145,18 @@ final class RootfulContainerd implements AutoCloseable {
             }
         }
         throw new IOException("no VmRSS for pid " + pid);
+    }
+
+    /** The same in a JVM of its own ({@code JNERD_WARM=off}): what a command costs without cli-server. */
+    String jnerdCold(Duration timeout, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(jnerdCommand(false));
+        cmd.addAll(List.of(args));
+        return Commands.run(cmd, timeout);
+    }
+
+    private List<String> jnerdCommand(boolean warm) {
+        return List.of("env", "CONTAINERD_ADDRESS=" + dir.resolve("containerd.sock"), "CONTAINERD_NAMESPACE=" + NAMESPACE,
+                "JNERD_STATE_DIR=" + dir.resolve("jnerd-state"), "JNERD_WARM=" + (warm ? "on" : "off"), jnerd);
     }
 
     /** Runs {@code ctr ARGS} against this containerd and namespace. */
@@ -191,16 +233,22 @@ final class RootfulContainerd implements AutoCloseable {
     }
 
     /**
-     * Stops containerd and removes its folder; mounts a shim left behind are unmounted first
+     * Stops the cli-server and containerd and removes its folder; mounts a shim left behind are unmounted first
      * (a shim outlives containerd by design).
      */
     @Override
     public void close() throws IOException {
         try {
-            if (daemon != null) {
-                daemon.stop();
+            try {
+                if (cliServer != null) {
+                    cliServer.stop();
+                }
+                if (daemon != null) {
+                    daemon.stop();
+                }
+            } finally {
+                containerd.stop();
             }
-            containerd.stop();
         } finally {
             Commands.run(List.of("sh", "-c", "grep -o ' " + dir + "/[^ ]*' /proc/self/mounts | sort -r | xargs -r -n1 umount -l; "
                     + "rm -rf '" + dir + "'"), SHORT);

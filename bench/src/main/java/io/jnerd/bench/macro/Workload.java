@@ -129,10 +129,12 @@ public enum Workload {
     },
     /**
      * Issue 17: the CLI's own start against containerd's ctr, rootful, one containerd and
-     * namespace for both ({@link RootfulContainerd}); pairs alternate so both see the same
-     * load, and each metric of a sample is the median over its pairs.
+     * namespace for both ({@link RootfulContainerd}); jnerd both in a JVM of its own and
+     * handed to the running {@code jnerd cli-server}. Rounds alternate so all see the same
+     * load, and each metric of a sample is the median over its rounds.
      */
-    CLI_START("cli-start", List.of(Metric.CLI_RUN_JNERD, Metric.CLI_RUN_CTR, Metric.CLI_PS_JNERD, Metric.CLI_PS_CTR)) {
+    CLI_START("cli-start", List.of(Metric.CLI_RUN_JNERD, Metric.CLI_RUN_JNERD_WARM, Metric.CLI_RUN_CTR,
+            Metric.CLI_PS_JNERD, Metric.CLI_PS_JNERD_WARM, Metric.CLI_PS_CTR)) {
         @Override
         boolean appliesTo(Mode mode) {
             // Not a network mode's cost: measured once, beside the host baseline.
@@ -144,17 +146,22 @@ public enum Workload {
             RootfulContainerd c = ctx.rootful();
             String image = BenchImage.NAME;
             List<Double> jnerdRun = new ArrayList<>();
+            List<Double> warmRun = new ArrayList<>();
             List<Double> ctrRun = new ArrayList<>();
             List<Double> jnerdPs = new ArrayList<>();
+            List<Double> warmPs = new ArrayList<>();
             List<Double> ctrLs = new ArrayList<>();
             for (int i = 0; i < ctx.cliPairs(); i++) {
-                jnerdRun.add(seconds(() -> c.jnerd(ctx.timeout(), "run", "--rm", "--net=none", image, "true")));
+                jnerdRun.add(seconds(() -> c.jnerdCold(ctx.timeout(), "run", "--rm", "--net=none", image, "true")));
+                warmRun.add(seconds(() -> c.jnerd(ctx.timeout(), "run", "--rm", "--net=none", image, "true")));
                 ctrRun.add(seconds(() -> c.ctrRunTrue(ctx.timeout())));
-                jnerdPs.add(seconds(() -> c.jnerd(ctx.timeout(), "ps")));
+                jnerdPs.add(seconds(() -> c.jnerdCold(ctx.timeout(), "ps")));
+                warmPs.add(seconds(() -> c.jnerd(ctx.timeout(), "ps")));
                 ctrLs.add(seconds(() -> c.ctr(ctx.timeout(), "containers", "ls")));
             }
-            return Map.of(Metric.CLI_RUN_JNERD, median(jnerdRun), Metric.CLI_RUN_CTR, median(ctrRun),
-                    Metric.CLI_PS_JNERD, median(jnerdPs), Metric.CLI_PS_CTR, median(ctrLs));
+            return Map.of(Metric.CLI_RUN_JNERD, median(jnerdRun), Metric.CLI_RUN_JNERD_WARM, median(warmRun),
+                    Metric.CLI_RUN_CTR, median(ctrRun), Metric.CLI_PS_JNERD, median(jnerdPs),
+                    Metric.CLI_PS_JNERD_WARM, median(warmPs), Metric.CLI_PS_CTR, median(ctrLs));
         }
 
         @Override
@@ -258,9 +265,8 @@ public enum Workload {
     };
 
     private static final int DETACHED = 20;
-
     /** Detached containers docker-run starts to see what each adds to the daemon's memory. */
-    static final int DAEMON_DETACHED = 5;
+    private static final int DAEMON_DETACHED = 5;
 
     private final String id;
     private final List<Metric> metrics;

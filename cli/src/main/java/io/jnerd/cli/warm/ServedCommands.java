@@ -70,8 +70,9 @@ final class ServedCommands {
                 return false;
             }
         }
+        // nerdctl's label spelling of bypass4netns picks that network whatever --net says.
+        List<String> labels = sub.hasMatchedOption("--label") ? sub.matchedOption("--label").stringValues() : List.of();
         String network = sub.matchedOptionValue("--net", null);
-        return network != null && RUN_NETWORKS.contains(network)
-                && args.stream().noneMatch(a -> a.contains("bypass4netns"));
+        return network != null && RUN_NETWORKS.contains(network) && labels.stream().noneMatch(l -> l.contains("bypass4netns"));
     }
 }

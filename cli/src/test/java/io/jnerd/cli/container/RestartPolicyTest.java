@@ -115,6 +115,29 @@ class RestartPolicyTest {
         assertEquals(0, cli.run("rm", id, fine.out.trim()).exitCode);
     }
 
+    /** start and restart of a slirp4netns container: the keeper attaches its network again, -p published again. */
+    @Test
+    void startAndRestartAttachTheNetworkAgain() throws Exception {
+        int port = freePort();
+        Cli.Result run = cli.run("run", "-d", "-p", "127.0.0.1:" + port + ":80", TestImages.NAME, "sh", "-c", SERVE);
+        assertEquals(0, run.exitCode, run.toString());
+        String id = run.out.trim();
+        assertEquals("hello\n", PublishedPort.read(port, Duration.ofSeconds(20), () -> false));
+        assertEquals(0, cli.run("stop", "-t", "1", id).exitCode);
+        assertEquals("", PublishedPort.read(port, Duration.ofMillis(300), () -> false), "stopped: nothing publishes");
+
+        Cli.Result start = cli.run("start", id);
+        assertEquals(0, start.exitCode, start.toString());
+        assertEquals("hello\n", PublishedPort.read(port, Duration.ofSeconds(20), () -> false), "start published it again");
+        long started = initPid(id);
+
+        Cli.Result restart = cli.run("restart", "-t", "1", id);
+        assertEquals(0, restart.exitCode, restart.toString());
+        assertNotEquals(started, initPid(id));
+        assertEquals("hello\n", PublishedPort.read(port, Duration.ofSeconds(20), () -> false), "restart published it again");
+        assertEquals(0, cli.run("rm", "-f", id).exitCode);
+    }
+
     @Test
     void aPolicyDockerRefusesIsOneLine() {
         Cli.Result bad = cli.run("run", "-d", "--restart=sometimes", TestImages.NAME, "true");

@@ -236,7 +236,7 @@ class DaemonRunTest {
         // The fetch first (a loaded machine may take a while for its first switched connect), then
         // a connection held open while the container's own TCP table is read.
         String fetch = "timeout 20 wget -q -O- http://" + testHost.address().getHostAddress() + ":" + HTTP_PORT
-                + "/ || exit 9; (sleep 4 | nc " + echo + " >/dev/null) & sleep 2; echo ---; cat /proc/net/tcp; wait";
+                + "/ || exit 9; (sleep 3 | nc " + echo + " >/dev/null) & sleep 2; echo ---; cat /proc/net/tcp; wait";
         byte[] a = testHost.address().getAddress();
         String echoInProcNetTcp = String.format("%02X%02X%02X%02X:%04X", a[3], a[2], a[1], a[0], ECHO_PORT);
         for (String[] how : new String[][] {{"--net", "bypass4netns"}, {"--label", "nerdctl/bypass4netns=true"}}) {

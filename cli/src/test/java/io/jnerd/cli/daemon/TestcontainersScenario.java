@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.testcontainers.containers.Container;
 import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.images.builder.Transferable;
 
 /**
@@ -16,8 +17,11 @@ import org.testcontainers.images.builder.Transferable;
  * user's own ~/.testcontainers.properties is never read nor written (user.home points elsewhere).
  * Prints one {@code key=value} line per fact the test checks; any failure exits non-zero.
  *
- * <p>args: IMAGE [copy] [network=MODE]: with {@code copy} the page is a file Testcontainers
- * copies in before start (PUT archive) and reads back (GET archive); without, the container writes it.
+ * <p>args: IMAGE [copy] [network=MODE] [wait=log]: with {@code copy} the page is a file
+ * Testcontainers copies in before start (PUT archive) and reads back (GET archive); without,
+ * the container writes it. {@code wait=log} waits for the container's first log line instead
+ * of the default strategy, whose check inside the container (an exec of grep /proc/net/tcp or
+ * nc localhost PORT) cannot see a listener bypass4netns switched to a host socket.
  */
 public final class TestcontainersScenario {
 
@@ -38,9 +42,13 @@ public final class TestcontainersScenario {
             }
             options.stream().filter(o -> o.startsWith("network=")).map(o -> o.substring("network=".length()))
                     .forEach(mode -> web.withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withNetworkMode(mode)));
+            if (options.contains("wait=log")) {
+                web.waitingFor(Wait.forLogMessage(".*web starting.*", 1));
+            }
             // The default wait strategy: the mapped port answers from the host and is listening inside (an exec).
             web.start();
             System.out.println("id=" + web.getContainerId());
+            System.out.println("session=" + org.testcontainers.DockerClientFactory.SESSION_ID);
             System.out.println("host=" + web.getHost());
             System.out.println("page=" + fetch(web.getHost(), web.getMappedPort(8080)).strip());
             Container.ExecResult exec = web.execInContainer("sh", "-c", "cat /www/index.html; echo oops >&2; exit 3");

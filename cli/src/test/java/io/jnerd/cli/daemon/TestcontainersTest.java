@@ -3,6 +3,7 @@ package io.jnerd.cli.daemon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jnerd.api.DockerCli;
 import io.jnerd.cli.testing.Cli;
 import io.jnerd.cli.testing.DaemonProcess;
 import io.jnerd.cli.testing.Leftovers;
@@ -40,8 +41,10 @@ class TestcontainersTest {
     static void start() throws Exception {
         containerd = ContainerdFixture.start();
         Cli cli = new Cli(containerd, tmp.resolve("state"));
-        Cli.Result load = cli.run("load", "-i", TestImages.busyboxArchive(tmp).toString());
-        assertEquals(0, load.exitCode, load.toString());
+        for (Path archive : List.of(TestImages.busyboxArchive(tmp), TestImages.ryukStandInArchive(tmp))) {
+            Cli.Result load = cli.run("load", "-i", archive.toString());
+            assertEquals(0, load.exitCode, load.toString());
+        }
         daemon = DaemonProcess.start(containerd, tmp.resolve("state"), tmp.resolve("api/docker.sock"),
                 tmp.resolve("daemon.log"));
     }
@@ -81,11 +84,41 @@ class TestcontainersTest {
         Leftovers.assertNone(containerd);
     }
 
-    /** HostConfig.NetworkMode as Testcontainers' withCreateContainerCmdModifier sets it: the page through the bypass. */
+    /**
+     * HostConfig.NetworkMode as Testcontainers' withCreateContainerCmdModifier sets it: the page
+     * through the bypass. The wait is for the log line: the default strategy's check inside the
+     * container cannot see a listening socket the bypass moved to the host.
+     */
     @Test
     void genericContainerOnBypass4netns() throws Exception {
-        List<String> facts = scenario("bypass", Map.of("TESTCONTAINERS_RYUK_DISABLED", "true"), "network=bypass4netns");
+        List<String> facts = scenario("bypass", Map.of("TESTCONTAINERS_RYUK_DISABLED", "true"), "network=bypass4netns",
+                "wait=log");
         assertFacts(facts, TestcontainersScenario.expectedLines());
+        Leftovers.assertNone(containerd);
+    }
+
+    /**
+     * Ryuk on, as Testcontainers starts it: a container named testcontainers-ryuk-SESSION,
+     * privileged, auto-removed, with the daemon's socket (DOCKER_HOST's path) bound to
+     * /var/run/docker.sock, waited for by its log line "Started", then reached from the host at
+     * its mapped port. Two settings: testcontainers/ryuk comes from Docker Hub, so without a
+     * registry a user names a local image (TESTCONTAINERS_RYUK_CONTAINER_IMAGE), and jnerd runs
+     * no privileged container (400), which Ryuk does not need to reach the socket
+     * (TESTCONTAINERS_RYUK_CONTAINER_PRIVILEGED=false).
+     */
+    @Test
+    void ryukStartsWithTheSocketBoundInAndIsReachedFromTheHost() throws Exception {
+        List<String> facts = scenario("ryuk", Map.of("TESTCONTAINERS_RYUK_CONTAINER_IMAGE", TestImages.RYUK,
+                "TESTCONTAINERS_RYUK_CONTAINER_PRIVILEGED", "false"));
+        assertFacts(facts, TestcontainersScenario.expectedLines());
+        String session = facts.stream().filter(f -> f.startsWith("session=")).findFirst().orElseThrow().substring(8);
+        Files.createDirectories(tmp.resolve("docker"));
+        DockerCli docker = new DockerCli(daemon.socket(), tmp.resolve("docker"));
+        DockerCli.Result logs = docker.run(Map.of(), "logs", "testcontainers-ryuk-" + session);
+        assertEquals("docker.sock mounted\nStarted\n", logs.out(), logs.err());
+        // The stand-in reaps nothing (Ryuk would, 10 s after its last client): remove it as Ryuk's own exit would.
+        DockerCli.Result rm = docker.run(Map.of(), "rm", "-f", "testcontainers-ryuk-" + session);
+        assertEquals(0, rm.exit(), rm.err());
         Leftovers.assertNone(containerd);
     }
 

@@ -10,6 +10,12 @@ public final class ContainerLabels {
     public static final String NETWORK = "io.jnerd/network";
 
     /**
+     * The mode's network keeper flags ({@code --net=MODE}, bypass4netns's settings), one a
+     * line: what {@code start} gives the keeper to make the same network again.
+     */
+    public static final String NETWORK_FLAGS = "io.jnerd/network-flags";
+
+    /**
      * The published ports, docker's {@code -p} spelling joined by commas, with every "any free
      * port" already chosen: what {@code ps} and {@code port} show.
      */

@@ -201,7 +201,8 @@ public final class ContainerRunner {
                     .setSpec(Any.newBuilder().setTypeUrl(SPEC_TYPE_URL).setValue(ByteString.copyFrom(Json.bytes(spec))))
                     .putAllLabels(run.labels())
                     .putLabels(ContainerLabels.NAME, context.name())
-                    .putLabels(ContainerLabels.NETWORK, run.network().name());
+                    .putLabels(ContainerLabels.NETWORK, run.network().name())
+                    .putLabels(ContainerLabels.NETWORK_FLAGS, String.join("\n", run.network().keeperFlags()));
             if (run.restart().name() != RestartPolicy.Name.NO) {
                 container.putLabels(ContainerLabels.RESTART_POLICY, run.restart().toString());
             }

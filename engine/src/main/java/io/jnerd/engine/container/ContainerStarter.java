@@ -50,6 +50,11 @@ public final class ContainerStarter {
         this(containerd, console, stateRoot, null, null);
     }
 
+    /** Starts every container, handing the networks that need a jnerd process to the keeper run by {@code keeperMain}. */
+    public ContainerStarter(Containerd containerd, RunConsole console, Path stateRoot, String keeperMain) {
+        this(containerd, console, stateRoot, keeperMain, new BypassNetwork.Settings(List.of(), Optional.empty(), line -> { }));
+    }
+
     /**
      * @param console where {@link #startAttached} copies output; null for a front door that brings its own stdio
      * @param keeperMain the class whose main runs {@code network-keeper}
@@ -104,14 +109,15 @@ public final class ContainerStarter {
      * A failure undoes all of it and keeps docker's exit code for the failure on the
      * container (126, 127: moby's), then throws it.
      *
+     * @param log where the caller logs its output (for {@code logs}; a container {@code jnerd run} ran in the foreground had none)
      * @throws JnerdException when it runs already, or what the start failed with
      */
-    public void start(Container c, TaskStdio stdio) {
+    public void start(Container c, TaskStdio stdio, Path log) {
         if (!prepared(c)) {
             throw new JnerdException("container " + c.getId() + " is running already");
         }
         startTask(c, stdio);
-        record(c.getId(), Map.of(ContainerLabels.STARTED_AT, Instant.now().toString()));
+        record(c.getId(), Map.of(ContainerLabels.LOG, log.toString(), ContainerLabels.STARTED_AT, Instant.now().toString()));
     }
 
     /** Starts it with its output on the console until it exits ({@code start -a}); its exit status. */
@@ -209,8 +215,13 @@ public final class ContainerStarter {
             throw new JnerdException(e.getMessage());
         }
         boolean restarts = c.getLabelsMap().containsKey(ContainerLabels.RESTART_POLICY);
-        boolean kept = keeperMain != null && (mode.needsJnerdRunning() || restarts);
-        return kept ? new KeeperNetwork(mode, keeperMain, containerd.socket(), stateRoot, false) : mode;
+        if (keeperMain == null || !(mode.needsJnerdRunning() || restarts)) {
+            return mode;
+        }
+        // The flags its run gave the mode (bypass4netns's settings among them) make the same network again.
+        String flags = c.getLabelsMap().get(ContainerLabels.NETWORK_FLAGS);
+        return flags != null ? KeeperNetwork.forStart(List.of(flags.split("\n")), keeperMain, containerd.socket(), stateRoot)
+                : new KeeperNetwork(mode, keeperMain, containerd.socket(), stateRoot, false);
     }
 
     /** Sets these labels on the container, leaving its others as they are. */

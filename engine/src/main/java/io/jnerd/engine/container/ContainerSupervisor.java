@@ -106,7 +106,7 @@ public final class ContainerSupervisor {
                         stateDir.resolve("container.log").toString()));
                 ContainerStarter.TaskStdio stdio = run.begin(stateDir, log, ContainerStarter.tty(c),
                         c.getLabelsMap().get(ContainerLabels.STDIN), () -> closeStdin(id));
-                starter.start(c, stdio);
+                starter.start(c, stdio, log);
                 started = true;
             } finally {
                 if (!started) {

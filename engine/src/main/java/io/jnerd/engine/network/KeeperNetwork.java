@@ -58,6 +58,21 @@ public final class KeeperNetwork implements NetworkAttacher {
     }
 
     /**
+     * The keeper of a container that is started again ({@code jnerd start}, {@code restart}):
+     * its mode from the flags its run recorded ({@link NetworkAttacher#keeperFlags()}).
+     */
+    public static KeeperNetwork forStart(List<String> flags, String keeperMain, Path containerdSocket,
+                                         Path stateRoot) {
+        NetworkAttacher mode;
+        try {
+            mode = KeeperRequest.mode(flags, line -> { });
+        } catch (IllegalArgumentException e) {
+            throw new JnerdException("the container's recorded network: " + e.getMessage());
+        }
+        return new KeeperNetwork(mode, keeperMain, containerdSocket, stateRoot, false);
+    }
+
+    /**
      * {@code jnerd stop} and {@code rm}, before the container is killed: the keeper holding it
      * (if one runs) must not start it again. Starts no keeper.
      */

@@ -44,6 +44,15 @@ public record KeeperRequest(String namespace, String id, String name, String hos
 
     /** The mode as jnerd run resolved it; {@code log} gets its bypass events. */
     NetworkAttacher mode(Consumer<String> log) {
+        return mode(flags, log);
+    }
+
+    /**
+     * The mode that {@link NetworkAttacher#keeperFlags()} describe.
+     *
+     * @throws IllegalArgumentException one line naming what was wrong
+     */
+    static NetworkAttacher mode(List<String> flags, Consumer<String> log) {
         String net = null;
         List<String> ignore = new ArrayList<>();
         Optional<Path> bypassd = Optional.empty();

@@ -1,7 +1,6 @@
 package io.jnerd.netns.bypassd;
 
-import io.jnerd.nativebindings.Pidfd;
-import io.jnerd.nativebindings.Signals;
+import io.jnerd.nativebindings.Ptrace;
 import io.jnerd.nativebindings.SyscallException;
 import io.jnerd.seccomp.ContainerState;
 import java.io.IOException;
@@ -11,21 +10,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
  * Notifications a killed daemon received and never answered. The kernel keeps such a
  * notification pending on the listener (the kept copy holds it) and its thread asleep in
- * {@code seccomp_do_user_notification} until a signal interrupts the wait; nothing else
- * ends it, and no other holder of the listener can receive it again. A stop and continue
- * (SIGSTOP, then SIGCONT once the process stopped) is such a signal that runs no handler: the
- * interrupted syscall is restarted (ERESTARTSYS), filtered again, and notified anew, to the new
- * daemon. It is done once per container at a take-over after an unclean stop, before the new
- * daemon receives anything, so every thread found asleep there holds either such an orphan or
- * a notification nobody received yet (which a restart only makes again). A process stopped
- * and continued sees what job control shows (its parent's SIGCHLD with CLD_STOPPED and
- * CLD_CONTINUED); a few calls return EINTR after it (epoll_wait, see signal(7)).
+ * {@code seccomp_do_user_notification} until something interrupts the wait; nothing else
+ * ends it, and no other holder of the listener can receive it again. A ptrace interrupt
+ * ({@link Ptrace#interruptWait}) is such an interruption that the process never sees: the
+ * syscall is restarted (ERESTARTSYS), filtered again and notified anew, to the new daemon.
+ * It is done once per container at a take-over after an unclean stop, before the new daemon
+ * receives anything, so every thread found asleep there holds either such an orphan or a
+ * notification nobody received yet (which a restart only makes again). A signal would do the
+ * same to the thread but not to the others: SIGSTOP tells the parent (SIGCHLD), whose own
+ * notified call, a close under nerdctl's profile, then returns EINTR without closing (seen:
+ * a shell kept its pipe's write end and read it forever).
  */
 final class OrphanedNotifications {
 
@@ -35,7 +34,6 @@ final class OrphanedNotifications {
      * on Linux 6.18).
      */
     static final String WAITING = "seccomp_do_user_notification";
-    private static final long STOP_WAIT_MILLIS = 1_000;
 
     private OrphanedNotifications() {}
 
@@ -50,25 +48,23 @@ final class OrphanedNotifications {
         List<Long> candidates = shared ? descendants(container.pid()) : inNamespace(ns);
         int kicked = 0;
         for (long pid : candidates) {
-            if (!anyThreadWaits(Path.of("/proc", Long.toString(pid)))) {
-                continue;
-            }
-            try (Pidfd process = Pidfd.open(pid)) {
-                // Opened after the scan: a pid that was reused meanwhile is in another namespace.
-                if (!ns.equals(pidNamespace(pid))) {
+            for (int tid : waitingThreads(Path.of("/proc", Long.toString(pid)))) {
+                // Checked again just before: a tid reused meanwhile is in another namespace.
+                if (!ns.equals(pidNamespace(tid))) {
                     continue;
                 }
-                process.sendSignal(Signals.SIGSTOP);
-                awaitStopped(pid);
-                process.sendSignal(Signals.SIGCONT);
-                kicked++;
-            } catch (SyscallException e) {
-                // Gone meanwhile: nothing waits there any more.
+                try {
+                    Ptrace.interruptWait(tid);
+                    kicked++;
+                } catch (SyscallException e) {
+                    log.accept("container " + container.containerId() + ": cannot restart the notified call of thread "
+                            + tid + ": " + e.getMessage());
+                }
             }
         }
         if (kicked > 0) {
             log.accept("container " + container.containerId() + ": restarted the notified calls of " + kicked
-                    + " process(es) that waited on the previous daemon");
+                    + " thread(s) that waited on the previous daemon");
         }
         return kicked;
     }
@@ -99,41 +95,28 @@ final class OrphanedNotifications {
         return out;
     }
 
-    private static boolean anyThreadWaits(Path proc) {
+    /** The threads of the process at {@code proc} waiting in a seccomp notification. */
+    private static List<Integer> waitingThreads(Path proc) {
+        List<Integer> out = new ArrayList<>();
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(proc.resolve("task"))) {
             for (Path task : tasks) {
                 try {
-                    if (Files.readString(task.resolve("wchan"), StandardCharsets.US_ASCII).trim().startsWith(WAITING)) {
-                        return true;
+                    // Only an interruptible sleep (S): a filter with WAIT_KILLABLE_RECV (Linux 5.19)
+                    // sleeps killable (D) once its notification was received, which no ptrace
+                    // interrupt ends, and waiting for that stop would hold the take-over.
+                    String stat = Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII);
+                    if (Files.readString(task.resolve("wchan"), StandardCharsets.US_ASCII).trim().startsWith(WAITING)
+                            && stat.charAt(stat.lastIndexOf(')') + 2) == 'S') {
+                        out.add(Integer.parseInt(task.getFileName().toString()));
                     }
-                } catch (IOException gone) {
+                } catch (IOException | RuntimeException gone) {
                     // The thread ended.
                 }
             }
         } catch (IOException gone) {
             // The process ended.
         }
-        return false;
-    }
-
-    /** Until /proc/PID/stat says stopped (T), or a second passed. */
-    private static void awaitStopped(long pid) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_WAIT_MILLIS);
-        while (System.nanoTime() < deadline) {
-            try {
-                String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
-                String state = stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-                if (state.equals("T")) {
-                    return;
-                }
-                Thread.sleep(1);
-            } catch (IOException | RuntimeException e) {
-                return;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        return out;
     }
 
     private static Path pidNamespace(long pid) {

@@ -51,7 +51,7 @@ class BypassdRestartPrivilegedTest {
     private static final String POOL_THREAD = "http-conn-";
     private static final DateTimeFormatter SOCAT_TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSSSSS");
 
-    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
+    @TempDir
     Path dir;
 
     @Test
@@ -213,9 +213,43 @@ class BypassdRestartPrivilegedTest {
                                 .append(Files.readString(t.resolve("syscall")).trim()).append(']');
                     }
                 }
+                try (Stream<Path> fds = Files.list(proc.resolve("fd"))) {
+                    for (Path fd : (Iterable<Path>) fds::iterator) {
+                        String link = Files.readSymbolicLink(fd).toString();
+                        out.append("\n    fd ").append(fd.getFileName()).append(' ').append(link);
+                        if (link.startsWith("pipe:")) {
+                            out.append(" held by").append(holdersOf(link));
+                        }
+                    }
+                }
             }
         } catch (IOException | RuntimeException e) {
             out.append(" (").append(e).append(')');
+        }
+        return out.toString();
+    }
+
+    /** Every process on the host with {@code link} (e.g. "pipe:[123]") among its fds. */
+    private static String holdersOf(String link) {
+        StringBuilder out = new StringBuilder();
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path proc : (Iterable<Path>) procs::iterator) {
+                if (!proc.getFileName().toString().matches("[0-9]+")) {
+                    continue;
+                }
+                try (Stream<Path> fds = Files.list(proc.resolve("fd"))) {
+                    for (Path fd : (Iterable<Path>) fds::iterator) {
+                        if (Files.readSymbolicLink(fd).toString().equals(link)) {
+                            out.append(' ').append(proc.getFileName()).append('(')
+                                    .append(Files.readString(proc.resolve("comm")).trim()).append(") fd ").append(fd.getFileName());
+                        }
+                    }
+                } catch (IOException | RuntimeException gone) {
+                    // ended, or not ours to read
+                }
+            }
+        } catch (IOException e) {
+            out.append(" ?");
         }
         return out.toString();
     }
