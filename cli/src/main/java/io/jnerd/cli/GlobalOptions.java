@@ -39,6 +39,13 @@ public final class GlobalOptions {
     boolean debug;
 
     private Terminal terminal = Terminal.system();
+    private Connector connector = Containerd::connect;
+
+    /** How a command reaches containerd: a connection of its own, or the warm server's shared one. */
+    @FunctionalInterface
+    public interface Connector {
+        Containerd connect(Path socket, String namespace) throws ContainerdUnavailableException;
+    }
 
     /** The global options of the command line {@code command} is part of. */
     public static GlobalOptions of(CommandSpec command) {
@@ -53,6 +60,10 @@ public final class GlobalOptions {
         this.terminal = terminal;
     }
 
+    void connector(Connector connector) {
+        this.connector = connector;
+    }
+
     public Path socket() {
         return ContainerdAddress.resolve(address != null ? address : host, terminal.env());
     }
@@ -64,7 +75,7 @@ public final class GlobalOptions {
 
     /** containerd as named by {@code --address} or the environment only, for jnerd daemon. */
     public Containerd connectByAddress() throws ContainerdUnavailableException {
-        return Containerd.connect(ContainerdAddress.resolve(address, terminal.env()), namespace());
+        return connector.connect(ContainerdAddress.resolve(address, terminal.env()), namespace());
     }
 
     public String namespace() {
@@ -88,7 +99,7 @@ public final class GlobalOptions {
     }
 
     public Containerd connect() throws ContainerdUnavailableException {
-        return Containerd.connect(socket(), namespace());
+        return connector.connect(socket(), namespace());
     }
 
     /** jnerd's own state (stdio FIFOs, -d logs): JNERD_STATE_DIR, else /run/jnerd or $XDG_RUNTIME_DIR/jnerd. */

@@ -1,6 +1,7 @@
 package io.jnerd.cli;
 
 import io.jnerd.engine.ExitCodes;
+import io.jnerd.proto.Containerd;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -16,8 +17,18 @@ public final class Main {
     /** Runs one command line against {@code terminal}; used by {@link #main} and by in-process tests. */
     public static int execute(Terminal terminal, String... args) {
         JnerdCommand top = new JnerdCommand();
+        return execute(terminal, Containerd::connect, top, commandLine(top), args);
+    }
+
+    /**
+     * Runs one command line of the warm server: {@code cmd} is {@link #commandLine} of
+     * {@code top}, already used to look at {@code args} (picocli resets it on each parse),
+     * and containerd is reached through {@code connector}.
+     */
+    public static int execute(Terminal terminal, GlobalOptions.Connector connector, JnerdCommand top, CommandLine cmd,
+            String... args) {
         top.global().terminal(terminal);
-        CommandLine cmd = commandLine(top);
+        top.global().connector(connector);
         cmd.setOut(new java.io.PrintWriter(terminal.out(), true));
         cmd.setErr(new java.io.PrintWriter(terminal.err(), true));
         cmd.setExecutionExceptionHandler((e, c, parsed) ->

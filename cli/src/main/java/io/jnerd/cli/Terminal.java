@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.IntConsumer;
 
 /**
@@ -18,12 +19,24 @@ public final class Terminal implements RunConsole {
     private final PrintStream out;
     private final PrintStream err;
     private final Map<String, String> env;
+    private final Function<IntConsumer, Forwarding> signals;
 
     public Terminal(InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
+        this(in, out, err, env, SignalForwarder::new);
+    }
+
+    /**
+     * A terminal whose signals (SIGINT, SIGTERM, SIGHUP meant for the container) come from
+     * {@code signals} instead of this process's own handlers: the warm server's, where they
+     * arrive over the client's socket and the JVM's handlers belong to no one command.
+     */
+    public Terminal(InputStream in, PrintStream out, PrintStream err, Map<String, String> env,
+            Function<IntConsumer, Forwarding> signals) {
         this.in = in;
         this.out = out;
         this.err = err;
         this.env = Map.copyOf(env);
+        this.signals = signals;
     }
 
     public static Terminal system() {
@@ -86,7 +99,7 @@ public final class Terminal implements RunConsole {
 
     @Override
     public Forwarding forwardSignals(IntConsumer toContainer) {
-        return new SignalForwarder(toContainer);
+        return signals.apply(toContainer);
     }
 
     @Override

@@ -126,6 +126,25 @@ public final class Containerd implements AutoCloseable {
         return new Containerd(socket, namespace, null, null, base, leaseId, callTimeout);
     }
 
+    /**
+     * A view of this connection in {@code namespace}; closing it closes nothing. For a process
+     * that runs many commands over one connection (the warm CLI server): a connection costs
+     * a channel, an event loop thread and a round trip.
+     */
+    public Containerd inNamespace(String namespace) {
+        return new Containerd(socket, namespace, null, null, base, null, callTimeout);
+    }
+
+    /** Whether this connection is closed or has failed to reach containerd (a new one should be made). */
+    public boolean unusable() {
+        if (owned == null) {
+            return false;
+        }
+        io.grpc.ConnectivityState state = owned.getState(false);
+        return owned.isShutdown() || state == io.grpc.ConnectivityState.TRANSIENT_FAILURE
+                || state == io.grpc.ConnectivityState.SHUTDOWN;
+    }
+
     /** Creates a lease that expires by itself after {@code expiry}, should jnerd die holding it. */
     public Lease newLease(Duration expiry) {
         return Lease.create(this, expiry);

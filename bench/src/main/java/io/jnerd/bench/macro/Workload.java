@@ -60,7 +60,7 @@ public enum Workload {
         @Override
         Map<Metric, Double> run(Placement p, Context ctx) throws IOException {
             List<String> loop = List.of(p.tool("netbench"), "connect", p.testHostAddress(),
-                    Integer.toString(TestBed.ACCEPT_PORT), ctx.seconds());
+                    Integer.toString(TestBed.ACCEPT_PORT), ctx.seconds(), "1", ctx.connectWarmup());
             String out = p.mode() == Mode.BYPASS4NETNS ? ctx.nerdctl().exec(loop, ctx.timeout()) : p.exec(loop, ctx.timeout());
             Map<String, Double> kv = OutputParsers.keyValues(out);
             return Map.of(Metric.CONNECT_NERDCTL_RATE, OutputParsers.require(kv, "rate"),
@@ -129,10 +129,12 @@ public enum Workload {
     },
     /**
      * Issue 17: the CLI's own start against containerd's ctr, rootful, one containerd and
-     * namespace for both ({@link RootfulContainerd}); pairs alternate so both see the same
-     * load, and each metric of a sample is the median over its pairs.
+     * namespace for both ({@link RootfulContainerd}); jnerd both in a JVM of its own and
+     * handed to the running {@code jnerd cli-server}. Rounds alternate so all see the same
+     * load, and each metric of a sample is the median over its rounds.
      */
-    CLI_START("cli-start", List.of(Metric.CLI_RUN_JNERD, Metric.CLI_RUN_CTR, Metric.CLI_PS_JNERD, Metric.CLI_PS_CTR)) {
+    CLI_START("cli-start", List.of(Metric.CLI_RUN_JNERD, Metric.CLI_RUN_JNERD_WARM, Metric.CLI_RUN_CTR,
+            Metric.CLI_PS_JNERD, Metric.CLI_PS_JNERD_WARM, Metric.CLI_PS_CTR)) {
         @Override
         boolean appliesTo(Mode mode) {
             // Not a network mode's cost: measured once, beside the host baseline.
@@ -144,17 +146,80 @@ public enum Workload {
             RootfulContainerd c = ctx.rootful();
             String image = BenchImage.NAME;
             List<Double> jnerdRun = new ArrayList<>();
+            List<Double> warmRun = new ArrayList<>();
             List<Double> ctrRun = new ArrayList<>();
             List<Double> jnerdPs = new ArrayList<>();
+            List<Double> warmPs = new ArrayList<>();
             List<Double> ctrLs = new ArrayList<>();
             for (int i = 0; i < ctx.cliPairs(); i++) {
-                jnerdRun.add(seconds(() -> c.jnerd(ctx.timeout(), "run", "--rm", "--net=none", image, "true")));
+                jnerdRun.add(seconds(() -> c.jnerdCold(ctx.timeout(), "run", "--rm", "--net=none", image, "true")));
+                warmRun.add(seconds(() -> c.jnerd(ctx.timeout(), "run", "--rm", "--net=none", image, "true")));
                 ctrRun.add(seconds(() -> c.ctrRunTrue(ctx.timeout())));
-                jnerdPs.add(seconds(() -> c.jnerd(ctx.timeout(), "ps")));
+                jnerdPs.add(seconds(() -> c.jnerdCold(ctx.timeout(), "ps")));
+                warmPs.add(seconds(() -> c.jnerd(ctx.timeout(), "ps")));
                 ctrLs.add(seconds(() -> c.ctr(ctx.timeout(), "containers", "ls")));
             }
-            return Map.of(Metric.CLI_RUN_JNERD, median(jnerdRun), Metric.CLI_RUN_CTR, median(ctrRun),
-                    Metric.CLI_PS_JNERD, median(jnerdPs), Metric.CLI_PS_CTR, median(ctrLs));
+            return Map.of(Metric.CLI_RUN_JNERD, median(jnerdRun), Metric.CLI_RUN_JNERD_WARM, median(warmRun),
+                    Metric.CLI_RUN_CTR, median(ctrRun), Metric.CLI_PS_JNERD, median(jnerdPs),
+                    Metric.CLI_PS_JNERD_WARM, median(warmPs), Metric.CLI_PS_CTR, median(ctrLs));
+        }
+
+        @Override
+        boolean usesRootfulContainerd() {
+            return true;
+        }
+    },
+    /**
+     * Issue 16: the real docker CLI through {@code jnerd daemon} (warm: one daemon for the
+     * run) against ctr, on cli-start's rootful containerd; alternating pairs, medians. The
+     * network modes add one docker run each; then the daemon's RSS growth per detached container.
+     */
+    DOCKER_RUN("docker-run", List.of(Metric.DOCKER_RUN_NONE, Metric.DOCKER_RUN_CTR, Metric.DOCKER_RUN_SLIRP,
+            Metric.DOCKER_RUN_BYPASS, Metric.DAEMON_RSS_PER_CONTAINER)) {
+        @Override
+        Map<Metric, Double> run(Placement p, Context ctx) throws IOException {
+            RootfulContainerd c = ctx.rootful();
+            // Warm: the daemon's first run loads the classes and opens what every later run reuses.
+            c.docker(ctx.timeout(), "run", "--rm", "--net=none", BenchImage.NAME, "true");
+            Map<Metric, List<Double>> runs = new java.util.EnumMap<>(Metric.class);
+            java.util.Set<Metric> leftOut = java.util.EnumSet.noneOf(Metric.class);
+            for (int i = 0; i < ctx.cliPairs(); i++) {
+                timed(runs, leftOut, Metric.DOCKER_RUN_NONE, () -> c.docker(ctx.timeout(), "run", "--rm", "--net=none", BenchImage.NAME, "true"));
+                timed(runs, leftOut, Metric.DOCKER_RUN_CTR, () -> c.ctrRunTrue(ctx.timeout()));
+                timed(runs, leftOut, Metric.DOCKER_RUN_SLIRP, () -> c.docker(ctx.timeout(), "run", "--rm", "--net=slirp4netns",
+                        BenchImage.NAME, "true"));
+                timed(runs, leftOut, Metric.DOCKER_RUN_BYPASS, () -> c.docker(ctx.timeout(), "run", "--rm", "--net=bypass4netns",
+                        BenchImage.NAME, "true"));
+            }
+            Map<Metric, Double> medians = new java.util.EnumMap<>(Metric.class);
+            runs.forEach((metric, values) -> medians.put(metric, median(values)));
+            medians.put(Metric.DAEMON_RSS_PER_CONTAINER, c.daemonRssGrowthPerContainer(DAEMON_DETACHED, ctx.timeout()));
+            return medians;
+        }
+
+        @Override
+        boolean usesRootfulContainerd() {
+            return true;
+        }
+    },
+    DOCKER_PS("docker-ps", List.of(Metric.DOCKER_PS, Metric.DOCKER_PS_CTR, Metric.DAEMON_RSS_IDLE)) {
+        @Override
+        Map<Metric, Double> run(Placement p, Context ctx) throws IOException {
+            RootfulContainerd c = ctx.rootful();
+            c.docker(ctx.timeout(), "ps");
+            List<Double> docker = new ArrayList<>();
+            List<Double> ctr = new ArrayList<>();
+            for (int i = 0; i < ctx.cliPairs(); i++) {
+                docker.add(seconds(() -> c.docker(ctx.timeout(), "ps")));
+                ctr.add(seconds(() -> c.ctr(ctx.timeout(), "containers", "ls")));
+            }
+            return Map.of(Metric.DOCKER_PS, median(docker), Metric.DOCKER_PS_CTR, median(ctr),
+                    Metric.DAEMON_RSS_IDLE, c.daemonRssMegabytes());
+        }
+
+        @Override
+        boolean usesRootfulContainerd() {
+            return true;
         }
     },
     /**
@@ -192,9 +257,16 @@ public enum Workload {
                 }
             }
         }
+
+        @Override
+        boolean usesRootfulContainerd() {
+            return true;
+        }
     };
 
     private static final int DETACHED = 20;
+    /** Detached containers docker-run starts to see what each adds to the daemon's memory. */
+    private static final int DAEMON_DETACHED = 5;
 
     private final String id;
     private final List<Metric> metrics;
@@ -212,8 +284,14 @@ public enum Workload {
         return metrics;
     }
 
+    /** Every mode; a workload on the rootful containerd runs once, beside the host baseline. */
     boolean appliesTo(Mode mode) {
-        return true;
+        return !usesRootfulContainerd() || mode == Mode.HOST;
+    }
+
+    /** Whether it needs cli-start's rootful containerd (and, for docker-*, a jnerd daemon over it). */
+    boolean usesRootfulContainerd() {
+        return false;
     }
 
     abstract Map<Metric, Double> run(Placement placement, Context ctx) throws IOException;
@@ -221,13 +299,35 @@ public enum Workload {
     /** netbench's connect+close loop against the test host's acceptor, in {@code threads} threads. */
     private static Map<String, Double> connectLoop(Placement p, Context ctx, int threads) throws IOException {
         return OutputParsers.keyValues(p.exec(List.of(p.tool("netbench"), "connect", p.testHostAddress(),
-                Integer.toString(TestBed.ACCEPT_PORT), ctx.seconds(), Integer.toString(threads)), ctx.timeout()));
+                Integer.toString(TestBed.ACCEPT_PORT), ctx.seconds(), Integer.toString(threads), ctx.connectWarmup()),
+                ctx.timeout()));
     }
 
     private static double seconds(Step step) throws IOException {
         long t0 = System.nanoTime();
         step.run();
         return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /**
+     * Times {@code step} into {@code runs}; a network mode that failed once (one docker run
+     * does not serve) goes into {@code leftOut} and is not tried again: no figure, the others count.
+     */
+    private static void timed(Map<Metric, List<Double>> runs, java.util.Set<Metric> leftOut, Metric metric, Step step)
+            throws IOException {
+        if (leftOut.contains(metric)) {
+            return;
+        }
+        try {
+            double s = seconds(step);
+            runs.computeIfAbsent(metric, m -> new ArrayList<>()).add(s);
+        } catch (Commands.Failed e) {
+            if (metric == Metric.DOCKER_RUN_NONE || metric == Metric.DOCKER_RUN_CTR) {
+                throw e;
+            }
+            leftOut.add(metric);
+            runs.remove(metric);
+        }
     }
 
     private static double median(List<Double> values) {
@@ -296,6 +396,9 @@ public enum Workload {
     interface Context {
         /** Seconds each timed run lasts, as a command-line argument. */
         String seconds();
+
+        /** Uncounted seconds of a connect loop before it is timed, as a command-line argument. */
+        String connectWarmup();
 
         Duration timeout();
 

@@ -461,6 +461,94 @@ class NetworkRunTest {
         }
     }
 
+    /**
+     * {@code jnerd bypassd} killed (SIGKILL) and stopped (SIGTERM) under a {@code jnerd run -d
+     * --net=bypass4netns} container that connects to the test host every 10 ms, each time
+     * started again 2 s later: no connect fails (they wait for the new daemon), the new
+     * daemon switches the container's connects, and {@code rm -f} removes the bypass from it.
+     */
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void aDetachedContainerKeepsItsBypassWhileBypassdRestarts() throws Exception {
+        Path runtimeDir = Files.createDirectories(tmp.resolve("xdg-restart"));
+        Path socket = runtimeDir.resolve("bypass4netnsd.sock");
+        BypassClient restarted = new BypassClient(socket);
+        Cli jnerd = cli.withEnv(Map.of("XDG_RUNTIME_DIR", runtimeDir.toString()));
+        Process daemon = startBypassd(runtimeDir, 0);
+        String id = null;
+        try {
+            awaitBypassd(restarted, daemon);
+            Cli.Result d = jnerd.run("run", "-d", "--net=bypass4netns", IMAGE, "sh", "-c", "while :; do"
+                    + " if echo x | nc -w 10 " + testHost.address().getHostAddress() + " " + ECHO_PORT + " >/dev/null;"
+                    + " then echo ok; else echo FAIL; fi; usleep 10000; done");
+            assertEquals(0, d.exitCode, d.toString());
+            id = d.out.trim();
+            awaitOks(id, 3);
+            for (int i = 1; i <= 2; i++) {
+                if (i == 1) {
+                    daemon.destroyForcibly();
+                } else {
+                    daemon.destroy();
+                }
+                assertTrue(daemon.waitFor(20, TimeUnit.SECONDS), "bypassd " + i + " ends");
+                Thread.sleep(2_000);
+                int before = awaitOks(id, 0);
+                daemon = startBypassd(runtimeDir, i);
+                awaitBypassd(restarted, daemon);
+                awaitOks(id, before + 3);
+                assertTrue(restarted.stats(id).connectsSwitched() >= 1, "the new bypassd switches: " + restarted.stats(id));
+            }
+            assertEquals(0, jnerd.run("rm", "-f", id).exitCode);
+            id = null;
+            assertEquals(List.of(), restarted.list(), "rm -f removed the bypass from the restarted bypassd");
+        } finally {
+            if (id != null) {
+                jnerd.run("rm", "-f", id);
+            }
+            daemon.destroy();
+            daemon.waitFor(20, TimeUnit.SECONDS);
+            daemon.destroyForcibly();
+        }
+    }
+
+    private Process startBypassd(Path runtimeDir, int generation) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=ALL-UNNAMED", "-Djnerd.native=" + System.getProperty("jnerd.native", ""),
+                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "io.jnerd.cli.Main", "bypassd")
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("bypassd-restart-" + generation + ".log").toFile());
+        pb.environment().put("XDG_RUNTIME_DIR", runtimeDir.toString());
+        pb.environment().put("JNERD_STATE_DIR", cli.stateDir().toString());
+        return pb.start();
+    }
+
+    private static void awaitBypassd(BypassClient client, Process daemon) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try {
+                client.list();
+                return;
+            } catch (IOException notYet) {
+                assertTrue(daemon.isAlive() && System.nanoTime() < deadline, "bypassd listens: " + notYet);
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    /** Waits for {@code count} "ok" lines in the container's log (none may say FAIL); returns how many there are. */
+    private static int awaitOks(String id, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            String logs = cli.run("logs", id).out;
+            assertFalse(logs.contains("FAIL"), "a connect failed: " + logs);
+            int oks = (int) logs.lines().filter("ok"::equals).count();
+            if (oks >= count) {
+                return oks;
+            }
+            assertTrue(System.nanoTime() < deadline, "no " + count + " connects: " + logs);
+            Thread.sleep(100);
+        }
+    }
+
     private static String testHostLinkPrefix() {
         return "jth" + testHost.name().substring("jnerd-th-".length());
     }

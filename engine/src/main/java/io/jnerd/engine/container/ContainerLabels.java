@@ -41,5 +41,11 @@ public final class ContainerLabels {
     /** Why jnerd stopped a container itself (its network keeper died with its bypass), for ps, inspect and logs. */
     public static final String STOP_REASON = "io.jnerd/stop-reason";
 
+    /** docker's AutoRemove ({@code --rm}) of a container the daemon runs: it removes it once it exited. */
+    public static final String AUTO_REMOVE = "io.jnerd/auto-remove";
+
+    /** {@code -i}: "open" keeps the container's stdin open, "once" closes it when the first attached client's ends. */
+    public static final String STDIN = "io.jnerd/stdin";
+
     private ContainerLabels() {}
 }

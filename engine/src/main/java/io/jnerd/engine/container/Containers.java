@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
@@ -117,7 +118,12 @@ public final class Containers {
 
     /** What the container publishes ({@code -p}, each host port as chosen), as its run recorded it. */
     public static List<PortMapping> publishedPorts(Container c) {
-        String recorded = c.getLabelsMap().getOrDefault(ContainerLabels.PORTS, "");
+        return publishedPorts(c.getLabelsMap());
+    }
+
+    /** {@link #publishedPorts(Container)} from its labels (a {@link ContainerSummary}'s). */
+    public static List<PortMapping> publishedPorts(Map<String, String> labels) {
+        String recorded = labels.getOrDefault(ContainerLabels.PORTS, "");
         List<PortMapping> ports = new ArrayList<>();
         for (String p : recorded.isEmpty() ? new String[0] : recorded.split(",")) {
             ports.addAll(PortMappingParser.parse(p));

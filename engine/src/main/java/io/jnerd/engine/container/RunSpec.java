@@ -37,6 +37,8 @@ import java.util.Optional;
  * @param tty -t: the process gets a pseudo-terminal (its stdout and stderr both go to it)
  * @param runtimeBinary for the runc v2 shim: the OCI runtime binary (runc, crun, or a path); empty: the shim's default
  * @param rootless no cgroup path or limits (no delegation without systemd)
+ * @param stdinOnce with {@code interactive}: the container's stdin closes when the first
+ *                  client attached to it ends its input (docker's StdinOnce, as docker run -i sets it)
  * @param restart docker's {@code --restart}: detached runs only, carried out by the network keeper
  */
 public record RunSpec(
@@ -66,6 +68,7 @@ public record RunSpec(
         String runtime,
         Optional<String> runtimeBinary,
         boolean rootless,
+        boolean stdinOnce,
         RestartPolicy restart) {
 
     /** The containerd runtime jnerd uses unless told otherwise. */
@@ -140,6 +143,7 @@ public record RunSpec(
         private PullPolicy pull = PullPolicy.MISSING;
         private String runtime = RUNC_V2;
         private boolean rootless;
+        private boolean stdinOnce;
 
         private Builder(String image) {
             this.image = image;
@@ -256,6 +260,11 @@ public record RunSpec(
             return this;
         }
 
+        public Builder stdinOnce(boolean stdinOnce) {
+            this.stdinOnce = stdinOnce;
+            return this;
+        }
+
         public Builder tty(boolean tty) {
             this.tty = tty;
             return this;
@@ -323,7 +332,7 @@ public record RunSpec(
             MountPlan volumes = volumes(runtimeBinary.orElse("runc"));
             return new RunSpec(image, command, entrypoint, env, workdir, user, name, hostname, labels, annotations,
                     readOnly, resolved, noNewPrivileges, capAdd, capDrop, network, ports, volumes, detach, remove,
-                    interactive, tty, pull, shim, runtimeBinary, rootless, restart);
+                    interactive, tty, pull, shim, runtimeBinary, rootless, stdinOnce, restart);
         }
 
         private static Optional<String> runtimeBinary(String runtime) {

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -116,7 +117,15 @@ public final class ImageService {
         if (!unpacker.isUnpacked(chainId)) {
             unpacker.unpack(image.layers(), image.diffIds());
         }
-        new ContentStore(c).label(image.configDescriptor().digest(), GcLabels.forSnapshot(snapshotter, chainId));
+        // Every run of an unpacked image passes here: a read when the label is there already,
+        // rather than a write (a metadata transaction, fsync'd, in containerd's bolt database).
+        ContentStore content = new ContentStore(c);
+        String config = image.configDescriptor().digest();
+        Map<String, String> gc = GcLabels.forSnapshot(snapshotter, chainId);
+        boolean labelled = content.info(config).map(i -> i.getLabelsMap().entrySet().containsAll(gc.entrySet())).orElse(false);
+        if (!labelled) {
+            content.label(config, gc);
+        }
     }
 
     public Optional<Image> get(String name) {

@@ -56,6 +56,9 @@ public final class NetworkKeeper {
     private static final long THREAD_STACK = 256 * 1024;
     /** A keeper that left idle takes a moment to exit (and drop its claim) after removing its socket. */
     private static final Duration CLAIM_PATIENCE = Duration.ofSeconds(10);
+    /** slirp4netns and pasta stop within a second of their exit fd closing; a bypass's DELETE is one request. */
+    private static final Duration TEARDOWN_PATIENCE = Duration.ofSeconds(10);
+    private static final Duration TEARDOWN_POLL = Duration.ofMillis(20);
 
     private final KeeperSocket socket;
     private final KeptTasks tasks;
@@ -177,7 +180,7 @@ public final class NetworkKeeper {
         }
         KeeperRequest r = kept.request();
         String key = key(r.namespace(), r.id());
-        if (held.putIfAbsent(key, kept) != null) {
+        if (!claim(key, kept)) {
             client.writeLine(ERROR + "container " + r.id() + " is held already");
             return;
         }
@@ -202,6 +205,27 @@ public final class NetworkKeeper {
                 release();
             }
         }
+    }
+
+    /**
+     * Takes {@code key} for {@code kept}. A container whose init just exited is still held
+     * while its network is torn down: a start right after its wait returned (start, restart,
+     * docker start) waits for that rather than failing.
+     */
+    private boolean claim(String key, KeptNetwork kept) {
+        long deadline = System.nanoTime() + TEARDOWN_PATIENCE.toNanos();
+        while (held.putIfAbsent(key, kept) != null) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(TEARDOWN_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean handshake(KeeperChannel client, KeptNetwork kept) throws IOException {
