@@ -173,7 +173,7 @@ class CliServerEndToEndTest {
                     ThreadCredentials.setresuid(ThreadCredentials.KEEP, NOBODY, ThreadCredentials.KEEP);
                     try (Fd s = Sockets.socket(SockAddr.AF_UNIX, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0)) {
                         Sockets.connect(s, SockAddr.unix(socket.toString()));
-                        byte[] body = "jnerd-warm-1\0/\0001\0version\0".getBytes(StandardCharsets.UTF_8);
+                        byte[] body = "jnerd-warm-1\0001\0version\0".getBytes(StandardCharsets.UTF_8);
                         byte[] request = ByteBuffer.allocate(4 + body.length).putInt(body.length).put(body).array();
                         try {
                             ScmRights.send(s, request, List.of(stdout[1], stdout[1], stdout[1]));
