@@ -2,8 +2,9 @@
 # Builds the release archive (Maven runs this in dist's package phase):
 #   build-archive.sh JAVA_HOME VERSION OUT_DIR
 # OUT_DIR/jnerd-VERSION-linux-ARCH.tar.gz holds jnerd-VERSION/ laid out as installed
-# (bin/jnerd, lib/jnerd/{jnerd.jar,runtime/}, share/jnerd/systemd/, install.sh), so it runs
-# in place once unpacked too; install.sh is also copied next to the archive.
+# (bin/jnerd, lib/jnerd/{jnerd.jar,runtime/}, share/jnerd/systemd/, share/man/man1/,
+# share/{bash-completion/completions,zsh/site-functions,fish/vendor_completions.d}/,
+# install.sh), so it runs in place once unpacked too; install.sh is also copied next to the archive.
 set -euo pipefail
 java_home=$1 version=$2 out=$3
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -31,6 +32,15 @@ mkdir -p "$stage/bin" "$stage/lib/jnerd" "$stage/share/jnerd/systemd"
 "$java_home/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files \
   --generate-cds-archive --output "$stage/lib/jnerd/runtime"
 cp "$jar" "$stage/lib/jnerd/jnerd.jar"
+# Man pages and completion scripts, made by the jar itself on the runtime just built, so they
+# describe exactly the commands of this archive.
+java=("$stage/lib/jnerd/runtime/bin/java" -Xshare:auto -cp "$stage/lib/jnerd/jnerd.jar")
+mkdir -p "$stage/share/man/man1" "$stage/share/bash-completion/completions" "$stage/share/zsh/site-functions" \
+  "$stage/share/fish/vendor_completions.d"
+"${java[@]}" io.jnerd.cli.docs.ManPages "$stage/share/man/man1" >/dev/null
+"${java[@]}" io.jnerd.cli.Main completion bash > "$stage/share/bash-completion/completions/jnerd"
+"${java[@]}" io.jnerd.cli.Main completion zsh > "$stage/share/zsh/site-functions/_jnerd"
+"${java[@]}" io.jnerd.cli.Main completion fish > "$stage/share/fish/vendor_completions.d/jnerd.fish"
 cp "$root/bin/jnerd" "$stage/bin/jnerd"
 cp "$root"/contrib/systemd/*.service "$stage/share/jnerd/systemd/"
 cp "$root/dist/install.sh" "$stage/install.sh"

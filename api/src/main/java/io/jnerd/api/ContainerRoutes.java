@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jnerd.engine.JnerdException;
 import io.jnerd.engine.container.ContainerLabels;
 import io.jnerd.engine.container.ContainerLogs;
+import io.jnerd.engine.container.ContainerStarter;
 import io.jnerd.engine.container.ContainerSummary;
+import io.jnerd.engine.container.ContainerSupervisor;
 import io.jnerd.engine.container.Containers;
 import io.jnerd.engine.image.ImageRef;
 import io.jnerd.engine.image.ImageService;
@@ -17,6 +19,8 @@ import io.jnerd.nativebindings.Signals;
 import io.jnerd.proto.containerd.containers.Container;
 import io.jnerd.proto.containerd.types.task.Process;
 import io.jnerd.proto.containerd.types.task.Status;
+import io.jnerd.netns.PortMapping;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +29,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** The container endpoints, over the engine's {@link Containers}. */
 public final class ContainerRoutes {
@@ -33,6 +41,7 @@ public final class ContainerRoutes {
     private static final Duration WAIT_STEP = Duration.ofSeconds(1);
 
     private final Containers containers;
+    private final ContainerSupervisor supervisor;
     private final ImageService images;
     private final Path stateRoot;
     private final Optional<Path> bypassdSocket;
@@ -41,8 +50,10 @@ public final class ContainerRoutes {
      * @param stateRoot jnerd's state dir (stdio, logs, network records), as jnerd run uses it
      * @param bypassdSocket where a bypassd that containers' networks may use listens
      */
-    public ContainerRoutes(Containers containers, ImageService images, Path stateRoot, Optional<Path> bypassdSocket) {
+    public ContainerRoutes(Containers containers, ContainerSupervisor supervisor, ImageService images, Path stateRoot,
+            Optional<Path> bypassdSocket) {
         this.containers = containers;
+        this.supervisor = supervisor;
         this.images = images;
         this.stateRoot = stateRoot;
         this.bypassdSocket = bypassdSocket;
@@ -90,22 +101,68 @@ public final class ContainerRoutes {
     /**
      * docker wait: the head goes out at once (as moby's does), the body
      * {@code {"StatusCode": N}} once the container exited; a client that left meanwhile ends
-     * the wait within a step.
+     * the wait within a step. {@code condition}: not-running (the default; at once for one
+     * that is not), next-exit (docker run registers it before the start), removed (docker run
+     * --rm: after the daemon removed it).
      */
     private HttpResponse await(HttpRequest request, Map<String, String> params) {
         Optional<Container> c = find(params.get("id"));
         if (c.isEmpty()) {
             return noSuchContainer(params.get("id"));
         }
+        String id = c.get().getId();
+        String condition = Optional.ofNullable(request.query("condition")).orElse("");
+        CompletableFuture<Integer> exit;
+        CompletableFuture<Void> removal;
+        switch (condition) {
+            case "", "not-running" -> {
+                exit = null;
+                removal = CompletableFuture.completedFuture(null);
+            }
+            case "next-exit" -> {
+                exit = supervisor.nextExit(id);
+                removal = CompletableFuture.completedFuture(null);
+            }
+            case "removed" -> {
+                exit = supervisor.nextExit(id);
+                removal = supervisor.removal(id);
+            }
+            default -> {
+                return Responses.error(400, "invalid condition: \"" + condition + "\"");
+            }
+        }
         return HttpResponse.stream(200, "application/json", out -> {
-            OptionalInt status;
-            while ((status = containers.awaitExit(c.get().getId(), WAIT_STEP)).isEmpty()) {
-                out.flush();
+            int status;
+            if (exit == null) {
+                OptionalInt s;
+                while ((s = containers.awaitExit(id, WAIT_STEP)).isEmpty()) {
+                    out.flush();
+                }
+                status = s.getAsInt();
+            } else {
+                status = awaitStep(exit, out);
+                awaitStep(removal, out);
             }
             ObjectNode o = Responses.mapper().createObjectNode();
-            o.put("StatusCode", Math.max(0, status.getAsInt())).putNull("Error");
+            o.put("StatusCode", Math.max(0, status)).putNull("Error");
             out.write((Responses.mapper().writeValueAsString(o) + "\n").getBytes(StandardCharsets.UTF_8));
         });
+    }
+
+    /** The future's value, flushing a step at a time (a flush throws once the client hung up). */
+    private static <T> T awaitStep(CompletableFuture<T> f, java.io.OutputStream out) throws java.io.IOException {
+        while (true) {
+            try {
+                return f.get(WAIT_STEP.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                out.flush();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted waiting for the container");
+            } catch (ExecutionException e) {
+                throw new java.io.IOException(e.getCause());
+            }
+        }
     }
 
     /** docker inspect: what the CLI's templates and docker-java read of moby's ContainerJSON. */
@@ -132,15 +189,29 @@ public final class ContainerRoutes {
                 .put("Driver", container.getSnapshotter()).put("Platform", "linux");
         ImageRef ref = ImageRoutes.parse(c.image());
         ObjectNode config = o.putObject("Config");
-        config.put("Hostname", c.id().substring(0, Math.min(12, c.id().length())))
-                .put("Image", ref == null ? c.image() : ref.familiar()).put("Tty", false).put("OpenStdin", false);
+        String stdin = c.labels().getOrDefault(ContainerLabels.STDIN, "");
+        config.put("Hostname", ContainerStarter.hostname(container))
+                .put("Image", ref == null ? c.image() : ref.familiar()).put("Tty", ContainerStarter.tty(container))
+                .put("OpenStdin", !stdin.isEmpty()).put("StdinOnce", stdin.equals("once"));
         ArrayNode cmd = config.putArray("Cmd");
         c.command().forEach(cmd::add);
         config.set("Labels", Responses.mapper().valueToTree(c.labels()));
-        o.putObject("HostConfig").put("NetworkMode", c.labels().getOrDefault(ContainerLabels.NETWORK, "default"));
+        ObjectNode hostConfig = o.putObject("HostConfig")
+                .put("NetworkMode", c.labels().getOrDefault(ContainerLabels.NETWORK, "default"))
+                .put("AutoRemove", "true".equals(c.labels().get(ContainerLabels.AUTO_REMOVE)));
+        String restart = c.labels().getOrDefault(ContainerLabels.RESTART_POLICY, "no");
+        int colon = restart.indexOf(':');
+        hostConfig.putObject("RestartPolicy").put("Name", colon < 0 ? restart : restart.substring(0, colon))
+                .put("MaximumRetryCount", colon < 0 ? 0 : Integer.parseInt(restart.substring(colon + 1)));
         ObjectNode network = o.putObject("NetworkSettings");
         network.putObject("Networks");
-        network.putObject("Ports");
+        ObjectNode ports = network.putObject("Ports");
+        for (PortMapping p : Containers.publishedPorts(container)) {
+            ((ArrayNode) ports.withArray(p.containerPort() + "/" + p.protocol().wireName())).addObject()
+                    .put("HostIp", p.hostIp().map(InetAddress::getHostAddress).orElse("0.0.0.0"))
+                    .put("HostPort", Integer.toString(p.hostPort()));
+        }
+        hostConfig.set("PortBindings", ports.deepCopy());
         o.putArray("Mounts");
         return Responses.json(200, o);
     }
@@ -199,12 +270,17 @@ public final class ContainerRoutes {
             return Responses.error(409, "cannot remove container \"" + params.get("id") + "\": container is running:"
                     + " stop the container before removing or force remove");
         }
-        containers.rm(c.get(), params.get("id"), force, stateRoot, bypassdSocket);
+        supervisor.rm(c.get(), params.get("id"), force);
         return HttpResponse.empty(204);
     }
 
     /** By ID, name or unique ID prefix, as the engine finds containers; empty when none (or several) match. */
     private Optional<Container> find(String ref) {
+        return find(containers, ref);
+    }
+
+    /** By ID, name or unique ID prefix; empty when none (or several) match. */
+    static Optional<Container> find(Containers containers, String ref) {
         try {
             return Optional.of(containers.find(ref));
         } catch (JnerdException e) {
@@ -264,7 +340,12 @@ public final class ContainerRoutes {
                     .put("ImageID", imageIds.getOrDefault(c.image(), ""))
                     .put("Command", String.join(" ", c.command()))
                     .put("Created", c.created().getEpochSecond());
-            o.putArray("Ports");
+            ArrayNode ports = o.putArray("Ports");
+            for (PortMapping p : Containers.publishedPorts(c.labels())) {
+                ports.addObject().put("IP", p.hostIp().map(InetAddress::getHostAddress).orElse("0.0.0.0"))
+                        .put("PrivatePort", p.containerPort()).put("PublicPort", p.hostPort())
+                        .put("Type", p.protocol().wireName());
+            }
             o.set("Labels", Responses.mapper().valueToTree(c.labels()));
             o.put("State", c.state()).put("Status", c.status());
             o.putObject("HostConfig").put("NetworkMode", c.labels().getOrDefault(ContainerLabels.NETWORK, "default"));

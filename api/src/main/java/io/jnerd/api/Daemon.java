@@ -3,6 +3,7 @@ package io.jnerd.api;
 import io.jnerd.http.HttpHandler;
 import io.jnerd.http.HttpResponse;
 import io.jnerd.http.ServerLimits;
+import io.jnerd.http.SystemdFds;
 import io.jnerd.http.UnixHttpServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,8 +26,7 @@ public final class Daemon implements AutoCloseable {
     static final int MAX_CONNECTIONS = 256;
     /** Bodies the daemon takes whole (container create, exec create); image loads stream past this later. */
     static final int MAX_BODY = 16 * 1024 * 1024;
-    /** sd_listen_fds(3): the first inherited socket. */
-    static final int SD_LISTEN_FDS_START = 3;
+    static final int SD_LISTEN_FDS_START = SystemdFds.LISTEN_FDS_START;
 
     private final UnixHttpServer server;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -66,10 +66,7 @@ public final class Daemon implements AutoCloseable {
 
     /** LISTEN_PID names this process and LISTEN_FDS at least one socket (sd_listen_fds(3)). */
     static boolean activatedBySystemd(Map<String, String> env) {
-        String pid = env.get("LISTEN_PID");
-        String fds = env.get("LISTEN_FDS");
-        return pid != null && fds != null && pid.equals(Long.toString(ProcessHandle.current().pid()))
-                && fds.matches("[1-9][0-9]*");
+        return SystemdFds.passed(env);
     }
 
     /** {@code unix://PATH}, or the default: /run/jnerd/docker.sock for root, else under XDG_RUNTIME_DIR. */

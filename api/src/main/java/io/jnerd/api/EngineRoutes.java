@@ -1,12 +1,18 @@
 package io.jnerd.api;
 
+import io.jnerd.engine.container.ContainerArchive;
 import io.jnerd.engine.container.ContainerSummary;
+import io.jnerd.engine.container.ContainerSupervisor;
 import io.jnerd.engine.container.Containers;
+import io.jnerd.engine.container.ExecInstances;
 import io.jnerd.engine.image.ImageService;
+import io.jnerd.engine.network.BypassNetwork;
 import io.jnerd.proto.Containerd;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /** The endpoints that drive the engine, over one containerd connection the daemon holds. */
@@ -18,12 +24,22 @@ public final class EngineRoutes {
      * @param env the daemon's environment (registry credentials from DOCKER_CONFIG or HOME)
      * @param stateRoot jnerd's state dir, as jnerd run uses it
      * @param bypassdSocket where a bypassd listens that containers' networks may use
+     * @param keeperMain the class whose main runs {@code network-keeper} (the networks of the containers it starts)
+     * @param log where the daemon's own remarks go
      */
     public static void register(DockerApi api, Containerd containerd, Map<String, String> env, String snapshotter,
-            Path stateRoot, Optional<Path> bypassdSocket) {
-        new ContainerRoutes(new Containers(containerd), new ImageService(containerd), stateRoot, bypassdSocket)
-                .register(api.routes());
+            Path stateRoot, Optional<Path> bypassdSocket, String keeperMain, Consumer<String> log) {
+        EventStream events = new EventStream();
+        BypassNetwork.Settings bypass = new BypassNetwork.Settings(List.of(), bypassdSocket, line -> { });
+        ContainerSupervisor supervisor = new ContainerSupervisor(containerd, stateRoot, keeperMain, bypass, events);
+        new ContainerRoutes(new Containers(containerd), supervisor, new ImageService(containerd), stateRoot,
+                bypassdSocket).register(api.routes());
+        new RunRoutes(containerd, supervisor, stateRoot, snapshotter, bypass, log).register(api.routes());
+        events.register(api.routes());
         new ImageRoutes(containerd, env, snapshotter).register(api.routes());
+        new ExecRoutes(new ExecInstances(containerd, stateRoot), new Containers(containerd)).register(api.routes());
+        new ImageArchiveRoutes(containerd, snapshotter, stateRoot).register(api.routes());
+        new ArchiveRoutes(new ContainerArchive(containerd, stateRoot), new Containers(containerd)).register(api.routes());
     }
 
     /** What /info counts, read from containerd at each request. */

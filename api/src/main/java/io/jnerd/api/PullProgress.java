@@ -34,6 +34,11 @@ final class PullProgress implements TransferEvents {
         write(message(status, id));
     }
 
+    /** Text as it is shown, in a {@code stream} message (docker load's "Loaded image: …" lines). */
+    void stream(String text) {
+        write(Responses.mapper().createObjectNode().put("stream", text));
+    }
+
     void error(String message) {
         ObjectNode o = Responses.mapper().createObjectNode();
         o.putObject("errorDetail").put("message", message);

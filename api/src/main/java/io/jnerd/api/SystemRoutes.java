@@ -16,6 +16,14 @@ import java.util.function.Supplier;
  */
 public final class SystemRoutes {
 
+    /**
+     * /version's top-level Version: the moby release that brought API {@link ApiVersion#MAX}.
+     * Clients compare it with docker's releases (Testcontainers 2.x refuses an engine below
+     * 1.6.0, which jnerd's own 0.x would be); jnerd's version stays in Platform and Components,
+     * what {@code docker version} prints.
+     */
+    static final String ENGINE_RELEASE = "25.0.0";
+
     private final String version;
     private final HostFacts host;
     private final Supplier<EngineSummary> engine;
@@ -51,7 +59,7 @@ public final class SystemRoutes {
                 .put("Os", "linux").put("Arch", host.architecture()).put("KernelVersion", host.kernelVersion())
                 .put("Experimental", "false").put("GoVersion", "java " + System.getProperty("java.version"))
                 .put("GitCommit", "").put("BuildTime", "");
-        v.put("Version", version).put("ApiVersion", ApiVersion.MAX).put("MinAPIVersion", ApiVersion.MIN)
+        v.put("Version", ENGINE_RELEASE).put("ApiVersion", ApiVersion.MAX).put("MinAPIVersion", ApiVersion.MIN)
                 .put("GitCommit", "").put("GoVersion", "java " + System.getProperty("java.version"))
                 .put("Os", "linux").put("Arch", host.architecture()).put("KernelVersion", host.kernelVersion())
                 .put("BuildTime", "");

@@ -54,13 +54,13 @@ class DockerCliTest {
         DockerCli.Result r = docker.run(Map.of(), "version", "--format",
                 "{{.Client.APIVersion}} {{.Server.Version}} {{.Server.APIVersion}} {{.Server.MinAPIVersion}} {{.Server.Os}}");
         assertEquals(0, r.exit(), r.err());
-        assertEquals("1.44 0.1.0-test 1.44 1.24 linux", r.out().trim());
+        assertEquals("1.44 25.0.0 1.44 1.24 linux", r.out().trim(), "the engine release of API 1.44");
         assertTrue(log.contains("HEAD /_ping -> 200"), log::toString);
         assertTrue(log.contains("GET /v1.44/version -> 200"), log::toString);
 
         DockerCli.Result plain = docker.run(Map.of(), "version");
         assertEquals(0, plain.exit(), plain.err());
-        assertTrue(plain.out().contains("Server: jnerd 0.1.0-test")
+        assertTrue(plain.out().contains("Server: jnerd 0.1.0-test") && plain.out().contains("Version:          0.1.0-test")
                 && plain.out().contains("1.44 (minimum version 1.24)")
                 && plain.out().contains("java " + System.getProperty("java.version")), plain.out());
     }

@@ -3,6 +3,8 @@ package io.jnerd.cli;
 import io.jnerd.cli.command.BuildLocalCommand;
 import io.jnerd.cli.command.BypassdCommand;
 import io.jnerd.cli.command.CliServerCommand;
+import io.jnerd.cli.command.CompletionCommand;
+import io.jnerd.cli.command.CpCommand;
 import io.jnerd.cli.command.DaemonCommand;
 import io.jnerd.cli.command.DemoCommand;
 import io.jnerd.cli.command.ExecCommand;
@@ -12,6 +14,8 @@ import io.jnerd.cli.command.InspectCommand;
 import io.jnerd.cli.command.KeyCommand;
 import io.jnerd.cli.command.KillCommand;
 import io.jnerd.cli.command.LoadCommand;
+import io.jnerd.cli.command.LoginCommand;
+import io.jnerd.cli.command.LogoutCommand;
 import io.jnerd.cli.command.LogsCommand;
 import io.jnerd.cli.command.NetworkKeeperCommand;
 import io.jnerd.cli.command.PortCommand;
@@ -24,6 +28,7 @@ import io.jnerd.cli.command.RmCommand;
 import io.jnerd.cli.command.RmiCommand;
 import io.jnerd.cli.command.RootlessCommand;
 import io.jnerd.cli.command.RunCommand;
+import io.jnerd.cli.command.SaveCommand;
 import io.jnerd.cli.command.StartCommand;
 import io.jnerd.cli.command.StopCommand;
 import io.jnerd.cli.command.TagCommand;
@@ -37,15 +42,15 @@ import picocli.CommandLine.Mixin;
 @Command(name = "jnerd", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Rootless container networking and security for containerd, with a nerdctl-style CLI.",
         subcommands = {
-            RunCommand.class, ExecCommand.class, PsCommand.class, RmCommand.class, StopCommand.class, KillCommand.class,
+            RunCommand.class, ExecCommand.class, CpCommand.class, PsCommand.class, RmCommand.class, StopCommand.class, KillCommand.class,
             WaitCommand.class, StartCommand.class, RestartCommand.class, PortCommand.class, LogsCommand.class,
             TagCommand.class,
             PruneCommands.ContainerGroup.class, PruneCommands.ImageGroup.class,
             InspectCommand.class, ImagesCommand.class, RmiCommand.class, PullCommand.class, LoadCommand.class,
+            SaveCommand.class, LoginCommand.class, LogoutCommand.class,
             BuildLocalCommand.class, VersionCommand.class, InfoCommand.class, PushCommand.class, KeyCommand.class,
             RootlessCommand.class, DemoCommand.class, BypassdCommand.class, NetworkKeeperCommand.class, DaemonCommand.class,
-            CliServerCommand.class,
-            CommandLine.HelpCommand.class
+            CliServerCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class
         })
 public final class JnerdCommand implements Runnable {
     @Mixin(name = GlobalOptions.MIXIN)

@@ -121,10 +121,10 @@ class EndToEndTest {
             String id = bypass[1].trim();
             assertEquals("from the test host\n", awaitLogs(containerd, id, "test host"));
             String holders = Leftovers.processesOf(id);
-            assertTrue(holders.contains("network-keeper"), "a keeper holds the network: " + holders);
+            assertTrue(holders.contains("slirp4netns"), "the keeper's slirp4netns holds the network: " + holders);
             String[] rm = jnerd(containerd, new byte[0], "rm", "-f", id);
             assertEquals("0", rm[0], rm[2]);
-            assertEquals("", Leftovers.processesOf(id), "no keeper or slirp4netns left after rm -f");
+            assertEquals("", Leftovers.processesOf(id), "no slirp4netns left after rm -f");
 
             int port;
             try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

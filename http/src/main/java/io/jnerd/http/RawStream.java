@@ -1,7 +1,11 @@
 package io.jnerd.http;
 
 import io.netty.buffer.ByteBuf;
+import io.jnerd.nativebindings.Fd;
+import io.jnerd.nativebindings.Poll;
+import io.jnerd.nativebindings.SyscallException;
 import io.netty.channel.Channel;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.socket.DuplexChannel;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,6 +41,33 @@ public final class RawStream {
 
     public OutputStream output() {
         return output;
+    }
+
+    /**
+     * Whether the client closed its whole connection, not only its sending side (docker's
+     * CloseWrite): lets a hijack with nothing to write notice a client that left. A unix
+     * stream socket whose peer closed has both directions shut and polls POLLHUP; a peer's
+     * shutdown(SHUT_WR) only shuts our receiving side (net/unix/af_unix.c, unix_poll). Only
+     * valid while this side has not half-closed itself ({@link #closeWrite()}).
+     */
+    public boolean clientGone() {
+        if (!channel.isActive()) {
+            return true;
+        }
+        if (!(channel instanceof EpollDomainSocketChannel epoll)) {
+            return false;
+        }
+        // Borrowed, never closed here: netty owns the descriptor.
+        Fd borrowed = Fd.adopt(epoll.fd().intValue());
+        try {
+            int[] revents = new int[1];
+            Poll.poll(new Fd[] {borrowed}, new int[] {0}, revents, 0);
+            return (revents[0] & (Poll.POLLHUP | Poll.POLLERR | Poll.POLLNVAL)) != 0;
+        } catch (SyscallException e) {
+            return !channel.isActive();
+        } finally {
+            borrowed.release();
+        }
     }
 
     /** Half-closes: the client reads EOF, and may still send. */

@@ -9,12 +9,12 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
-/** A client that speaks raw bytes: what garbage, hang-ups and hijacked streams need. */
-final class RawExchange implements AutoCloseable {
+/** A client that speaks raw bytes: what garbage, hang-ups and hijacked streams need (also api's and cli's tests). */
+public final class RawExchange implements AutoCloseable {
 
     final SocketChannel ch;
 
-    RawExchange(Path socket) throws IOException {
+    public RawExchange(Path socket) throws IOException {
         ch = SocketChannel.open(StandardProtocolFamily.UNIX);
         ch.connect(UnixDomainSocketAddress.of(socket));
     }
@@ -24,29 +24,29 @@ final class RawExchange implements AutoCloseable {
     }
 
     /** Sends {@code request} and reads until the server closes. */
-    static String once(Path socket, String request) throws IOException {
+    public static String once(Path socket, String request) throws IOException {
         try (RawExchange c = new RawExchange(socket)) {
             c.send(request);
             return c.readToEnd();
         }
     }
 
-    void send(String s) throws IOException {
+    public void send(String s) throws IOException {
         send(s.getBytes(StandardCharsets.ISO_8859_1));
     }
 
-    void send(byte[] bytes) throws IOException {
+    public void send(byte[] bytes) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(bytes);
         while (b.hasRemaining()) {
             ch.write(b);
         }
     }
 
-    void closeWrite() throws IOException {
+    public void closeWrite() throws IOException {
         ch.shutdownOutput();
     }
 
-    String readToEnd() throws IOException {
+    public String readToEnd() throws IOException {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         ByteBuffer b = ByteBuffer.allocate(8192);
         try {
@@ -60,7 +60,7 @@ final class RawExchange implements AutoCloseable {
     }
 
     /** Reads up to and including the blank line that ends a response head. */
-    String readHead() throws IOException {
+    public String readHead() throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         ByteBuffer one = ByteBuffer.allocate(1);
         while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {

@@ -1,6 +1,6 @@
 package io.jnerd.nativebindings;
 
-/** Process identity calls that cannot fail. */
+/** Process identity calls (all but {@link #setsid} cannot fail). */
 public final class Processes {
 
     private Processes() {}
@@ -20,5 +20,15 @@ public final class Processes {
 
     public static int getuid() {
         return (int) Sys.call(SysNr.GETUID, 0);
+    }
+
+    /**
+     * setsid(2): a new session and process group led by the caller, so signals sent to the
+     * parent's group (a terminal's ^C, a process-group kill) no longer reach it.
+     *
+     * @throws SyscallException EPERM when the caller already leads a process group
+     */
+    public static int setsid() throws SyscallException {
+        return (int) Sys.check(Sys.call(SysNr.SETSID, 0), "setsid", null);
     }
 }

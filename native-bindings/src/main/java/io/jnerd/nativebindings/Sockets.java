@@ -47,6 +47,15 @@ public final class Sockets {
     public static final int SO_COOKIE = 57;
     /** The cookie of the socket's network namespace (Linux 5.14). */
     public static final int SO_NETNS_COOKIE = 71;
+    /**
+     * u32 sk_meminfo[SK_MEMINFO_VARS] (Linux 4.12, linux/sock_diag.h): among them the values
+     * SO_RCVBUF and SO_SNDBUF read, at {@link #SK_MEMINFO_RCVBUF} and {@link #SK_MEMINFO_SNDBUF}.
+     */
+    public static final int SO_MEMINFO = 55;
+    public static final int SK_MEMINFO_RCVBUF = 1;
+    public static final int SK_MEMINFO_SNDBUF = 3;
+    /** SK_MEMINFO_VARS (9 since Linux 4.12) u32 values. */
+    public static final int SK_MEMINFO_SIZE = 9 * Integer.BYTES;
 
     /** Protocol numbers (linux/in.h), also the option and cmsg levels (SOL_IP, SOL_TCP, SOL_UDP, SOL_IPV6). */
     public static final int IPPROTO_IP = 0;
@@ -354,6 +363,16 @@ public final class Sockets {
         long r = Sys.call(SysNr.GETSOCKOPT, socket.get(), level, name, b.address(), b.address(lenAt));
         checkOption(r, "getsockopt", socket, level, name);
         return b.bytes(0, Math.min(b.buffer().getInt(lenAt), maxLength));
+    }
+
+    /**
+     * SO_PEERCRED: who connected a unix socket (struct ucred: pid, uid, gid), taken by the
+     * kernel at connect (or socketpair) time, so a peer cannot claim another's ids.
+     */
+    public static ScmRights.Credentials peerCredentials(Fd socket) throws SyscallException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(getOption(socket, SOL_SOCKET, SO_PEERCRED, 12))
+                .order(java.nio.ByteOrder.nativeOrder());
+        return new ScmRights.Credentials(b.getInt(0), Integer.toUnsignedLong(b.getInt(4)), Integer.toUnsignedLong(b.getInt(8)));
     }
 
     public static void setOption(Fd socket, int level, int name, byte[] value) throws SyscallException {

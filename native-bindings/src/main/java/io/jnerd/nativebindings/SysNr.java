@@ -25,6 +25,9 @@ public final class SysNr {
     public static final int GETRESGID = pick(120, 150);
     public static final int CAPGET = pick(125, 90);
     public static final int GETTID = pick(186, 178);
+    public static final int SETSID = pick(112, 157);
+    public static final int PTRACE = pick(101, 117);
+    public static final int WAIT4 = pick(61, 260);
     public static final int KILL = pick(62, 129);
     public static final int SOCKET = pick(41, 198);
     public static final int SOCKETPAIR = pick(53, 199);

@@ -26,18 +26,24 @@ public final class SyscallTable {
 
     private final Map<String, int[]> numbersByName;
     private final Map<Arch, Map<Integer, String>> namesByNumber;
+    /** The same names indexed by arch ordinal, then number: {@link #name} runs per seccomp notification. */
+    private final String[][] nameArrays;
 
     private SyscallTable(Map<String, int[]> numbersByName) {
         this.numbersByName = numbersByName;
         this.namesByNumber = new EnumMap<>(Arch.class);
+        this.nameArrays = new String[Arch.values().length][];
         for (Arch arch : Arch.values()) {
-            Map<Integer, String> names = new TreeMap<>();
+            TreeMap<Integer, String> names = new TreeMap<>();
             numbersByName.forEach((name, nrs) -> {
                 if (nrs[arch.ordinal()] >= 0) {
                     names.put(nrs[arch.ordinal()], name);
                 }
             });
             namesByNumber.put(arch, Collections.unmodifiableMap(names));
+            String[] array = new String[names.isEmpty() ? 0 : names.lastKey() + 1];
+            names.forEach((nr, name) -> array[nr] = name);
+            nameArrays[arch.ordinal()] = array;
         }
     }
 
@@ -58,7 +64,8 @@ public final class SyscallTable {
 
     /** The name of syscall {@code nr} on {@code arch}, or "syscall NR" if the table lacks it. */
     public String name(Arch arch, int nr) {
-        String n = namesByNumber.get(arch).get(nr);
+        String[] names = nameArrays[arch.ordinal()];
+        String n = nr >= 0 && nr < names.length ? names[nr] : null;
         return n != null ? n : "syscall " + nr;
     }
 

@@ -35,7 +35,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--workloads", split = ",", paramLabel = "ID",
             description = "workloads (default: all): iperf3-tcp-out, iperf3-tcp-in, iperf3-udp, connect, "
-                    + "connect-nerdctl, connect-4t, redis-server-in, redis-client-in, sockopt, start, cli-start")
+                    + "connect-nerdctl, connect-4t, redis-server-in, redis-client-in, sockopt, start, cli-start, detached-rss, "
+                    + "docker-run, docker-ps")
     List<String> workloads = new ArrayList<>();
 
     @Option(names = "--results", paramLabel = "DIR", description = "output folder (default ./results/<timestamp>)")

@@ -38,7 +38,7 @@ public final class BenchRun {
     private NerdctlBypass nerdctl;
     private String nerdctlMissing = "connect-nerdctl needs the bypass4netns mode";
     private RootfulContainerd rootful;
-    private String rootfulMissing = "cli-start needs the host mode";
+    private String rootfulMissing = "cli-start and docker-* need the host mode";
     /** Set by Ctrl-C: what fails from then on fails because its namespace is being removed. */
     private volatile boolean stopping;
 
@@ -187,16 +187,16 @@ public final class BenchRun {
         return imageArchive;
     }
 
-    /** cli-start's containerd, when that workload runs beside the host baseline as root. */
+    /** cli-start's containerd (docker-*'s too), when such a workload runs beside the host baseline as root. */
     private void rootfulContainerd(Path netbench, Path work) {
-        if (!settings.workloads().contains(Workload.CLI_START) || !settings.modes().contains(Mode.HOST)) {
+        if (settings.workloads().stream().noneMatch(Workload::usesRootfulContainerd) || !settings.modes().contains(Mode.HOST)) {
             return;
         }
         if (!root) {
-            rootfulMissing = "cli-start needs root (a rootful containerd)";
+            rootfulMissing = "cli-start and docker-* need root (a rootful containerd)";
             return;
         }
-        progress.line("cli-start: starting a rootful containerd of its own and loading " + BenchImage.NAME);
+        progress.line("rootful workloads: starting a containerd of their own and loading " + BenchImage.NAME);
         try {
             rootful = RootfulContainerd.start(work.resolve("containerd"), settings.jnerd(), imageArchive(netbench, work));
             cleanup.push(rootful);
@@ -268,8 +268,13 @@ public final class BenchRun {
             }
 
             @Override
+            public String connectWarmup() {
+                return Integer.toString(settings.connectWarmupSeconds());
+            }
+
+            @Override
             public Duration timeout() {
-                return Duration.ofSeconds(settings.seconds() * 3L + 90);
+                return Duration.ofSeconds((settings.seconds() + settings.connectWarmupSeconds()) * 3L + 90);
             }
 
             @Override

@@ -37,6 +37,15 @@ public record BenchSettings(List<Mode> modes, List<Workload> workloads, int repe
         return quick ? 3 : 7;
     }
 
+    /**
+     * Uncounted seconds of the connect loop before each timed one: a bypass agent inside the
+     * {@code jnerd run} JVM compiles its path meanwhile (a cold agent ran at 0.72× a warm one
+     * over its first 4 s in the reference harness; docs/benchmarks.md).
+     */
+    int connectWarmupSeconds() {
+        return quick ? 1 : 3;
+    }
+
     int startsPerSample() {
         return quick ? 1 : 3;
     }

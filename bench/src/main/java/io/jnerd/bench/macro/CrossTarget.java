@@ -25,7 +25,11 @@ public record CrossTarget(Metric numerator, Metric denominator, Mode mode, Mode 
             new CrossTarget(Metric.CLI_RUN_JNERD_WARM, Metric.CLI_RUN_CTR, Mode.HOST, null, 3, true,
                     "jnerd run with cli-server / ctr run", "≤ 3× ctr run --rm"),
             new CrossTarget(Metric.CLI_PS_JNERD_WARM, Metric.CLI_PS_CTR, Mode.HOST, null, 3, true,
-                    "jnerd ps with cli-server / ctr containers ls", "≤ 3× ctr containers ls"));
+                    "jnerd ps with cli-server / ctr containers ls", "≤ 3× ctr containers ls"),
+            new CrossTarget(Metric.DOCKER_RUN_NONE, Metric.DOCKER_RUN_CTR, Mode.HOST, null, 1.5, true,
+                    "docker run (jnerd daemon) / ctr run", "≤ 1.5× ctr run --rm"),
+            new CrossTarget(Metric.DOCKER_PS, Metric.DOCKER_PS_CTR, Mode.HOST, null, 2, true,
+                    "docker ps (jnerd daemon) / ctr containers ls", "≤ 2× ctr containers ls"));
 
     public OptionalDouble quotient(BenchResults results) {
         OptionalDouble a = baseline == null ? median(results, numerator) : results.ratio(numerator, mode, baseline);

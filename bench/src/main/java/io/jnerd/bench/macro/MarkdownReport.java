@@ -43,7 +43,7 @@ public final class MarkdownReport {
                 md.append("- ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
             }
         }
-        md.append("\n## Targets (issues 6, 8, 17 and 20)\n\n```\n");
+        md.append("\n## Targets (issues 6, 8, 16, 17 and 20)\n\n```\n");
         for (Target t : Target.ISSUE_TARGETS) {
             md.append(t.line(results)).append('\n');
         }

@@ -1,6 +1,7 @@
 package io.jnerd.bench.macro;
 
 import io.jnerd.engine.image.ImageService;
+import io.jnerd.engine.network.KeeperRecord;
 import io.jnerd.netns.HelperProcess;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,11 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The rootful containerd of the {@code cli-start} workload: Debian's containerd with a
+ * The rootful containerd of the {@code cli-start} and {@code detached-rss} workloads: Debian's containerd with a
  * config, root, state and socket of its own under the bench's work folder (so nothing is
  * left in the machine's containerd), the bench image loaded by {@code jnerd load}. jnerd
  * and ctr are given the same socket and namespace, so both start the same image with the
- * same runc and shim; only the client differs.
+ * same runc and shim; only the client differs. The docker-* workloads add a {@code jnerd
+ * daemon} over it (started at their first docker command, kept for the run) and Debian's
+ * docker client with a config folder of its own.
  */
 final class RootfulContainerd implements AutoCloseable {
     static final String NAMESPACE = "jnerd-bench";
@@ -28,6 +31,7 @@ final class RootfulContainerd implements AutoCloseable {
     private final String jnerd;
     private HelperProcess cliServer;
     private int ctrRuns;
+    private HelperProcess daemon;
 
     private RootfulContainerd(Path dir, HelperProcess containerd, String jnerd) {
         this.dir = dir;
@@ -122,6 +126,27 @@ final class RootfulContainerd implements AutoCloseable {
         return Commands.run(cmd, timeout);
     }
 
+    /**
+     * The RSS of the network keeper that holds container {@code id} plus its watcher shell's
+     * (its parent), in MB, from /proc's VmRSS.
+     */
+    double keeperRssMegabytes(String id) throws IOException {
+        Path record = dir.resolve("jnerd-state").resolve(NAMESPACE).resolve(id).resolve(KeeperRecord.FILE);
+        long keeper = Long.parseLong(Files.readString(record).trim().split(" ")[0]);
+        long watcher = ProcessHandle.of(keeper).flatMap(ProcessHandle::parent).map(ProcessHandle::pid)
+                .orElseThrow(() -> new IOException("the network keeper " + keeper + " has no parent"));
+        return (rssKilobytes(keeper) + rssKilobytes(watcher)) / 1024.0;
+    }
+
+    private static long rssKilobytes(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IOException("no VmRSS for pid " + pid);
+    }
+
     /** The same in a JVM of its own ({@code JNERD_WARM=off}): what a command costs without cli-server. */
     String jnerdCold(Duration timeout, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(jnerdCommand(false));
@@ -142,6 +167,66 @@ final class RootfulContainerd implements AutoCloseable {
         return Commands.run(cmd, timeout);
     }
 
+    /** Runs {@code docker ARGS} through a jnerd daemon over this containerd (started at the first call). */
+    String docker(Duration timeout, String... args) throws IOException {
+        Path socket = startDaemon();
+        List<String> cmd = new ArrayList<>(List.of("env", "DOCKER_HOST=unix://" + socket,
+                "DOCKER_CONFIG=" + Files.createDirectories(dir.resolve("docker-config")), "docker"));
+        cmd.addAll(List.of(args));
+        return Commands.run(cmd, timeout);
+    }
+
+    private Path startDaemon() throws IOException {
+        Path socket = dir.resolve("docker.sock");
+        if (daemon == null) {
+            daemon = HelperProcess.start("jnerd daemon", List.of("env", "CONTAINERD_ADDRESS=" + dir.resolve("containerd.sock"),
+                    "CONTAINERD_NAMESPACE=" + NAMESPACE, "JNERD_STATE_DIR=" + dir.resolve("jnerd-state"), jnerd, "daemon",
+                    "-H", "unix://" + socket), dir.resolve("daemon.log"));
+            long deadline = System.nanoTime() + SHORT.toNanos();
+            while (!Files.exists(socket)) {
+                if (!daemon.isAlive() || System.nanoTime() > deadline) {
+                    throw new IOException("jnerd daemon did not listen: " + daemon.lastLogLine());
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while waiting for jnerd daemon", e);
+                }
+            }
+        }
+        return socket;
+    }
+
+    /** The daemon's resident memory now (VmRSS), in MB; env and bin/jnerd exec into its JVM, so the pid is the JVM's. */
+    double daemonRssMegabytes() throws IOException {
+        startDaemon();
+        for (String line : Files.readAllLines(Path.of("/proc/" + daemon.pid() + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+            }
+        }
+        throw new IOException("no VmRSS for jnerd daemon (pid " + daemon.pid() + ")");
+    }
+
+    /** Starts {@code n} detached containers through the daemon, returns (RSS after − before) / n in MB, removes them. */
+    double daemonRssGrowthPerContainer(int n, Duration timeout) throws IOException {
+        double before = daemonRssMegabytes();
+        List<String> ids = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                ids.add(docker(timeout, "run", "-d", "--net=none", BenchImage.NAME, "sleep", "600").strip());
+            }
+            return (daemonRssMegabytes() - before) / n;
+        } finally {
+            if (!ids.isEmpty()) {
+                List<String> rm = new ArrayList<>(List.of("rm", "-f"));
+                rm.addAll(ids);
+                docker(timeout, rm.toArray(String[]::new));
+            }
+        }
+    }
+
     /** {@code ctr run --rm IMAGE ID true}, a new container id each time. */
     void ctrRunTrue(Duration timeout) throws IOException {
         ctr(timeout, "run", "--rm", ImageService.normalize(BenchImage.NAME), "jnerd-bench-ctr-" + ++ctrRuns, "true");
@@ -157,6 +242,9 @@ final class RootfulContainerd implements AutoCloseable {
             try {
                 if (cliServer != null) {
                     cliServer.stop();
+                }
+                if (daemon != null) {
+                    daemon.stop();
                 }
             } finally {
                 containerd.stop();

@@ -60,7 +60,7 @@ public enum Workload {
         @Override
         Map<Metric, Double> run(Placement p, Context ctx) throws IOException {
             List<String> loop = List.of(p.tool("netbench"), "connect", p.testHostAddress(),
-                    Integer.toString(TestBed.ACCEPT_PORT), ctx.seconds());
+                    Integer.toString(TestBed.ACCEPT_PORT), ctx.seconds(), "1", ctx.connectWarmup());
             String out = p.mode() == Mode.BYPASS4NETNS ? ctx.nerdctl().exec(loop, ctx.timeout()) : p.exec(loop, ctx.timeout());
             Map<String, Double> kv = OutputParsers.keyValues(out);
             return Map.of(Metric.CONNECT_NERDCTL_RATE, OutputParsers.require(kv, "rate"),
@@ -163,7 +163,110 @@ public enum Workload {
                     Metric.CLI_RUN_CTR, median(ctrRun), Metric.CLI_PS_JNERD, median(jnerdPs),
                     Metric.CLI_PS_JNERD_WARM, median(warmPs), Metric.CLI_PS_CTR, median(ctrLs));
         }
+
+        @Override
+        boolean usesRootfulContainerd() {
+            return true;
+        }
+    },
+    /**
+     * Issue 16: the real docker CLI through {@code jnerd daemon} (warm: one daemon for the
+     * run) against ctr, on cli-start's rootful containerd; alternating pairs, medians. The
+     * network modes add one docker run each; then the daemon's RSS growth per detached container.
+     */
+    DOCKER_RUN("docker-run", List.of(Metric.DOCKER_RUN_NONE, Metric.DOCKER_RUN_CTR, Metric.DOCKER_RUN_SLIRP,
+            Metric.DOCKER_RUN_BYPASS, Metric.DAEMON_RSS_PER_CONTAINER)) {
+        @Override
+        Map<Metric, Double> run(Placement p, Context ctx) throws IOException {
+            RootfulContainerd c = ctx.rootful();
+            // Warm: the daemon's first run loads the classes and opens what every later run reuses.
+            c.docker(ctx.timeout(), "run", "--rm", "--net=none", BenchImage.NAME, "true");
+            Map<Metric, List<Double>> runs = new java.util.EnumMap<>(Metric.class);
+            java.util.Set<Metric> leftOut = java.util.EnumSet.noneOf(Metric.class);
+            for (int i = 0; i < ctx.cliPairs(); i++) {
+                timed(runs, leftOut, Metric.DOCKER_RUN_NONE, () -> c.docker(ctx.timeout(), "run", "--rm", "--net=none", BenchImage.NAME, "true"));
+                timed(runs, leftOut, Metric.DOCKER_RUN_CTR, () -> c.ctrRunTrue(ctx.timeout()));
+                timed(runs, leftOut, Metric.DOCKER_RUN_SLIRP, () -> c.docker(ctx.timeout(), "run", "--rm", "--net=slirp4netns",
+                        BenchImage.NAME, "true"));
+                timed(runs, leftOut, Metric.DOCKER_RUN_BYPASS, () -> c.docker(ctx.timeout(), "run", "--rm", "--net=bypass4netns",
+                        BenchImage.NAME, "true"));
+            }
+            Map<Metric, Double> medians = new java.util.EnumMap<>(Metric.class);
+            runs.forEach((metric, values) -> medians.put(metric, median(values)));
+            medians.put(Metric.DAEMON_RSS_PER_CONTAINER, c.daemonRssGrowthPerContainer(DAEMON_DETACHED, ctx.timeout()));
+            return medians;
+        }
+
+        @Override
+        boolean usesRootfulContainerd() {
+            return true;
+        }
+    },
+    DOCKER_PS("docker-ps", List.of(Metric.DOCKER_PS, Metric.DOCKER_PS_CTR, Metric.DAEMON_RSS_IDLE)) {
+        @Override
+        Map<Metric, Double> run(Placement p, Context ctx) throws IOException {
+            RootfulContainerd c = ctx.rootful();
+            c.docker(ctx.timeout(), "ps");
+            List<Double> docker = new ArrayList<>();
+            List<Double> ctr = new ArrayList<>();
+            for (int i = 0; i < ctx.cliPairs(); i++) {
+                docker.add(seconds(() -> c.docker(ctx.timeout(), "ps")));
+                ctr.add(seconds(() -> c.ctr(ctx.timeout(), "containers", "ls")));
+            }
+            return Map.of(Metric.DOCKER_PS, median(docker), Metric.DOCKER_PS_CTR, median(ctr),
+                    Metric.DAEMON_RSS_IDLE, c.daemonRssMegabytes());
+        }
+
+        @Override
+        boolean usesRootfulContainerd() {
+            return true;
+        }
+    },
+    /**
+     * Issue 18: what a detached container costs in jnerd's own memory. Rootful, on cli-start's
+     * containerd: 1, then 20 {@code jnerd run -d --net=slirp4netns IMAGE sleep} held by the
+     * resident network keeper; its RSS (and its watcher shell's) with 1 and with 20, and the
+     * growth per container. slirp4netns and containerd's shim are not jnerd's and not counted.
+     */
+    DETACHED_RSS("detached-rss", List.of(Metric.DETACHED_RSS_1, Metric.DETACHED_RSS_20, Metric.DETACHED_RSS_GROWTH)) {
+        @Override
+        boolean appliesTo(Mode mode) {
+            return mode == Mode.HOST;
+        }
+
+        @Override
+        Map<Metric, Double> run(Placement p, Context ctx) throws IOException {
+            RootfulContainerd c = ctx.rootful();
+            List<String> ids = new ArrayList<>();
+            try {
+                double one = 0;
+                for (int i = 0; i < DETACHED; i++) {
+                    ids.add(c.jnerd(ctx.timeout(), "run", "-d", "--net=slirp4netns", BenchImage.NAME, "sleep", "3600").trim());
+                    if (i == 0) {
+                        one = c.keeperRssMegabytes(ids.get(0));
+                    }
+                }
+                double twenty = c.keeperRssMegabytes(ids.get(0));
+                return Map.of(Metric.DETACHED_RSS_1, one, Metric.DETACHED_RSS_20, twenty,
+                        Metric.DETACHED_RSS_GROWTH, (twenty - one) / (DETACHED - 1));
+            } finally {
+                if (!ids.isEmpty()) {
+                    List<String> rm = new ArrayList<>(List.of("rm", "-f"));
+                    rm.addAll(ids);
+                    c.jnerd(ctx.timeout(), rm.toArray(String[]::new));
+                }
+            }
+        }
+
+        @Override
+        boolean usesRootfulContainerd() {
+            return true;
+        }
     };
+
+    private static final int DETACHED = 20;
+    /** Detached containers docker-run starts to see what each adds to the daemon's memory. */
+    private static final int DAEMON_DETACHED = 5;
 
     private final String id;
     private final List<Metric> metrics;
@@ -181,8 +284,14 @@ public enum Workload {
         return metrics;
     }
 
+    /** Every mode; a workload on the rootful containerd runs once, beside the host baseline. */
     boolean appliesTo(Mode mode) {
-        return true;
+        return !usesRootfulContainerd() || mode == Mode.HOST;
+    }
+
+    /** Whether it needs cli-start's rootful containerd (and, for docker-*, a jnerd daemon over it). */
+    boolean usesRootfulContainerd() {
+        return false;
     }
 
     abstract Map<Metric, Double> run(Placement placement, Context ctx) throws IOException;
@@ -190,13 +299,35 @@ public enum Workload {
     /** netbench's connect+close loop against the test host's acceptor, in {@code threads} threads. */
     private static Map<String, Double> connectLoop(Placement p, Context ctx, int threads) throws IOException {
         return OutputParsers.keyValues(p.exec(List.of(p.tool("netbench"), "connect", p.testHostAddress(),
-                Integer.toString(TestBed.ACCEPT_PORT), ctx.seconds(), Integer.toString(threads)), ctx.timeout()));
+                Integer.toString(TestBed.ACCEPT_PORT), ctx.seconds(), Integer.toString(threads), ctx.connectWarmup()),
+                ctx.timeout()));
     }
 
     private static double seconds(Step step) throws IOException {
         long t0 = System.nanoTime();
         step.run();
         return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /**
+     * Times {@code step} into {@code runs}; a network mode that failed once (one docker run
+     * does not serve) goes into {@code leftOut} and is not tried again: no figure, the others count.
+     */
+    private static void timed(Map<Metric, List<Double>> runs, java.util.Set<Metric> leftOut, Metric metric, Step step)
+            throws IOException {
+        if (leftOut.contains(metric)) {
+            return;
+        }
+        try {
+            double s = seconds(step);
+            runs.computeIfAbsent(metric, m -> new ArrayList<>()).add(s);
+        } catch (Commands.Failed e) {
+            if (metric == Metric.DOCKER_RUN_NONE || metric == Metric.DOCKER_RUN_CTR) {
+                throw e;
+            }
+            leftOut.add(metric);
+            runs.remove(metric);
+        }
     }
 
     private static double median(List<Double> values) {
@@ -265,6 +396,9 @@ public enum Workload {
     interface Context {
         /** Seconds each timed run lasts, as a command-line argument. */
         String seconds();
+
+        /** Uncounted seconds of a connect loop before it is timed, as a command-line argument. */
+        String connectWarmup();
 
         Duration timeout();
 

@@ -4,9 +4,10 @@
  * Java would need a JVM in the image, so neither can measure connect rates honestly.
  *
  *   netbench accept  ADDR PORT          accept and close connections until killed
- *   netbench connect ADDR PORT SECONDS [THREADS]
+ *   netbench connect ADDR PORT SECONDS [THREADS [WARMUP]]
  *                                      connect+close in a loop (in THREADS threads at once,
- *                                      default 1); prints the summed rate and latency
+ *                                      default 1); prints the summed rate and latency; the
+ *                                      same loop runs WARMUP seconds first, not counted
  *   netbench sockopt SECONDS            socket+setsockopt+fcntl+close in a loop; prints rate
  *   netbench wait    ADDR PORT SECONDS  retry connecting until ADDR:PORT accepts and keeps the
  *                                      connection open (server ready, also behind a forwarder)
@@ -96,13 +97,32 @@ static void *connect_thread(void *arg) {
     return NULL;
 }
 
-/* Threads start together and run for the same time; rate is the sum of all of them. */
-static int connect_loop(struct sockaddr_in *sa, const char *target, double seconds, int threads) {
+/*
+ * Threads start together and run for the same time; rate is the sum of all of them. A
+ * warm-up first runs the same loop uncounted: a bypass agent in a JVM that started with the
+ * container compiles its path during the first seconds (jnerd bench measures the path, not
+ * the JIT).
+ */
+static int connect_loop(struct sockaddr_in *sa, const char *target, double seconds, int threads, double warmup) {
     struct connector c[64];
     pthread_t tid[64];
     long per = MAX_SAMPLES / threads, n = 0;
     double *lat = malloc(sizeof(double) * MAX_SAMPLES);
     if (lat == NULL) return die("malloc", "samples");
+    if (warmup > 0) {
+        double until = now() + warmup;
+        for (int i = 0; i < threads; i++) {
+            c[i] = (struct connector) {sa, until, lat + i * per, per, 0, 0};
+            if (pthread_create(&tid[i], NULL, connect_thread, &c[i]) != 0) return die("pthread_create", target);
+        }
+        for (int i = 0; i < threads; i++) pthread_join(tid[i], NULL);
+        for (int i = 0; i < threads; i++) {
+            if (c[i].err != 0) {
+                errno = c[i].err;
+                return die("connect", target);
+            }
+        }
+    }
     double start = now();
     for (int i = 0; i < threads; i++) {
         c[i] = (struct connector) {sa, start + seconds, lat + i * per, per, 0, 0};
@@ -177,14 +197,19 @@ int main(int argc, char **argv) {
         if (parse_addr(argv[2], argv[3], &sa) < 0) return die("bad address", argv[2]);
         return accept_loop(&sa, argv[2]);
     }
-    if ((argc == 5 || argc == 6) && strcmp(argv[1], "connect") == 0) {
-        int threads = argc == 6 ? atoi(argv[5]) : 1;
+    if (argc >= 5 && argc <= 7 && strcmp(argv[1], "connect") == 0) {
+        int threads = argc >= 6 ? atoi(argv[5]) : 1;
+        double warmup = argc == 7 ? atof(argv[6]) : 0;
         if (parse_addr(argv[2], argv[3], &sa) < 0) return die("bad address", argv[2]);
         if (threads < 1 || threads > 64) {
             fprintf(stderr, "netbench: THREADS must be 1 to 64, not %s\n", argv[5]);
             return 2;
         }
-        return connect_loop(&sa, argv[2], atof(argv[4]), threads);
+        if (warmup < 0 || warmup > 600) {
+            fprintf(stderr, "netbench: WARMUP must be 0 to 600 seconds, not %s\n", argv[6]);
+            return 2;
+        }
+        return connect_loop(&sa, argv[2], atof(argv[4]), threads, warmup);
     }
     if (argc == 5 && strcmp(argv[1], "wait") == 0) {
         if (parse_addr(argv[2], argv[3], &sa) < 0) return die("bad address", argv[2]);
@@ -193,6 +218,6 @@ int main(int argc, char **argv) {
     if (argc == 3 && strcmp(argv[1], "sockopt") == 0) {
         return sockopt_loop(atof(argv[2]));
     }
-    fprintf(stderr, "usage: netbench accept ADDR PORT | connect ADDR PORT SECONDS [THREADS] | wait ADDR PORT SECONDS | sockopt SECONDS\n");
+    fprintf(stderr, "usage: netbench accept ADDR PORT | connect ADDR PORT SECONDS [THREADS [WARMUP]] | wait ADDR PORT SECONDS | sockopt SECONDS\n");
     return 2;
 }

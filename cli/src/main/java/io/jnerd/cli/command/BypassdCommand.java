@@ -18,7 +18,8 @@ import sun.misc.Signal;
 /**
  * {@code jnerd bypassd}: the bypass4netnsd REST API in the foreground, for nerdctl
  * ({@code --annotation nerdctl/bypass4netns=true}) and for {@code jnerd run}, until SIGTERM
- * or SIGINT, which stop every bypass and remove the socket.
+ * or SIGINT, which remove the socket and leave the bypasses to the next {@code jnerd bypassd}
+ * (the containers' notified calls wait meanwhile).
  */
 @Command(name = "bypassd", description = "Serve the bypass4netnsd API (for nerdctl and jnerd run) until SIGTERM/SIGINT")
 public final class BypassdCommand extends Subcommand implements Callable<Integer> {
@@ -51,13 +52,14 @@ public final class BypassdCommand extends Subcommand implements Callable<Integer
             clientDirs.add(Path.of(xdg));
         }
         clientDirs.add(global().stateDir());
-        BypassDaemon daemon = new BypassDaemon(err::println, clientDirs);
-        // SIGTERM/SIGINT end the serving loop, so bypasses stop, the socket goes and the exit
-        // status is 0 (a shutdown hook would leave the JVM's 128+signal status).
+        BypassDaemon daemon = new BypassDaemon(err::println, clientDirs, global().terminal().env());
+        // SIGTERM/SIGINT end the serving loop, the socket goes and the exit status is 0 (a
+        // shutdown hook would leave the JVM's 128+signal status). The bypasses stay: their
+        // state and listeners are kept for the next bypassd, which takes them over.
         for (String name : new String[] {"TERM", "INT"}) {
             Signal.handle(new Signal(name), sig -> {
                 try {
-                    daemon.close();
+                    daemon.detach();
                 } catch (IOException e) {
                     err.println("bypassd: stopping: " + e.getMessage());
                 }

@@ -2,6 +2,7 @@ package io.jnerd.cli.command;
 
 import io.jnerd.api.Daemon;
 import io.jnerd.api.EngineRoutes;
+import io.jnerd.cli.Main;
 import io.jnerd.engine.JnerdException;
 import io.jnerd.netns.bypassd.BypassdSocket;
 import io.jnerd.proto.Containerd;
@@ -62,7 +63,8 @@ public final class DaemonCommand extends Subcommand implements Callable<Integer>
             return Daemon.start(global().host(), terminal().env(), VersionCommand.jnerdVersion(),
                     EngineRoutes.summary(containerd, global().stateDir().toString(), !ContainerdAddress.isRoot()),
                     global().debug(), err::println, api -> EngineRoutes.register(api, containerd, terminal().env(), global().snapshotter(),
-                            global().stateDir(), BypassdSocket.find(terminal().env(), ContainerdAddress.isRoot())));
+                            global().stateDir(), BypassdSocket.find(terminal().env(), ContainerdAddress.isRoot()),
+                            Main.class.getName(), err::println));
         } catch (IOException e) {
             throw new JnerdException(e.getMessage());
         }

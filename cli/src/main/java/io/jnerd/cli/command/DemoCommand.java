@@ -6,8 +6,8 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code jnerd demo}: bypass4netns against slirp4netns, rootless, on this machine. */
-@Command(name = "demo", description = "Measure rootless bypass4netns against slirp4netns with iperf3 "
+/** {@code jnerd demo}: rootless bypass4netns against the host and slirp4netns, on this machine. */
+@Command(name = "demo", description = "Measure rootless bypass4netns against the host and slirp4netns with iperf3 "
         + "(as root: prepares the machine and a demo user first)")
 public final class DemoCommand extends Subcommand implements Callable<Integer> {
     @Option(names = "--target", paramLabel = "HOST:PORT",

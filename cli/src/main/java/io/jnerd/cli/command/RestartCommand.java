@@ -19,7 +19,7 @@ public final class RestartCommand extends ContainerdCommand {
 
     @Override
     int call(Containerd containerd) {
-        ContainerStarter starter = new ContainerStarter(containerd, terminal(), global().stateDir());
+        ContainerStarter starter = new ContainerStarter(containerd, terminal(), global().stateDir(), io.jnerd.cli.Main.class.getName());
         return forEachContainer(new Containers(containerd), containers, (c, ref) -> starter.restart(c, timeout));
     }
 }

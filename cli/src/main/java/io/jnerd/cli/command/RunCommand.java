@@ -43,6 +43,10 @@ public final class RunCommand extends ContainerdCommand {
     @Option(names = "--rm", description = "remove the container when it exits")
     boolean remove;
 
+    @Option(names = "--restart", paramLabel = "POLICY", defaultValue = "no",
+            description = "start it again when it exits: no, always, unless-stopped, on-failure[:N] (with -d)")
+    String restart;
+
     @Option(names = {"-i", "--interactive"}, description = "keep stdin open (pass jnerd's stdin to the container)")
     boolean interactive;
 
@@ -209,7 +213,7 @@ public final class RunCommand extends ContainerdCommand {
             throw new JnerdException(e.getMessage());
         }
         securityOptions(s);
-        RunSpec spec = s.runtime(runtime).mounts(mountRequests()).detach(detach).remove(remove)
+        RunSpec spec = s.runtime(runtime).mounts(mountRequests()).detach(detach).remove(remove).restart(restart)
                 .interactive(interactive).tty(tty).pull(policy).rootless(!ContainerdAddress.isRoot()).build();
         spec.volumes().warnings().forEach(w -> terminal().err().println("jnerd: warning: " + w));
         if (global().debug()) {

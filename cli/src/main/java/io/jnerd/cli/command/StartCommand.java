@@ -28,7 +28,7 @@ public final class StartCommand extends ContainerdCommand {
     @Override
     int call(Containerd containerd) throws IOException, InterruptedException {
         Containers all = new Containers(containerd);
-        ContainerStarter starter = new ContainerStarter(containerd, terminal(), global().stateDir());
+        ContainerStarter starter = new ContainerStarter(containerd, terminal(), global().stateDir(), io.jnerd.cli.Main.class.getName());
         if (attach) {
             return starter.startAttached(all.find(containers.get(0)));
         }

@@ -2,6 +2,7 @@ package io.jnerd.cli.demo;
 
 import io.jnerd.cli.Main;
 import io.jnerd.cli.Terminal;
+import io.jnerd.engine.rootless.HostCommands;
 import io.jnerd.engine.rootless.RootlessContainerd;
 import io.jnerd.engine.rootless.RootlessPaths;
 import io.jnerd.engine.rootless.RootlessRequirements;
@@ -9,18 +10,20 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The unprivileged half of {@code jnerd demo}: rootless containerd (started if it is not
  * running, stopped again if the demo started it), a local image with iperf3, and the same
- * iperf3 client in a container once per network mode. The jnerd commands run in this JVM
- * through {@link Main#execute}, exactly as typed on a shell.
+ * iperf3 client on the host (the baseline) and in a container once per network mode. The
+ * jnerd commands run in this JVM through {@link Main#execute}, exactly as typed on a shell.
  */
 final class DemoAsUser {
     static final String IMAGE = "jnerd/demo:latest";
-    static final String[] MODES = {"slirp4netns", "bypass4netns"};
+    static final String IPERF3 = "/usr/bin/iperf3";
 
     private final Terminal terminal;
     private final PrintStream out;
@@ -31,7 +34,7 @@ final class DemoAsUser {
     }
 
     int run(String target, int seconds) throws Exception {
-        java.util.List<RootlessRequirements.Check> missing = new RootlessRequirements(System.getProperty("user.name"),
+        List<RootlessRequirements.Check> missing = new RootlessRequirements(System.getProperty("user.name"),
                 (int) io.jnerd.proto.ContainerdAddress.effectiveUid(), terminal.env()).run().stream()
                 .filter(c -> !c.ok()).toList();
         if (!missing.isEmpty()) {
@@ -46,24 +49,21 @@ final class DemoAsUser {
             out.println("started rootless containerd (pid " + s.pid() + ")");
         }
         try {
-            jnerd("build-local", IMAGE, "--add", "/usr/bin/iperf3");
+            jnerd("build-local", IMAGE, "--add", IPERF3);
             Map<String, Double> results = new LinkedHashMap<>();
             Map<String, String> failures = new LinkedHashMap<>();
             int colon = target.lastIndexOf(':');
-            for (String mode : MODES) {
-                out.println("iperf3 -c " + target + " -t " + seconds + " in a container with --net=" + mode + " ...");
-                Captured c = capture("run", "--rm", "--net=" + mode, IMAGE, "iperf3", "-c", target.substring(0, colon),
-                        "-p", target.substring(colon + 1), "-t", Integer.toString(seconds), "-J");
+            List<String> client = List.of(IPERF3, "-c", target.substring(0, colon), "-p", target.substring(colon + 1),
+                    "-t", Integer.toString(seconds), "-J");
+            for (String path : DemoReport.PATHS) {
                 try {
-                    if (c.status != 0 && c.out.isBlank()) {
-                        throw new IllegalArgumentException(firstLine(c.err, "exit " + c.status));
-                    }
-                    results.put(mode, Iperf3Result.receivedBitsPerSecond(c.out));
+                    results.put(path, Iperf3Result.receivedBitsPerSecond(path.equals(DemoReport.HOST)
+                            ? onHost(target, seconds, client) : inContainer(path, target, seconds, client)));
                 } catch (IllegalArgumentException e) {
-                    failures.put(mode, e.getMessage());
+                    failures.put(path, e.getMessage());
                 }
             }
-            return report(results, failures);
+            return DemoReport.print(out, results, failures);
         } finally {
             if (started) {
                 containerd.stop();
@@ -72,19 +72,25 @@ final class DemoAsUser {
         }
     }
 
-    private int report(Map<String, Double> results, Map<String, String> failures) {
-        for (String mode : MODES) {
-            if (results.containsKey(mode)) {
-                out.printf("%-13s %8.2f Gbit/s%n", mode + ":", results.get(mode) / 1e9);
-            } else {
-                out.printf("%-13s failed: %s%n", mode + ":", failures.get(mode));
-            }
+    /** The baseline: the same client as this user on the host, outside any container. */
+    private String onHost(String target, int seconds, List<String> client) throws InterruptedException {
+        out.println("iperf3 -c " + target + " -t " + seconds + " on the host ...");
+        try {
+            return HostCommands.capture(client).output();
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot run " + IPERF3 + ": " + e.getMessage());
         }
-        if (results.size() == MODES.length) {
-            out.printf("ratio bypass4netns / slirp4netns: %.1f%n", results.get(MODES[1]) / results.get(MODES[0]));
-            return 0;
+    }
+
+    private String inContainer(String mode, String target, int seconds, List<String> client) {
+        out.println("iperf3 -c " + target + " -t " + seconds + " in a container with --net=" + mode + " ...");
+        List<String> args = new ArrayList<>(List.of("run", "--rm", "--net=" + mode, IMAGE));
+        args.addAll(client);
+        Captured c = capture(args.toArray(new String[0]));
+        if (c.status != 0 && c.out.isBlank()) {
+            throw new IllegalArgumentException(firstLine(c.err, "exit " + c.status));
         }
-        return 1;
+        return c.out;
     }
 
     private void jnerd(String... args) {

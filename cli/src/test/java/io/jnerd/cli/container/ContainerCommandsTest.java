@@ -206,10 +206,12 @@ class ContainerCommandsTest {
 
         Cli.Result networked = cli.run("run", "--name", "netted", "--net=slirp4netns", IMAGE, "true");
         assertEquals(0, networked.exitCode, networked.toString());
-        Cli.Result refused = cli.run("start", "netted");
-        assertEquals(1, refused.exitCode);
-        assertTrue(refused.err.startsWith("jnerd: jnerd cannot start a container with --net=slirp4netns again yet"),
-                refused.err);
+        Cli.Result started = cli.run("start", "netted");
+        assertEquals(0, started.exitCode, started.toString());
+        assertEquals("0\n", cli.run("wait", "netted").out, "started again with its network held by the keeper");
+        Cli.Result attachedNetted = cli.run("start", "-a", "netted");
+        assertEquals(0, attachedNetted.exitCode, "started at once after its exit, attached, network held by the keeper: "
+                + attachedNetted);
         assertEquals(0, cli.run("rm", "again", "looping", "netted").exitCode);
     }
 

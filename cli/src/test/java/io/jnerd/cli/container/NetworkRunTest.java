@@ -2,6 +2,7 @@ package io.jnerd.cli.container;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -104,6 +105,20 @@ class NetworkRunTest {
         try (var dirs = Files.list(Files.createDirectories(tmp.resolve("state").resolve("net")))) {
             assertEquals(0, dirs.count(), "network dirs left");
         }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!keepers().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals("", keepers(), "the resident keeper exits once it holds nothing");
+    }
+
+    /** The pids of this test's resident keeper and its watcher shell (named by its state root). */
+    private static String keepers() throws Exception {
+        Process pgrep = new ProcessBuilder("pgrep", "-f", "network-keeper .*--state-root=" + tmp.resolve("state"))
+                .redirectErrorStream(true).start();
+        String found = new String(pgrep.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        pgrep.waitFor();
+        return found;
     }
 
     /**
@@ -271,7 +286,8 @@ class NetworkRunTest {
         assertEquals("served\n", readFromHost(port, new CompletableFuture<>()),
                 "the published port after jnerd run -d returned");
         assertEquals("hello-from-test-host\n", awaitLogs(id, "hello"), "fetched after jnerd run -d returned");
-        assertTrue(driversLeft().contains("network-keeper"), "a keeper holds the network: " + driversLeft());
+        assertTrue(KeeperRecord.find(tmp.resolve("state").resolve(containerd.namespace()).resolve(id)).isPresent(),
+                "the resident keeper holds the network");
         assertEquals(id, bypassClient.list().get(0).id(), "the keeper handed the bypass to bypassd");
         Cli.Result rm = cli.run("rm", "-f", id);
         assertEquals(0, rm.exitCode, rm.toString());
@@ -288,64 +304,105 @@ class NetworkRunTest {
         assertEquals(0, d.exitCode, d.toString());
         String id = d.out.trim();
         assertEquals("hello-detached\n", readFromHost(port, new CompletableFuture<>()));
+        Path stateDir = tmp.resolve("state").resolve(containerd.namespace()).resolve(id);
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!driversLeft().isEmpty() && System.nanoTime() < deadline) {
+        while ((!driversLeft().isEmpty() || Files.exists(stateDir.resolve(KeeperRecord.FILE)))
+                && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        assertEquals("", driversLeft(), "the keeper and slirp4netns end with the container");
-        Path stateDir = tmp.resolve("state").resolve(containerd.namespace()).resolve(id);
+        assertEquals("", driversLeft(), "the driver ends with the container");
         assertFalse(Files.exists(stateDir.resolve(KeeperRecord.FILE)), "the keeper's record is gone");
         Cli.Result ps = cli.run("ps", "-a");
         assertTrue(ps.out.contains("Exited (0)"), "the container stays until rm, as docker's: " + ps.out);
         assertEquals(0, cli.run("rm", id).exitCode);
     }
 
-    /** A keeper killed outright takes slirp4netns along (its --exit-fd); rm removes the network dir it left. */
-    @Test
-    void aKilledKeeperTakesSlirp4netnsAlongAndRmRemovesWhatItLeft() throws Exception {
-        String id = runDetachedAndKillItsKeeper(cli, "slirp4netns");
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (driversLeft().contains("slirp4netns") && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        assertEquals("", driversLeft(), "slirp4netns exits with its keeper");
-        assertEquals(0, cli.run("rm", "-f", id).exitCode);
+    /**
+     * A keeper killed outright is started again by its watcher shell, and the new keeper
+     * attaches the network of the container it finds running again (the pasta the dead one
+     * left is stopped first; slirp4netns ended with it): the published port answers through
+     * the new driver, and rm -f leaves nothing.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"slirp4netns", "pasta"})
+    void aKilledKeeperIsReplacedAndAttachesTheNetworkAgain(String mode) throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/" + mode)), "needs " + mode);
+        int port = freePort();
+        Killed k = runDetachedAndKillItsKeeper(cli, "--net=" + mode, "-p", "127.0.0.1:" + port + ":80", IMAGE, "sh", "-c",
+                "while :; do echo again | nc -l -p 80; done");
+        awaitAnotherKeeper(k);
+        assertEquals("again\n", PublishedPort.read(port, Duration.ofSeconds(20), () -> false),
+                "the port answers through the network the new keeper attached");
+        assertEquals(1, driversLeft().lines().count(), "one driver, the new keeper's: " + driversLeft());
+        assertEquals(0, cli.run("rm", "-f", k.id()).exitCode);
     }
 
-    /** pasta outlives a keeper killed outright (it has no --exit-fd): stop ends it, and rm leaves nothing. */
+    /** bypassd keeps the bypass of a killed keeper: the new keeper attaches slirp4netns again; stop ends the bypass. */
     @Test
-    void stopEndsThePastaAKilledKeeperLeft() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/pasta")), "needs pasta (apt-get install passt)");
-        String id = runDetachedAndKillItsKeeper(cli, "pasta");
-        Thread.sleep(500);
-        assertTrue(driversLeft().contains("pasta"), "pasta runs on without its keeper: " + driversLeft());
-        Cli.Result stop = cli.run("stop", "-t", "1", id);
-        assertEquals(0, stop.exitCode, stop.toString());
-        assertEquals("", driversLeft(), "stop ended the pasta the keeper left");
-        assertEquals(0, cli.run("rm", id).exitCode);
-    }
-
-    /** A keeper killed outright leaves its bypass registered with bypassd: stop removes it. */
-    @Test
-    void stopRemovesTheBypassAKilledKeeperLeftInBypassd() throws Exception {
-        String id = runDetachedAndKillItsKeeper(withDaemon, "bypass4netns");
-        assertEquals(id, bypassClient.list().get(0).id(), "still registered without its keeper");
-        Cli.Result stop = withDaemon.run("stop", "-t", "1", id);
+    void aBypassInBypassdOutlivesAKilledKeeperAndStopEndsIt() throws Exception {
+        Killed k = runDetachedAndKillItsKeeper(withDaemon, "--net=bypass4netns", IMAGE, "sleep", "60");
+        awaitAnotherKeeper(k);
+        assertEquals(k.id(), bypassClient.list().get(0).id(), "still registered in bypassd");
+        assertTrue(driversLeft().contains("slirp4netns"), "slirp4netns attached again: " + driversLeft());
+        Cli.Result stop = withDaemon.run("stop", "-t", "1", k.id());
         assertEquals(0, stop.exitCode, stop.toString());
         assertEquals(List.of(), bypassClient.list(), "stop removed the bypass");
-        assertEquals(0, withDaemon.run("rm", id).exitCode);
+        assertEquals(0, withDaemon.run("rm", k.id()).exitCode);
     }
 
-    /** {@code run -d --net=NET sleep 60} through {@code jnerd}, then SIGKILL to its network keeper; the container's ID. */
-    private String runDetachedAndKillItsKeeper(Cli jnerd, String net) throws Exception {
-        Cli.Result d = jnerd.run("run", "-d", "--net=" + net, IMAGE, "sleep", "60");
+    /**
+     * A bypass served in the killed keeper died with it (no process holds the container's
+     * seccomp listener): the next keeper stops the container rather than leave it without a
+     * working network, saying why in inspect and in its log.
+     */
+    @Test
+    void aKilledKeepersOwnBypassStopsTheContainerWithItsReason() throws Exception {
+        Killed k = runDetachedAndKillItsKeeper(withoutDaemon, "--net=bypass4netns", IMAGE, "sleep", "60");
+        awaitAnotherKeeper(k);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!keepers().isEmpty() && System.nanoTime() < deadline) {
+            // The new keeper stops the container, records how it ended, releases it and exits.
+            Thread.sleep(100);
+        }
+        assertTrue(cli.run("ps", "-a").out.contains("Exited (137)"), cli.run("ps", "-a").out);
+        assertTrue(cli.run("inspect", k.id()).out.contains("\"io.jnerd/stop-reason\" : \"its network keeper was killed"),
+                cli.run("inspect", k.id()).out);
+        assertTrue(cli.run("logs", k.id()).out.contains("jnerd: container stopped: its network keeper was killed"),
+                cli.run("logs", k.id()).out);
+        assertEquals(0, cli.run("rm", k.id()).exitCode);
+    }
+
+    /** A detached container and the keeper that held it (killed). */
+    private record Killed(String id, long keeper) {}
+
+    /** {@code run -d ARGS} through {@code jnerd}, then SIGKILL to the network keeper holding it. */
+    private Killed runDetachedAndKillItsKeeper(Cli jnerd, String... runArgs) throws Exception {
+        Cli.Result d = jnerd.run(concat(new String[] {"run", "-d"}, runArgs));
         assertEquals(0, d.exitCode, d.toString());
         String id = d.out.trim();
-        ProcessHandle keeper = KeeperRecord.find(tmp.resolve("state").resolve(containerd.namespace()).resolve(id))
-                .orElseThrow();
+        ProcessHandle keeper = awaitKeeper(id, -1);
         keeper.destroyForcibly();
         keeper.onExit().get(10, TimeUnit.SECONDS);
-        return id;
+        return new Killed(id, keeper.pid());
+    }
+
+    /** Until the watcher's new keeper recorded that it holds the container again. */
+    private void awaitAnotherKeeper(Killed k) throws Exception {
+        assertNotEquals(k.keeper(), awaitKeeper(k.id(), k.keeper()).pid());
+    }
+
+    /** The keeper recorded as holding {@code id}, other than {@code not}, once there is one (up to 20 s). */
+    private ProcessHandle awaitKeeper(String id, long not) throws Exception {
+        Path stateDir = tmp.resolve("state").resolve(containerd.namespace()).resolve(id);
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            java.util.Optional<ProcessHandle> keeper = KeeperRecord.find(stateDir).filter(p -> p.pid() != not);
+            if (keeper.isPresent()) {
+                return keeper.get();
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no keeper recorded for " + id + " in 20 s");
     }
 
     /** The container's -d log once it contains {@code expected} (or what it has after 15 s). */
@@ -401,6 +458,94 @@ class NetworkRunTest {
             assertFalse(Files.exists(socket), "the socket is removed");
         } finally {
             daemon.destroyForcibly();
+        }
+    }
+
+    /**
+     * {@code jnerd bypassd} killed (SIGKILL) and stopped (SIGTERM) under a {@code jnerd run -d
+     * --net=bypass4netns} container that connects to the test host every 10 ms, each time
+     * started again 2 s later: no connect fails (they wait for the new daemon), the new
+     * daemon switches the container's connects, and {@code rm -f} removes the bypass from it.
+     */
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void aDetachedContainerKeepsItsBypassWhileBypassdRestarts() throws Exception {
+        Path runtimeDir = Files.createDirectories(tmp.resolve("xdg-restart"));
+        Path socket = runtimeDir.resolve("bypass4netnsd.sock");
+        BypassClient restarted = new BypassClient(socket);
+        Cli jnerd = cli.withEnv(Map.of("XDG_RUNTIME_DIR", runtimeDir.toString()));
+        Process daemon = startBypassd(runtimeDir, 0);
+        String id = null;
+        try {
+            awaitBypassd(restarted, daemon);
+            Cli.Result d = jnerd.run("run", "-d", "--net=bypass4netns", IMAGE, "sh", "-c", "while :; do"
+                    + " if echo x | nc -w 10 " + testHost.address().getHostAddress() + " " + ECHO_PORT + " >/dev/null;"
+                    + " then echo ok; else echo FAIL; fi; usleep 10000; done");
+            assertEquals(0, d.exitCode, d.toString());
+            id = d.out.trim();
+            awaitOks(id, 3);
+            for (int i = 1; i <= 2; i++) {
+                if (i == 1) {
+                    daemon.destroyForcibly();
+                } else {
+                    daemon.destroy();
+                }
+                assertTrue(daemon.waitFor(20, TimeUnit.SECONDS), "bypassd " + i + " ends");
+                Thread.sleep(2_000);
+                int before = awaitOks(id, 0);
+                daemon = startBypassd(runtimeDir, i);
+                awaitBypassd(restarted, daemon);
+                awaitOks(id, before + 3);
+                assertTrue(restarted.stats(id).connectsSwitched() >= 1, "the new bypassd switches: " + restarted.stats(id));
+            }
+            assertEquals(0, jnerd.run("rm", "-f", id).exitCode);
+            id = null;
+            assertEquals(List.of(), restarted.list(), "rm -f removed the bypass from the restarted bypassd");
+        } finally {
+            if (id != null) {
+                jnerd.run("rm", "-f", id);
+            }
+            daemon.destroy();
+            daemon.waitFor(20, TimeUnit.SECONDS);
+            daemon.destroyForcibly();
+        }
+    }
+
+    private Process startBypassd(Path runtimeDir, int generation) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=ALL-UNNAMED", "-Djnerd.native=" + System.getProperty("jnerd.native", ""),
+                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "io.jnerd.cli.Main", "bypassd")
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("bypassd-restart-" + generation + ".log").toFile());
+        pb.environment().put("XDG_RUNTIME_DIR", runtimeDir.toString());
+        pb.environment().put("JNERD_STATE_DIR", cli.stateDir().toString());
+        return pb.start();
+    }
+
+    private static void awaitBypassd(BypassClient client, Process daemon) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try {
+                client.list();
+                return;
+            } catch (IOException notYet) {
+                assertTrue(daemon.isAlive() && System.nanoTime() < deadline, "bypassd listens: " + notYet);
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    /** Waits for {@code count} "ok" lines in the container's log (none may say FAIL); returns how many there are. */
+    private static int awaitOks(String id, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            String logs = cli.run("logs", id).out;
+            assertFalse(logs.contains("FAIL"), "a connect failed: " + logs);
+            int oks = (int) logs.lines().filter("ok"::equals).count();
+            if (oks >= count) {
+                return oks;
+            }
+            assertTrue(System.nanoTime() < deadline, "no " + count + " connects: " + logs);
+            Thread.sleep(100);
         }
     }
 

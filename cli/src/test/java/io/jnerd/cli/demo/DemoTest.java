@@ -30,6 +30,35 @@ class DemoTest {
         assertEquals("iperf3 printed no JSON: sh: iperf3: not found", noJson.getMessage());
     }
 
+    private static String report(Map<String, Double> results, Map<String, String> failures, int expectedStatus) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(expectedStatus, DemoReport.print(new PrintStream(out, true, StandardCharsets.UTF_8), results, failures));
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void reportShowsHostSlirpAndBypassThenBypassAgainstHostThenAgainstSlirp() {
+        String out = report(new java.util.LinkedHashMap<>(Map.of("bypass4netns", 14.8e9, "host", 15.6e9,
+                "slirp4netns", 2.2e9)), Map.of(), 0);
+        assertEquals(java.util.List.of(
+                "host:            15.60 Gbit/s",
+                "slirp4netns:      2.20 Gbit/s",
+                "bypass4netns:    14.80 Gbit/s",
+                "ratio bypass4netns / host: 0.95",
+                "ratio bypass4netns / slirp4netns: 6.7"), out.lines().toList());
+    }
+
+    @Test
+    void aFailedPathSaysWhyKeepsTheOtherRatioAndFails() {
+        String out = report(Map.of("slirp4netns", 2e9, "bypass4netns", 10e9),
+                Map.of("host", "iperf3: unable to connect to server: Connection refused"), 1);
+        assertEquals(java.util.List.of(
+                "host:         failed: iperf3: unable to connect to server: Connection refused",
+                "slirp4netns:      2.00 Gbit/s",
+                "bypass4netns:    10.00 Gbit/s",
+                "ratio bypass4netns / slirp4netns: 5.0"), out.lines().toList());
+    }
+
     @Test
     void anOrdinaryUserWithoutTargetIsToldInOneLineWhatRootMustRun() throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -93,16 +93,17 @@ class RootlessEndToEndTest {
 
     @Test
     @Order(8)
-    void demoMeasuresSlirp4netnsAgainstATestHost() throws Exception {
+    void demoMeasuresHostSlirp4netnsAndBypass4netnsAgainstATestHost() throws Exception {
         assumeTrue(ContainerdAddress.isRoot(), "the test-host namespace needs root (this runs as an ordinary user)");
         try (TestHostNamespace testHost = TestHostNamespace.create()) {
             testHost.startIperf3(5201);
             RootlessUser.Result demo = user.jnerd("demo", "--target", testHost.address().getHostAddress() + ":5201",
                     "--seconds", "1");
             assertEquals(0, demo.status(), demo.describe());
-            for (String mode : new String[] {"slirp4netns", "bypass4netns"}) {
-                assertTrue(demo.out().lines().anyMatch(l -> l.matches(mode + ": +[0-9.]+ Gbit/s")), demo.describe());
+            for (String path : new String[] {"host", "slirp4netns", "bypass4netns"}) {
+                assertTrue(demo.out().lines().anyMatch(l -> l.matches(path + ": +[0-9.]+ Gbit/s")), demo.describe());
             }
+            assertTrue(demo.out().lines().anyMatch(l -> l.matches("ratio bypass4netns / host: [0-9.]+")), demo.describe());
             assertTrue(demo.out().lines().anyMatch(l -> l.matches("ratio bypass4netns / slirp4netns: [0-9.]+")),
                     demo.describe());
             // The rootless agent must read the container's filter (its bundle lies in rootlesskit's
@@ -171,10 +172,10 @@ class RootlessEndToEndTest {
             String id = run.out().trim();
             RootlessUser.Result logs = awaitLogs(id, "test host");
             assertEquals("from the test host\n", logs.out(), logs.describe());
-            assertTrue(Leftovers.processesOf(id).contains("network-keeper"), Leftovers.processesOf(id));
+            assertTrue(Leftovers.processesOf(id).contains("slirp4netns"), Leftovers.processesOf(id));
             RootlessUser.Result rm = user.jnerd("rm", "-f", id);
             assertEquals(0, rm.status(), rm.describe());
-            assertEquals("", Leftovers.processesOf(id), "no keeper or slirp4netns left after rm -f");
+            assertEquals("", Leftovers.processesOf(id), "no slirp4netns left after rm -f");
         }
     }
 
@@ -226,6 +227,72 @@ class RootlessEndToEndTest {
         assertEquals("hello-from-rootless\n", got, run.isDone() ? run.get().describe() : "still running");
         RootlessUser.Result r = run.get(30, TimeUnit.SECONDS);
         assertEquals(0, r.status(), r.describe());
+    }
+
+    @Test
+    @Order(4)
+    void dockerRunsContainersThroughTheUsersDaemon(@TempDir Path tmp) throws Exception {
+        String docker = io.jnerd.api.DockerCli.binary();
+        Path socket = user.runtimeDir().resolve("jnerd/docker.sock");
+        Process daemon = user.spawn(tmp.resolve("daemon.log"), "daemon");
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!Files.exists(socket)) {
+                assertTrue(daemon.isAlive() && System.nanoTime() < deadline,
+                        () -> "no socket at " + socket + ": " + read(tmp.resolve("daemon.log")));
+                Thread.sleep(50);
+            }
+            java.util.function.Function<String[], java.util.List<String>> cmd = args -> {
+                java.util.List<String> c = new java.util.ArrayList<>(java.util.List.of("env", "DOCKER_HOST=unix://" + socket,
+                        docker));
+                c.addAll(java.util.List.of(args));
+                return c;
+            };
+            RootlessUser.Result seven = user.run(new byte[0], cmd.apply(new String[] {"run", "--rm", TestImages.NAME,
+                    "sh", "-c", "id -u; exit 7"}));
+            assertEquals(7, seven.status(), seven.describe());
+            assertEquals("0\n", seven.out(), "root in the container's user namespace");
+            RootlessUser.Result cat = user.run("hi\n".getBytes(StandardCharsets.UTF_8), cmd.apply(new String[] {"run",
+                    "--rm", "-i", "--net=none", TestImages.NAME, "cat"}));
+            assertEquals(0, cat.status(), cat.describe());
+            assertEquals("hi\n", cat.out());
+            RootlessUser.Result missing = user.run(new byte[0], cmd.apply(new String[] {"run", "--rm", "--net=none",
+                    TestImages.NAME, "no-such-command"}));
+            assertEquals(127, missing.status(), missing.describe());
+            RootlessUser.Result d = user.run(new byte[0], cmd.apply(new String[] {"run", "-d", "--name", "rootless-web",
+                    "-p", "127.0.0.1::8080", TestImages.NAME, "sh", "-c", "echo hello-through-docker | nc -l -p 8080"}));
+            assertEquals(0, d.status(), d.describe());
+            RootlessUser.Result port = user.run(new byte[0], cmd.apply(new String[] {"inspect", "--format",
+                    "{{(index (index .NetworkSettings.Ports \"8080/tcp\") 0).HostPort}}", "rootless-web"}));
+            assertEquals(0, port.status(), port.describe());
+            int hostPort = Integer.parseInt(port.out().trim());
+            String got = "";
+            deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!got.startsWith("hello") && System.nanoTime() < deadline) {
+                try (Socket s = new Socket(InetAddress.getLoopbackAddress(), hostPort)) {
+                    s.setSoTimeout(2000);
+                    got = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                } catch (IOException notYet) {
+                    Thread.sleep(100);
+                }
+            }
+            assertEquals("hello-through-docker\n", got);
+            RootlessUser.Result rm = user.run(new byte[0], cmd.apply(new String[] {"rm", "-f", "rootless-web"}));
+            assertEquals(0, rm.status(), rm.describe());
+            RootlessUser.Result ps = user.run(new byte[0], cmd.apply(new String[] {"ps", "-a", "-q"}));
+            assertEquals("", ps.out(), "--rm and rm -f left nothing: " + ps.describe());
+        } finally {
+            daemon.destroy();
+            assertTrue(daemon.waitFor(20, TimeUnit.SECONDS), "jnerd daemon stops on SIGTERM");
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return e.toString();
+        }
     }
 
     @Test

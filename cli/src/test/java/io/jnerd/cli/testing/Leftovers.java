@@ -37,10 +37,10 @@ public final class Leftovers {
     }
 
     /**
-     * Command lines of the processes a container's network left (empty: none): its network
-     * keeper names the container's id, its driver (slirp4netns, pasta) its network dir, which
-     * is named by the id's first 16 hex digits. containerd's shim is not the network's: it
-     * stays until the task is deleted.
+     * Command lines of the processes a container's network left (empty: none): its driver
+     * (slirp4netns, pasta) names its network dir, which is named by the id's first 16 hex
+     * digits. The resident network keeper holds many containers and names none; containerd's
+     * shim is not the network's: it stays until the task is deleted.
      */
     public static String processesOf(String containerId) throws java.io.IOException, InterruptedException {
         Process pgrep = new ProcessBuilder("pgrep", "-af", containerId.substring(0, 16)).redirectErrorStream(true).start();

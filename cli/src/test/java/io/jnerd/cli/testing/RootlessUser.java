@@ -31,10 +31,32 @@ public final class RootlessUser {
         }
     }
 
+    private final java.util.function.UnaryOperator<List<String>> asUser;
     private final List<String> prefix;
+    private final Path runtimeDir;
 
-    private RootlessUser(List<String> prefix) {
-        this.prefix = prefix;
+    private RootlessUser(java.util.function.UnaryOperator<List<String>> asUser, List<String> jnerd, Path runtimeDir) {
+        this.asUser = asUser;
+        this.prefix = asUser.apply(jnerd);
+        this.runtimeDir = runtimeDir;
+    }
+
+    /** The user's XDG_RUNTIME_DIR (where jnerd daemon listens by default). */
+    public Path runtimeDir() {
+        return runtimeDir;
+    }
+
+    /** {@code command} (not jnerd: the docker CLI, say) as the user, with {@code stdin}. */
+    public Result run(byte[] stdin, List<String> command) throws IOException, InterruptedException {
+        return exec(asUser.apply(command), stdin, String.join(" ", command));
+    }
+
+    /** {@code jnerd ARGS} as the user, left running (jnerd daemon), its output into {@code log}. */
+    public Process spawn(Path log, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).directory(Path.of("/").toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
     }
 
     public static RootlessUser get() throws IOException, InterruptedException {
@@ -44,13 +66,13 @@ public final class RootlessUser {
         if (ContainerdAddress.isRoot()) {
             UnprivilegedUser user = UnprivilegedUser.ensure(NAME, new PrintStream(PrintStream.nullOutputStream()));
             UnprivilegedUser.makeTunUsable(System.out);
-            return new RootlessUser(user.asUser(user.installJar(launcher).command()));
+            return new RootlessUser(user::asUser, user.installJar(launcher).command(), user.runtimeDir());
         }
         List<RootlessRequirements.Check> checks = RootlessRequirements.forCurrentUser().run();
         assumeTrue(RootlessRequirements.allOk(checks), "rootless tier needs root (to make user " + NAME
                 + ") or an ordinary user that passes `jnerd rootless check`: " + checks.stream()
                 .filter(c -> !c.ok()).map(RootlessRequirements.Check::line).toList());
-        return new RootlessUser(launcher.command());
+        return new RootlessUser(c -> c, launcher.command(), Path.of(System.getenv("XDG_RUNTIME_DIR")));
     }
 
     public Result jnerd(String... args) throws IOException, InterruptedException {
@@ -60,6 +82,10 @@ public final class RootlessUser {
     public Result jnerdWithInput(byte[] stdin, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.addAll(List.of(args));
+        return exec(cmd, stdin, "jnerd " + String.join(" ", args));
+    }
+
+    private static Result exec(List<String> cmd, byte[] stdin, String what) throws IOException, InterruptedException {
         Path err = Files.createTempFile("jnerd-rootless-", ".err");
         try {
             Process p = new ProcessBuilder(cmd).directory(Path.of("/").toFile()).redirectError(err.toFile()).start();
@@ -68,7 +94,7 @@ public final class RootlessUser {
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new IOException("jnerd " + String.join(" ", args) + " did not finish in " + TIMEOUT_SECONDS + " s");
+                throw new IOException(what + " did not finish in " + TIMEOUT_SECONDS + " s");
             }
             return new Result(p.exitValue(), out, Files.readString(err));
         } finally {

@@ -92,11 +92,60 @@ public final class ContainerRunner {
     /** What a run ended with: the container's ID, and its exit status (0 when detached: it still runs). */
     public record Result(String id, int status) {}
 
+    /** A container made and not started: its ID, what its network knows of it, and its rootfs mounts. */
+    public record Created(String id, ContainerContext context, List<Mount> rootfs) {}
+
     /** Runs the container: in the foreground until it exits, or detached until it started. */
     public Result run(RunSpec run) throws IOException, InterruptedException {
         if (run.tty() && run.interactive() && !run.detach()) {
             console.requireTerminal();
         }
+        boolean succeeded = false;
+        try {
+            Created created = make(run);
+            ContainerContext context = created.context();
+            // A detached run ends before its container: a network that lives in a jnerd process, the
+            // removal of --rm and the restarts of --restart are handed to the resident network keeper.
+            boolean kept = run.detach() && (run.remove() || run.network().needsJnerdRunning()
+                    || run.restart().name() != RestartPolicy.Name.NO);
+            KeeperNetwork keeper = kept
+                    ? new KeeperNetwork(run.network(), keeperMain, containerd.socket(), stateRoot, run.remove()) : null;
+            NetworkAttacher network = keeper != null ? keeper : run.network();
+            try (NetworkAttacher.Attachment prepared = network.prepare(context)) {
+                int status = run.detach() ? startDetached(run, network, keeper, context, created.rootfs())
+                        : runForeground(run, context, created.rootfs());
+                succeeded = true;
+                return new Result(created.id(), status);
+            }
+        } finally {
+            if (!succeeded) {
+                undoAll();
+            }
+            signals.close();
+        }
+    }
+
+    /**
+     * Makes the container without starting it (docker's create): image, user, ports chosen,
+     * spec with its network's shape, snapshot, the containerd container and its labels. Its
+     * start is {@link ContainerStarter}'s. Nothing is left when it fails.
+     */
+    public Created create(RunSpec run) throws IOException {
+        boolean succeeded = false;
+        try {
+            Created created = make(run);
+            succeeded = true;
+            return created;
+        } finally {
+            if (!succeeded) {
+                undoAll();
+            }
+            undo.clear();
+        }
+    }
+
+    /** {@link #create}, leaving its undo steps pushed for a run that goes on to start it. */
+    private Created make(RunSpec run) throws IOException {
         String id = newId();
         String name = run.name().orElse("jnerd-" + id.substring(0, 8));
         Containers containers = new Containers(containerd);
@@ -116,31 +165,13 @@ public final class ContainerRunner {
         }
         ContainerContext context = new ContainerContext(id, name, containerd.namespace(), hostname, stateDir, networkDir,
                 ports);
-        // A detached run ends before its container: a network that lives in a jnerd process, and
-        // the removal of --rm, are handed to a keeper process of its own.
-        KeeperNetwork keeper = !run.detach() ? null
-                : run.remove() ? KeeperNetwork.removingOnExit(run.network(), keeperMain, containerd.socket(), stateRoot)
-                : run.network().needsJnerdRunning() ? new KeeperNetwork(run.network(), keeperMain) : null;
-        NetworkAttacher network = keeper != null ? keeper : run.network();
-        ObjectNode spec = SpecBuilder.build(image.config(), run, hostname, user, network.seccomp(run.seccomp(), context),
+        // A keeper's seccomp and configure are its mode's: the spec is the same either way.
+        ObjectNode spec = SpecBuilder.build(image.config(), run, hostname, user, run.network().seccomp(run.seccomp(), context),
                 "/" + containerd.namespace() + "/" + id);
-        network.configure(spec, context);
-
-        boolean succeeded = false;
+        run.network().configure(spec, context);
         Files.createDirectories(stateDir);
         undo.push(() -> StateDirs.delete(stateDir));
-        try (NetworkAttacher.Attachment prepared = network.prepare(context)) {
-            List<Mount> rootfs = createContainer(run, image, spec, context, images);
-            int status = run.detach() ? startDetached(run, network, keeper, context, rootfs)
-                    : runForeground(run, context, rootfs);
-            succeeded = true;
-            return new Result(id, status);
-        } finally {
-            if (!succeeded) {
-                undoAll();
-            }
-            signals.close();
-        }
+        return new Created(id, context, createContainer(run, image, spec, context, images));
     }
 
     /** The image by --pull policy: "always" fetches, "missing" fetches when containerd lacks it, "never" does not. */
@@ -170,9 +201,19 @@ public final class ContainerRunner {
                     .setSpec(Any.newBuilder().setTypeUrl(SPEC_TYPE_URL).setValue(ByteString.copyFrom(Json.bytes(spec))))
                     .putAllLabels(run.labels())
                     .putLabels(ContainerLabels.NAME, context.name())
-                    .putLabels(ContainerLabels.NETWORK, run.network().name());
+                    .putLabels(ContainerLabels.NETWORK, run.network().name())
+                    .putLabels(ContainerLabels.NETWORK_FLAGS, String.join("\n", run.network().keeperFlags()));
+            if (run.restart().name() != RestartPolicy.Name.NO) {
+                container.putLabels(ContainerLabels.RESTART_POLICY, run.restart().toString());
+            }
             if (run.detach()) {
                 container.putLabels(ContainerLabels.LOG, context.stateDir().resolve("container.log").toString());
+            }
+            if (run.remove()) {
+                container.putLabels(ContainerLabels.AUTO_REMOVE, "true");
+            }
+            if (run.interactive()) {
+                container.putLabels(ContainerLabels.STDIN, run.stdinOnce() ? "once" : "open");
             }
             if (!context.ports().isEmpty()) {
                 // Chosen before the network publishes them, so that what is shown is what is published.

@@ -5,6 +5,7 @@ import io.grpc.StatusRuntimeException;
 import io.jnerd.engine.ContainerdErrors;
 import io.jnerd.engine.JnerdException;
 import io.jnerd.engine.StateDirs;
+import io.jnerd.engine.network.KeeperNetwork;
 import io.jnerd.engine.network.KeeperRecord;
 import io.jnerd.nativebindings.Signals;
 import io.jnerd.netns.PortMapping;
@@ -28,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
@@ -116,7 +118,12 @@ public final class Containers {
 
     /** What the container publishes ({@code -p}, each host port as chosen), as its run recorded it. */
     public static List<PortMapping> publishedPorts(Container c) {
-        String recorded = c.getLabelsMap().getOrDefault(ContainerLabels.PORTS, "");
+        return publishedPorts(c.getLabelsMap());
+    }
+
+    /** {@link #publishedPorts(Container)} from its labels (a {@link ContainerSummary}'s). */
+    public static List<PortMapping> publishedPorts(Map<String, String> labels) {
+        String recorded = labels.getOrDefault(ContainerLabels.PORTS, "");
         List<PortMapping> ports = new ArrayList<>();
         for (String p : recorded.isEmpty() ? new String[0] : recorded.split(",")) {
             ports.addAll(PortMappingParser.parse(p));
@@ -174,7 +181,8 @@ public final class Containers {
     }
 
     /**
-     * {@link #stop}, then waits for the network keeper of a detached run to tear the
+     * Tells the network keeper that the container stops for good, {@link #stop}, then waits for
+     * the keeper of a detached run to tear the
      * container's network down (it does once the init exited), so nothing of it is left when
      * {@code jnerd stop} or {@code rm} returns. A keeper that was killed before its tear-down
      * leaves pasta running (slirp4netns ends with it) and its bypass registered with bypassd:
@@ -184,6 +192,8 @@ public final class Containers {
      */
     public void stopWithNetwork(String id, int signal, int timeoutSeconds, Path stateRoot,
             Optional<Path> bypassdSocket) {
+        // First, so that the keeper does not start it again by its restart policy.
+        KeeperNetwork.stopping(containerd.socket(), stateRoot, containerd.namespace(), id);
         stop(id, signal, timeoutSeconds);
         if (!KeeperRecord.awaitEnd(stateDir(stateRoot, id), KEEPER_TIMEOUT)) {
             return;

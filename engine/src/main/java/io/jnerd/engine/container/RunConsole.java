@@ -37,6 +37,50 @@ public interface RunConsole {
     /** A line about jnerd's own work a person should see (a clean-up step that failed), never the container's output. */
     void warn(String line);
 
+    /**
+     * For a front door that brings its own stdio (the daemon: {@link ContainerSupervisor}) and
+     * only creates through {@link ContainerRunner#create}: no streams, no terminal, no signals;
+     * jnerd's remarks go to {@code warnings}.
+     */
+    static RunConsole withoutStdio(Consumer<String> warnings) {
+        return new RunConsole() {
+            @Override
+            public InputStream in() {
+                return InputStream.nullInputStream();
+            }
+
+            @Override
+            public OutputStream out() {
+                return OutputStream.nullOutputStream();
+            }
+
+            @Override
+            public OutputStream err() {
+                return OutputStream.nullOutputStream();
+            }
+
+            @Override
+            public void requireTerminal() {
+                throw new io.jnerd.engine.JnerdException("no terminal here: attach a client with a TTY instead");
+            }
+
+            @Override
+            public RawTerminal rawTerminal(Consumer<int[]> resize) {
+                return () -> { };
+            }
+
+            @Override
+            public Forwarding forwardSignals(IntConsumer toContainer) {
+                return Forwarding.NONE;
+            }
+
+            @Override
+            public void warn(String line) {
+                warnings.accept(line);
+            }
+        };
+    }
+
     /** Signal forwarding; close restores what the signals did before, and cannot fail. */
     interface Forwarding extends AutoCloseable {
         Forwarding NONE = () -> { };

@@ -37,6 +37,9 @@ import java.util.Optional;
  * @param tty -t: the process gets a pseudo-terminal (its stdout and stderr both go to it)
  * @param runtimeBinary for the runc v2 shim: the OCI runtime binary (runc, crun, or a path); empty: the shim's default
  * @param rootless no cgroup path or limits (no delegation without systemd)
+ * @param stdinOnce with {@code interactive}: the container's stdin closes when the first
+ *                  client attached to it ends its input (docker's StdinOnce, as docker run -i sets it)
+ * @param restart docker's {@code --restart}: detached runs only, carried out by the network keeper
  */
 public record RunSpec(
         String image,
@@ -64,7 +67,9 @@ public record RunSpec(
         PullPolicy pull,
         String runtime,
         Optional<String> runtimeBinary,
-        boolean rootless) {
+        boolean rootless,
+        boolean stdinOnce,
+        RestartPolicy restart) {
 
     /** The containerd runtime jnerd uses unless told otherwise. */
     public static final String RUNC_V2 = "io.containerd.runc.v2";
@@ -132,11 +137,13 @@ public record RunSpec(
         private final List<MountRequest> mounts = new ArrayList<>();
         private boolean detach;
         private boolean remove;
+        private RestartPolicy restart = RestartPolicy.NO;
         private boolean interactive;
         private boolean tty;
         private PullPolicy pull = PullPolicy.MISSING;
         private String runtime = RUNC_V2;
         private boolean rootless;
+        private boolean stdinOnce;
 
         private Builder(String image) {
             this.image = image;
@@ -228,6 +235,16 @@ public record RunSpec(
             return this;
         }
 
+        /** @throws JnerdException a policy docker would not take */
+        public Builder restart(String policy) {
+            try {
+                this.restart = RestartPolicy.parse(policy);
+            } catch (IllegalArgumentException e) {
+                throw new JnerdException(e.getMessage());
+            }
+            return this;
+        }
+
         public Builder detach(boolean detach) {
             this.detach = detach;
             return this;
@@ -240,6 +257,11 @@ public record RunSpec(
 
         public Builder interactive(boolean interactive) {
             this.interactive = interactive;
+            return this;
+        }
+
+        public Builder stdinOnce(boolean stdinOnce) {
+            this.stdinOnce = stdinOnce;
             return this;
         }
 
@@ -295,6 +317,13 @@ public record RunSpec(
                     throw new JnerdException("label " + key + ": the io.jnerd/ prefix is jnerd's own");
                 }
             }
+            if (restart.name() != RestartPolicy.Name.NO && remove) {
+                throw new JnerdException("conflicting options: cannot specify both --restart and --rm");
+            }
+            if (restart.name() != RestartPolicy.Name.NO && !detach) {
+                // The keeper that restarts it holds detached containers only.
+                throw new JnerdException("--restart=" + restart + " needs -d");
+            }
             if (!ports.isEmpty() && !network.publishesPorts()) {
                 throw new JnerdException("-p needs a network mode that publishes ports, not --net " + network.name());
             }
@@ -303,7 +332,7 @@ public record RunSpec(
             MountPlan volumes = volumes(runtimeBinary.orElse("runc"));
             return new RunSpec(image, command, entrypoint, env, workdir, user, name, hostname, labels, annotations,
                     readOnly, resolved, noNewPrivileges, capAdd, capDrop, network, ports, volumes, detach, remove,
-                    interactive, tty, pull, shim, runtimeBinary, rootless);
+                    interactive, tty, pull, shim, runtimeBinary, rootless, stdinOnce, restart);
         }
 
         private static Optional<String> runtimeBinary(String runtime) {

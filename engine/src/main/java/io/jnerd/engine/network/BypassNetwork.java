@@ -5,6 +5,7 @@ import io.jnerd.netns.FreePorts;
 import io.jnerd.netns.NetworkMode;
 import io.jnerd.netns.PortMapping;
 import io.jnerd.netns.bypass.BypassProfile;
+import io.jnerd.netns.bypassd.BypassClient;
 import io.jnerd.netns.bypassd.BypassService;
 import io.jnerd.netns.bypassd.BypassSpec;
 import io.jnerd.netns.bypassd.PortSpec;
@@ -95,6 +96,30 @@ public final class BypassNetwork extends NetworkAttachers.DriverNetwork {
                 dir.close();
             }
         };
+    }
+
+    /** Whether bypassd (not a keeper that died) serves this container's bypass. */
+    boolean heldByBypassd(ContainerContext context) {
+        Optional<Path> socket = settings.bypassdSocket().filter(java.nio.file.Files::exists);
+        if (socket.isEmpty()) {
+            return false;
+        }
+        try {
+            return new BypassClient(socket.get()).list().stream().anyMatch(b -> b.id().equals(context.id()));
+        } catch (IOException notAnswering) {
+            return false;
+        }
+    }
+
+    /** Ends the bypass a killed keeper left registered with bypassd, if it did. */
+    void stopLeftover(ContainerContext context) {
+        if (heldByBypassd(context)) {
+            try {
+                new BypassClient(settings.bypassdSocket().get()).stop(context.id());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("stopping the bypass of " + context.id() + " in bypassd", e);
+            }
+        }
     }
 
     private BypassSpec spec(ContainerContext context) throws IOException {

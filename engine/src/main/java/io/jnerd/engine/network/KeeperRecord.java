@@ -1,7 +1,6 @@
 package io.jnerd.engine.network;
 
 import io.jnerd.engine.JnerdException;
-import io.jnerd.nativebindings.SyscallException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,14 +12,15 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * How {@code jnerd stop} and {@code rm} find a detached container's network keeper: the
- * keeper writes its pid and start time to {@value #FILE} in the container's state dir and
- * removes it when it is done. The start time tells the keeper from a process that got its
- * pid after it died (pids are reused).
+ * How {@code jnerd stop} and {@code rm} see that the resident network keeper holds a detached
+ * container's network: the keeper writes its pid and start time to {@value #FILE} in the
+ * container's state dir while it holds it and removes it once it released it. The start time
+ * tells the keeper from a process that got its pid after it died (pids are reused).
  */
 public final class KeeperRecord {
     public static final String FILE = "network-keeper.pid";
-    private static final Duration KILL_GRACE = Duration.ofSeconds(5);
+    /** The keeper releases a container within a second or two of its exit (slirp4netns gets 2 s to stop). */
+    private static final long POLL_MILLIS = 20;
 
     private KeeperRecord() {}
 
@@ -58,44 +58,27 @@ public final class KeeperRecord {
     }
 
     /**
-     * Waits for the keeper of the container whose state dir is {@code stateDir} to end: it
-     * tears the network down and exits by itself once the container's init exited, so callers
-     * stop the task first. A keeper still there after {@code timeout} gets SIGTERM (which
-     * also makes it tear down), then SIGKILL. Returns at once when there is no keeper.
+     * Waits for the keeper to release the container whose state dir is {@code stateDir}: it
+     * tears the network down and removes its record once the container's init exited and its
+     * restart policy does not start it again, so callers tell it first
+     * ({@link KeeperNetwork#stopping}) and stop the task. Returns at once when there is no record.
      *
-     * @return whether the keeper may have left its network up: its record outlived it (it
-     *         was killed outright), or it had to be killed here
+     * @return whether the keeper may have left the network up: its record outlived it (it was
+     *         killed outright), or it did not release the container within {@code timeout}
      */
     public static boolean awaitEnd(Path stateDir, Duration timeout) {
-        boolean recorded = Files.exists(stateDir.resolve(FILE));
-        Optional<ProcessHandle> keeper = find(stateDir);
-        boolean endedByItself = true;
-        if (keeper.isPresent()) {
-            try {
-                Optional<ProcessExit> exit = ProcessExit.of(keeper.get().pid());
-                if (exit.isPresent()) {
-                    try (ProcessExit e = exit.get()) {
-                        endedByItself = awaitEnd(keeper.get(), e, timeout);
-                    }
-                }
-            } catch (SyscallException e) {
-                throw new JnerdException("waiting for the network keeper (pid " + keeper.get().pid() + "): "
-                        + e.getMessage(), e);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (Files.exists(stateDir.resolve(FILE))) {
+            if (find(stateDir).isEmpty() || System.nanoTime() > deadline) {
+                remove(stateDir);
+                return true;
             }
-        }
-        remove(stateDir);
-        return recorded && (keeper.isEmpty() || !endedByItself);
-    }
-
-    /** @return whether it ended without being signalled */
-    private static boolean awaitEnd(ProcessHandle keeper, ProcessExit exit, Duration timeout) throws SyscallException {
-        if (exit.await(timeout)) {
-            return true;
-        }
-        keeper.destroy();
-        if (!exit.await(timeout)) {
-            keeper.destroyForcibly();
-            exit.await(KILL_GRACE);
+            try {
+                Thread.sleep(POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new JnerdException("interrupted while waiting for the network keeper");
+            }
         }
         return false;
     }

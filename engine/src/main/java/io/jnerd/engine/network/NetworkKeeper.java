@@ -1,140 +1,312 @@
 package io.jnerd.engine.network;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import sun.misc.Signal;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The network keeper's side ({@code jnerd network-keeper}, started by {@link KeeperNetwork}
- * for a detached run): makes the network of one container in this process and holds it
- * until the container's init exits, then tears it down, as a foreground {@code jnerd run}
- * does around its wait.
+ * The resident network keeper ({@code jnerd network-keeper}): one process per user, per
+ * containerd and state root ({@link KeeperSocket}), that holds the network of every detached
+ * container whose mode needs a jnerd process ({@link KeptNetwork}), started by the first
+ * detached run that needs it ({@link KeeperNetwork}) and gone once it holds nothing.
  *
- * <p>Talks to the {@code jnerd run -d} that started it in lines, over its stdin and stdout:
+ * <p>Each run talks to it over one connection to its socket (0600, in a 0700 dir; a peer of
+ * another uid is refused by SO_PEERCRED), in lines:
  * <pre>
+ *   run:    keep JSON          ({@link KeeperRequest})
  *   keeper: prepared           (the mode's prepare: /etc files, the bypass's agent socket)
  *   run:    attach PID         (task created; PID is the container's init)
  *   keeper: attached           (driver attached, ports published)
  *   run:    started            (task started: the network is the keeper's now)
  * </pre>
- * Instead of an answer the keeper may send {@code error MESSAGE} and exit. End of input
- * before {@code started} means the run failed: the keeper tears down what it made and exits.
+ * Instead of an answer the keeper may send {@code error MESSAGE} and close. End of input
+ * before {@code started} means the run failed: the keeper tears down what it made, then
+ * closes the connection. {@code stop NS ID} (jnerd stop, rm) is answered {@code ok}: the
+ * container's next exit is its last. Anything else gets one {@code error} line.
  */
 public final class NetworkKeeper {
+    static final String KEEP = "keep ";
     static final String PREPARED = "prepared";
     static final String ATTACH = "attach ";
     static final String ATTACHED = "attached";
     static final String STARTED = "started";
+    static final String STOP = "stop ";
+    static final String OK = "ok";
     static final String ERROR = "error ";
+    /** A client has this long to say what it wants. */
+    private static final Duration FIRST_LINE = Duration.ofSeconds(30);
+    /** A keeper started for a run that then died before it connected gives up after this. */
+    private static final Duration IDLE_GRACE = Duration.ofSeconds(30);
+    /** Connections beyond this (a flood from a same-uid process) are answered with an error and closed. */
+    private static final int MAX_CONNECTIONS = 4096;
+    private static final long THREAD_STACK = 256 * 1024;
+    /** A keeper that left idle takes a moment to exit (and drop its claim) after removing its socket. */
+    private static final Duration CLAIM_PATIENCE = Duration.ofSeconds(10);
+    /** slirp4netns and pasta stop within a second of their exit fd closing; a bypass's DELETE is one request. */
+    private static final Duration TEARDOWN_PATIENCE = Duration.ofSeconds(10);
+    private static final Duration TEARDOWN_POLL = Duration.ofMillis(20);
 
-    private final NetworkAttacher mode;
-    private final ContainerContext context;
-    private final BufferedReader requests;
-    private final PrintStream replies;
+    private final KeeperSocket socket;
+    private final KeptTasks tasks;
     private final PrintStream log;
-    private final Runnable afterExit;
-    private boolean initExited;
+    private final HeldRecords records;
+    private final Map<String, KeptNetwork> held = new ConcurrentHashMap<>();
+    /** Open connections plus held containers: the keeper leaves when this is 0. */
+    private final AtomicInteger busy = new AtomicInteger();
+    private ServerSocketChannel server;
+    /** Held (referenced) until the process ends. */
+    private java.nio.channels.FileLock claim;
 
     /**
-     * @param mode      the container's network mode, as jnerd run would make it
-     * @param requests  the run's lines; {@code replies} go back to it
-     * @param log       the keeper's log file
-     * @param afterExit once the container's init exited and its network is down (the removal of {@code --rm})
+     * @param containerdSocket the containerd whose containers it keeps
+     * @param stateRoot        jnerd's state root (its socket and log are under it)
+     * @param tasks            what it asks containerd (restart, --rm, take-over)
+     * @param log              its log
      */
-    public NetworkKeeper(NetworkAttacher mode, ContainerContext context, BufferedReader requests, PrintStream replies,
-                         PrintStream log, Runnable afterExit) {
-        this.mode = mode;
-        this.context = context;
-        this.requests = requests;
-        this.replies = replies;
+    public NetworkKeeper(Path containerdSocket, Path stateRoot, KeptTasks tasks, PrintStream log) {
+        this.socket = new KeeperSocket(containerdSocket, stateRoot);
+        this.tasks = tasks;
         this.log = log;
-        this.afterExit = afterExit;
+        this.records = new HeldRecords(socket.held());
     }
 
-    /** Keeps the network until the container ends or SIGTERM; 0 when it was handed over and torn down. */
-    public int run() throws IOException {
-        KeeperRecord.writeSelf(context.stateDir());
-        try {
-            int status = keep();
-            if (initExited) {
-                afterExit.run();
-            }
-            return status;
-        } finally {
-            KeeperRecord.remove(context.stateDir());
-        }
-    }
-
-    private int keep() {
-        try (NetworkAttacher.Attachment prepared = mode.prepare(context)) {
-            reply(PREPARED);
-            String attach = requests.readLine();
-            if (attach == null || !attach.startsWith(ATTACH)) {
-                log("jnerd run ended before the container's task was created: tearing down");
-                return 1;
-            }
-            long pid = Long.parseLong(attach.substring(ATTACH.length()));
-            try (ProcessExit init = ProcessExit.of(pid).orElseThrow(() ->
-                    new IOException("the container's init (pid " + pid + ") is gone already"));
-                 NetworkAttacher.Attachment net = mode.attach(context, (int) pid)) {
-                reply(ATTACHED);
-                if (!STARTED.equals(requests.readLine())) {
-                    log("jnerd run failed after the network was attached: tearing down");
-                    return 1;
-                }
-                replies.close();
-                log("keeping --net " + mode.name() + " of container " + context.id() + " (init pid " + pid + ")");
-                End end = awaitEnd(init);
-                initExited = end.initExited();
-                log(end.reason() + ": tearing down");
-            }
-            log("done");
-            return 0;
-        } catch (IOException | RuntimeException e) {
-            String message = e.getMessage() == null ? e.toString() : e.getMessage();
-            reply(ERROR + message.replace('\n', ' '));
-            log("failed: " + message);
+    /** Serves until it holds nothing; 0, or 1 when another keeper already serves this socket. */
+    public int serve() throws IOException {
+        claim = socket.claim(CLAIM_PATIENCE).orElse(null);
+        if (claim == null) {
+            log("another keeper serves " + socket.socket());
             return 1;
         }
+        Files.deleteIfExists(socket.socket());
+        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(socket.socket()));
+        Files.setPosixFilePermissions(socket.socket(), PosixFilePermissions.fromString("rw-------"));
+        log("serving " + socket.socket() + " (pid " + ProcessHandle.current().pid() + ")");
+        takeOver();
+        CompletableFuture.delayedExecutor(IDLE_GRACE.toMillis(), TimeUnit.MILLISECONDS).execute(this::leaveIfIdle);
+        java.nio.file.attribute.UserPrincipal owner = Files.getOwner(socket.dir());
+        while (true) {
+            SocketChannel client;
+            try {
+                client = server.accept();
+            } catch (ClosedChannelException leaving) {
+                log("holding nothing: exiting");
+                return 0;
+            }
+            if (!samePeer(client, owner)) {
+                client.close();
+                continue;
+            }
+            if (busy.incrementAndGet() > MAX_CONNECTIONS) {
+                refuse(client);
+                continue;
+            }
+            spawn("keeper-connection", () -> serve(new KeeperChannel(client)));
+        }
+    }
+
+    /** SO_PEERCRED: only this user's processes (the socket is 0600 too; a descriptor passed on is not). */
+    private boolean samePeer(SocketChannel client, java.nio.file.attribute.UserPrincipal owner) {
+        try {
+            var peer = client.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED);
+            if (peer.user().getName().equals(owner.getName())) {
+                return true;
+            }
+            log("refused a connection from user " + peer.user().getName());
+        } catch (IOException | UnsupportedOperationException e) {
+            log("refused a connection whose peer is unknown: " + e.getMessage());
+        }
+        return false;
+    }
+
+    private void refuse(SocketChannel client) {
+        try (KeeperChannel c = new KeeperChannel(client)) {
+            c.writeLine(ERROR + "the network keeper has too many connections");
+        } catch (IOException ignored) {
+            // It left already.
+        } finally {
+            release();
+        }
+    }
+
+    private void serve(KeeperChannel client) {
+        try (client) {
+            String line = client.readLine(FIRST_LINE);
+            if (line == null) {
+                return;
+            }
+            if (line.startsWith(KEEP)) {
+                keep(client, line.substring(KEEP.length()));
+            } else if (line.startsWith(STOP)) {
+                String[] nsId = line.substring(STOP.length()).split(" ", -1);
+                KeptNetwork k = nsId.length == 2 ? held.get(key(nsId[0], nsId[1])) : null;
+                if (k != null) {
+                    k.stopRequested();
+                }
+                client.writeLine(OK);
+            } else {
+                client.writeLine(ERROR + "unknown request (expected keep or stop)");
+            }
+        } catch (IOException | RuntimeException e) {
+            log("a connection: " + e.getMessage());
+        } finally {
+            release();
+        }
+    }
+
+    /** One run's container, from its keep request until it stays stopped; the connection ends at {@code started}. */
+    private void keep(KeeperChannel client, String json) throws IOException {
+        KeptNetwork kept;
+        try {
+            kept = new KeptNetwork(KeeperRequest.parse(json), tasks, records, this::log);
+        } catch (IllegalArgumentException e) {
+            client.writeLine(ERROR + e.getMessage());
+            return;
+        }
+        KeeperRequest r = kept.request();
+        String key = key(r.namespace(), r.id());
+        if (!claim(key, kept)) {
+            client.writeLine(ERROR + "container " + r.id() + " is held already");
+            return;
+        }
+        busy.incrementAndGet();
+        boolean started = false;
+        try {
+            started = handshake(client, kept);
+        } finally {
+            if (!started) {
+                kept.tearDown();
+                kept.forget();
+                held.remove(key);
+                release();
+            }
+        }
+        if (started) {
+            client.close();
+            try {
+                kept.hold();
+            } finally {
+                held.remove(key);
+                release();
+            }
+        }
     }
 
     /**
-     * Until the init exits (a pidfd polls readable), or SIGTERM/SIGINT ({@code rm} and
-     * {@code stop} send it only to a keeper that outstays its container): either way the
-     * caller's try-with-resources then tears the network down in order.
+     * Takes {@code key} for {@code kept}. A container whose init just exited is still held
+     * while its network is torn down: a start right after its wait returned (start, restart,
+     * docker start) waits for that rather than failing.
      */
-    private End awaitEnd(ProcessExit init) {
-        CompletableFuture<End> ended = new CompletableFuture<>();
-        for (String name : new String[] {"TERM", "INT"}) {
-            Signal.handle(new Signal(name), sig -> ended.complete(new End("SIG" + name, false)));
-        }
-        Thread watch = new Thread(() -> {
-            try {
-                init.await(null);
-                ended.complete(new End("the container's init (pid " + init.pid() + ") exited", true));
-            } catch (IOException e) {
-                ended.complete(new End("watching the container's init failed (" + e.getMessage() + ")", false));
+    private boolean claim(String key, KeptNetwork kept) {
+        long deadline = System.nanoTime() + TEARDOWN_PATIENCE.toNanos();
+        while (held.putIfAbsent(key, kept) != null) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
             }
-        }, "init-exit-" + init.pid());
-        watch.setDaemon(true);
-        watch.start();
-        return ended.join();
+            try {
+                Thread.sleep(TEARDOWN_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
-    /** Why the keeper stops keeping. */
-    private record End(String reason, boolean initExited) {
+    private boolean handshake(KeeperChannel client, KeptNetwork kept) throws IOException {
+        try {
+            kept.prepare();
+            client.writeLine(PREPARED);
+            String attach = client.readLine(null);
+            if (attach == null || !attach.startsWith(ATTACH)) {
+                log(kept.request().id() + ": its run ended before the task was created: tearing down");
+                return false;
+            }
+            kept.attach(Long.parseLong(attach.substring(ATTACH.length())));
+            client.writeLine(ATTACHED);
+        } catch (IOException | RuntimeException e) {
+            String message = e.getMessage() == null ? e.toString() : e.getMessage();
+            log(kept.request().id() + ": failed: " + message);
+            client.writeLine(ERROR + message.replace('\n', ' '));
+            return false;
+        }
+        if (!STARTED.equals(client.readLine(null))) {
+            log(kept.request().id() + ": its run failed after the network was attached: tearing down");
+            return false;
+        }
+        return true;
     }
 
-    private void reply(String line) {
-        replies.println(line);
-        replies.flush();
+    /** The containers a killed keeper held, each taken over on a thread of its own. */
+    private void takeOver() throws IOException {
+        for (HeldRecords.Held h : records.list(this::log)) {
+            KeptNetwork kept = new KeptNetwork(h.request(), tasks, records, this::log);
+            String key = key(h.request().namespace(), h.request().id());
+            held.put(key, kept);
+            busy.incrementAndGet();
+            spawn("keeper-takeover", () -> {
+                try {
+                    kept.takeOver(h.pid());
+                } catch (IOException | RuntimeException e) {
+                    log(h.request().id() + ": taking it over: " + e.getMessage());
+                }
+                try {
+                    kept.hold();
+                } finally {
+                    held.remove(key);
+                    release();
+                }
+            });
+        }
+    }
+
+    private void release() {
+        if (busy.decrementAndGet() == 0) {
+            leaveIfIdle();
+        }
+    }
+
+    /** Under the start lock, so a run that is connecting is answered by this keeper or starts the next. */
+    private void leaveIfIdle() {
+        try {
+            socket.locked(() -> {
+                if (busy.get() == 0 && server.isOpen()) {
+                    Files.deleteIfExists(socket.socket());
+                    server.close();
+                }
+                return null;
+            });
+        } catch (IOException e) {
+            log("leaving: " + e.getMessage());
+        }
+    }
+
+    private static void spawn(String name, Runnable task) {
+        new Thread(null, task, name, THREAD_STACK).start();
+    }
+
+    private static String key(String namespace, String id) {
+        return namespace + " " + id;
     }
 
     private void log(String line) {
-        log.println(Instant.now() + " network-keeper: " + line);
-        log.flush();
+        synchronized (log) {
+            log.println(Instant.now() + " network-keeper: " + line);
+            log.flush();
+        }
     }
 }

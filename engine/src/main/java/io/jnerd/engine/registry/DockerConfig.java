@@ -1,6 +1,7 @@
 package io.jnerd.engine.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jnerd.engine.image.ImageRef;
 import io.jnerd.engine.image.Json;
 import java.io.IOException;
@@ -9,8 +10,13 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -51,13 +57,10 @@ public final class DockerConfig {
     }
 
     public Optional<Credentials> credentials(String domain) throws RegistryException {
-        String server = domain.equals(ImageRef.DOCKER_HUB) ? DOCKER_HUB_SERVER : domain;
-        String helper = config.path("credHelpers").path(domain).asText("");
-        if (helper.isEmpty()) {
-            helper = config.path("credsStore").asText("");
-        }
-        if (!helper.isEmpty()) {
-            return fromHelper(helper, server);
+        String server = serverKey(domain);
+        Optional<String> helper = helperFor(domain);
+        if (helper.isPresent()) {
+            return fromHelper(helper.get(), server);
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = config.path("auths").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
@@ -74,8 +77,116 @@ public final class DockerConfig {
         return Optional.empty();
     }
 
+    /** Where credentials for {@code domain} go: its credential helper, else the global store, else none (the file). */
+    public Optional<String> helperFor(String domain) {
+        String helper = config.path("credHelpers").path(domain).asText("");
+        if (helper.isEmpty()) {
+            helper = config.path("credsStore").asText("");
+        }
+        return helper.isEmpty() ? Optional.empty() : Optional.of(helper);
+    }
+
+    /** The config file, for messages (it need not exist). */
+    public Path file() {
+        return file;
+    }
+
+    /** The key docker stores {@code domain}'s credentials under: the domain, Docker Hub's legacy URL for docker.io. */
+    static String serverKey(String domain) {
+        return domain.equals(ImageRef.DOCKER_HUB) ? DOCKER_HUB_SERVER : domain;
+    }
+
+    /**
+     * Saves credentials for {@code domain} as docker login does: through its credential
+     * helper ({@code store}, a JSON ServerURL/Username/Secret on stdin), else base64
+     * {@code user:password} in {@code auths} of config.json, written whole (0600, renamed
+     * into place) so that a crash leaves the old file or the new one.
+     */
+    public void store(String domain, Credentials credentials) throws RegistryException {
+        String server = serverKey(domain);
+        Optional<String> helper = helperFor(domain);
+        if (helper.isPresent()) {
+            ObjectNode request = Json.object();
+            request.put("ServerURL", server).put("Username", credentials.username()).put("Secret", credentials.secret());
+            runHelper(helper.get(), "store", Json.bytes(request));
+            return;
+        }
+        ObjectNode root = editableRoot();
+        removeAuths(root, domain);
+        String auth = Base64.getEncoder().encodeToString((credentials.username() + ":" + credentials.secret())
+                .getBytes(StandardCharsets.UTF_8));
+        root.with("auths").putObject(server).put("auth", auth);
+        write(root);
+    }
+
+    /**
+     * Forgets {@code domain}'s credentials as docker logout does: every {@code auths} entry
+     * naming that server (with or without a scheme), and the helper's ({@code erase}).
+     */
+    public void erase(String domain) throws RegistryException {
+        Optional<String> helper = helperFor(domain);
+        if (helper.isPresent()) {
+            HelperAnswer a = runHelperAllowingFailure(helper.get(), "erase", serverKey(domain).getBytes(StandardCharsets.UTF_8));
+            // Erasing what the helper does not hold is logging out twice: not an error.
+            if (a.status != 0 && !a.notFound()) {
+                throw a.failure();
+            }
+        }
+        ObjectNode root = editableRoot();
+        if (removeAuths(root, domain)) {
+            write(root);
+        }
+    }
+
+    private ObjectNode editableRoot() throws RegistryException {
+        if (!config.isObject()) {
+            throw new RegistryException(file + " is not a JSON object");
+        }
+        ObjectNode root = (ObjectNode) config.deepCopy();
+        if (root.has("auths") && !root.get("auths").isObject()) {
+            throw new RegistryException(file + ": auths is not a JSON object");
+        }
+        return root;
+    }
+
+    private static boolean removeAuths(ObjectNode root, String domain) {
+        JsonNode auths = root.path("auths");
+        List<String> keys = new ArrayList<>();
+        auths.fieldNames().forEachRemaining(k -> {
+            if (serverName(k).equals(domain)) {
+                keys.add(k);
+            }
+        });
+        if (auths.isObject()) {
+            ((ObjectNode) auths).remove(keys);
+        }
+        return !keys.isEmpty();
+    }
+
+    private void write(JsonNode root) throws RegistryException {
+        Path dir = file.toAbsolutePath().getParent();
+        Path tmp = null;
+        try {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rwx------")));
+            tmp = Files.createTempFile(dir, "config.json.", ".tmp", PosixFilePermissions
+                    .asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(tmp, Json.pretty(root) + "\n");
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            try {
+                if (tmp != null) {
+                    Files.deleteIfExists(tmp);
+                }
+            } catch (IOException ignored) {
+                // the write's own error says more
+            }
+            throw new RegistryException("cannot write " + file + ": " + e.getMessage());
+        }
+    }
+
     /** {@code https://index.docker.io/v1/} and {@code index.docker.io} name the same server. */
-    private static String serverName(String key) {
+    static String serverName(String key) {
         String s = key.replaceFirst("^https?://", "");
         int slash = s.indexOf('/');
         s = slash >= 0 ? s.substring(0, slash) : s;
@@ -108,13 +219,44 @@ public final class DockerConfig {
     }
 
     private Optional<Credentials> fromHelper(String helper, String server) throws RegistryException {
+        HelperAnswer a = runHelperAllowingFailure(helper, "get", server.getBytes(StandardCharsets.UTF_8));
+        if (a.status != 0) {
+            if (a.notFound()) {
+                return Optional.empty();
+            }
+            throw a.failure();
+        }
+        JsonNode answer = Json.parse(a.out, a.program + "'s answer");
+        return Optional.of(new Credentials(answer.path("Username").asText(), answer.path("Secret").asText()));
+    }
+
+    private void runHelper(String helper, String verb, byte[] input) throws RegistryException {
+        HelperAnswer a = runHelperAllowingFailure(helper, verb, input);
+        if (a.status != 0) {
+            throw a.failure();
+        }
+    }
+
+    private record HelperAnswer(String program, String verb, int status, byte[] out, String text) {
+        /** Helpers say "credentials not found in native keychain" and exit 1. */
+        boolean notFound() {
+            return text.toLowerCase(Locale.ROOT).contains("credentials not found");
+        }
+
+        RegistryException failure() {
+            return new RegistryException(program + " " + verb + " failed (exit " + status + "): " + text);
+        }
+    }
+
+    /** Runs {@code docker-credential-HELPER VERB} with {@code input} on its stdin. */
+    private HelperAnswer runHelperAllowingFailure(String helper, String verb, byte[] input) throws RegistryException {
         String program = "docker-credential-" + helper;
-        ProcessBuilder pb = new ProcessBuilder(onPath(program), "get");
+        ProcessBuilder pb = new ProcessBuilder(onPath(program), verb);
         pb.redirectError(ProcessBuilder.Redirect.DISCARD);
         try {
             Process p = pb.start();
             try (OutputStream in = p.getOutputStream()) {
-                in.write(server.getBytes(StandardCharsets.UTF_8));
+                in.write(input);
             } catch (IOException exitedEarly) {
                 // A helper that fails may exit before reading its stdin; its exit status tells why.
             }
@@ -124,18 +266,9 @@ public final class DockerConfig {
             }
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new RegistryException(program + " get did not answer in 30 s");
+                throw new RegistryException(program + " " + verb + " did not answer in 30 s");
             }
-            String text = new String(out, StandardCharsets.UTF_8).trim();
-            if (p.exitValue() != 0) {
-                // Helpers say "credentials not found in native keychain" and exit 1: not an error.
-                if (text.toLowerCase(java.util.Locale.ROOT).contains("credentials not found")) {
-                    return Optional.empty();
-                }
-                throw new RegistryException(program + " get failed (exit " + p.exitValue() + "): " + text);
-            }
-            JsonNode answer = Json.parse(out, program + "'s answer");
-            return Optional.of(new Credentials(answer.path("Username").asText(), answer.path("Secret").asText()));
+            return new HelperAnswer(program, verb, p.exitValue(), out, new String(out, StandardCharsets.UTF_8).trim());
         } catch (IOException e) {
             if (e instanceof RegistryException) {
                 throw (RegistryException) e;

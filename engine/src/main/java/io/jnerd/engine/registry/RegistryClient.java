@@ -246,9 +246,24 @@ public final class RegistryClient {
         return Optional.of(bytes);
     }
 
-    /** {@code 127.0.0.1:5000/demo/busybox}, for messages. */
+    /**
+     * GET /v2/ with the client's credentials, answering the registry's challenge (basic, or
+     * a bearer token asked for with them): how docker login checks credentials before it
+     * saves them; anything but 200 is docker's "login attempt ... failed" error.
+     */
+    public void checkLogin() throws IOException {
+        URI v2 = endpoint.resolve("/v2/");
+        HttpResponse<InputStream> r = send("GET", v2, null, b -> b);
+        r.body().close();
+        if (r.statusCode() != 200) {
+            throw new RegistryException(r.statusCode(), "login attempt to " + v2 + " failed with status: "
+                    + r.statusCode() + " " + RegistryErrors.reasonPhrase(r.statusCode()), null);
+        }
+    }
+
+    /** {@code 127.0.0.1:5000/demo/busybox} (the registry alone for login's client), for messages. */
     public String where() {
-        return endpoint + "/" + repository;
+        return repository.isEmpty() ? endpoint.toString() : endpoint + "/" + repository;
     }
 
     private URI path(String suffix) {

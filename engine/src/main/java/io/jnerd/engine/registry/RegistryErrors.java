@@ -32,4 +32,19 @@ final class RegistryErrors {
             return "";
         }
     }
+
+    /** The reason phrase Go's {@code http.StatusText} gives, for messages docker words with it. */
+    static String reasonPhrase(int status) {
+        switch (status) {
+            case 400: return "Bad Request";
+            case 401: return "Unauthorized";
+            case 403: return "Forbidden";
+            case 404: return "Not Found";
+            case 429: return "Too Many Requests";
+            case 500: return "Internal Server Error";
+            case 502: return "Bad Gateway";
+            case 503: return "Service Unavailable";
+            default: return "";
+        }
+    }
 }

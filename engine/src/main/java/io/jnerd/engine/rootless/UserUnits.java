@@ -69,8 +69,15 @@ public final class UserUnits {
                 "After=" + CONTAINERD_UNIT,
                 "",
                 "[Service]",
+                // bypassd keeps each container's seccomp listener in the unit's fd store, so a
+                // restart keeps the containers' bypasses (contrib/systemd/jnerd-bypassd.service).
+                "Type=notify",
+                "NotifyAccess=main",
                 "ExecStart=" + jnerd + " bypassd",
                 "Restart=on-failure",
+                "FileDescriptorStoreMax=4096",
+                "FileDescriptorStorePreserve=yes",
+                "KillMode=process",
                 "",
                 "[Install]",
                 "WantedBy=default.target",

@@ -68,6 +68,43 @@ class DockerConfigTest {
         assertTrue(DockerConfig.load(Map.of("DOCKER_CONFIG", dir.resolve("none").toString())).credentials("docker.io").isEmpty());
     }
 
+    @Test
+    void storeKeepsTheRestOfTheFileAndEraseForgetsEveryNameOfTheServer() throws Exception {
+        DockerConfig c = config("{\"psFormat\":\"table {{.ID}}\",\"auths\":{\"http://127.0.0.1:5000\":{\"auth\":\""
+                + auth("old:pw") + "\"},\"ghcr.io\":{\"auth\":\"" + auth("g:h") + "\"}}}");
+        c.store("127.0.0.1:5000", new Credentials("new", "p:w"));
+        DockerConfig stored = DockerConfig.load(Map.of("DOCKER_CONFIG", dir.toString()));
+        assertEquals("new", stored.credentials("127.0.0.1:5000").orElseThrow().username());
+        assertEquals("g", stored.credentials("ghcr.io").orElseThrow().username());
+        String text = Files.readString(dir.resolve("config.json"));
+        assertTrue(text.contains("\"psFormat\" : \"table {{.ID}}\""), text);
+        assertTrue(!text.contains("http://127.0.0.1:5000"), "the old entry under another name is replaced: " + text);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("config.json"))));
+
+        stored.store("docker.io", new Credentials("hub", "x"));
+        assertTrue(Files.readString(dir.resolve("config.json")).contains("https://index.docker.io/v1/"));
+        DockerConfig.load(Map.of("DOCKER_CONFIG", dir.toString())).erase("127.0.0.1:5000");
+        DockerConfig erased = DockerConfig.load(Map.of("DOCKER_CONFIG", dir.toString()));
+        assertTrue(erased.credentials("127.0.0.1:5000").isEmpty());
+        assertEquals("hub", erased.credentials("docker.io").orElseThrow().username());
+        try (var left = Files.list(dir)) {
+            assertEquals(java.util.List.of("config.json"), left.map(p -> p.getFileName().toString()).toList(), "no temporary file left");
+        }
+    }
+
+    @Test
+    void storeAndEraseGoThroughTheCredentialHelper() throws Exception {
+        Path log = dir.resolve("helper.log");
+        helper("rec", "echo \"$1 $(cat)\" >> " + log + "; if [ $1 = erase ]; then echo 'credentials not found in native keychain'; exit 1; fi");
+        DockerConfig c = config("{\"credHelpers\":{\"127.0.0.1:5000\":\"rec\"}}");
+        c.store("127.0.0.1:5000", new Credentials("u", "s"));
+        c.erase("127.0.0.1:5000"); // the helper's "not found": logging out twice is no error
+        assertEquals("store {\"ServerURL\":\"127.0.0.1:5000\",\"Username\":\"u\",\"Secret\":\"s\"}\nerase 127.0.0.1:5000\n",
+                Files.readString(log));
+        assertEquals("{\"credHelpers\":{\"127.0.0.1:5000\":\"rec\"}}", Files.readString(dir.resolve("config.json")),
+                "the file is not touched");
+    }
+
     private void helper(String name, String script) throws Exception {
         Path p = dir.resolve("docker-credential-" + name);
         Files.writeString(p, "#!/bin/sh\n" + script + "\n");

@@ -20,12 +20,15 @@ final class ContainerSocket implements AutoCloseable {
     private final NotificationContext ctx;
     private final int fd;
     private final SocketKind kind;
+    /** getsockname at fetch time, or null when it could not be decoded there. */
+    private final SockAddr local;
 
-    private ContainerSocket(Fd copy, NotificationContext ctx, int fd, SocketKind kind) {
+    private ContainerSocket(Fd copy, NotificationContext ctx, int fd, SocketKind kind, SockAddr local) {
         this.copy = copy;
         this.ctx = ctx;
         this.fd = fd;
         this.kind = kind;
+        this.local = local;
     }
 
     /**
@@ -37,17 +40,40 @@ final class ContainerSocket implements AutoCloseable {
     static ContainerSocket fetch(NotificationContext ctx, int fd) throws IOException {
         Fd copy = ctx.targetFd(fd);
         try {
-            SocketKind kind = new SocketKind(
-                    Sockets.getIntOption(copy, Sockets.SOL_SOCKET, Sockets.SO_DOMAIN),
+            // getsockname first: the family it reports is SO_DOMAIN's (the families it
+            // decodes fill in their own), and a connect needs the local address anyway, so
+            // a switched connect makes one getsockopt fewer. ENOTSOCK says "no socket".
+            SockAddr local = decodedLocalAddress(copy);
+            int family = local != null ? local.family() : Sockets.getIntOption(copy, Sockets.SOL_SOCKET, Sockets.SO_DOMAIN);
+            SocketKind kind = new SocketKind(family,
                     Sockets.getIntOption(copy, Sockets.SOL_SOCKET, Sockets.SO_TYPE),
                     Sockets.getIntOption(copy, Sockets.SOL_SOCKET, Sockets.SO_PROTOCOL));
-            return new ContainerSocket(copy, ctx, fd, kind);
+            return new ContainerSocket(copy, ctx, fd, kind, local);
         } catch (SyscallException e) {
             copy.close();
             if (e.is(io.jnerd.nativebindings.Errno.ENOTSOCK)) {
                 return null;
             }
             throw e;
+        }
+    }
+
+    /**
+     * getsockname, or null when the family has none (AF_ALG: EOPNOTSUPP) or one jnerd does not
+     * decode (netlink, packet, ...): those read SO_DOMAIN instead.
+     *
+     * @throws SyscallException ENOTSOCK, and what else the fd makes getsockname fail with
+     */
+    private static SockAddr decodedLocalAddress(Fd copy) throws SyscallException {
+        try {
+            return Sockets.localAddress(copy);
+        } catch (SyscallException e) {
+            if (e.is(io.jnerd.nativebindings.Errno.ENOTSOCK)) {
+                throw e;
+            }
+            return null;
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 
@@ -79,9 +105,9 @@ final class ContainerSocket implements AutoCloseable {
         return ctx.isCloseOnExec(fd);
     }
 
-    /** getsockname: the wildcard address and port 0 when unbound. */
+    /** getsockname when the socket was fetched: the wildcard address and port 0 when unbound. */
     SockAddr localAddress() throws SyscallException {
-        return Sockets.localAddress(copy);
+        return local != null ? local : Sockets.localAddress(copy);
     }
 
     /** Whether this socket lives in the agent's network namespace: one the bypass put there. */

@@ -72,6 +72,14 @@ public enum CopiedOption {
         return size;
     }
 
+    /**
+     * Where SO_MEMINFO holds this option's value (an index of u32s), or -1: SO_SNDBUF and
+     * SO_RCVBUF are read together with one getsockopt instead of two.
+     */
+    int memInfoSlot() {
+        return this == SO_SNDBUF ? Sockets.SK_MEMINFO_SNDBUF : this == SO_RCVBUF ? Sockets.SK_MEMINFO_RCVBUF : -1;
+    }
+
     /** Whether a socket of {@code kind} has this option. */
     public boolean appliesTo(SocketKind kind) {
         if (!kind.isTcp() && !kind.isUdp()) {

@@ -37,8 +37,11 @@ final class HostNetns {
         return f.available() ? null : f.reason();
     }
 
+    /** The agent's netns cookie; per switched call, so the feature is looked up once, not by name each time. */
     static long agentCookie() throws SyscallException {
-        KernelFeatures.netnsCookie().require();
+        if (Probe.COOKIE == 0) {
+            KernelFeatures.netnsCookie().require();
+        }
         return Probe.COOKIE;
     }
 }

@@ -15,6 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * of the same kind starts with, so an option the container left alone stays at the host's
  * default (for SO_SNDBUF and SO_RCVBUF that keeps autotuning on).
  *
+ * <p>SO_SNDBUF and SO_RCVBUF of the container's socket come from one SO_MEMINFO read (the
+ * same two values, Linux 4.12): one getsockopt fewer per switch.
+ *
  * <p>Those start values are read once per kind, from a probe socket, not from each new host
  * socket: that halves the getsockopt calls of a switch, which are most of its syscalls. A new
  * socket's options depend only on its kind and on the agent's network namespace, whose
@@ -41,10 +44,19 @@ final class OptionCopier {
         List<CopiedOption> options = d.options();
         byte[][] defaults = d.values();
         List<String> failed = new ArrayList<>();
+        byte[] memInfo = null;
         for (int i = 0; i < options.size(); i++) {
             CopiedOption o = options.get(i);
             try {
-                byte[] want = Sockets.getOption(container, o.level(), o.optionName(), o.size());
+                byte[] want;
+                if (o.memInfoSlot() >= 0) {
+                    if (memInfo == null) {
+                        memInfo = Sockets.getOption(container, Sockets.SOL_SOCKET, Sockets.SO_MEMINFO, Sockets.SK_MEMINFO_SIZE);
+                    }
+                    want = Arrays.copyOfRange(memInfo, o.memInfoSlot() * Integer.BYTES, (o.memInfoSlot() + 1) * Integer.BYTES);
+                } else {
+                    want = Sockets.getOption(container, o.level(), o.optionName(), o.size());
+                }
                 byte[] have = defaults[i] != null ? defaults[i]
                         : Sockets.getOption(host, o.level(), o.optionName(), o.size());
                 if (!Arrays.equals(want, have)) {

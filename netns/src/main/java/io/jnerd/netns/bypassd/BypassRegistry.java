@@ -1,5 +1,6 @@
 package io.jnerd.netns.bypassd;
 
+import io.jnerd.nativebindings.Fd;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -40,6 +41,18 @@ public final class BypassRegistry implements AutoCloseable {
 
     /** Validates and starts a bypass. @throws BypassException 400 for a bad spec, a path refused, or a duplicate id */
     public BypassStatus start(BypassSpec spec) throws BypassException {
+        return open(spec, (s, bypassLog) -> factory.start(s, bypassLog), "started");
+    }
+
+    /**
+     * Takes over a bypass a previous daemon served, with the same checks as a POST (the state
+     * was read from a file: whatever wrote it, it gets no more trust than a request).
+     */
+    BypassStatus resume(BypassState state, Map<String, Fd> kept) throws BypassException {
+        return open(state.spec(), (s, bypassLog) -> factory.resume(state, kept, bypassLog), "taken over");
+    }
+
+    private BypassStatus open(BypassSpec spec, BypassFactory how, String done) throws BypassException {
         BypassSpecs.validate(spec);
         paths.check(spec);
         synchronized (this) {
@@ -51,7 +64,7 @@ public final class BypassRegistry implements AutoCloseable {
         Entry entry = null;
         try {
             Consumer<String> bypassLog = BypassLog.forSpec(spec, log);
-            Bypass bypass = factory.start(spec, bypassLog);
+            Bypass bypass = how.start(spec, bypassLog);
             entry = new Entry(new BypassStatus(spec.id(), ProcessHandle.current().pid(), spec, List.of()), bypass, bypassLog);
         } finally {
             synchronized (this) {
@@ -61,7 +74,7 @@ public final class BypassRegistry implements AutoCloseable {
                 }
             }
         }
-        entry.log().accept("bypass " + spec.id() + " started (agent socket " + spec.socketPath() + ")");
+        entry.log().accept("bypass " + spec.id() + " " + done + " (agent socket " + spec.socketPath() + ")");
         return entry.status();
     }
 
@@ -103,6 +116,22 @@ public final class BypassRegistry implements AutoCloseable {
             throw new BypassException(404, "bypass \"" + id + "\" does not exist");
         }
         return e.bypass().stats();
+    }
+
+    /** Stops serving every bypass for a restart of the daemon ({@link Bypass#detach()}). */
+    public void detach() {
+        List<Entry> all;
+        synchronized (this) {
+            all = new ArrayList<>(bypasses.values());
+            bypasses.clear();
+        }
+        for (Entry e : all) {
+            try {
+                e.bypass().detach();
+            } catch (IOException | RuntimeException ex) {
+                log.accept("bypass " + e.status().id() + ": detaching: " + ex.getMessage());
+            }
+        }
     }
 
     /** Stops every bypass. */

@@ -1,5 +1,6 @@
 package io.jnerd.netns.bypassd;
 
+import io.jnerd.nativebindings.Fd;
 import io.jnerd.netns.IpLiteral;
 import io.jnerd.netns.PortMapping;
 import io.jnerd.netns.Protocol;
@@ -7,6 +8,8 @@ import io.jnerd.netns.bypass.BypassHandler;
 import io.jnerd.netns.bypass.ConnectWaiter;
 import io.jnerd.netns.bypass.GuardedCalls;
 import io.jnerd.netns.bypass.Verdict;
+import io.jnerd.seccomp.ContainerState;
+import io.jnerd.seccomp.agent.ListenerFds;
 import io.jnerd.seccomp.agent.SeccompAgentServer;
 import io.jnerd.seccomp.notify.Supervisor;
 import io.jnerd.seccomp.notify.SupervisorStats;
@@ -22,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -35,44 +40,83 @@ import java.util.function.Consumer;
  */
 public final class SupervisedBypassFactory implements BypassFactory {
 
-    private final ConnectWaiter waiter;
+    /** How long a detaching bypass lets connects the waiter finishes get their answer. */
+    static final long DRAIN_MILLIS = 2_000;
+    private static final AtomicLong LISTENERS = new AtomicLong();
+    private static final String STARTED = Long.toString(System.currentTimeMillis(), 36);
 
+    private final ConnectWaiter waiter;
+    private final ListenerStore store;
+    private final BypassStateFiles states;
+    private final boolean afterUncleanStop;
+
+    /** Bypasses that end with this process (a bypass served in {@code jnerd run} itself). */
     public SupervisedBypassFactory(ConnectWaiter waiter) {
+        this(waiter, ListenerStore.none(), null, false);
+    }
+
+    /**
+     * bypassd's: each listener kept in {@code store}, each bypass's state in {@code states}, so
+     * a restart takes them over; {@code afterUncleanStop}: the previous daemon did not detach
+     * (it was killed), so a taken-over container may have notifications it received and never
+     * answered ({@link OrphanedNotifications}).
+     */
+    SupervisedBypassFactory(ConnectWaiter waiter, ListenerStore store, BypassStateFiles states, boolean afterUncleanStop) {
         this.waiter = waiter;
+        this.store = store;
+        this.states = states;
+        this.afterUncleanStop = afterUncleanStop;
     }
 
     @Override
     public Bypass start(BypassSpec spec, Consumer<String> log) throws BypassException {
+        return open(new BypassState(spec, List.of()), Map.of(), log);
+    }
+
+    /**
+     * Serves {@code state} again after a restart: its agent socket anew, and each listener
+     * {@code kept} still has (the others' containers are gone). Takes the fds it uses out of
+     * {@code kept}.
+     */
+    @Override
+    public Bypass resume(BypassState state, Map<String, Fd> kept, Consumer<String> log) throws BypassException {
+        return open(state, kept, log);
+    }
+
+    private Bypass open(BypassState state, Map<String, Fd> kept, Consumer<String> log) throws BypassException {
+        BypassSpec spec = state.spec();
         List<PortMapping> published = Boolean.TRUE.equals(spec.ignoreBind()) ? List.of() : portMappings(spec);
         ConnectWaiter containerWaiter = waiter.forContainer();
         BypassHandler handler = new BypassHandler(BypassSpecs.ignoreRules(spec), published, containerWaiter);
         Supervisor supervisor = new Supervisor(handler);
-        Path socketPath = Path.of(spec.socketPath());
-        AtomicReference<List<String>> notSwitched = new AtomicReference<>(List.of());
-        SeccompAgentServer agent;
+        Running bypass = new Running(new BypassState(spec, List.of()), handler, supervisor, containerWaiter, log);
         try {
-            agent = SeccompAgentServer.start(socketPath, (state, listener) -> {
-                // Read now, while runc waits on the agent socket (its bundle is reached
-                // through it), and before the first notification asks the same.
-                GuardedCalls.Reading guarded = GuardedCalls.read(state);
-                supervisor.supervise(state, listener);
-                log.accept("bypass " + spec.id() + ": supervising container pid " + state.pid());
-                List<String> lines = new ArrayList<>();
-                if (guarded.problem() != null) {
-                    lines.add(guarded.problem());
+            for (BypassState.Listener l : state.listeners()) {
+                Fd fd = kept.remove(l.fd());
+                if (fd == null) {
+                    log.accept("bypass " + spec.id() + ": container " + l.container().containerId() + " is gone");
+                } else if (!ListenerFds.isListener(fd)) {
+                    fd.close();
+                    log.accept("bypass " + spec.id() + ": kept fd " + l.fd() + " is no seccomp listener: dropped");
+                } else {
+                    if (afterUncleanStop) {
+                        OrphanedNotifications.release(l.container(), log);
+                    }
+                    bypass.take(l.container(), fd, l.fd());
                 }
-                lines.addAll(guarded.calls().degradations());
-                notSwitched.set(List.copyOf(lines));
-                if (!lines.isEmpty()) {
-                    log.accept("bypass " + spec.id() + ": container " + state.containerId() + ": " + String.join("; ", lines));
-                }
-            });
+            }
+            bypass.persist();
         } catch (IOException | RuntimeException e) {
-            supervisor.close();
-            containerWaiter.close();
+            closeQuietly(bypass, e);
+            throw new BypassException(500, "bypass " + spec.id() + ": " + e.getMessage(), e);
+        }
+        Path socketPath = Path.of(spec.socketPath());
+        try {
+            bypass.agent = SeccompAgentServer.start(socketPath, (container, listener) -> bypass.take(container, listener, null));
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(bypass, e);
             throw new BypassException(400, "cannot create socketPath " + socketPath + ": " + e.getMessage(), e);
         }
-        Running bypass = new Running(spec, handler, supervisor, agent, containerWaiter, notSwitched);
         if (spec.pidFilePath() != null && !spec.pidFilePath().isEmpty()) {
             try {
                 // Not through a symbolic link planted after ClientPaths looked (O_NOFOLLOW).
@@ -80,15 +124,19 @@ public final class SupervisedBypassFactory implements BypassFactory {
                         StandardCharsets.US_ASCII, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                         StandardOpenOption.TRUNCATE_EXISTING, ClientPaths.NO_FOLLOW);
             } catch (IOException e) {
-                try {
-                    bypass.close();
-                } catch (IOException cleanup) {
-                    e.addSuppressed(cleanup);
-                }
+                closeQuietly(bypass, e);
                 throw new BypassException(400, "cannot write pidFilePath " + spec.pidFilePath() + ": " + e.getMessage(), e);
             }
         }
         return bypass;
+    }
+
+    private static void closeQuietly(Bypass bypass, Exception cause) {
+        try {
+            bypass.close();
+        } catch (IOException | RuntimeException cleanup) {
+            cause.addSuppressed(cleanup);
+        }
     }
 
     /**
@@ -113,24 +161,72 @@ public final class SupervisedBypassFactory implements BypassFactory {
         return out;
     }
 
-    private static final class Running implements Bypass {
+    private final class Running implements Bypass {
 
-        private final BypassSpec spec;
         private final BypassHandler handler;
         private final Supervisor supervisor;
-        private final SeccompAgentServer agent;
         private final ConnectWaiter waiter;
-        private final AtomicReference<List<String>> notSwitched;
+        private final Consumer<String> log;
+        private final AtomicReference<List<String>> notSwitched = new AtomicReference<>(List.of());
+        private volatile SeccompAgentServer agent;
+        /** What is persisted; guarded by this. */
+        private BypassState state;
         private boolean closed;
 
-        Running(BypassSpec spec, BypassHandler handler, Supervisor supervisor, SeccompAgentServer agent,
-                ConnectWaiter waiter, AtomicReference<List<String>> notSwitched) {
-            this.spec = spec;
+        Running(BypassState state, BypassHandler handler, Supervisor supervisor, ConnectWaiter waiter, Consumer<String> log) {
+            this.state = state;
             this.handler = handler;
             this.supervisor = supervisor;
-            this.agent = agent;
             this.waiter = waiter;
-            this.notSwitched = notSwitched;
+            this.log = log;
+        }
+
+        /**
+         * Serves a container's listener: {@code keptAs} null for one runc just sent, which is
+         * persisted first and then kept in the store (a daemon killed between the two leaves a
+         * state entry without a listener, dropped at the next start: that container's bypass
+         * ends, nothing else does); else one taken back after a restart.
+         */
+        void take(ContainerState container, Fd listener, String keptAs) throws IOException {
+            BypassSpec spec = state.spec();
+            if (keptAs == null && states != null) {
+                String name = "L." + spec.id() + "." + STARTED + "-" + LISTENERS.incrementAndGet();
+                synchronized (this) {
+                    state = state.with(new BypassState.Listener(name, container));
+                    states.write(state);
+                }
+                try {
+                    store.keep(name, listener);
+                } catch (IOException e) {
+                    log.accept("bypass " + spec.id() + ": container " + container.containerId()
+                            + ": its listener is not kept, a restart of bypassd would end its bypass: " + e.getMessage());
+                }
+            } else if (keptAs != null) {
+                synchronized (this) {
+                    state = state.with(new BypassState.Listener(keptAs, container));
+                }
+            }
+            // Read now, while runc waits on the agent socket (its bundle is reached
+            // through it), and before the first notification asks the same.
+            GuardedCalls.Reading guarded = GuardedCalls.read(container);
+            supervisor.supervise(container, listener);
+            log.accept("bypass " + spec.id() + ": " + (keptAs == null ? "supervising" : "took over")
+                    + " container pid " + container.pid());
+            List<String> lines = new ArrayList<>();
+            if (guarded.problem() != null) {
+                lines.add(guarded.problem());
+            }
+            lines.addAll(guarded.calls().degradations());
+            notSwitched.set(List.copyOf(lines));
+            if (!lines.isEmpty()) {
+                log.accept("bypass " + spec.id() + ": container " + container.containerId() + ": " + String.join("; ", lines));
+            }
+        }
+
+        synchronized void persist() throws IOException {
+            if (states != null) {
+                states.write(state);
+            }
         }
 
         @Override
@@ -149,9 +245,38 @@ public final class SupervisedBypassFactory implements BypassFactory {
                     verdicts.put(v.name(), n);
                 }
             }
-            return new BypassStatsReport(spec.id(), new TreeMap<>(s.bySyscall()), b.connectsSwitched(), b.bindsSwitched(),
+            SeccompAgentServer a = agent;
+            return new BypassStatsReport(state.spec().id(), new TreeMap<>(s.bySyscall()), b.connectsSwitched(), b.bindsSwitched(),
                     b.refusedOnHostSockets(), b.errors() + s.handlerFailures(), s.p50Nanos() / 1000.0, s.p99Nanos() / 1000.0, verdicts,
-                    agent.served(), agent.rejected(), notSwitched.get());
+                    a == null ? 0 : a.served(), a == null ? 0 : a.rejected(), notSwitched.get());
+        }
+
+        /**
+         * Stops serving but leaves what a restarted daemon takes over: the kept listeners (the
+         * containers' notified calls wait in the kernel meanwhile), the state file, the pid file.
+         * Connects the waiter is finishing get their answers first (up to {@link #DRAIN_MILLIS}):
+         * a notification received and never answered would hold its thread until a signal.
+         */
+        @Override
+        public synchronized void detach() throws IOException {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_MILLIS);
+            try {
+                if (agent != null) {
+                    agent.close();
+                }
+                while (waiter.pendingCount() > 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                supervisor.close();
+                waiter.close();
+            }
         }
 
         /** Stops taking containers, ends their sessions (the containers' notified syscalls then fail), removes files. */
@@ -161,11 +286,24 @@ public final class SupervisedBypassFactory implements BypassFactory {
                 return;
             }
             closed = true;
+            BypassSpec spec = state.spec();
             try {
-                agent.close();
+                if (agent != null) {
+                    agent.close();
+                }
             } finally {
                 supervisor.close();
                 waiter.close();
+                for (BypassState.Listener l : state.listeners()) {
+                    try {
+                        store.forget(l.fd());
+                    } catch (IOException e) {
+                        log.accept("bypass " + spec.id() + ": " + e.getMessage());
+                    }
+                }
+                if (states != null) {
+                    states.delete(spec.id());
+                }
                 if (spec.pidFilePath() != null && !spec.pidFilePath().isEmpty()) {
                     Files.deleteIfExists(Path.of(spec.pidFilePath()));
                 }

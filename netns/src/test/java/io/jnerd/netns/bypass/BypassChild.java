@@ -219,6 +219,9 @@ public final class BypassChild {
             if (options) {
                 Sockets.setIntOption(s, Sockets.SOL_SOCKET, Sockets.SO_REUSEADDR, 1);
                 Sockets.setIntOption(s, Sockets.IPPROTO_TCP, Sockets.TCP_NODELAY, 1);
+                // Two sizes, so a copy that swapped them (one SO_MEMINFO read) would show.
+                Sockets.setIntOption(s, Sockets.SOL_SOCKET, Sockets.SO_RCVBUF, 65536);
+                Sockets.setIntOption(s, Sockets.SOL_SOCKET, Sockets.SO_SNDBUF, 32768);
             }
             int errno = Sockets.tryConnect(s, to);
             String extra = "";
@@ -236,7 +239,9 @@ public final class BypassChild {
             }
             if (options) {
                 extra += " reuseaddr=" + Sockets.getIntOption(s, Sockets.SOL_SOCKET, Sockets.SO_REUSEADDR)
-                        + " nodelay=" + Sockets.getIntOption(s, Sockets.IPPROTO_TCP, Sockets.TCP_NODELAY);
+                        + " nodelay=" + Sockets.getIntOption(s, Sockets.IPPROTO_TCP, Sockets.TCP_NODELAY)
+                        + " rcvbuf=" + Sockets.getIntOption(s, Sockets.SOL_SOCKET, Sockets.SO_RCVBUF)
+                        + " sndbuf=" + Sockets.getIntOption(s, Sockets.SOL_SOCKET, Sockets.SO_SNDBUF);
             }
             return "ok " + echo(s) + " switched=" + switched(s) + extra;
         }

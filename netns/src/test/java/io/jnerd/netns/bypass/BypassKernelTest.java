@@ -180,7 +180,8 @@ class BypassKernelTest {
     @Order(5)
     void optionsSetBeforeConnectAreStillSet() throws IOException {
         long setsockopts = notified("setsockopt");
-        assertEquals("ok hello switched=true reuseaddr=1 nodelay=1",
+        // SO_RCVBUF/SO_SNDBUF read back doubled (socket(7)), and set on the host socket.
+        assertEquals("ok hello switched=true reuseaddr=1 nodelay=1 rcvbuf=131072 sndbuf=65536",
                 ask("tcp-options " + host.ipv4() + " " + TestHost.TCP_ECHO));
         // nerdctl's profile notifies setsockopt too: answered CONTINUE, the options took.
         assertTrue(notified("setsockopt") >= setsockopts + 2, "setsockopt was not notified");

@@ -44,7 +44,7 @@ final class RuncBusybox {
             Files.createDirectories(rootfs.resolve(d));
         }
         Files.copy(BUSYBOX, rootfs.resolve("bin/busybox"), StandardCopyOption.COPY_ATTRIBUTES);
-        for (String applet : List.of("sh", "wget", "timeout", "echo", "ip", "httpd", "sleep")) {
+        for (String applet : List.of("sh", "wget", "timeout", "echo", "ip", "httpd", "sleep", "nc", "usleep")) {
             Files.createSymbolicLink(rootfs.resolve("bin").resolve(applet), Path.of("busybox"));
         }
         return new RuncBusybox(dir, docroot);
@@ -72,6 +72,34 @@ final class RuncBusybox {
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
             deleteTree(bundle);
         }
+    }
+
+    /**
+     * {@code runc run -d} of {@code sh -c script} (after lo is up), its output going to
+     * {@code output}; returns its id, for {@link #delete}.
+     */
+    String startDetached(SeccompProfile seccomp, String script, Path output) throws Exception {
+        String id = "jnerd-bypass-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
+        Path bundle = Files.createDirectories(dir.resolve(id));
+        Files.writeString(bundle.resolve("config.json"),
+                JSON.writeValueAsString(config(seccomp, "ip link set lo up && " + script)));
+        Process p = new ProcessBuilder("runc", "--root", dir.resolve("runc-root").toString(), "run", "-d", "--bundle",
+                bundle.toString(), id).redirectInput(new File("/dev/null")).redirectErrorStream(true)
+                .redirectOutput(output.toFile()).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly().waitFor();
+            delete(id);
+            throw new AssertionError("runc run -d " + id + " failed: " + Files.readString(output));
+        }
+        return id;
+    }
+
+    /** Removes a container {@link #startDetached} made, running or not, and its bundle. */
+    void delete(String id) throws Exception {
+        new ProcessBuilder("runc", "--root", dir.resolve("runc-root").toString(), "delete", "-f", id)
+                .redirectInput(new File("/dev/null")).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
+        deleteTree(dir.resolve(id));
     }
 
     private ObjectNode config(SeccompProfile seccomp, String script) {

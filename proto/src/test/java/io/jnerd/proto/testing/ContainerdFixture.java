@@ -23,7 +23,7 @@ public final class ContainerdFixture implements AutoCloseable {
     public static final Path CONTAINERD = Path.of("/usr/bin/containerd");
 
     private final Path dir;
-    private final Process process;
+    private Process process;
     private final String namespace;
 
     private ContainerdFixture(Path dir, Process process, String namespace) {
@@ -52,33 +52,56 @@ public final class ContainerdFixture implements AutoCloseable {
                 + "[ttrpc]\n  address = \"" + dir.resolve("containerd.sock.ttrpc") + "\"\n"
                 + "[plugins.\"io.containerd.gc.v1.scheduler\"]\n  deletion_threshold = 1\n";
         Files.writeString(dir.resolve("config.toml"), config);
-        Process p = new ProcessBuilder(CONTAINERD.toString(), "--config", dir.resolve("config.toml").toString(),
+        // One namespace per fixture: tests of several classes (and engineers) can share a host.
+        ContainerdFixture f = new ContainerdFixture(dir, launch(dir), "jnerd-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime() % 100000);
+        f.awaitReady();
+        return f;
+    }
+
+    private static Process launch(Path dir) throws IOException {
+        return new ProcessBuilder(CONTAINERD.toString(), "--config", dir.resolve("config.toml").toString(),
                 "--log-level", "warn")
                 .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("containerd.log").toFile())
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("containerd.log").toFile()))
                 .start();
-        // One namespace per fixture: tests of several classes (and engineers) can share a host.
-        ContainerdFixture f = new ContainerdFixture(dir, p, "jnerd-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime() % 100000);
+    }
+
+    private void awaitReady() throws IOException, InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (true) {
-            if (!p.isAlive()) {
+            if (!process.isAlive()) {
                 String log = Files.readString(dir.resolve("containerd.log"), StandardCharsets.UTF_8);
-                f.close();
+                close();
                 throw new IOException("containerd exited at start: " + log);
             }
-            if (Files.exists(socket)) {
-                try (Containerd c = f.connect()) {
-                    return f;
+            if (Files.exists(socket())) {
+                try (Containerd c = connect()) {
+                    return;
                 } catch (ContainerdUnavailableException e) {
                     // not listening yet
                 }
             }
             if (System.nanoTime() > deadline) {
-                f.close();
+                close();
                 throw new IOException("containerd did not come up in 20 s; log in " + dir);
             }
             Thread.sleep(50);
         }
+    }
+
+    /**
+     * Stops containerd (SIGTERM: shims and their tasks stay, as in an upgrade), runs
+     * {@code whileDown}, and starts it again on the same root, state and socket.
+     */
+    public void restart(Runnable whileDown) throws IOException, InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(5, TimeUnit.SECONDS);
+        }
+        whileDown.run();
+        process = launch(dir);
+        awaitReady();
     }
 
     public Path socket() {

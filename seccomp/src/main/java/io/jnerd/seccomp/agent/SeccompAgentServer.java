@@ -11,8 +11,6 @@ import io.jnerd.seccomp.ContainerState;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -270,11 +268,10 @@ public final class SeccompAgentServer implements AutoCloseable {
         }
     }
 
-    /** The runtime's pid from SO_PEERCRED (struct ucred: pid, uid, gid); 0 when unknown. */
+    /** The runtime's pid from SO_PEERCRED; 0 when unknown. */
     private static int peerPid(Fd connection) {
         try {
-            return ByteBuffer.wrap(Sockets.getOption(connection, Sockets.SOL_SOCKET, Sockets.SO_PEERCRED, 12))
-                    .order(ByteOrder.nativeOrder()).getInt(0);
+            return Sockets.peerCredentials(connection).pid();
         } catch (SyscallException | RuntimeException e) {
             return 0;
         }

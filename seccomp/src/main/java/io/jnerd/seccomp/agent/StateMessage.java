@@ -23,8 +23,6 @@ import java.util.Optional;
 final class StateMessage {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    /** What /proc/self/fd shows for a seccomp listener: anon_inode_getfile("seccomp notify"). */
-    private static final String LISTENER_LINK = "anon_inode:seccomp notify";
 
     private StateMessage() {}
 
@@ -150,19 +148,10 @@ final class StateMessage {
                     + ContainerState.SECCOMP_FD_NAME + " at index " + index + " but " + received.size()
                     + " fds arrived");
         }
-        String kind = kindOf(received.get(index));
-        if (!LISTENER_LINK.equals(kind)) {
+        if (!ListenerFds.isListener(received.get(index))) {
             throw new RejectedConnection("fd sent as " + ContainerState.SECCOMP_FD_NAME + " by container "
-                    + state.containerId() + " is " + kind + ", not a seccomp listener");
+                    + state.containerId() + " is " + ListenerFds.kindOf(received.get(index)) + ", not a seccomp listener");
         }
         return index;
-    }
-
-    private static String kindOf(Fd fd) {
-        try {
-            return Files.readSymbolicLink(Path.of("/proc/self/fd", Integer.toString(fd.get()))).toString();
-        } catch (IOException e) {
-            return "unknown (" + e.getMessage() + ")";
-        }
     }
 }

@@ -31,13 +31,20 @@ public final class NotificationContext {
     private final SeccompNotify.Notification notification;
     private final CompatAbi compat;
     private final String name;
+    private final long receiveNanos;
     private final long receivedNanos;
     private final AtomicBoolean answered = new AtomicBoolean();
     private volatile boolean deferred;
 
-    NotificationContext(Session session, SeccompNotify.Notification notification, long receivedNanos) {
+    /**
+     * @param receiveNanos  {@link System#nanoTime()} before the RECV that brought it was issued
+     * @param receivedNanos {@link System#nanoTime()} after it returned (the answer's latency counts from here)
+     */
+    NotificationContext(Session session, SeccompNotify.Notification notification, long receiveNanos,
+            long receivedNanos) {
         this.session = session;
         this.notification = notification;
+        this.receiveNanos = receiveNanos;
         this.receivedNanos = receivedNanos;
         this.compat = CompatAbi.of(NATIVE, notification.arch(), notification.nr());
         this.name = nameOf(compat, notification);
@@ -120,15 +127,18 @@ public final class NotificationContext {
 
     /**
      * A copy of the target's fd {@code targetFd} (pidfd_getfd, Linux 5.6); the caller closes
-     * it. Checked against the notification afterwards, so the copy (and any memory read
-     * before) cannot come from a process that took over a recycled pid.
+     * it. The copy (and any memory read before) cannot come from a process that took over a
+     * recycled pid: it came through a pidfd that named the target since before the
+     * notification was received, or it is checked against the notification (NOTIF_ID_VALID)
+     * afterwards ({@link TargetPidfds}).
      *
      * @throws SyscallException EBADF when the target has no such fd; ENOENT when the target
-     *         went away meanwhile
+     *         went away meanwhile (found when the copy was checked)
      */
     public Fd targetFd(int targetFd) throws IOException {
-        Fd copy = session.copyFd(pid(), targetFd);
-        if (!isValid()) {
+        TargetPidfds.Copy c = session.copyFd(pid(), targetFd, receiveNanos);
+        Fd copy = c.fd();
+        if (c.needsCheck() && !isValid()) {
             copy.close();
             throw new SyscallException("ioctl(SECCOMP_IOCTL_NOTIF_ID_VALID)", Errno.ENOENT,
                     "pid " + pid() + " (the target went away while its fd " + targetFd + " was copied)");

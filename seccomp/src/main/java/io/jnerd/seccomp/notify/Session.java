@@ -113,12 +113,14 @@ public final class Session implements AutoCloseable {
                     // POLLHUP: the last task using the filter is gone; nothing can come any more.
                     break;
                 }
+                // Before the RECV: a pidfd kept from before it names the notifier (TargetPidfds).
+                long receiveNanos = System.nanoTime();
                 SeccompNotify.Notification n = SeccompNotify.receive(listener);
                 if (n == null) {
                     continue;
                 }
                 if (!continuedAtOnce(n)) {
-                    dispatch(n);
+                    dispatch(n, receiveNanos);
                 }
                 // null: ENOENT, the target was interrupted between poll and RECV. If the
                 // filter is gone too, the next poll says POLLHUP; it never spins.
@@ -151,9 +153,9 @@ public final class Session implements AutoCloseable {
         return true;
     }
 
-    private void dispatch(SeccompNotify.Notification n) {
+    private void dispatch(SeccompNotify.Notification n, long receiveNanos) {
         long received = System.nanoTime();
-        NotificationContext ctx = new NotificationContext(this, n, received);
+        NotificationContext ctx = new NotificationContext(this, n, receiveNanos, received);
         if (ctx.isCompat()) {
             supervisor.counters().received(ctx.syscallName());
         } else {
@@ -208,8 +210,8 @@ public final class Session implements AutoCloseable {
         }
     }
 
-    Fd copyFd(int tid, int targetFd) throws IOException {
-        return pidfds.copyFd(tid, targetFd);
+    TargetPidfds.Copy copyFd(int tid, int targetFd, long receiveNanos) throws IOException {
+        return pidfds.copyFd(tid, targetFd, receiveNanos);
     }
 
     boolean isCloseOnExec(int tid, int targetFd) throws IOException {

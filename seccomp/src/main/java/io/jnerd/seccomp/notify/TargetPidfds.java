@@ -16,9 +16,16 @@ import java.io.IOException;
  * PIDFD_THREAD (Linux 6.9), or one for a thread-group leader. While the process (or thread)
  * it names lives, the kernel gives its id to nobody else, so a live cached pidfd for tid T
  * names whoever is T now. Once it is gone, pidfd_getfd fails with ESRCH and the entry is
- * opened anew. The caller checks NOTIF_ID_VALID after the copy, which proves T was the
- * target all along. A pidfd opened for the group of a non-leader thread (older kernels) is
- * not kept: a dead thread's id can be reused in another process while its group still lives.
+ * opened anew. A pidfd opened for the group of a non-leader thread (older kernels) is not
+ * kept: a dead thread's id can be reused in another process while its group still lives.
+ *
+ * <p>Whether the copy then needs NOTIF_ID_VALID ({@link Copy#needsCheck}): a copy through a
+ * pidfd kept since before the notification was received needs none. That pidfd's task held
+ * id T from before the RECV until the copy succeeded (pidfd_getfd finds the task only while
+ * it holds its id), so the task that notified as T, pending at the RECV, is that task, and
+ * the memory read by pid T in between was its memory. A pidfd opened for this notification
+ * proves nothing of the kind (the notifier may have died and T gone to another process
+ * before the open): that copy, and one through a group pidfd, is checked by the caller.
  *
  * <p>Thread-safe: the copy is made under the lock, so no other thread can close a pidfd
  * (eviction, {@link #close}) while it is in use.
@@ -31,18 +38,37 @@ final class TargetPidfds implements AutoCloseable {
     /** Whether the kernel knows PIDFD_THREAD; cleared on its first EINVAL (and by tests of the older path). */
     static volatile boolean threadPidfds = true;
 
-    private final ClosingCache<Integer, Pidfd> byTid = new ClosingCache<>(CAPACITY);
+    private final ClosingCache<Integer, Kept> byTid = new ClosingCache<>(CAPACITY);
     private boolean closed;
 
-    /** A copy of fd {@code targetFd} of thread {@code tid}'s process; the caller closes it. */
-    synchronized Fd copyFd(int tid, int targetFd) throws IOException {
+    /** A kept pidfd and when it was ready ({@link System#nanoTime()} after pidfd_open returned). */
+    private record Kept(Pidfd pidfd, long openedNanos) implements AutoCloseable {
+        @Override
+        public void close() {
+            pidfd.close();
+        }
+    }
+
+    /**
+     * A copy of a target's fd (the caller closes it) and whether the caller must still check
+     * the notification with NOTIF_ID_VALID before trusting it or memory it read.
+     */
+    record Copy(Fd fd, boolean needsCheck) {}
+
+    /**
+     * A copy of fd {@code targetFd} of thread {@code tid}'s process.
+     *
+     * @param receiveNanos {@link System#nanoTime()} taken before the RECV that brought the
+     *                     notification was issued
+     */
+    synchronized Copy copyFd(int tid, int targetFd, long receiveNanos) throws IOException {
         if (closed) {
             throw new SyscallException("pidfd_getfd", Errno.ENOENT, "tid " + tid + " (session ended)");
         }
-        Pidfd cached = byTid.get(tid);
+        Kept cached = byTid.get(tid);
         if (cached != null) {
             try {
-                return cached.getFd(targetFd);
+                return new Copy(cached.pidfd().getFd(targetFd), cached.openedNanos() - receiveNanos >= 0);
             } catch (SyscallException e) {
                 if (!e.is(Errno.ESRCH)) {
                     throw e;
@@ -52,11 +78,11 @@ final class TargetPidfds implements AutoCloseable {
         }
         Pidfd exact = openExact(tid);
         if (exact != null) {
-            byTid.put(tid, exact);
-            return exact.getFd(targetFd);
+            byTid.put(tid, new Kept(exact, System.nanoTime()));
+            return new Copy(exact.getFd(targetFd), true);
         }
         try (Pidfd group = Pidfd.open(threadGroupOf(tid))) {
-            return group.getFd(targetFd);
+            return new Copy(group.getFd(targetFd), true);
         }
     }
 

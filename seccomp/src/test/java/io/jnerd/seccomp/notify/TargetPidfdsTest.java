@@ -47,14 +47,22 @@ class TargetPidfdsTest {
         try (Fd socket = Sockets.socket(SockAddr.AF_INET, Sockets.SOCK_DGRAM | Sockets.SOCK_CLOEXEC, 0)) {
             started.await();
             try (TargetPidfds pidfds = new TargetPidfds()) {
+                long firstReceive = System.nanoTime();
                 for (int i = 0; i < 3; i++) {
-                    try (Fd copy = pidfds.copyFd(tid.get(), socket.get())) {
-                        assertEquals(SockAddr.AF_INET, Sockets.getIntOption(copy, Sockets.SOL_SOCKET, Sockets.SO_DOMAIN));
+                    long receive = i == 0 ? firstReceive : System.nanoTime();
+                    TargetPidfds.Copy copy = pidfds.copyFd(tid.get(), socket.get(), receive);
+                    try (Fd fd = copy.fd()) {
+                        assertEquals(SockAddr.AF_INET, Sockets.getIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_DOMAIN));
                     }
+                    // Only a pidfd kept from before the receive spares the check.
+                    assertEquals(!threadPidfds || i == 0, copy.needsCheck(), "copy " + i);
                 }
+                TargetPidfds.Copy again = pidfds.copyFd(tid.get(), socket.get(), firstReceive);
+                again.fd().close();
+                assertEquals(true, again.needsCheck(), "a receive from before the pidfd's open is checked");
                 assertEquals(pidfdsBefore + (threadPidfds ? 1 : 0), OpenFds.count(OpenFds.PIDFD),
                         "a kept pidfd only when it names the thread itself");
-                SyscallException e = assertThrows(SyscallException.class, () -> pidfds.copyFd(tid.get(), 99999));
+                SyscallException e = assertThrows(SyscallException.class, () -> pidfds.copyFd(tid.get(), 99999, System.nanoTime()));
                 assertEquals(Errno.EBADF, e.errno());
             }
             assertEquals(pidfdsBefore, OpenFds.count(OpenFds.PIDFD), "close closed the kept pidfds");
@@ -69,7 +77,7 @@ class TargetPidfdsTest {
     void aClosedCacheCopiesNothing() throws Exception {
         TargetPidfds pidfds = new TargetPidfds();
         pidfds.close();
-        SyscallException e = assertThrows(SyscallException.class, () -> pidfds.copyFd(Processes.gettid(), 0));
+        SyscallException e = assertThrows(SyscallException.class, () -> pidfds.copyFd(Processes.gettid(), 0, System.nanoTime()));
         assertEquals(Errno.ENOENT, e.errno());
     }
 }
