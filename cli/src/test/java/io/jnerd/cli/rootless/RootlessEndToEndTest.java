@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jnerd.cli.testing.Leftovers;
+import io.jnerd.cli.testing.PublishedPort;
 import io.jnerd.cli.testing.RootlessUser;
 import io.jnerd.cli.testing.TestImages;
 import io.jnerd.engine.rootless.HostCommands;
@@ -311,6 +312,40 @@ class RootlessEndToEndTest {
         } finally {
             HostCommands.run(java.util.List.of("umount", sub.toString()));
         }
+    }
+
+    /**
+     * --restart=always across {@code jnerd rootless stop} and {@code start}, the container
+     * killed while containerd is down: the network keeper waits for containerd to answer again
+     * and starts it with its network, the published port answering again.
+     */
+    @Test
+    @Order(5)
+    void alwaysComesBackWithItsPortAfterTheRootlessContainerdRestarts() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        RootlessUser.Result run = user.jnerd("run", "-d", "--restart=always", "-p", "127.0.0.1:" + port + ":8080",
+                TestImages.NAME, "sh", "-c", "while :; do echo hello-again | nc -l -p 8080; done");
+        assertEquals(0, run.status(), run.describe());
+        String id = run.out().trim();
+        assertEquals("hello-again\n", PublishedPort.read(port, Duration.ofSeconds(30), () -> false));
+        java.util.regex.Matcher pid = java.util.regex.Pattern.compile("\"Pid\" : (\\d+)")
+                .matcher(user.jnerd("inspect", id).out());
+        assertTrue(pid.find(), "inspect gives the init's pid");
+        assertEquals(0, user.jnerd("rootless", "stop").status());
+        // The shim outlives containerd: the container dies while containerd is down.
+        ProcessHandle.of(Long.parseLong(pid.group(1))).orElseThrow().destroyForcibly();
+        assertEquals(0, user.jnerd("rootless", "start").status());
+        assertEquals("hello-again\n", PublishedPort.read(port, Duration.ofSeconds(60), () -> false),
+                "started again with its network once containerd answers");
+        RootlessUser.Result inspect = user.jnerd("inspect", id);
+        assertTrue(inspect.out().contains("\"io.jnerd/restart-count\" : \"1\""), "it died and was restarted once: "
+                + inspect.out());
+        RootlessUser.Result rm = user.jnerd("rm", "-f", id);
+        assertEquals(0, rm.status(), rm.describe());
+        assertEquals("", Leftovers.processesOf(id), "no slirp4netns left after rm -f");
     }
 
     @Test
