@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
@@ -26,7 +27,6 @@ import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.channels.ClosedChannelException;
 import java.util.HashMap;
 import java.util.Locale;
@@ -54,6 +54,8 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     private boolean inputShut;
     private boolean closing;
     private RawStream hijacked;
+    /** The body being streamed, set by its worker: told by the event loop when the client hangs up. */
+    private volatile StreamOutput streaming;
     private ScheduledFuture<?> deadline;
 
     HttpConnection(UnixHttpServer server, ServerLimits limits) {
@@ -83,6 +85,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         if (hijacked != null) {
             hijacked.end();
         }
+        hungUp();
         ctx.fireChannelInactive();
     }
 
@@ -227,8 +230,17 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         }
         try {
             ChannelOutput.await(ctx.writeAndFlush(out));
-            try (OutputStream body = ChannelOutput.content(ctx.channel())) {
+            StreamOutput body = new StreamOutput(ChannelOutput.content(ctx.channel()));
+            streaming = body;
+            // A hang-up the event loop saw before the field was set is caught here.
+            if (!ctx.channel().isActive() || ctx.channel() instanceof DuplexChannel d && d.isInputShutdown()) {
+                body.hangUp();
+            }
+            try (body) {
                 response.stream().writeTo(body);
+            } finally {
+                body.finish();
+                streaming = null;
             }
             ChannelOutput.await(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT));
             ctx.executor().execute(() -> answered(keep));
@@ -320,12 +332,22 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             inputShut = true;
             if (hijacked != null) {
                 hijacked.end();
-            } else if (!answering) {
+            } else if (answering) {
+                hungUp();
+            } else {
                 closing = true;
                 ctx.channel().close();
             }
         }
         ReferenceCountUtil.release(evt);
+    }
+
+    /** On the event loop: a streamed body's producer learns that its client left. */
+    private void hungUp() {
+        StreamOutput body = streaming;
+        if (body != null) {
+            body.hangUp();
+        }
     }
 
     @Override
