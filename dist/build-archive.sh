@@ -32,6 +32,12 @@ mkdir -p "$stage/bin" "$stage/lib/jnerd" "$stage/share/jnerd/systemd"
 "$java_home/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files \
   --generate-cds-archive --output "$stage/lib/jnerd/runtime"
 cp "$jar" "$stage/lib/jnerd/jnerd.jar"
+# The warm path's client (docs/benchmarks.md, "The warm server"); static, so the archive
+# runs on a machine without a C library of the same version. Without a compiler every
+# command starts its own JVM, as bin/jnerd does then.
+if command -v cc >/dev/null; then
+  cc -O2 -static -o "$stage/lib/jnerd/jnerd-client" "$root/cli/src/main/c/jnerd-client.c"
+fi
 # Man pages and completion scripts, made by the jar itself on the runtime just built, so they
 # describe exactly the commands of this archive.
 java=("$stage/lib/jnerd/runtime/bin/java" -Xshare:auto -cp "$stage/lib/jnerd/jnerd.jar")

@@ -6,7 +6,7 @@
  *
  * It connects to SOCKET, checks that the server runs as this user (SO_PEERCRED: a socket
  * another user put at that path gets neither our streams nor our environment), sends the
- * working directory, the arguments and the environment with this process's stdin, stdout
+ * arguments and the environment with this process's stdin, stdout
  * and stderr attached (SCM_RIGHTS), forwards SIGINT, SIGTERM and SIGHUP to the server (which
  * hands them to the container as jnerd's own handlers would), and exits with the command's
  * exit code. When there is no server, or the server declines the command (one it runs only
@@ -14,7 +14,7 @@
  * which starts jnerd's JVM as before.
  *
  * Wire format, server side in io.jnerd.cli.warm.WarmRequest: a 4-byte big-endian length,
- * then that many bytes: "jnerd-warm-1\0", cwd\0, argc as decimal\0, each arg\0, each
+ * then that many bytes: "jnerd-warm-1\0", argc as decimal\0, each arg\0, each
  * NAME=VALUE of the environment\0. Frames after it, both ways, are one type byte and a
  * 4-byte big-endian int: client 's' SIGNO; server 'x' EXIT_CODE (last), 'f' 0 (declined).
  */
@@ -85,13 +85,10 @@ static int put(char *buf, size_t *at, const char *s) {
 }
 
 static size_t build_request(char *buf, int argc, char **argv) {
-    char cwd[4096], count[16];
+    char count[16];
     size_t at = 4;
-    if (getcwd(cwd, sizeof cwd) == NULL) {
-        return 0;
-    }
     snprintf(count, sizeof count, "%d", argc - 3);
-    if (!put(buf, &at, MAGIC) || !put(buf, &at, cwd) || !put(buf, &at, count)) {
+    if (!put(buf, &at, MAGIC) || !put(buf, &at, count)) {
         return 0;
     }
     for (int i = 3; i < argc; i++) {

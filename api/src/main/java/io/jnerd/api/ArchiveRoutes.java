@@ -8,7 +8,6 @@ import io.jnerd.http.HttpRequest;
 import io.jnerd.http.HttpResponse;
 import io.jnerd.http.Router;
 import io.jnerd.proto.containerd.containers.Container;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -56,7 +55,7 @@ public final class ArchiveRoutes {
             return Responses.error(404, "No such container: " + params.get("id"));
         }
         try {
-            archive.extract(c, request.query("path"), new ByteArrayInputStream(request.body()));
+            archive.extract(c, request.query("path"), request.bodyStream());
         } catch (ContainerArchive.NoSuchPath e) {
             return notFound(e, params);
         } catch (JnerdException e) {

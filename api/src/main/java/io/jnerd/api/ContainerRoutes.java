@@ -11,7 +11,6 @@ import io.jnerd.engine.container.ContainerSupervisor;
 import io.jnerd.engine.container.Containers;
 import io.jnerd.engine.image.ImageRef;
 import io.jnerd.engine.image.ImageService;
-import io.jnerd.engine.image.ImageSummary;
 import io.jnerd.http.HttpRequest;
 import io.jnerd.http.HttpResponse;
 import io.jnerd.http.Router;
@@ -24,7 +23,6 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -185,7 +183,8 @@ public final class ContainerRoutes {
                 .put("Pid", running ? task.get().getPid() : 0).put("ExitCode", Math.max(0, c.exitCode()))
                 .put("Error", "");
         String imageId = images.get(c.image()).map(i -> i.getTarget().getDigest()).orElse("");
-        o.put("Image", imageId).put("Name", "/" + name(c)).put("RestartCount", 0)
+        o.put("Image", imageId).put("Name", "/" + name(c)).put("RestartCount",
+                        Integer.parseInt(c.labels().getOrDefault(ContainerLabels.RESTART_COUNT, "0")))
                 .put("Driver", container.getSnapshotter()).put("Platform", "linux");
         ImageRef ref = ImageRoutes.parse(c.image());
         ObjectNode config = o.putObject("Config");
@@ -323,10 +322,7 @@ public final class ContainerRoutes {
      */
     private HttpResponse list(HttpRequest request, Map<String, String> params) {
         boolean all = isTrue(request.query("all"));
-        Map<String, String> imageIds = new HashMap<>();
-        for (ImageSummary s : images.summaries()) {
-            imageIds.put(s.name(), s.id());
-        }
+        Map<String, String> imageIds = images.ids();
         ArrayNode out = Responses.mapper().createArrayNode();
         for (ContainerSummary c : containers.summaries()) {
             if (!all && !c.state().equals("running")) {

@@ -24,8 +24,10 @@ public final class Daemon implements AutoCloseable {
 
     /** Connections served at once: the docker CLI opens a few per command, Testcontainers a pool. */
     static final int MAX_CONNECTIONS = 256;
-    /** Bodies the daemon takes whole (container create, exec create); image loads stream past this later. */
+    /** Bodies the daemon takes whole (container create, exec create). */
     static final int MAX_BODY = 16 * 1024 * 1024;
+    /** Archives it reads as they come (docker load, docker cp's upload): spooled to disk or written into a container. */
+    static final long MAX_ARCHIVE = 64L * 1024 * 1024 * 1024;
     static final int SD_LISTEN_FDS_START = SystemdFds.LISTEN_FDS_START;
 
     private final UnixHttpServer server;
@@ -47,7 +49,7 @@ public final class Daemon implements AutoCloseable {
         moreRoutes.accept(api);
         HttpHandler handler = debug ? logged(api, log) : api;
         ServerLimits limits = ServerLimits.defaults(MAX_CONNECTIONS).withChunkedBodies(MAX_BODY)
-                .withIdleTimeout(Duration.ofMinutes(5));
+                .withIdleTimeout(Duration.ofMinutes(5)).withStreamedBodies(DockerApi::streamsBody, MAX_ARCHIVE);
         if (activatedBySystemd(env)) {
             UnixHttpServer s = UnixHttpServer.adopt(SD_LISTEN_FDS_START, Path.of("/proc/self/fd/" + SD_LISTEN_FDS_START),
                     handler, limits, log);

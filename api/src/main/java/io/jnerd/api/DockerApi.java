@@ -6,6 +6,7 @@ import io.jnerd.http.HttpResponse;
 import io.jnerd.http.Router;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The Docker Engine API's front: every route answers with and without a {@code /vX.Y} prefix;
@@ -36,6 +37,21 @@ public final class DockerApi implements HttpHandler {
         return router;
     }
 
+    /**
+     * Requests whose body is an archive the route reads as it arrives, however large: docker
+     * load ({@code POST /images/load}) and docker cp's upload ({@code PUT /containers/{id}/archive}).
+     *
+     * @param target the request target as sent, with a version prefix or not
+     */
+    public static boolean streamsBody(String method, String target) {
+        int q = target.indexOf('?');
+        String path = ApiVersion.split(q < 0 ? target : target.substring(0, q)).path();
+        return method.equals("POST") && path.equals("/images/load")
+                || method.equals("PUT") && STREAMED_PUT.matcher(path).matches();
+    }
+
+    private static final Pattern STREAMED_PUT = Pattern.compile("/containers/[^/]+/archive");
+
     /** The API version a routed request asked for (the advertised one when it named none). */
     public static String apiVersion(HttpRequest routed) {
         return routed.headers().getOrDefault(VERSION_HEADER, ApiVersion.MAX);
@@ -57,8 +73,7 @@ public final class DockerApi implements HttpHandler {
             String path = split.path() + (q < 0 ? "" : target.substring(q));
             Map<String, String> headers = new HashMap<>(request.headers());
             headers.put(VERSION_HEADER, split.version() == null ? ApiVersion.MAX : split.version());
-            response = router.handle(new HttpRequest(request.method(), path, request.version(), headers,
-                    request.body()));
+            response = router.handle(request.withTarget(path, headers));
         }
         if (response == NOT_FOUND) {
             return response;

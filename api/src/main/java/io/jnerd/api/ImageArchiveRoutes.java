@@ -10,7 +10,6 @@ import io.jnerd.http.HttpRequest;
 import io.jnerd.http.HttpResponse;
 import io.jnerd.http.Router;
 import io.jnerd.proto.Containerd;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -44,10 +43,9 @@ public final class ImageArchiveRoutes {
     }
 
     private HttpResponse load(HttpRequest request, Map<String, String> params) {
-        byte[] body = request.body();
         return HttpResponse.stream(200, "application/json", out -> {
             PullProgress progress = new PullProgress(out);
-            try (ImageArchive archive = ImageArchive.read(new ByteArrayInputStream(body), scratch)) {
+            try (ImageArchive archive = ImageArchive.read(request.bodyStream(), scratch)) {
                 for (String name : new ImageService(containerd).importArchive(archive, Platform.host(), snapshotter)) {
                     ImageRef ref = ImageRoutes.parse(name);
                     progress.stream("Loaded image: " + (ref == null ? name : ref.familiar()) + "\n");

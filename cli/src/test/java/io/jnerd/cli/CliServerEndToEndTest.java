@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code jnerd cli-server} with the real launcher, jnerd-client and a real containerd: what
  * it serves gets the client's stdio, exit code and signals; what it declines goes back to
- * the launcher; another user's connection is closed unread. Runs after packaging (surefire
+ * the launcher; another user's connection is closed unread; JNERD_WARM=auto starts one. Runs after packaging (surefire
  * execution "end-to-end" in cli/pom.xml).
  */
 @Tag("privileged")
@@ -92,12 +92,7 @@ class CliServerEndToEndTest {
             serverCommand.environment().putAll(env);
             Process server = serverCommand.redirectErrorStream(true).redirectOutput(tmp.resolve("server.log").toFile()).start();
             try {
-                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-                while (!Files.exists(socket)) {
-                    assertTrue(server.isAlive() && System.nanoTime() < deadline, "cli-server listens: "
-                            + Files.readString(tmp.resolve("server.log")));
-                    Thread.sleep(50);
-                }
+                awaitSocket(socket, server);
                 env.remove("JNERD_WARM");
 
                 String[] served = run(env, "hi\n", client(socket, "/bin/false",
@@ -128,7 +123,34 @@ class CliServerEndToEndTest {
                 assertTrue(server.waitFor(30, TimeUnit.SECONDS), "cli-server ends on SIGTERM");
             }
             assertFalse(Files.exists(socket), "the socket goes with the server");
+
+            // JNERD_WARM=auto: the command runs in its own JVM and leaves a server for the next.
+            env.put("JNERD_WARM", "auto");
+            assertEquals("0", run(env, "", List.of(launcher.toString(), "ps", "-q"))[0]);
+            awaitSocket(socket, null);
+            ProcessHandle started = ProcessHandle.of(serverPid(socket)).orElseThrow();
+            started.destroy();
+            started.onExit().get(30, TimeUnit.SECONDS);
+            assertFalse(Files.exists(socket), "the socket goes with the server");
             Leftovers.assertNone(containerd);
+        }
+    }
+
+    private void awaitSocket(Path socket, Process server) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (!Files.exists(socket)) {
+            assertTrue((server == null || server.isAlive()) && System.nanoTime() < deadline, "cli-server listens: "
+                    + (server == null ? "" : Files.readString(tmp.resolve("server.log"))));
+            Thread.sleep(50);
+        }
+    }
+
+    /** The listening process, from SO_PEERCRED (struct ucred: pid first). */
+    private static long serverPid(Path socket) throws IOException {
+        try (Fd s = Sockets.socket(SockAddr.AF_UNIX, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0)) {
+            Sockets.connect(s, SockAddr.unix(socket.toString()));
+            return ByteBuffer.wrap(Sockets.getOption(s, Sockets.SOL_SOCKET, Sockets.SO_PEERCRED, 12))
+                    .order(java.nio.ByteOrder.nativeOrder()).getInt(0);
         }
     }
 
@@ -151,7 +173,7 @@ class CliServerEndToEndTest {
                     ThreadCredentials.setresuid(ThreadCredentials.KEEP, NOBODY, ThreadCredentials.KEEP);
                     try (Fd s = Sockets.socket(SockAddr.AF_UNIX, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0)) {
                         Sockets.connect(s, SockAddr.unix(socket.toString()));
-                        byte[] body = "jnerd-warm-1\0/\0001\0version\0".getBytes(StandardCharsets.UTF_8);
+                        byte[] body = "jnerd-warm-1\0001\0version\0".getBytes(StandardCharsets.UTF_8);
                         byte[] request = ByteBuffer.allocate(4 + body.length).putInt(body.length).put(body).array();
                         try {
                             ScmRights.send(s, request, List.of(stdout[1], stdout[1], stdout[1]));

@@ -17,6 +17,16 @@ public final class ContainerdErrors {
         return e.getStatus().getCode() == Status.Code.NOT_FOUND;
     }
 
+    /**
+     * A call's deadline ran out: gRPC's own DEADLINE_EXCEEDED, or containerd's answer when its
+     * server-side context ran out first (1.6 sends UNKNOWN "context deadline exceeded").
+     */
+    public static boolean isDeadlineExceeded(StatusRuntimeException e) {
+        Status s = e.getStatus();
+        return s.getCode() == Status.Code.DEADLINE_EXCEEDED || s.getCode() == Status.Code.UNKNOWN
+                && s.getDescription() != null && s.getDescription().contains("context deadline exceeded");
+    }
+
     public static boolean isAlreadyExists(StatusRuntimeException e) {
         return e.getStatus().getCode() == Status.Code.ALREADY_EXISTS;
     }

@@ -54,8 +54,11 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     private boolean inputShut;
     private boolean closing;
     private RawStream hijacked;
-    /** The body being streamed, set by its worker: told by the event loop when the client hangs up. */
-    private volatile StreamOutput streaming;
+    /** The body of the request being answered while it still arrives (streamed bodies only). */
+    private InboundBytes streaming;
+    private long streamedBytes;
+    /** The answer's streamed body, set by its worker: told by the event loop when the client hangs up. */
+    private volatile StreamOutput answerBody;
     private ScheduledFuture<?> deadline;
 
     HttpConnection(UnixHttpServer server, ServerLimits limits) {
@@ -84,6 +87,9 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         cancelDeadline();
         if (hijacked != null) {
             hijacked.end();
+        }
+        if (streaming != null) {
+            streaming.fail("the client closed the connection inside the body");
         }
         hungUp();
         ctx.fireChannelInactive();
@@ -119,6 +125,10 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             if (msg instanceof io.netty.handler.codec.http.HttpRequest) {
                 startRequest((io.netty.handler.codec.http.HttpRequest) msg);
             }
+            if (msg instanceof HttpContent && streaming != null) {
+                stream((HttpContent) msg);
+                return;
+            }
             if (msg instanceof HttpContent && head != null) {
                 ByteBuf content = ((HttpContent) msg).content();
                 if (body.size() + content.readableBytes() > limits.maxBody()) {
@@ -137,6 +147,25 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** On the event loop: a part of a streamed body, handed on (retained: the caller releases its own). */
+    private void stream(HttpContent content) {
+        InboundBytes body = streaming;
+        streamedBytes += content.content().readableBytes();
+        if (streamedBytes > limits.maxStreamedBody()) {
+            body.fail("body larger than " + limits.maxStreamedBody() + " bytes");
+            streaming = null;
+            fail(413, "body larger than " + limits.maxStreamedBody() + " bytes");
+            return;
+        }
+        body.offer(content.content().retain());
+        if (content instanceof LastHttpContent) {
+            body.end();
+            streaming = null;
+            // What comes next waits in the paused decoder until the answer is out.
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
     private void startRequest(io.netty.handler.codec.http.HttpRequest request) {
         HttpHeaders h = request.headers();
         if (h.size() > limits.maxHeaders()) {
@@ -148,33 +177,53 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         String length = h.get(HttpHeaderNames.CONTENT_LENGTH);
+        boolean streamed = limits.streamedBodies().test(request.method().name(), request.uri());
+        long max = streamed ? limits.maxStreamedBody() : limits.maxBody();
         if (length != null) {
-            if (length.isEmpty() || length.length() > 10 || !length.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            // Ten digits hold any whole body's size, eighteen any streamed one's (and fit a long).
+            if (length.isEmpty() || length.length() > (streamed ? 18 : 10)
+                    || !length.chars().allMatch(c -> c >= '0' && c <= '9')) {
                 fail(400, "invalid Content-Length");
                 return;
             }
-            if (Long.parseLong(length) > limits.maxBody()) {
-                fail(413, "body larger than " + limits.maxBody() + " bytes");
+            if (Long.parseLong(length) > max) {
+                fail(413, "body larger than " + max + " bytes");
                 return;
             }
         }
         head = request;
         body = new ByteArrayOutputStream();
+        if (streamed) {
+            // The handler starts now and reads the body as it comes; the socket keeps being read for it.
+            streaming = new InboundBytes(ctx.channel(), limits.idleTimeout());
+            streamedBytes = 0;
+            dispatch(streaming);
+        }
     }
 
     /** The whole request is in: stop reading and answer it on a worker. */
     private void dispatch() {
+        dispatch(null);
+    }
+
+    /**
+     * Answers the request on a worker: the whole one (reading stops until the answer is out),
+     * or, with {@code stream}, one whose body still arrives (reading goes on for it).
+     */
+    private void dispatch(InboundBytes stream) {
         cancelDeadline();
         Map<String, String> headers = new HashMap<>();
         for (Map.Entry<String, String> e : head.headers()) {
             headers.put(e.getKey().toLowerCase(Locale.ROOT), e.getValue());
         }
         HttpRequest request = new HttpRequest(head.method().name(), head.uri(), head.protocolVersion().text(),
-                headers, body.toByteArray());
+                headers, stream == null ? body.toByteArray() : new byte[0], stream);
         head = null;
         body = null;
         answering = true;
-        ctx.channel().config().setAutoRead(false);
+        if (stream == null) {
+            ctx.channel().config().setAutoRead(false);
+        }
         try {
             server.workers().execute(() -> answer(request));
         } catch (RejectedExecutionException e) {
@@ -231,7 +280,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         try {
             ChannelOutput.await(ctx.writeAndFlush(out));
             StreamOutput body = new StreamOutput(ChannelOutput.content(ctx.channel()));
-            streaming = body;
+            answerBody = body;
             // A hang-up the event loop saw before the field was set is caught here.
             if (!ctx.channel().isActive() || ctx.channel() instanceof DuplexChannel d && d.isInputShutdown()) {
                 body.hangUp();
@@ -240,7 +289,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
                 response.stream().writeTo(body);
             } finally {
                 body.finish();
-                streaming = null;
+                answerBody = null;
             }
             ChannelOutput.await(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT));
             ctx.executor().execute(() -> answered(keep));
@@ -312,6 +361,14 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     /** On the event loop, after a response went out. */
     private void answered(boolean keepAlive) {
         answering = false;
+        if (streaming != null) {
+            // Answered before its body was all in: the rest cannot be told from a next request.
+            streaming.fail("the request was answered before its body ended");
+            streaming = null;
+            closing = true;
+            ctx.channel().close();
+            return;
+        }
         if (!keepAlive || inputShut || !ctx.channel().isActive()) {
             closing = true;
             ctx.channel().close();
@@ -344,7 +401,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
     /** On the event loop: a streamed body's producer learns that its client left. */
     private void hungUp() {
-        StreamOutput body = streaming;
+        StreamOutput body = answerBody;
         if (body != null) {
             body.hangUp();
         }

@@ -1,16 +1,35 @@
 package io.jnerd.http;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * One complete HTTP/1.x request. {@code path} is the request target as sent (with its query);
- * header names are lower case and a repeated header keeps its last value (neither API has
- * list-valued request headers).
+ * One HTTP/1.x request. {@code path} is the request target as sent (with its query); header
+ * names are lower case and a repeated header keeps its last value (neither API has
+ * list-valued request headers). The body is whole in {@code body}, or, for a request the
+ * server's limits stream ({@link ServerLimits#streamedBodies()}), read from {@code stream} as it comes.
  */
-public record HttpRequest(String method, String path, String version, Map<String, String> headers, byte[] body) {
+public record HttpRequest(String method, String path, String version, Map<String, String> headers, byte[] body,
+        InputStream stream) {
+
+    /** A request whose body is whole. */
+    public HttpRequest(String method, String path, String version, Map<String, String> headers, byte[] body) {
+        this(method, path, version, headers, body, null);
+    }
+
+    /** The body as a stream: the streamed one, or the whole one read from memory. */
+    public InputStream bodyStream() {
+        return stream != null ? stream : new ByteArrayInputStream(body);
+    }
+
+    /** The same request with another target (and headers), its body kept as it is. */
+    public HttpRequest withTarget(String target, Map<String, String> newHeaders) {
+        return new HttpRequest(method, target, version, newHeaders, body, stream);
+    }
 
     public String header(String name) {
         return headers.get(name.toLowerCase(Locale.ROOT));

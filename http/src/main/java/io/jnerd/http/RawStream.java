@@ -1,38 +1,31 @@
 package io.jnerd.http;
 
-import io.netty.buffer.ByteBuf;
 import io.jnerd.nativebindings.Fd;
 import io.jnerd.nativebindings.Poll;
 import io.jnerd.nativebindings.SyscallException;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.socket.DuplexChannel;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.util.ArrayDeque;
 
 /**
- * A hijacked connection as two blocking streams. Input is buffered up to {@link #HIGH_WATER}
- * bytes, then netty stops reading the socket until the consumer catches up. The client's
- * half-close (shutdown(SHUT_WR), Go's {@code CloseWrite}) is an end of {@link #input()} while
+ * A hijacked connection as two blocking streams, the input queued as {@link InboundBytes}
+ * does it (bounded, netty's reading paused meanwhile). The client's half-close (shutdown(SHUT_WR), Go's {@code CloseWrite}) is an end of {@link #input()} while
  * {@link #output()} keeps working — what {@code echo hi | docker run -i IMG cat} relies on.
  */
 public final class RawStream {
 
-    static final int HIGH_WATER = 256 * 1024;
-
     private final Channel channel;
-    private final ArrayDeque<byte[]> queued = new ArrayDeque<>();
     private final OutputStream output;
-    private final InputStream input = new Input();
-    private int queuedBytes;
-    private boolean eof;
+    private final InboundBytes input;
 
     RawStream(Channel channel) {
         this.channel = channel;
         this.output = ChannelOutput.raw(channel);
+        this.input = new InboundBytes(channel, null);
     }
 
     public InputStream input() {
@@ -76,71 +69,12 @@ public final class RawStream {
     }
 
     /** On the event loop: bytes from the client. */
-    synchronized void offer(ByteBuf buf) {
-        try {
-            if (!eof && buf.isReadable()) {
-                byte[] bytes = new byte[buf.readableBytes()];
-                buf.readBytes(bytes);
-                queued.add(bytes);
-                queuedBytes += bytes.length;
-                if (queuedBytes >= HIGH_WATER) {
-                    channel.config().setAutoRead(false);
-                }
-                notifyAll();
-            }
-        } finally {
-            buf.release();
-        }
+    void offer(ByteBuf buf) {
+        input.offer(buf);
     }
 
     /** On the event loop: the client half-closed or went away. */
-    synchronized void end() {
-        eof = true;
-        notifyAll();
-    }
-
-    private final class Input extends InputStream {
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            synchronized (RawStream.this) {
-                while (queued.isEmpty() && !eof) {
-                    try {
-                        RawStream.this.wait();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new InterruptedIOException("interrupted while reading from the client");
-                    }
-                }
-                if (queued.isEmpty()) {
-                    return -1;
-                }
-                if (len == 0) {
-                    return 0;
-                }
-                byte[] head = queued.peek();
-                int n = Math.min(len, head.length);
-                System.arraycopy(head, 0, b, off, n);
-                if (n == head.length) {
-                    queued.poll();
-                } else {
-                    byte[] rest = new byte[head.length - n];
-                    System.arraycopy(head, n, rest, 0, rest.length);
-                    queued.poll();
-                    queued.push(rest);
-                }
-                queuedBytes -= n;
-                if (queuedBytes < HIGH_WATER / 2 && !eof && !channel.config().isAutoRead()) {
-                    channel.config().setAutoRead(true);
-                }
-                return n;
-            }
-        }
+    void end() {
+        input.end();
     }
 }

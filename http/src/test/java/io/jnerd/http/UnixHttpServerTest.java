@@ -87,8 +87,10 @@ class UnixHttpServerTest {
                             out.write(("got:" + new String(all, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
                             raw.closeWrite();
                         }));
-        server = UnixHttpServer.start(socket, router,
-                ServerLimits.defaults(MAX_CONNECTIONS).withChunkedBodies(64 * 1024), log::add);
+        router.add("POST", "/upload", (r, p) -> HttpResponse.text(200, Long.toString(r.bodyStream().transferTo(
+                OutputStream.nullOutputStream()))));
+        server = UnixHttpServer.start(socket, router, ServerLimits.defaults(MAX_CONNECTIONS).withChunkedBodies(64 * 1024)
+                .withStreamedBodies((method, target) -> target.startsWith("/upload"), 4L * 1024 * 1024), log::add);
     }
 
     @AfterEach
@@ -176,6 +178,19 @@ class UnixHttpServerTest {
         String nuls = RawExchange.once(socket, "\u0000".repeat(64 * 1024));
         assertEquals(400, status(nuls));
         assertTrue(nuls.endsWith("{\"message\":\"control character in the request line\"}"), nuls);
+    }
+
+    @Test
+    void aStreamedBodyPassesTheWholeBodyLimitAndTheConnectionServesOn() throws Exception {
+        String chunk = Integer.toHexString(64 * 1024) + "\r\n" + "u".repeat(64 * 1024) + "\r\n";
+        String both = RawExchange.once(socket, "POST /upload HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + chunk.repeat(16) + "0\r\n\r\n" + "GET /ok HTTP/1.1\r\nConnection: close\r\n\r\n");
+        assertTrue(both.startsWith("HTTP/1.1 200 ") && both.contains("\r\n\r\n1048576HTTP/1.1 200 "), both);
+        assertEquals(413, status(RawExchange.once(socket,
+                "POST /upload HTTP/1.1\r\nContent-Length: " + (4L * 1024 * 1024 + 1) + "\r\n\r\n")));
+        String cut = RawExchange.once(socket, "POST /upload HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + chunk.repeat(65));
+        assertFalse(cut.startsWith("HTTP/1.1 200"), "a streamed body past its limit is refused: " + cut);
     }
 
     @Test

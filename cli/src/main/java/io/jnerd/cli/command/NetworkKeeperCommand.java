@@ -24,12 +24,13 @@ public final class NetworkKeeperCommand extends Subcommand implements Callable<I
     public Integer call() throws Exception {
         PrintStream log = global().terminal().err();
         Path containerd = global().socket();
-        KeptContainers tasks = new KeptContainers(containerd, stateRoot, global().terminal(),
+        try (KeptContainers tasks = new KeptContainers(containerd, stateRoot, global().terminal(),
                 line -> {
                     synchronized (log) {
                         log.println(Instant.now() + " network-keeper: " + line);
                     }
-                });
-        return new NetworkKeeper(containerd, stateRoot, tasks, log).serve();
+                })) {
+            return new NetworkKeeper(containerd, stateRoot, tasks, log).serve();
+        }
     }
 }

@@ -96,8 +96,8 @@ class DaemonAbuseTest {
         List<Callable<String>> clients = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             clients.add(switch (i % 10) {
-                case 0 -> () -> check(exchange("GET /v1.44/containers/json?all=1 HTTP/1.1\r\nConnection: close\r\n\r\n"),
-                        "HTTP/1.1 200 ", "\"Names\":[\"/target\"]");
+                case 0 -> () -> check(check(exchange("GET /v1.44/containers/json?all=1 HTTP/1.1\r\nConnection: close\r\n\r\n"),
+                        "HTTP/1.1 200 ", "\"Names\":[\"/target\"]"), "HTTP/1.1 200 ", "\"ImageID\":\"sha256:");
                 case 1 -> () -> check(exchange("GET /v1.44/images/json HTTP/1.1\r\nConnection: close\r\n\r\n"),
                         "HTTP/1.1 200 ", "\"RepoTags\":[\"" + TestImages.NAME + "\"]");
                 case 2 -> () -> check(exchange("GET /v1.44/info HTTP/1.1\r\nConnection: close\r\n\r\n"),

@@ -129,10 +129,39 @@ class DaemonCpTest extends DaemonWithBox {
         assertEquals(0, tar.exitCode, tar.toString());
         assertTrue(tar.out.startsWith("made-before") && tar.out.contains("in-snapshot\n"), "a tar on stdout");
 
+        // A member whose directories the archive does not carry (Testcontainers sends such tars).
+        java.io.ByteArrayOutputStream bare = new java.io.ByteArrayOutputStream();
+        try (org.apache.commons.compress.archivers.tar.TarArchiveOutputStream t =
+                new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(bare)) {
+            org.apache.commons.compress.archivers.tar.TarArchiveEntry e =
+                    new org.apache.commons.compress.archivers.tar.TarArchiveEntry("made/on/the/way");
+            e.setSize(3);
+            t.putArchiveEntry(e);
+            t.write("ok\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            t.closeArchiveEntry();
+        }
+        Cli.Result stdin = cli.runWithInput(bare.toByteArray(), "cp", "-", "exited:/tmp");
+        assertEquals(0, stdin.exitCode, stdin.toString());
+        assertEquals("ok\n", cli.run("cp", "exited:/tmp/made/on/the/way", "-").out.replaceAll("(?s)^.*?(ok\n).*$", "$1"));
+
         Cli.Result both = cli.run("cp", "box:/etc/passwd", "exited:/tmp/");
         assertEquals(1, both.exitCode, both.toString());
         Cli.Result missing = cli.run("cp", "box:/no/such", out.toString());
         assertEquals(1, missing.exitCode, missing.toString());
         assertTrue(missing.err.contains("Could not find the file /no/such"), missing.err);
+    }
+
+    @Test
+    void anArchiveLargerThanAnyWholeBodyStreamsInAndOut() throws Exception {
+        byte[] big = new byte[20 * 1024 * 1024];
+        new java.util.Random(7).nextBytes(big);
+        Path file = Files.write(tmp.resolve("big.bin"), big);
+        DockerCli.Result in = docker.run(Map.of(), "cp", file.toString(), "box:/tmp/big.bin");
+        assertEquals(0, in.exit(), in.toString());
+        assertEquals(big.length + "\n", exec("sh", "-c", "wc -c < /tmp/big.bin"), "past the daemon's 16 MiB body limit");
+        Path back = tmp.resolve("big-back.bin");
+        DockerCli.Result out = docker.run(Map.of(), "cp", "box:/tmp/big.bin", back.toString());
+        assertEquals(0, out.exit(), out.toString());
+        assertTrue(java.util.Arrays.equals(big, Files.readAllBytes(back)), "the same bytes came back");
     }
 }

@@ -13,6 +13,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
@@ -120,6 +122,46 @@ class DaemonExecTest extends DaemonWithBox {
             Thread.sleep(50);
         }
         assertEquals(0, ServerFds.busyWorkers(), "no worker still serves the exec");
+    }
+
+    @Test
+    void aContainerDockerRunStartedTakesExecAndCp() throws Exception {
+        DockerCli.Result run = docker.run(Map.of(), "run", "-d", "--name", "viadocker", "--network", "none",
+                TestImages.NAME, "sleep", "300");
+        assertEquals(0, run.exit(), run.toString());
+        try {
+            Path note = Files.writeString(tmp.resolve("note.txt"), "from the host\n");
+            DockerCli.Result cp = docker.run(Map.of(), "cp", note.toString(), "viadocker:/tmp/");
+            assertEquals(0, cp.exit(), cp.toString());
+            DockerCli.Result r = docker.run(Map.of(), "exec", "viadocker", "cat", "/tmp/note.txt");
+            assertEquals(0, r.exit(), r.toString());
+            assertEquals("from the host\n", r.out());
+        } finally {
+            assertEquals(0, docker.run(Map.of(), "rm", "-f", "viadocker").exit());
+        }
+    }
+
+    @Test
+    void resizeReachesTheExecsTerminalAndASecondStartIsAConflict() throws Exception {
+        String created = exchange(post("/containers/box/exec", "{\"Cmd\":[\"sh\",\"-c\",\"read x; stty size\"],"
+                + "\"Tty\":true,\"AttachStdin\":true,\"AttachStdout\":true}", "Connection: close"));
+        assertTrue(created.startsWith("HTTP/1.1 201"), created);
+        String id = created.replaceAll("(?s).*\"Id\":\"([0-9a-f]{64})\".*", "$1");
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(daemon.socket()));
+            ch.write(ByteBuffer.wrap(post("/exec/" + id + "/start", "{\"Tty\":true}",
+                    "Upgrade: tcp\r\nConnection: Upgrade").getBytes(StandardCharsets.US_ASCII)));
+            awaitInspect(id, "\"Running\":true");
+            assertTrue(exchange(post("/exec/" + id + "/resize?h=40&w=100", "", "Connection: close"))
+                    .startsWith("HTTP/1.1 200"));
+            assertTrue(exchange(post("/exec/" + id + "/start", "{}", "Connection: close"))
+                    .startsWith("HTTP/1.1 409"), "one start per instance");
+            ch.write(ByteBuffer.wrap("\n".getBytes(StandardCharsets.US_ASCII)));
+            String out = new String(Channels.newInputStream(ch).readAllBytes(), StandardCharsets.US_ASCII);
+            assertTrue(out.contains("40 100"), "the raw TTY stream carries stty's answer: " + out);
+        }
+        assertTrue(awaitInspect(id, "\"Running\":false").contains("\"ExitCode\":0"));
+        assertTrue(exchange(inspect("f".repeat(64))).startsWith("HTTP/1.1 404"));
     }
 
     private static String post(String path, String json, String headers) {

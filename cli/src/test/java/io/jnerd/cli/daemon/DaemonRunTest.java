@@ -145,7 +145,8 @@ class DaemonRunTest {
 
     @Test
     void stdinReachesTheContainerAndItsEndDoesNotLoseOutput() throws Exception {
-        DockerCli.Result r = docker.runWithInput("hi\nthere\n".getBytes(StandardCharsets.UTF_8), Map.of(), "run", "--rm", "-i", "--net", "none", TestImages.NAME,
+        DockerCli.Result r = docker.runWithInput("hi\nthere\n".getBytes(StandardCharsets.UTF_8), Map.of(), "run", "--rm",
+                "-i", "--net", "none", TestImages.NAME,
                 "sh", "-c", "cat; echo after-eof");
         assertEquals(0, r.exit(), r.toString());
         assertEquals("hi\nthere\nafter-eof\n", r.out());
@@ -248,6 +249,25 @@ class DaemonRunTest {
         }
         DockerCli.Result control = docker("run", "--rm", "--net", "slirp4netns", TestImages.NAME, "sh", "-c", fetch);
         assertTrue(control.out().contains(echoInProcNetTcp), "without the bypass it is there: " + control);
+        Leftovers.assertNone(containerd);
+    }
+
+    @Test
+    void aRestartPolicyIsCarriedOutByTheKeeperForTheDaemonsContainers() throws Exception {
+        DockerCli.Result d = docker("run", "-d", "--name", "again-and-again", "--restart", "on-failure:2", "--net", "none",
+                TestImages.NAME, "sh", "-c", "echo ran; exit 3");
+        assertEquals(0, d.exit(), d.toString());
+        String state = "";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!state.equals("2 exited 3 on-failure 2\n") && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            state = docker("inspect", "--format", "{{.RestartCount}} {{.State.Status}} {{.State.ExitCode}}"
+                    + " {{.HostConfig.RestartPolicy.Name}} {{.HostConfig.RestartPolicy.MaximumRetryCount}}",
+                    "again-and-again").out();
+        }
+        assertEquals("2 exited 3 on-failure 2\n", state, log());
+        assertEquals("ran\nran\nran\n", docker("logs", "again-and-again").out(), "the first run and two restarts");
+        assertEquals(0, docker("rm", "again-and-again").exit());
         Leftovers.assertNone(containerd);
     }
 }

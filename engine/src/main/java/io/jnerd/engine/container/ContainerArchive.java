@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -154,9 +155,8 @@ public final class ContainerArchive {
                     continue;
                 }
                 int slash = name.lastIndexOf('/');
-                String parent = join(clean, slash < 0 ? "" : name.substring(0, slash));
                 String base = name.substring(slash + 1);
-                try (Fd p = openDir(root.fd(), parent)) {
+                try (Fd p = openOrMakeDir(root.fd(), clean, slash < 0 ? "" : name.substring(0, slash), 0)) {
                     put(root, p, base, m, in, clean);
                 }
             }
@@ -202,6 +202,31 @@ public final class ContainerArchive {
             setModeAndTime(parent, base, m, 0);
         }
         // Devices, FIFOs and sockets are not made: docker cp is for files.
+    }
+
+    /**
+     * The directory {@code rel} below the extraction point, made (0755) where a member's
+     * parents are not in the archive, as tar and moby do (Testcontainers sends "dir/file"
+     * alone). Each one made is reopened without following a link: one that raced in fails.
+     */
+    private static Fd openOrMakeDir(Fd root, String dest, String rel, int depth) throws IOException {
+        try {
+            return openDir(root, join(dest, rel));
+        } catch (SyscallException e) {
+            if (e.errno() != Errno.ENOENT || rel.isEmpty() || depth > MAX_DEPTH) {
+                throw e;
+            }
+        }
+        int slash = rel.lastIndexOf('/');
+        String name = rel.substring(slash + 1);
+        try (Fd parent = openOrMakeDir(root, dest, slash < 0 ? "" : rel.substring(0, slash), depth + 1)) {
+            try {
+                Files.createDirectory(child(parent, name));
+            } catch (FileAlreadyExistsException raced) {
+                // made meanwhile: the reopen below decides whether it is a directory
+            }
+            return Openat2.open(parent, bytes(name), DIR_PATH, BENEATH_NO_LINKS);
+        }
     }
 
     /** Through an O_PATH fd of the member itself, opened without following a link: never another file. */

@@ -199,11 +199,14 @@ public final class ContainerSupervisor {
             Thread.currentThread().interrupt();
         }
         runs.remove(id, run);
-        try {
-            Containers.deleteTask(containerd, id);
-            Containers.recordExit(containerd, id, status);
-        } catch (StatusRuntimeException e) {
-            // Removed meanwhile (rm -f): nothing to keep.
+        // One with a restart policy is the network keeper's: it deletes the task and starts it again.
+        if (!c.getLabelsMap().containsKey(ContainerLabels.RESTART_POLICY)) {
+            try {
+                Containers.deleteTask(containerd, id);
+                Containers.recordExit(containerd, id, status);
+            } catch (StatusRuntimeException e) {
+                // Removed meanwhile (rm -f): nothing to keep.
+            }
         }
         events.event("die", c, Map.of("exitCode", Integer.toString(status)));
         CompletableFuture<Integer> exit = nextExits.remove(id);

@@ -143,7 +143,7 @@ public final class Containers {
                 return OptionalInt.of(containerd.tasksUnbounded().withDeadlineAfter(step.toMillis(), TimeUnit.MILLISECONDS)
                         .wait(WaitRequest.newBuilder().setContainerId(id).build()).getExitStatus());
             } catch (StatusRuntimeException e) {
-                if (e.getStatus().getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED) {
+                if (ContainerdErrors.isDeadlineExceeded(e)) {
                     return OptionalInt.empty();
                 }
                 if (!ContainerdErrors.isNotFound(e)) {

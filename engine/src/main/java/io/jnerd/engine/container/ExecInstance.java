@@ -109,6 +109,11 @@ public final class ExecInstance {
                 }
             }
             end(status.getAsInt());
+        } catch (RuntimeException e) {
+            // Nobody would wait for it any more: it does not run on unattended.
+            p.kill(Signals.SIGKILL);
+            end(ExitCodes.JNERD_ERROR);
+            throw e;
         } finally {
             p.close();
         }

@@ -3,7 +3,6 @@ package io.jnerd.engine.container;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.jnerd.engine.ContainerdErrors;
 import io.jnerd.engine.StateDirs;
@@ -139,7 +138,7 @@ public final class ExecProcess implements AutoCloseable {
             exited = true;
             return OptionalInt.of(status);
         } catch (StatusRuntimeException e) {
-            if (e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED) {
+            if (ContainerdErrors.isDeadlineExceeded(e)) {
                 return OptionalInt.empty();
             }
             if (!ContainerdErrors.isNotFound(e)) {

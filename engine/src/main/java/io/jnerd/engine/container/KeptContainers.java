@@ -32,7 +32,7 @@ import java.util.function.Consumer;
  * connection per namespace, made when first needed and made again after containerd
  * restarted.
  */
-public final class KeptContainers implements KeptTasks {
+public final class KeptContainers implements KeptTasks, AutoCloseable {
     /** docker's restart delay: 100 ms, doubled after each restart that ran less than 10 s, at most a minute. */
     private static final Duration FIRST_DELAY = Duration.ofMillis(100);
     private static final Duration MAX_DELAY = Duration.ofMinutes(1);
@@ -212,6 +212,13 @@ public final class KeptContainers implements KeptTasks {
                 pause();
             }
         }
+    }
+
+    /** The keeper is leaving: its containerd connections (and their threads) go. */
+    @Override
+    public synchronized void close() {
+        connections.values().forEach(Containerd::close);
+        connections.clear();
     }
 
     /** A call failed (containerd restarting): the next one connects again. */

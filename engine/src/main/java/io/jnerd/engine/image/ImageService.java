@@ -188,6 +188,19 @@ public final class ImageService {
         return name;
     }
 
+    /**
+     * Every image name with its ID ({@link ImageSummary#id()}), from the image records alone:
+     * what docker ps shows of each container's image, without reading every image's manifest
+     * and config for a size, as {@link #summaries()} does.
+     */
+    public Map<String, String> ids() {
+        Map<String, String> ids = new java.util.HashMap<>();
+        for (Image image : list()) {
+            ids.put(image.getName(), ImageSummary.id(image));
+        }
+        return ids;
+    }
+
     /** Every image name with its size for the host platform. */
     public List<ImageSummary> summaries() {
         List<ImageSummary> all = new java.util.ArrayList<>();

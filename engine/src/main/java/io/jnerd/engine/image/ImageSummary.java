@@ -13,6 +13,11 @@ import java.util.Map;
  */
 public record ImageSummary(String name, String id, Instant created, long size, Map<String, String> labels) {
 
+    /** An image's ID as docker shows it: the digest of what its record points at. */
+    static String id(Image image) {
+        return image.getTarget().getDigest();
+    }
+
     static ImageSummary of(Image image, ImageService images) {
         long size;
         try {
@@ -25,7 +30,7 @@ public record ImageSummary(String name, String id, Instant created, long size, M
             size = -1;
         }
         Instant created = Instant.ofEpochSecond(image.getCreatedAt().getSeconds(), image.getCreatedAt().getNanos());
-        return new ImageSummary(image.getName(), image.getTarget().getDigest(), created, size,
+        return new ImageSummary(image.getName(), id(image), created, size,
                 Map.copyOf(image.getLabelsMap()));
     }
 }

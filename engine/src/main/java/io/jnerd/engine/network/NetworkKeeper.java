@@ -105,6 +105,7 @@ public final class NetworkKeeper {
                 client = server.accept();
             } catch (ClosedChannelException leaving) {
                 log("holding nothing: exiting");
+                claim.channel().close();
                 return 0;
             }
             if (!samePeer(client, owner)) {
@@ -280,16 +281,26 @@ public final class NetworkKeeper {
         }
     }
 
-    /** Under the start lock, so a run that is connecting is answered by this keeper or starts the next. */
+    /**
+     * Removes the socket under the start lock, so a run that is connecting is answered by this
+     * keeper or starts the next; then stops accepting (after the lock is let go: nobody can
+     * connect to a removed socket).
+     */
     private void leaveIfIdle() {
+        if (!server.isOpen()) {
+            return;
+        }
         try {
-            socket.locked(() -> {
-                if (busy.get() == 0 && server.isOpen()) {
-                    Files.deleteIfExists(socket.socket());
-                    server.close();
+            boolean leaving = socket.locked(() -> {
+                if (busy.get() != 0 || !server.isOpen()) {
+                    return false;
                 }
-                return null;
+                Files.deleteIfExists(socket.socket());
+                return true;
             });
+            if (leaving) {
+                server.close();
+            }
         } catch (IOException e) {
             log("leaving: " + e.getMessage());
         }
