@@ -25,8 +25,9 @@ public final class StreamOutput extends FilterOutputStream {
 
     /**
      * Runs {@code action} once when the client hangs up while the body is being written (at
-     * once if it already has); never after the body's producer returned. It runs on the
-     * server's event loop: it must only signal (interrupt, cancel), never block.
+     * once, on the caller's thread, if it already has); never after the body's producer
+     * returned. It may run on the server's event loop: it must only signal (interrupt,
+     * cancel), never block.
      */
     public void onHangUp(Runnable action) {
         synchronized (this) {
