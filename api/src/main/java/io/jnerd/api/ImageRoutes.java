@@ -60,6 +60,7 @@ public final class ImageRoutes {
     /**
      * docker pull: {@code fromImage} and {@code tag} (a digest when it starts with sha256:),
      * answered with the JSONMessage stream; a failure after the stream began is its last line.
+     * A client that hangs up cancels the pull (moby's too: the request's context ends).
      */
     private HttpResponse pull(HttpRequest request, Map<String, String> params) {
         String from = request.query("fromImage");
@@ -93,8 +94,9 @@ public final class ImageRoutes {
                 RegistryClient registry = credentials.isPresent()
                         ? RegistryClient.open(RegistryEndpoint.of(ref.domain(), List.of()), ref.path(), credentials)
                         : RegistryClient.forImage(ref, List.of(), env);
-                ResolvedImage pulled = new ImagePuller(containerd, registry, progress, snapshotter)
-                        .pull(ref, platform, Optional.empty());
+                ImagePuller puller = new ImagePuller(containerd, registry, progress, snapshotter);
+                out.onHangUp(puller::cancel);
+                ResolvedImage pulled = puller.pull(ref, platform, Optional.empty());
                 String digest = pulled.target().digest();
                 progress.status("Digest: " + digest);
                 progress.status((digest.equals(before) ? "Status: Image is up to date for "

@@ -10,8 +10,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * A pull's progress as moby's JSONMessage stream, one object a line: {@code status},
  * {@code id} (a blob's short digest), {@code progressDetail}; {@code errorDetail} and
- * {@code error} for a failure (docker-java and the docker CLI read both). A client that hangs
- * up does not stop the pull: what is fetched is kept, the rest of the stream is dropped.
+ * {@code error} for a failure (docker-java and the docker CLI read both). Once a client hung
+ * up, the rest of the stream is dropped (the pull route cancels the pull itself).
  */
 final class PullProgress implements TransferEvents {
 

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
@@ -26,7 +27,6 @@ import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.channels.ClosedChannelException;
 import java.util.HashMap;
 import java.util.Locale;
@@ -57,6 +57,8 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     /** The body of the request being answered while it still arrives (streamed bodies only). */
     private InboundBytes streaming;
     private long streamedBytes;
+    /** The answer's streamed body, set by its worker: told by the event loop when the client hangs up. */
+    private volatile StreamOutput answerBody;
     private ScheduledFuture<?> deadline;
 
     HttpConnection(UnixHttpServer server, ServerLimits limits) {
@@ -89,6 +91,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         if (streaming != null) {
             streaming.fail("the client closed the connection inside the body");
         }
+        hungUp();
         ctx.fireChannelInactive();
     }
 
@@ -276,8 +279,17 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         }
         try {
             ChannelOutput.await(ctx.writeAndFlush(out));
-            try (OutputStream body = ChannelOutput.content(ctx.channel())) {
+            StreamOutput body = new StreamOutput(ChannelOutput.content(ctx.channel()));
+            answerBody = body;
+            // A hang-up the event loop saw before the field was set is caught here.
+            if (!ctx.channel().isActive() || ctx.channel() instanceof DuplexChannel d && d.isInputShutdown()) {
+                body.hangUp();
+            }
+            try (body) {
                 response.stream().writeTo(body);
+            } finally {
+                body.finish();
+                answerBody = null;
             }
             ChannelOutput.await(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT));
             ctx.executor().execute(() -> answered(keep));
@@ -377,12 +389,22 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             inputShut = true;
             if (hijacked != null) {
                 hijacked.end();
-            } else if (!answering) {
+            } else if (answering) {
+                hungUp();
+            } else {
                 closing = true;
                 ctx.channel().close();
             }
         }
         ReferenceCountUtil.release(evt);
+    }
+
+    /** On the event loop: a streamed body's producer learns that its client left. */
+    private void hungUp() {
+        StreamOutput body = answerBody;
+        if (body != null) {
+            body.hangUp();
+        }
     }
 
     @Override

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -40,6 +41,7 @@ class UnixHttpServerTest {
     private UnixHttpServer server;
     private final List<String> log = new CopyOnWriteArrayList<>();
     private final BlockingQueue<Throwable> streamEnds = new LinkedBlockingQueue<>();
+    private final BlockingQueue<String> hangUps = new LinkedBlockingQueue<>();
 
     @BeforeEach
     void start() throws Exception {
@@ -70,6 +72,16 @@ class UnixHttpServerTest {
                     } catch (IOException e) {
                         streamEnds.add(e);
                         throw e;
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }))
+                .add("GET", "/silent", (r, p) -> HttpResponse.stream(200, "text/plain", out -> {
+                    // A producer that never writes (a pull stalled inside a layer) learns only from onHangUp.
+                    CountDownLatch gone = new CountDownLatch(1);
+                    out.onHangUp(gone::countDown);
+                    try {
+                        hangUps.add(gone.await(30, TimeUnit.SECONDS) ? "told" : "never told");
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
@@ -191,6 +203,15 @@ class UnixHttpServerTest {
         String cut = RawExchange.once(socket, "POST /upload HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + chunk.repeat(65));
         assertFalse(cut.startsWith("HTTP/1.1 200"), "a streamed body past its limit is refused: " + cut);
+    }
+
+    @Test
+    void aStreamThatWritesNothingIsToldItsClientHungUp() throws Exception {
+        try (RawExchange x = new RawExchange(socket)) {
+            x.send("GET /silent HTTP/1.1\r\n\r\n");
+            assertTrue(x.readHead().startsWith("HTTP/1.1 200 "));
+        }
+        assertEquals("told", hangUps.poll(60, TimeUnit.SECONDS), "onHangUp ran once the client closed");
     }
 
     @Test

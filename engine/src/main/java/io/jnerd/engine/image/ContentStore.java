@@ -160,10 +160,17 @@ public final class ContentStore {
 
     private void abort(StreamObserver<WriteContentRequest> requests, String ref) {
         requests.onError(io.grpc.Status.CANCELLED.withDescription("jnerd aborted the write").asRuntimeException());
+        // A write stopped by an interrupt (a cancelled pull) still aborts: a blocking gRPC call
+        // fails at once on an interrupted thread, so the interrupt waits until after it.
+        boolean interrupted = Thread.interrupted();
         try {
             containerd.content().abort(io.jnerd.proto.containerd.content.AbortRequest.newBuilder().setRef(ref).build());
         } catch (StatusRuntimeException ignored) {
             // Nothing was started under this ref, or containerd already dropped it.
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -47,6 +47,7 @@ public final class ImagePuller {
     private final RegistryClient registry;
     private final TransferEvents progress;
     private final String snapshotter;
+    private final Cancellation cancellation = new Cancellation();
 
     public ImagePuller(Containerd containerd, RegistryClient registry, TransferEvents progress, String snapshotter) {
         this.containerd = containerd;
@@ -55,31 +56,44 @@ public final class ImagePuller {
         this.snapshotter = snapshotter;
     }
 
+    /**
+     * Stops a {@link #pull} under way from another thread (its caller left): the registry
+     * transfers break off, the pull fails and its lease is collected, so nothing half-pulled
+     * stays. A pull whose layers are all in finishes. Safe to call at any time, more than once.
+     */
+    public void cancel() {
+        cancellation.cancel();
+    }
+
     /** @return the image as stored in containerd */
     public ResolvedImage pull(ImageRef ref, Platform platform, Optional<ManifestCheck> check)
             throws IOException, SignatureException {
-        ManifestBytes root = registry.manifest(ref.digest() != null ? ref.digest() : ref.tag());
-        if (check.isPresent()) {
-            progress.say(check.get().check(ref, root, registry));
-        }
+        ManifestBytes root;
         Map<String, byte[]> documents = new HashMap<>();
-        documents.put(root.digest(), root.bytes());
-        ManifestBytes manifest = root;
-        while (MediaTypes.isIndex(manifest.mediaType())) {
-            if (documents.size() > 4) {
-                throw new RegistryException(ref + ": indexes nested too deep");
+        ResolvedImage image;
+        try (Cancellation.Scope scope = cancellation.enter()) {
+            root = registry.manifest(ref.digest() != null ? ref.digest() : ref.tag());
+            if (check.isPresent()) {
+                progress.say(check.get().check(ref, root, registry));
             }
-            JsonNode index = Json.parse(manifest.bytes(), "index " + manifest.digest());
-            Descriptor chosen = ResolvedImage.selectManifest(ref.toString(), index, platform);
-            manifest = registry.manifest(chosen.digest());
-            documents.put(manifest.digest(), manifest.bytes());
+            documents.put(root.digest(), root.bytes());
+            ManifestBytes manifest = root;
+            while (MediaTypes.isIndex(manifest.mediaType())) {
+                if (documents.size() > 4) {
+                    throw new RegistryException(ref + ": indexes nested too deep");
+                }
+                JsonNode index = Json.parse(manifest.bytes(), "index " + manifest.digest());
+                Descriptor chosen = ResolvedImage.selectManifest(ref.toString(), index, platform);
+                manifest = registry.manifest(chosen.digest());
+                documents.put(manifest.digest(), manifest.bytes());
+            }
+            if (!MediaTypes.isManifest(manifest.mediaType())) {
+                throw new RegistryException(ref + ": unsupported manifest media type " + manifest.mediaType());
+            }
+            Descriptor config = Descriptor.fromJson(Json.parse(manifest.bytes(), "manifest").path("config"));
+            documents.put(config.digest(), registry.blobBytes(config.digest(), config.size()));
+            image = ResolvedImage.resolve(ref.toString(), root.descriptor(), platform, documents::get);
         }
-        if (!MediaTypes.isManifest(manifest.mediaType())) {
-            throw new RegistryException(ref + ": unsupported manifest media type " + manifest.mediaType());
-        }
-        Descriptor config = Descriptor.fromJson(Json.parse(manifest.bytes(), "manifest").path("config"));
-        documents.put(config.digest(), registry.blobBytes(config.digest(), config.size()));
-        ResolvedImage image = ResolvedImage.resolve(ref.toString(), root.descriptor(), platform, documents::get);
 
         Lease lease = containerd.newLease(LEASE_EXPIRY);
         try {
@@ -121,7 +135,9 @@ public final class ImagePuller {
             List<Future<Void>> downloads = new ArrayList<>();
             for (Descriptor layer : distinct.values()) {
                 downloads.add(pool.submit(() -> {
-                    fetchLayer(content, layer, source);
+                    try (Cancellation.Scope scope = cancellation.enter()) {
+                        fetchLayer(content, layer, source);
+                    }
                     return null;
                 }));
             }

@@ -2,6 +2,7 @@ package io.jnerd.engine.registry;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>java.net.http has no read timeout for a response body, so a connection that stalls
  * would block a read forever; a watchdog closes a body that gave no byte for the stall
- * time, which fails the blocked read and so resumes it too.
+ * time, which fails the blocked read and so resumes it too. An interrupted reader is not
+ * resumed: the interrupt ends the download.
  */
 final class ResumingInputStream extends InputStream {
     /** Opens the blob from an offset. */
@@ -76,9 +78,14 @@ final class ResumingInputStream extends InputStream {
             int n;
             try {
                 n = current.read(b, off, len);
-            } catch (RegistryException e) {
+            } catch (RegistryException | InterruptedIOException e) {
                 throw e;
             } catch (IOException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    // java.net.http's body stream reports an interrupt as a plain IOException:
+                    // the reader is being stopped (a cancelled pull), not the connection broken.
+                    throw new InterruptedIOException("download interrupted at byte " + offset + " of " + size);
+                }
                 resume(e);
                 continue;
             }

@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -58,6 +59,32 @@ class ResumingInputStreamTest {
         });
         assertEquals(1 + ResumingInputStream.MAX_RESUMES, offsets.size());
         assertTrue(e.getMessage().startsWith("download broke off at byte 400 of 10000"), e.getMessage());
+    }
+
+    @Test
+    void anInterruptedReaderIsNotResumed() {
+        List<Long> offsets = new ArrayList<>();
+        // As java.net.http's body stream: an interrupt while waiting is a plain IOException, flag kept.
+        ResumingInputStream.Opener interrupting = offset -> {
+            offsets.add(offset);
+            return new InputStream() {
+                @Override
+                public int read() throws IOException {
+                    Thread.currentThread().interrupt();
+                    throw new IOException(new InterruptedException());
+                }
+            };
+        };
+        try {
+            assertThrows(InterruptedIOException.class, () -> {
+                try (InputStream in = new ResumingInputStream(interrupting, BLOB.length)) {
+                    in.read();
+                }
+            });
+        } finally {
+            Thread.interrupted();
+        }
+        assertEquals(List.of(0L), offsets);
     }
 
     @Test
