@@ -200,8 +200,14 @@ class UnixHttpServerTest {
         assertTrue(both.startsWith("HTTP/1.1 200 ") && both.contains("\r\n\r\n1048576HTTP/1.1 200 "), both);
         assertEquals(413, status(RawExchange.once(socket,
                 "POST /upload HTTP/1.1\r\nContent-Length: " + (4L * 1024 * 1024 + 1) + "\r\n\r\n")));
-        String cut = RawExchange.once(socket, "POST /upload HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
-                + chunk.repeat(65));
+        String cut;
+        try {
+            cut = RawExchange.once(socket, "POST /upload HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + chunk.repeat(65));
+        } catch (IOException refusedBeforeTheClientWroteItAll) {
+            // The server answers and closes at the limit: a client still writing gets EPIPE (seen once in CI).
+            cut = "";
+        }
         assertFalse(cut.startsWith("HTTP/1.1 200"), "a streamed body past its limit is refused: " + cut);
     }
 
