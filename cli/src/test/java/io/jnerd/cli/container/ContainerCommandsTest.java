@@ -6,8 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jnerd.cli.testing.Cli;
-import io.jnerd.proto.testing.ContainerdFixture;
-import io.jnerd.cli.testing.Leftovers;
+import io.jnerd.cli.testing.LoadedContainerd;
 import io.jnerd.cli.testing.PublishedPort;
 import io.jnerd.cli.testing.TestImages;
 import java.nio.file.Files;
@@ -17,43 +16,15 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The docker-shaped listing and container commands against a real containerd + runc. */
 @Tag("privileged")
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
-class ContainerCommandsTest {
+class ContainerCommandsTest extends LoadedContainerd {
     static final String IMAGE = TestImages.NAME;
-    static ContainerdFixture containerd;
-    @TempDir
-    static Path tmp;
-    static Cli cli;
-
-    @BeforeAll
-    static void start() throws Exception {
-        containerd = ContainerdFixture.start();
-        cli = new Cli(containerd, tmp.resolve("state"));
-        Cli.Result load = cli.run("load", "-q", "-i", TestImages.busyboxArchive(tmp).toString());
-        assertEquals(0, load.exitCode, load.toString());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (containerd != null) {
-            containerd.close();
-        }
-    }
-
-    @AfterEach
-    void nothingLeftBehind() throws Exception {
-        Leftovers.assertNone(containerd);
-    }
 
     @Test
     void psShowsThePublishedPortsStatusAndFormats() throws Exception {

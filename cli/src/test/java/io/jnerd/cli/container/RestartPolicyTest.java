@@ -1,19 +1,18 @@
 package io.jnerd.cli.container;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jnerd.cli.testing.Cli;
 import io.jnerd.cli.testing.Leftovers;
+import io.jnerd.cli.testing.LoadedContainerd;
 import io.jnerd.cli.testing.PublishedPort;
 import io.jnerd.cli.testing.TestImages;
 import io.jnerd.engine.container.ContainerLabels;
 import io.jnerd.engine.container.Containers;
 import io.jnerd.proto.Containerd;
-import io.jnerd.proto.testing.ContainerdFixture;
 import io.jnerd.proto.containerd.types.task.Process;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -23,13 +22,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code --restart} end to end (rootful): real containerd, runc, slirp4netns and the resident
@@ -37,32 +34,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("privileged")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class RestartPolicyTest {
+class RestartPolicyTest extends LoadedContainerd {
     /** A new connection answered "hello" each time, as long as the container runs. */
     private static final String SERVE = "while :; do echo hello | nc -l -p 80; done";
-    static ContainerdFixture containerd;
-    @TempDir
-    static Path tmp;
-    static Cli cli;
 
     @BeforeAll
-    static void start() throws Exception {
+    static void needsSlirp4netns() {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/slirp4netns")), "needs slirp4netns (apt-get install slirp4netns)");
-        containerd = ContainerdFixture.start();
-        cli = new Cli(containerd, tmp.resolve("state"));
-        Cli.Result load = cli.run("load", "-q", "-i", TestImages.busyboxArchive(tmp).toString());
-        assertEquals(0, load.exitCode, load.toString());
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        if (containerd != null) {
-            containerd.close();
-        }
-    }
-
+    @Override
     @AfterEach
-    void nothingLeftBehind() throws Exception {
+    protected void nothingLeftBehind() throws Exception {
         Leftovers.assertNone(containerd);
         awaitNoKeeper();
     }

@@ -5,51 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jnerd.cli.testing.Cli;
-import io.jnerd.proto.testing.ContainerdFixture;
-import io.jnerd.cli.testing.Leftovers;
+import io.jnerd.cli.testing.LoadedContainerd;
 import io.jnerd.cli.testing.TestImages;
 import io.jnerd.engine.network.KeeperRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** jnerd run and the container commands, in-process, against a real containerd + runc. */
 @Tag("privileged")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class RunTest {
+class RunTest extends LoadedContainerd {
     static final String IMAGE = TestImages.NAME;
-    static ContainerdFixture containerd;
-    @TempDir
-    static Path tmp;
-    static Cli cli;
-
-    @BeforeAll
-    static void start() throws Exception {
-        containerd = ContainerdFixture.start();
-        cli = new Cli(containerd, tmp.resolve("state"));
-        Cli.Result load = cli.run("load", "-q", "-i", TestImages.busyboxArchive(tmp).toString());
-        assertEquals(0, load.exitCode, load.toString());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (containerd != null) {
-            containerd.close();
-        }
-    }
-
-    @AfterEach
-    void nothingLeftBehind() throws Exception {
-        Leftovers.assertNone(containerd);
-    }
 
     @Test
     void exitStatusAndOutputStreamsPassThrough() {

@@ -4,19 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jnerd.cli.testing.Cli;
-import io.jnerd.proto.testing.ContainerdFixture;
-import io.jnerd.cli.testing.Leftovers;
+import io.jnerd.cli.testing.LoadedContainerd;
 import io.jnerd.cli.testing.TestImages;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * -v and --mount through jnerd run, on a source tree with a submount (a tmpfs at
@@ -24,38 +21,23 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("privileged")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class VolumeRunTest {
+class VolumeRunTest extends LoadedContainerd {
     private static final String WRITE_BOTH =
             "touch /data/file 2>&1 || true; touch /data/sub/file 2>&1 || true; echo done";
-    static ContainerdFixture containerd;
-    @TempDir
-    static Path tmp;
-    static Cli cli;
     static Path src;
 
     @BeforeAll
-    static void start() throws Exception {
-        containerd = ContainerdFixture.start();
-        cli = new Cli(containerd, tmp.resolve("state"));
-        assertEquals(0, cli.run("load", "-q", "-i", TestImages.busyboxArchive(tmp).toString()).exitCode);
+    static void mountTheSource() throws Exception {
         src = Files.createDirectories(tmp.resolve("src"));
         Files.createDirectories(src.resolve("sub"));
         run("mount", "-t", "tmpfs", "-o", "size=1m", "jnerd-test-sub", src.resolve("sub").toString());
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void unmountTheSource() throws Exception {
         if (src != null) {
             run("umount", src.resolve("sub").toString());
         }
-        if (containerd != null) {
-            containerd.close();
-        }
-    }
-
-    @AfterEach
-    void nothingLeftBehind() throws Exception {
-        Leftovers.assertNone(containerd);
     }
 
     @Test
