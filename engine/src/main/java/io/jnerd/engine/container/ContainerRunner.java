@@ -21,6 +21,7 @@ import io.jnerd.proto.Containerd;
 import io.jnerd.proto.Lease;
 import io.jnerd.proto.containerd.containers.Container;
 import io.jnerd.proto.containerd.containers.CreateContainerRequest;
+import io.jnerd.proto.containerd.images.Image;
 import io.jnerd.proto.containerd.runc.Options;
 import io.jnerd.proto.containerd.snapshots.PrepareSnapshotRequest;
 import io.jnerd.proto.containerd.tasks.CloseIORequest;
@@ -40,6 +41,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code jnerd run}'s lifecycle: resolve and unpack the image, prepare the rootfs snapshot,
@@ -92,8 +94,12 @@ public final class ContainerRunner {
     /** What a run ended with: the container's ID, and its exit status (0 when detached: it still runs). */
     public record Result(String id, int status) {}
 
-    /** A container made and not started: its ID, what its network knows of it, and its rootfs mounts. */
-    public record Created(String id, ContainerContext context, List<Mount> rootfs) {}
+    /** A container made and not started: its record as containerd stored it, what its network knows of it, its rootfs mounts. */
+    public record Created(Container container, ContainerContext context, List<Mount> rootfs) {
+        public String id() {
+            return container.getId();
+        }
+    }
 
     /** Runs the container: in the foreground until it exits, or detached until it started. */
     public Result run(RunSpec run) throws IOException, InterruptedException {
@@ -171,19 +177,20 @@ public final class ContainerRunner {
         run.network().configure(spec, context);
         Files.createDirectories(stateDir);
         undo.push(() -> StateDirs.delete(stateDir));
-        return new Created(id, context, createContainer(run, image, spec, context, images));
+        return createContainer(run, image, spec, context, images);
     }
 
     /** The image by --pull policy: "always" fetches, "missing" fetches when containerd lacks it, "never" does not. */
     private ResolvedImage image(ImageService images, RunSpec run) throws IOException {
-        boolean present = images.get(ImageService.normalize(run.image())).isPresent();
-        if (run.pull() == RunSpec.PullPolicy.ALWAYS || (!present && run.pull() == RunSpec.PullPolicy.MISSING)) {
+        // One record read serves both the pull decision and the resolve.
+        Optional<Image> present = images.get(ImageService.normalize(run.image()));
+        if (run.pull() == RunSpec.PullPolicy.ALWAYS || (present.isEmpty() && run.pull() == RunSpec.PullPolicy.MISSING)) {
             return images.resolve(fetcher.fetch(run.image()), platform);
         }
-        return images.resolve(run.image(), platform);
+        return present.isPresent() ? images.resolve(present.get(), platform) : images.resolve(run.image(), platform);
     }
 
-    private List<Mount> createContainer(RunSpec run, ResolvedImage image, ObjectNode spec, ContainerContext context,
+    private Created createContainer(RunSpec run, ResolvedImage image, ObjectNode spec, ContainerContext context,
                                         ImageService images) {
         String id = context.id();
         try (Lease lease = containerd.newLease(LEASE_EXPIRY)) {
@@ -220,9 +227,11 @@ public final class ContainerRunner {
                 container.putLabels(ContainerLabels.PORTS, String.join(",",
                         context.ports().stream().map(PortMapping::toString).toList()));
             }
-            c.containers().create(CreateContainerRequest.newBuilder().setContainer(container).build());
+            // containerd answers with the record it stored (timestamps set): no Get needed after.
+            Container created = c.containers().create(CreateContainerRequest.newBuilder().setContainer(container).build())
+                    .getContainer();
             undo.push(() -> Containers.deleteContainer(containerd, id));
-            return mounts;
+            return new Created(created, context, mounts);
         }
     }
 

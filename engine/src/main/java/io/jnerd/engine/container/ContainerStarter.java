@@ -109,11 +109,12 @@ public final class ContainerStarter {
      * A failure undoes all of it and keeps docker's exit code for the failure on the
      * container (126, 127: moby's), then throws it.
      *
+     * @param task its task as the caller just looked it up (one containerd call less per start)
      * @param log where the caller logs its output (for {@code logs}; a container {@code jnerd run} ran in the foreground had none)
      * @throws JnerdException when it runs already, or what the start failed with
      */
-    public void start(Container c, TaskStdio stdio, Path log) {
-        if (!prepared(c)) {
+    public void start(Container c, Optional<Process> task, TaskStdio stdio, Path log) {
+        if (!prepared(c, task)) {
             throw new JnerdException("container " + c.getId() + " is running already");
         }
         startTask(c, stdio);
@@ -157,8 +158,11 @@ public final class ContainerStarter {
 
     /** Whether a task is to be made: false when one runs; a stopped one is deleted first. */
     private boolean prepared(Container c) {
+        return prepared(c, new Containers(containerd).task(c.getId()));
+    }
+
+    private boolean prepared(Container c, Optional<Process> task) {
         startable(c);
-        Optional<Process> task = new Containers(containerd).task(c.getId());
         if (task.isPresent() && task.get().getStatus() != Status.STOPPED) {
             return false;
         }

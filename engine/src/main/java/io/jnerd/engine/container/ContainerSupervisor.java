@@ -9,6 +9,7 @@ import io.jnerd.proto.containerd.containers.Container;
 import io.jnerd.proto.containerd.tasks.CloseIORequest;
 import io.jnerd.proto.containerd.tasks.ResizePtyRequest;
 import io.jnerd.proto.containerd.tasks.WaitRequest;
+import io.jnerd.proto.containerd.types.task.Process;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -69,9 +70,9 @@ public final class ContainerSupervisor {
 
     /** docker create: the container made, not started ({@link ContainerRunner#create}); its ID. */
     public String create(RunSpec spec, ContainerRunner runner) throws IOException {
-        String id = runner.create(spec).id();
-        containers.get(id).ifPresent(c -> events.event("create", c, Map.of()));
-        return id;
+        Container c = runner.create(spec).container();
+        events.event("create", c, Map.of());
+        return c.getId();
     }
 
     /**
@@ -95,7 +96,8 @@ public final class ContainerSupervisor {
         String id = c.getId();
         synchronized (locks.computeIfAbsent(id, k -> new Object())) {
             awaitPreviousRun(id);
-            if (Containers.isRunning(containers.task(id))) {
+            Optional<Process> task = containers.task(id);
+            if (Containers.isRunning(task)) {
                 return false;
             }
             AttachedRun run = runs.computeIfAbsent(id, k -> new AttachedRun());
@@ -106,7 +108,7 @@ public final class ContainerSupervisor {
                         stateDir.resolve("container.log").toString()));
                 ContainerStarter.TaskStdio stdio = run.begin(stateDir, log, ContainerStarter.tty(c),
                         c.getLabelsMap().get(ContainerLabels.STDIN), () -> closeStdin(id));
-                starter.start(c, stdio, log);
+                starter.start(c, task, stdio, log);
                 started = true;
             } finally {
                 if (!started) {
@@ -203,7 +205,10 @@ public final class ContainerSupervisor {
         if (!c.getLabelsMap().containsKey(ContainerLabels.RESTART_POLICY)) {
             try {
                 Containers.deleteTask(containerd, id);
-                Containers.recordExit(containerd, id, status);
+                if (!autoRemove(c)) {
+                    // An AutoRemove one is removed next: its waiters get the status from here, not from a label.
+                    Containers.recordExit(containerd, id, status);
+                }
             } catch (StatusRuntimeException e) {
                 // Removed meanwhile (rm -f): nothing to keep.
             }

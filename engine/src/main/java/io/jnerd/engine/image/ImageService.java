@@ -26,6 +26,8 @@ import java.util.Set;
 /** Images in containerd: import from archives, resolve for running, unpack, list, remove. */
 public final class ImageService {
     private static final Duration LEASE_EXPIRY = Duration.ofHours(1);
+    /** Shared by every ImageService of the process: front doors make one per request. */
+    private static final ResolvedImageCache RESOLVED = new ResolvedImageCache();
     private final Containerd containerd;
 
     public ImageService(Containerd containerd) {
@@ -141,11 +143,16 @@ public final class ImageService {
 
     /** The image named {@code ref} (normalized), or a one-line error with exit code 125. */
     public ResolvedImage resolve(String ref, Platform platform) {
-        String name = normalize(ref);
-        Image image = get(name).orElseThrow(() -> new JnerdException("image not found: " + ref
+        Image image = get(normalize(ref)).orElseThrow(() -> new JnerdException("image not found: " + ref
                 + " (pull it with 'jnerd pull', or load it with 'jnerd load -i FILE')"));
-        ContentStore content = new ContentStore(containerd);
-        return ResolvedImage.resolve(name, Descriptor.fromProto(image.getTarget()), platform, content::read);
+        return resolve(image, platform);
+    }
+
+    /** The image record {@link #get} gave, resolved for {@code platform} (its manifest and config read). */
+    public ResolvedImage resolve(Image image, Platform platform) {
+        Descriptor target = Descriptor.fromProto(image.getTarget());
+        return RESOLVED.get(image.getName(), target, platform, () -> ResolvedImage.resolve(image.getName(), target, platform,
+                new ContentStore(containerd)::read));
     }
 
     /** Removes every image none of {@code containers} was made from; their names. */
