@@ -141,9 +141,20 @@ public final class ContainerSupervisor {
         start(containers.get(c.getId()).orElseThrow(() -> new JnerdException("no such container: " + c.getId())));
     }
 
-    /** docker rm: {@link Containers#rm}, then the destroy event. */
+    /**
+     * docker rm: {@link Containers#rm}, then the destroy event, after the die of a run that
+     * {@code -f} just ended (its watcher reports it): dockerd's order, which clients of
+     * {@code /events} wait on.
+     */
     public void rm(Container c, String ref, boolean force) {
         containers.rm(c, ref, force, stateRoot, bypassdSocket);
+        try {
+            awaitPreviousRun(c.getId());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (JnerdException stillCleaningUp) {
+            // Its die comes late; the container is gone all the same.
+        }
         destroyed(c);
     }
 
