@@ -34,9 +34,11 @@ final class FdHolderStore implements ListenerStore {
      * The holder's JVM: as small as it goes. It runs a poll loop over a few fds, so a tiny heap,
      * one GC thread, the interpreter only (no compiler threads, a small code cache) and no
      * perf data file: 40 MB RSS, 19 MB of it its own (RssAnon), the rest the JDK's shared
-     * files (JDK 25, measured; with C1 and an 8 MB heap: 50 MB and 27 MB).
+     * files (JDK 25, measured; with C1 and an 8 MB heap: 50 MB and 27 MB). The heap may grow
+     * to 16 MB: on JDK 17 the jnr-ffi backend's loading of its native stub failed in 4 MB
+     * ("UnsatisfiedLinkError: Java heap space"), and the holder never listened.
      */
-    static final List<String> JVM_OPTIONS = List.of("-Xms2m", "-Xmx4m", "-Xss256k", "-XX:+UseSerialGC", "-Xint",
+    static final List<String> JVM_OPTIONS = List.of("-Xms2m", "-Xmx16m", "-Xss256k", "-XX:+UseSerialGC", "-Xint",
             "-XX:-UsePerfData", "-XX:ReservedCodeCacheSize=3m", "-XX:MaxMetaspaceSize=16m",
             "--enable-native-access=ALL-UNNAMED");
 
@@ -151,12 +153,22 @@ final class FdHolderStore implements ListenerStore {
         if (c != null) {
             return c;
         }
-        start();
+        Process holder = start();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
         while (System.nanoTime() < deadline) {
             c = tryConnect();
             if (c != null) {
                 return c;
+            }
+            if (!holder.isAlive()) {
+                // Gone: another holder listens (it leaves that one be), or it failed. The
+                // container's notifications wait on this answer, so it comes now, not in 20 s.
+                c = tryConnect();
+                if (c != null) {
+                    return c;
+                }
+                throw new IOException("fd holder exited with status " + holder.exitValue() + " without listening on "
+                        + socket + " (see " + log + ")");
             }
             try {
                 Thread.sleep(20);
@@ -194,7 +206,7 @@ final class FdHolderStore implements ListenerStore {
     }
 
     /** Starts the holder with this JVM's java and class path; it detaches itself (setsid). */
-    private void start() throws IOException {
+    private Process start() throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(JVM_OPTIONS);
@@ -206,7 +218,7 @@ final class FdHolderStore implements ListenerStore {
         command.add(System.getProperty("java.class.path"));
         command.add(FdHolder.class.getName());
         command.add(socket.toString());
-        new ProcessBuilder(command).redirectInput(new File("/dev/null")).redirectErrorStream(true)
+        return new ProcessBuilder(command).redirectInput(new File("/dev/null")).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
 }
