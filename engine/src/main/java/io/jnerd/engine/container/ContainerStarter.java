@@ -167,7 +167,7 @@ public final class ContainerStarter {
             return false;
         }
         if (task.isPresent()) {
-            Containers.recordExit(containerd, c.getId(), Containers.deleteTask(containerd, c.getId()));
+            Containers.deleteTask(containerd, c.getId()).ifPresent(status -> Containers.recordExit(containerd, c.getId(), status));
         }
         return true;
     }

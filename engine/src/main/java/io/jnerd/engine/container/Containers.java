@@ -38,6 +38,8 @@ import java.util.concurrent.TimeUnit;
 public final class Containers {
     /** A keeper tears down within a second or two once the init exited (slirp4netns gets 2 s to stop). */
     private static final java.time.Duration KEEPER_TIMEOUT = java.time.Duration.ofSeconds(10);
+    /** How long a delete that lost to another client's waits for that one to finish (shim shut down included). */
+    private static final long RIVAL_DELETE_SECONDS = 15;
     private final Containerd containerd;
 
     public Containers(Containerd containerd) {
@@ -176,8 +178,7 @@ public final class Containers {
                 containerd.tasks().wait(WaitRequest.newBuilder().setContainerId(id).build());
             }
         }
-        int status = deleteTask(containerd, id);
-        recordExit(containerd, id, status);
+        deleteTask(containerd, id).ifPresent(status -> recordExit(containerd, id, status));
     }
 
     /**
@@ -301,27 +302,34 @@ public final class Containers {
         }
     }
 
-    /** Deletes the task; returns its exit status (0 if there was none). */
-    static int deleteTask(Containerd containerd, String id) {
+    /**
+     * Deletes the task; its exit status, or none when another client deleted it first (the
+     * status is then theirs to keep: recording ours too could overwrite theirs).
+     */
+    static OptionalInt deleteTask(Containerd containerd, String id) {
         try {
-            return containerd.tasks().delete(DeleteTaskRequest.newBuilder().setContainerId(id).build()).getExitStatus();
+            return OptionalInt.of(containerd.tasks().delete(DeleteTaskRequest.newBuilder().setContainerId(id).build())
+                    .getExitStatus());
         } catch (StatusRuntimeException e) {
             if (!ContainerdErrors.isNotFound(e) && !deletedMeanwhile(containerd, id)) {
                 throw e;
             }
-            return 0;
+            return OptionalInt.empty();
         }
     }
 
     /**
      * Whether another client deleted the task while we did: {@code rm -f} of a container
-     * whose foreground {@code run --rm} sees the kill too and deletes it at the same time.
-     * The loser's delete then fails with the shim's connection closing under it ("ttrpc:
-     * closed", UNKNOWN), not with NotFound; once the winner is done the task is gone.
+     * whose foreground {@code run --rm} (or the daemon's exit watcher) sees the kill too and
+     * deletes it at the same time. The loser's delete then fails with the shim's connection
+     * closing under it ("ttrpc: closed", UNKNOWN), not with NotFound; once the winner is done
+     * the task is gone. The winner's delete also waits for the shim to shut down, which on a
+     * loaded machine took longer than a second (docker restart failed with "ttrpc: closed").
      */
     private static boolean deletedMeanwhile(Containerd containerd, String id) {
         Containers c = new Containers(containerd);
-        for (int i = 0; i < 20; i++) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(RIVAL_DELETE_SECONDS);
+        while (System.nanoTime() < deadline) {
             if (c.task(id).isEmpty()) {
                 return true;
             }

@@ -76,7 +76,9 @@ public final class KeptContainers implements KeptTasks, AutoCloseable {
                 return Optional.empty();
             }
             Optional<Process> task = containers.task(r.id());
-            int status = task.isPresent() ? Containers.deleteTask(c, r.id()) : UNKNOWN_EXIT;
+            // One whose delete lost to another client's was stopped: its status is in the task we saw.
+            int status = task.isPresent()
+                    ? Containers.deleteTask(c, r.id()).orElse(task.get().getExitStatus()) : UNKNOWN_EXIT;
             Containers.recordExit(c, r.id(), status);
             Map<String, String> labels = container.get().getLabelsMap();
             RestartPolicy policy = RestartPolicy.parse(labels.getOrDefault(ContainerLabels.RESTART_POLICY, "no"));
