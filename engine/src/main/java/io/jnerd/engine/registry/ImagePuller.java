@@ -179,7 +179,8 @@ public final class ImagePuller {
             return;
         }
         TransferEvents.Blob line = progress.start(layer.digest(), "Downloading", layer.size());
-        try (InputStream in = registry.blob(layer, line::advance)) {
+        try (InputStream in = registry.blob(layer, line::advance);
+             Cancellation.Scope closing = cancellation.closeOnCancel(in)) {
             content.write(layer, in, source);
         }
         line.finish("Pull complete");

@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>java.net.http has no read timeout for a response body, so a connection that stalls
  * would block a read forever; a watchdog closes a body that gave no byte for the stall
- * time, which fails the blocked read and so resumes it too. An interrupted reader is not
- * resumed: the interrupt ends the download.
+ * time, which fails the blocked read and so resumes it too. An interrupted reader, or a
+ * stream closed from another thread (a cancelled pull), is not resumed: the download ends.
  */
 final class ResumingInputStream extends InputStream {
     /** Opens the blob from an offset. */
@@ -42,6 +42,7 @@ final class ResumingInputStream extends InputStream {
     private volatile InputStream current;
     private volatile long lastProgress = System.nanoTime();
     private volatile boolean stalled;
+    private volatile boolean closed;
     private long offset;
     private int resumes;
 
@@ -81,10 +82,10 @@ final class ResumingInputStream extends InputStream {
             } catch (RegistryException | InterruptedIOException e) {
                 throw e;
             } catch (IOException e) {
-                if (Thread.currentThread().isInterrupted()) {
-                    // java.net.http's body stream reports an interrupt as a plain IOException:
-                    // the reader is being stopped (a cancelled pull), not the connection broken.
-                    throw new InterruptedIOException("download interrupted at byte " + offset + " of " + size);
+                if (closed || Thread.currentThread().isInterrupted()) {
+                    // java.net.http's body stream reports an interrupt (JDK 21) or a close as a plain
+                    // IOException: the reader is being stopped (a cancelled pull), not the connection broken.
+                    throw stopped();
                 }
                 resume(e);
                 continue;
@@ -102,6 +103,10 @@ final class ResumingInputStream extends InputStream {
     }
 
     private void resume(IOException cause) throws IOException {
+        if (closed) {
+            // A body closed under its reader may end as if the registry had ended it.
+            throw stopped();
+        }
         if (++resumes > MAX_RESUMES) {
             watch.cancel(false);
             String why = stalled ? "no data for " + stallNanos / 1_000_000_000 + " s"
@@ -113,6 +118,15 @@ final class ResumingInputStream extends InputStream {
         stalled = false;
         current = opener.open(offset);
         lastProgress = System.nanoTime();
+        if (closed) {
+            // Closed while the new body was being opened: it goes too.
+            closeQuietly();
+            throw stopped();
+        }
+    }
+
+    private InterruptedIOException stopped() {
+        return new InterruptedIOException("download stopped at byte " + offset + " of " + size);
     }
 
     private void closeQuietly() {
@@ -125,6 +139,7 @@ final class ResumingInputStream extends InputStream {
 
     @Override
     public void close() throws IOException {
+        closed = true;
         watch.cancel(false);
         current.close();
     }

@@ -19,7 +19,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class ResumingInputStreamTest {
@@ -84,6 +87,31 @@ class ResumingInputStreamTest {
         } finally {
             Thread.interrupted();
         }
+        assertEquals(List.of(0L), offsets);
+    }
+
+    /**
+     * A pull cancelled from another thread closes the stream under its blocked reader (JDK 17's
+     * java.net.http body stream swallows an interrupt): the read fails, no new body is asked for.
+     */
+    @Test
+    void aStreamClosedUnderItsReaderIsNotResumed() throws Exception {
+        List<Long> offsets = new CopyOnWriteArrayList<>();
+        ResumingInputStream.Opener stalls = offset -> {
+            offsets.add(offset);
+            return new StallingStream(Arrays.copyOf(BLOB, 500));
+        };
+        ResumingInputStream in = new ResumingInputStream(stalls, BLOB.length);
+        CompletableFuture<Throwable> reader = CompletableFuture.supplyAsync(() -> {
+            try {
+                in.readAllBytes();
+                return null;
+            } catch (IOException e) {
+                return e;
+            }
+        });
+        in.close();
+        assertTrue(reader.get(30, TimeUnit.SECONDS) instanceof InterruptedIOException, () -> reader.join().toString());
         assertEquals(List.of(0L), offsets);
     }
 
