@@ -65,6 +65,7 @@ final class BypassStateFiles {
         ObjectNode root = JSON.createObjectNode();
         root.set("spec", JSON.readTree(BypassJson.write(state.spec())));
         root.set("listeners", JSON.valueToTree(state.listeners()));
+        root.set("bound", JSON.valueToTree(state.bound()));
         Path target = file(state.spec().id());
         Path temp = dir.resolve("." + target.getFileName() + ".tmp");
         Files.deleteIfExists(temp);
@@ -116,8 +117,11 @@ final class BypassStateFiles {
             throw new IOException("not a regular file");
         }
         JsonNode root = JSON.readTree(Files.readString(f, StandardCharsets.UTF_8));
-        if (root == null || !root.isObject() || root.size() != 2 || !root.path("listeners").isArray()) {
-            throw new IOException("expected {\"spec\": ..., \"listeners\": [...]}");
+        // "bound" came later: a file without it (of an older bypassd) is one whose containers bound nothing we know of.
+        boolean hasBound = root != null && root.has("bound");
+        if (root == null || !root.isObject() || root.size() != (hasBound ? 3 : 2) || !root.path("listeners").isArray()
+                || hasBound && !root.get("bound").isArray()) {
+            throw new IOException("expected {\"spec\": ..., \"listeners\": [...], \"bound\": [...]}");
         }
         BypassSpec spec = BypassJson.readSpec(JSON.writeValueAsBytes(root.get("spec")));
         BypassSpecs.validate(spec);
@@ -133,7 +137,13 @@ final class BypassStateFiles {
             }
             listeners.add(new BypassState.Listener(fd, container));
         }
-        return new BypassState(spec, listeners);
+        List<BypassState.Bound> bound = new ArrayList<>();
+        for (JsonNode b : root.path("bound")) {
+            BypassState.Bound entry = JSON.treeToValue(b, BypassState.Bound.class);
+            entry.socket(); // throws for a protocol, address or port out of range
+            bound.add(entry);
+        }
+        return new BypassState(spec, listeners, bound);
     }
 
     private Path file(String id) {

@@ -4,6 +4,7 @@ import io.jnerd.nativebindings.Fd;
 import io.jnerd.netns.IpLiteral;
 import io.jnerd.netns.PortMapping;
 import io.jnerd.netns.Protocol;
+import io.jnerd.netns.bypass.BindRules;
 import io.jnerd.netns.bypass.BypassHandler;
 import io.jnerd.netns.bypass.ConnectWaiter;
 import io.jnerd.netns.bypass.GuardedCalls;
@@ -87,9 +88,11 @@ public final class SupervisedBypassFactory implements BypassFactory {
         BypassSpec spec = state.spec();
         List<PortMapping> published = Boolean.TRUE.equals(spec.ignoreBind()) ? List.of() : portMappings(spec);
         ConnectWaiter containerWaiter = waiter.forContainer();
-        BypassHandler handler = new BypassHandler(BypassSpecs.ignoreRules(spec), published, containerWaiter);
+        PersistedBound bound = new PersistedBound(state.boundSockets());
+        BypassHandler handler = new BypassHandler(BypassSpecs.ignoreRules(spec), published, containerWaiter, bound);
         Supervisor supervisor = new Supervisor(handler);
-        Running bypass = new Running(new BypassState(spec, List.of()), handler, supervisor, containerWaiter, log);
+        Running bypass = new Running(new BypassState(spec, List.of(), state.bound()), handler, supervisor, containerWaiter, log);
+        bound.owner = bypass;
         try {
             for (BypassState.Listener l : state.listeners()) {
                 Fd fd = kept.remove(l.fd());
@@ -161,6 +164,33 @@ public final class SupervisedBypassFactory implements BypassFactory {
         return out;
     }
 
+    /**
+     * The host sockets a bypass's containers bound for published ports, recalled from its
+     * state after a restart and written into it at each new one (before the bind is answered).
+     */
+    private static final class PersistedBound implements BindRules.Memory {
+
+        private final List<BindRules.BoundSocket> recalled;
+        private volatile Running owner;
+
+        PersistedBound(List<BindRules.BoundSocket> recalled) {
+            this.recalled = recalled;
+        }
+
+        @Override
+        public List<BindRules.BoundSocket> recall() {
+            return recalled;
+        }
+
+        @Override
+        public void keep(List<BindRules.BoundSocket> all) throws IOException {
+            Running bypass = owner;
+            if (bypass != null) {
+                bypass.keepBound(all);
+            }
+        }
+    }
+
     private final class Running implements Bypass {
 
         private final BypassHandler handler;
@@ -172,6 +202,8 @@ public final class SupervisedBypassFactory implements BypassFactory {
         /** What is persisted; guarded by this. */
         private BypassState state;
         private boolean closed;
+        /** Closed for good ({@link #close}), not detached for a restart. */
+        private boolean ended;
 
         Running(BypassState state, BypassHandler handler, Supervisor supervisor, ConnectWaiter waiter, Consumer<String> log) {
             this.state = state;
@@ -220,6 +252,14 @@ public final class SupervisedBypassFactory implements BypassFactory {
             notSwitched.set(List.copyOf(lines));
             if (!lines.isEmpty()) {
                 log.accept("bypass " + spec.id() + ": container " + container.containerId() + ": " + String.join("; ", lines));
+            }
+        }
+
+        /** Not once the bypass ended for good: its state file is gone and must stay gone. */
+        synchronized void keepBound(List<BindRules.BoundSocket> all) throws IOException {
+            if (!ended) {
+                state = state.withBound(all);
+                persist();
             }
         }
 
@@ -286,6 +326,7 @@ public final class SupervisedBypassFactory implements BypassFactory {
                 return;
             }
             closed = true;
+            ended = true;
             BypassSpec spec = state.spec();
             try {
                 if (agent != null) {
