@@ -159,8 +159,14 @@ public final class BypassDaemon implements AutoCloseable {
         } finally {
             if (registry != null) {
                 if (forRestart) {
-                    registry.detach();
-                    states.markClean();
+                    // Only a daemon that answered everything it received may say so: a connect
+                    // still under way past the drain stays pending on the kept listener, and
+                    // the next daemon must restart its call (OrphanedNotifications).
+                    if (registry.detach()) {
+                        states.markClean();
+                    } else {
+                        log.accept("bypassd: stopped with connects under way: the next bypassd restarts them");
+                    }
                 } else {
                     registry.close();
                 }

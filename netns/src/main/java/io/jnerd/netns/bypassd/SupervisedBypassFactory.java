@@ -298,9 +298,9 @@ public final class SupervisedBypassFactory implements BypassFactory {
          * a notification received and never answered would hold its thread until a signal.
          */
         @Override
-        public synchronized void detach() throws IOException {
+        public synchronized boolean detach() throws IOException {
             if (closed) {
-                return;
+                return true;
             }
             closed = true;
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_MILLIS);
@@ -317,6 +317,9 @@ public final class SupervisedBypassFactory implements BypassFactory {
                 supervisor.close();
                 waiter.close();
             }
+            // Still pending: a connect that takes longer (an address nobody answers ARP for, a
+            // dropped SYN) was received and stays unanswered.
+            return waiter.pendingCount() == 0;
         }
 
         /** Stops taking containers, ends their sessions (the containers' notified syscalls then fail), removes files. */
