@@ -10,6 +10,7 @@ import io.jnerd.netns.bypass.ConnectWaiter;
 import io.jnerd.netns.bypass.GuardedCalls;
 import io.jnerd.netns.bypass.Verdict;
 import io.jnerd.seccomp.ContainerState;
+import io.jnerd.seccomp.agent.ListenerConsumer;
 import io.jnerd.seccomp.agent.ListenerFds;
 import io.jnerd.seccomp.agent.SeccompAgentServer;
 import io.jnerd.seccomp.notify.Supervisor;
@@ -71,7 +72,7 @@ public final class SupervisedBypassFactory implements BypassFactory {
 
     @Override
     public Bypass start(BypassSpec spec, Consumer<String> log) throws BypassException {
-        return open(new BypassState(spec, List.of()), Map.of(), log);
+        return open(new BypassState(spec, List.of()), new java.util.HashMap<>(), log);
     }
 
     /**
@@ -114,11 +115,25 @@ public final class SupervisedBypassFactory implements BypassFactory {
             throw new BypassException(500, "bypass " + spec.id() + ": " + e.getMessage(), e);
         }
         Path socketPath = Path.of(spec.socketPath());
-        try {
-            bypass.agent = SeccompAgentServer.start(socketPath, (container, listener) -> bypass.take(container, listener, null));
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(bypass, e);
-            throw new BypassException(400, "cannot create socketPath " + socketPath + ": " + e.getMessage(), e);
+        ListenerConsumer fromRunc = (container, listener) -> bypass.take(container, listener, null);
+        Fd keptAgent = kept.remove(agentName(spec));
+        if (keptAgent != null) {
+            try {
+                bypass.agent = SeccompAgentServer.resume(socketPath, keptAgent, fromRunc);
+            } catch (IOException | RuntimeException e) {
+                keptAgent.close();
+                log.accept("bypass " + spec.id() + ": the kept agent socket is not taken over (" + e.getMessage()
+                        + "): containers created while bypassd was down lose their bypass");
+            }
+        }
+        if (bypass.agent == null) {
+            try {
+                bypass.agent = SeccompAgentServer.start(socketPath, fromRunc);
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(bypass, e);
+                throw new BypassException(400, "cannot create socketPath " + socketPath + ": " + e.getMessage(), e);
+            }
+            keepAgent(spec, bypass.agent, log);
         }
         if (spec.pidFilePath() != null && !spec.pidFilePath().isEmpty()) {
             try {
@@ -132,6 +147,28 @@ public final class SupervisedBypassFactory implements BypassFactory {
             }
         }
         return bypass;
+    }
+
+    /** The name the store keeps a bypass's agent socket under (ids have no '/', ':' or spaces: BypassSpecs). */
+    private static String agentName(BypassSpec spec) {
+        return "A." + spec.id();
+    }
+
+    /**
+     * Keeps a copy of the agent socket so that it outlives the daemon: runc's connects while
+     * no daemon runs then wait in its backlog (a container created meanwhile starts, its
+     * notified calls waiting), instead of failing on a socket nobody listens on.
+     */
+    private void keepAgent(BypassSpec spec, SeccompAgentServer agent, Consumer<String> log) {
+        if (states == null) {
+            return;
+        }
+        try {
+            store.keep(agentName(spec), agent.listeningSocket());
+        } catch (IOException | RuntimeException e) {
+            log.accept("bypass " + spec.id() + ": its agent socket is not kept, containers created while bypassd restarts"
+                    + " would not start: " + e.getMessage());
+        }
     }
 
     private static void closeQuietly(Bypass bypass, Exception cause) {
@@ -306,7 +343,7 @@ public final class SupervisedBypassFactory implements BypassFactory {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_MILLIS);
             try {
                 if (agent != null) {
-                    agent.close();
+                    agent.detach();
                 }
                 while (waiter.pendingCount() > 0 && System.nanoTime() < deadline) {
                     Thread.sleep(5);
@@ -338,9 +375,11 @@ public final class SupervisedBypassFactory implements BypassFactory {
             } finally {
                 supervisor.close();
                 waiter.close();
-                for (BypassState.Listener l : state.listeners()) {
+                List<String> kept = new ArrayList<>(List.of(agentName(spec)));
+                state.listeners().forEach(l -> kept.add(l.fd()));
+                for (String name : kept) {
                     try {
-                        store.forget(l.fd());
+                        store.forget(name);
                     } catch (IOException e) {
                         log.accept("bypass " + spec.id() + ": " + e.getMessage());
                     }
