@@ -218,8 +218,8 @@ class RootlessEndToEndTest {
             assertEquals(0, run.status(), run.describe());
             id = run.out().trim();
             assertEquals(id, bypassd.list().get(0).id(), "the user's bypassd serves the container's bypass");
-            awaitConnects(id, 3);
-            awaitLines(id, "slow ", 1);
+            awaitConnects(id, 3, tmp);
+            awaitLines(id, "slow ", 1, tmp);
             for (int i = 1; i <= 2; i++) {
                 ProcessHandle jvm = bypassdJvm(daemon);
                 if (i == 1) {
@@ -228,13 +228,15 @@ class RootlessEndToEndTest {
                     jvm.destroy();
                 }
                 assertTrue(daemon.waitFor(20, TimeUnit.SECONDS), "bypassd " + i + " ends");
-                Thread.sleep(2_000);
-                int before = awaitConnects(id, 0);
-                int slowBefore = awaitLines(id, "slow ", 0);
+                long stopped = System.nanoTime();
+                // Counted during the gap (each count is a jnerd JVM): no connect ends without a daemon.
+                int before = awaitConnects(id, 0, tmp);
+                int slowBefore = awaitLines(id, "slow ", 0, tmp);
+                Thread.sleep(Math.max(0, 2_000 - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopped)));
                 daemon = startBypassd(tmp, i, bypassd);
-                int after = awaitConnects(id, before + 20);
+                int after = awaitConnects(id, before + 20, tmp);
                 // The held connect was given to the new daemon: the slow loop goes on.
-                awaitLines(id, "slow ", slowBefore + 2);
+                awaitLines(id, "slow ", slowBefore + 2, tmp);
                 BypassStatsReport stats = bypassd.stats(id);
                 // One connect the old daemon switched may print its line after "before" was counted.
                 assertTrue(stats.connectsSwitched() >= after - before - 1, "bypassd " + i + " switched "
@@ -250,7 +252,7 @@ class RootlessEndToEndTest {
             assertTrue(logs.lines().filter(l -> l.startsWith("ok ")).allMatch(("ok " + hostSide)::equals),
                     "every connect came from " + hostSide + ": " + logs);
             // A connect a daemon received and never answered would wait until nc's own alarm.
-            assertFalse(logs.contains("timed out"), "a held connect was never answered: " + logs);
+            assertFalse(logs.contains("timed out"), () -> "a held connect was never answered: " + logs + bypassdLogs(tmp));
             System.out.println("rootless bypassd restart: " + logs.lines().filter(l -> l.startsWith("ok ")).count()
                     + " connects, none failed; "
                     + AcceptGaps.read(accepts));
@@ -277,11 +279,14 @@ class RootlessEndToEndTest {
     /** {@code jnerd bypassd} as the user; returns once it answers on its socket. */
     private static Process startBypassd(Path tmp, int generation, BypassClient client) throws Exception {
         Path log = tmp.resolve("bypassd-" + generation + ".log");
+        long started = System.nanoTime();
         Process daemon = user.spawn(log, "bypassd");
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long deadline = started + Duration.ofSeconds(30).toNanos();
         while (true) {
             try {
                 client.list();
+                System.out.println("rootless bypassd restart: bypassd " + generation + " serves after "
+                        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
                 return daemon;
             } catch (IOException notYet) {
                 assertTrue(daemon.isAlive() && System.nanoTime() < deadline, () -> "bypassd listens: " + read(log));
@@ -299,23 +304,35 @@ class RootlessEndToEndTest {
     }
 
     /** Waits for {@code count} "ok" lines in the container's log (none may say FAIL); returns how many there are. */
-    private static int awaitConnects(String id, int count) throws Exception {
-        return awaitLines(id, "ok ", count);
+    private static int awaitConnects(String id, int count, Path daemonLogs) throws Exception {
+        return awaitLines(id, "ok ", count, daemonLogs);
     }
 
-    /** Waits for {@code count} lines starting with {@code prefix} in the container's log (none may say FAIL); returns how many. */
-    private static int awaitLines(String id, String prefix, int count) throws Exception {
+    /**
+     * Waits for {@code count} lines starting with {@code prefix} in the container's log (none
+     * may say FAIL); returns how many. A failure shows the logs of the bypassds in {@code daemonLogs}.
+     */
+    private static int awaitLines(String id, String prefix, int count, Path daemonLogs) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
             String logs = user.jnerd("logs", id).out();
-            assertFalse(logs.contains("FAIL"), "a connect failed: " + logs);
+            assertFalse(logs.contains("FAIL"), () -> "a connect failed: " + logs + bypassdLogs(daemonLogs));
             int lines = (int) logs.lines().filter(l -> l.startsWith(prefix)).count();
             if (lines >= count) {
                 return lines;
             }
-            assertTrue(System.nanoTime() < deadline, "no " + count + " lines \"" + prefix + "\" in 60 s: " + logs);
+            assertTrue(System.nanoTime() < deadline, () -> "no " + count + " lines \"" + prefix + "\" in 60 s: " + logs
+                    + bypassdLogs(daemonLogs));
             Thread.sleep(100);
         }
+    }
+
+    private static String bypassdLogs(Path dir) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; Files.exists(dir.resolve("bypassd-" + i + ".log")); i++) {
+            out.append("\n--- bypassd ").append(i).append(":\n").append(read(dir.resolve("bypassd-" + i + ".log")));
+        }
+        return out.toString();
     }
 
     /** A test host serving "from the test host" as {@link #indexUrl}; skips unless root (which makes the namespace). */
