@@ -14,13 +14,9 @@ public interface Bypass extends AutoCloseable {
     /**
      * Stops serving for a restart of the daemon, leaving what the next one takes over (kept
      * listeners, persisted state); a bypass with nothing to leave just closes. Safe twice.
-     *
-     * @return false when it left a notification it received and never answered (a connect
-     *         still under way when it stopped waiting): the next daemon must restart it
      */
-    default boolean detach() throws IOException {
+    default void detach() throws IOException {
         close();
-        return true;
     }
 
     /** Stops serving: closes the agent socket and everything the bypass holds. Safe twice. */

@@ -74,11 +74,10 @@ public final class BypassDaemon implements AutoCloseable {
         dirs.add(socket.toAbsolutePath().getParent());
         dirs.addAll(clientDirs);
         states = BypassStateFiles.forSocket(socket);
-        boolean clean = states.takeCleanMark();
         SystemdFdStore systemd = SystemdFdStore.of(env);
         store = systemd != null ? systemd : FdHolderStore.in(states.dir());
         waiter = new ConnectWaiter("bypassd-connect-waiter");
-        registry = new BypassRegistry(new SupervisedBypassFactory(waiter, store, states, !clean), ClientPaths.under(dirs), log);
+        registry = new BypassRegistry(new SupervisedBypassFactory(waiter, store, states), ClientPaths.under(dirs), log);
         try {
             takeOver(states);
             server = UnixHttpServer.start(socket, new BypassApi(registry), ServerLimits.defaults(MAX_CONNECTIONS), log);
@@ -159,14 +158,7 @@ public final class BypassDaemon implements AutoCloseable {
         } finally {
             if (registry != null) {
                 if (forRestart) {
-                    // Only a daemon that answered everything it received may say so: a connect
-                    // still under way past the drain stays pending on the kept listener, and
-                    // the next daemon must restart its call (OrphanedNotifications).
-                    if (registry.detach()) {
-                        states.markClean();
-                    } else {
-                        log.accept("bypassd: stopped with connects under way: the next bypassd restarts them");
-                    }
+                    registry.detach();
                 } else {
                     registry.close();
                 }

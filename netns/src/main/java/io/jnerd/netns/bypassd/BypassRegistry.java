@@ -118,26 +118,20 @@ public final class BypassRegistry implements AutoCloseable {
         return e.bypass().stats();
     }
 
-    /**
-     * Stops serving every bypass for a restart of the daemon ({@link Bypass#detach()}); false
-     * when one of them left a notification unanswered (or failed to say).
-     */
-    public boolean detach() {
+    /** Stops serving every bypass for a restart of the daemon ({@link Bypass#detach()}). */
+    public void detach() {
         List<Entry> all;
         synchronized (this) {
             all = new ArrayList<>(bypasses.values());
             bypasses.clear();
         }
-        boolean answeredAll = true;
         for (Entry e : all) {
             try {
-                answeredAll &= e.bypass().detach();
+                e.bypass().detach();
             } catch (IOException | RuntimeException ex) {
-                answeredAll = false;
                 log.accept("bypass " + e.status().id() + ": detaching: " + ex.getMessage());
             }
         }
-        return answeredAll;
     }
 
     /** Stops every bypass. */

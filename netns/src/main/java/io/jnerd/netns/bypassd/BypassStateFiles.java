@@ -33,7 +33,6 @@ final class BypassStateFiles {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SUFFIX = ".json";
-    private static final String CLEAN = "stopped-cleanly";
 
     private final Path dir;
 
@@ -79,17 +78,6 @@ final class BypassStateFiles {
         } finally {
             Files.deleteIfExists(temp);
         }
-    }
-
-    /** Notes that the daemon stopped cleanly: it left no notification received and unanswered. */
-    synchronized void markClean() throws IOException {
-        Files.deleteIfExists(dir.resolve(CLEAN));
-        Files.createFile(dir.resolve(CLEAN), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    }
-
-    /** Whether the last daemon stopped cleanly ({@link #markClean}); the mark is used up. */
-    synchronized boolean takeCleanMark() throws IOException {
-        return Files.deleteIfExists(dir.resolve(CLEAN));
     }
 
     synchronized void delete(String id) throws IOException {

@@ -50,24 +50,22 @@ public final class SupervisedBypassFactory implements BypassFactory {
     private final ConnectWaiter waiter;
     private final ListenerStore store;
     private final BypassStateFiles states;
-    private final boolean afterUncleanStop;
 
     /** Bypasses that end with this process (a bypass served in {@code jnerd run} itself). */
     public SupervisedBypassFactory(ConnectWaiter waiter) {
-        this(waiter, ListenerStore.none(), null, false);
+        this(waiter, ListenerStore.none(), null);
     }
 
     /**
      * bypassd's: each listener kept in {@code store}, each bypass's state in {@code states}, so
-     * a restart takes them over; {@code afterUncleanStop}: the previous daemon did not detach
-     * (it was killed), so a taken-over container may have notifications it received and never
-     * answered ({@link OrphanedNotifications}).
+     * a restart takes them over. A taken-over container may have notifications the previous
+     * daemon received and never answered (it was killed, or stopped with a connect still under
+     * way): they are restarted at each take-over ({@link OrphanedNotifications}).
      */
-    SupervisedBypassFactory(ConnectWaiter waiter, ListenerStore store, BypassStateFiles states, boolean afterUncleanStop) {
+    SupervisedBypassFactory(ConnectWaiter waiter, ListenerStore store, BypassStateFiles states) {
         this.waiter = waiter;
         this.store = store;
         this.states = states;
-        this.afterUncleanStop = afterUncleanStop;
     }
 
     @Override
@@ -103,9 +101,7 @@ public final class SupervisedBypassFactory implements BypassFactory {
                     fd.close();
                     log.accept("bypass " + spec.id() + ": kept fd " + l.fd() + " is no seccomp listener: dropped");
                 } else {
-                    if (afterUncleanStop) {
-                        OrphanedNotifications.release(l.container(), log);
-                    }
+                    OrphanedNotifications.release(l.container(), log);
                     bypass.take(l.container(), fd, l.fd());
                 }
             }
@@ -335,9 +331,9 @@ public final class SupervisedBypassFactory implements BypassFactory {
          * a notification received and never answered would hold its thread until a signal.
          */
         @Override
-        public synchronized boolean detach() throws IOException {
+        public synchronized void detach() throws IOException {
             if (closed) {
-                return true;
+                return;
             }
             closed = true;
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_MILLIS);
@@ -354,9 +350,6 @@ public final class SupervisedBypassFactory implements BypassFactory {
                 supervisor.close();
                 waiter.close();
             }
-            // Still pending: a connect that takes longer (an address nobody answers ARP for, a
-            // dropped SYN) was received and stays unanswered.
-            return waiter.pendingCount() == 0;
         }
 
         /** Stops taking containers, ends their sessions (the containers' notified syscalls then fail), removes files. */
