@@ -40,6 +40,8 @@ public final class Sockets {
     public static final int SO_PEERCRED = 17;
     public static final int SO_REUSEPORT = 15;
     public static final int SO_RCVTIMEO = 20;
+    /** 1 when the socket listens (listen(2) was called on it). */
+    public static final int SO_ACCEPTCONN = 30;
     public static final int SO_SNDTIMEO = 21;
     public static final int SO_PROTOCOL = 38;
     public static final int SO_DOMAIN = 39;

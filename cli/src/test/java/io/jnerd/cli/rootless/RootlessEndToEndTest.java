@@ -10,6 +10,10 @@ import io.jnerd.cli.testing.PublishedPort;
 import io.jnerd.cli.testing.RootlessUser;
 import io.jnerd.cli.testing.TestImages;
 import io.jnerd.engine.rootless.HostCommands;
+import io.jnerd.netns.bypassd.BypassClient;
+import io.jnerd.netns.bypassd.BypassStatsReport;
+import io.jnerd.netns.bypassd.FdHolder;
+import io.jnerd.netns.testhost.AcceptGaps;
 import io.jnerd.netns.testhost.TestHostNamespace;
 import io.jnerd.proto.ContainerdAddress;
 import java.io.IOException;
@@ -21,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -43,6 +48,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Tag("rootless")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RootlessEndToEndTest {
+    private static final int PEER_ECHO_PORT = 7100;
     private static RootlessUser user;
 
     @BeforeAll
@@ -178,6 +184,156 @@ class RootlessEndToEndTest {
             assertEquals(0, rm.status(), rm.describe());
             assertEquals("", Leftovers.processesOf(id), "no slirp4netns left after rm -f");
         }
+    }
+
+    /**
+     * The user's own {@code jnerd bypassd} killed (SIGKILL) and stopped (SIGTERM) under a
+     * {@code jnerd run -d --net=bypass4netns} container that connects to a test host every
+     * 10 ms, each time started again 2 s later: no connect fails, every connect after a
+     * restart is switched by the new daemon (its stats) and comes from the host side, and the
+     * longest pause the test host saw is printed. Rootless, the daemon's fd holder, its ptrace
+     * of the container's threads and its pidfd_getfd all act on processes of the user's
+     * rootlesskit user namespace.
+     */
+    @Test
+    @Order(4)
+    void aBypassSurvivesTheUsersBypassdKilledAndStopped(@TempDir Path tmp) throws Exception {
+        assumeTrue(ContainerdAddress.isRoot(), "the test-host namespace needs root (this runs as an ordinary user)");
+        Path socket = user.runtimeDir().resolve("bypass4netnsd.sock");
+        BypassClient bypassd = new BypassClient(socket);
+        Path accepts = tmp.resolve("accepts.log");
+        String id = null;
+        Process daemon = startBypassd(tmp, 0, bypassd);
+        try (TestHostNamespace testHost = TestHostNamespace.create()) {
+            testHost.startPeerAddressEcho(PEER_ECHO_PORT, accepts);
+            // Beside it, a connect to an address of the test host's subnet nobody has: the daemon
+            // holds each one about 3 s (until ARP gives up: EHOSTUNREACH), so a daemon is
+            // stopped or killed with one received and unanswered.
+            byte[] a = testHost.address().getAddress();
+            String nobody = (a[0] & 0xff) + "." + (a[1] & 0xff) + "." + (a[2] & 0xff) + ".99";
+            RootlessUser.Result run = user.jnerd("run", "-d", "--net=bypass4netns", TestImages.NAME, "sh", "-c",
+                    "(while :; do nc -w 20 " + nobody + " 9 </dev/null; echo \"slow $?\"; done) &"
+                            + " while :; do if r=$(nc -w 10 " + testHost.address().getHostAddress() + " " + PEER_ECHO_PORT
+                            + " </dev/null); then echo \"ok $r\"; else echo FAIL; fi; usleep 10000; done");
+            assertEquals(0, run.status(), run.describe());
+            id = run.out().trim();
+            assertEquals(id, bypassd.list().get(0).id(), "the user's bypassd serves the container's bypass");
+            awaitConnects(id, 3, tmp);
+            awaitLines(id, "slow ", 1, tmp);
+            for (int i = 1; i <= 2; i++) {
+                ProcessHandle jvm = bypassdJvm(daemon);
+                if (i == 1) {
+                    jvm.destroyForcibly();
+                } else {
+                    jvm.destroy();
+                }
+                assertTrue(daemon.waitFor(20, TimeUnit.SECONDS), "bypassd " + i + " ends");
+                Thread.sleep(2_000);
+                int before = awaitConnects(id, 0, tmp);
+                int slowBefore = awaitLines(id, "slow ", 0, tmp);
+                daemon = startBypassd(tmp, i, bypassd);
+                int after = awaitConnects(id, before + 20, tmp);
+                // The held connect was given to the new daemon: the slow loop goes on.
+                awaitLines(id, "slow ", slowBefore + 2, tmp);
+                BypassStatsReport stats = bypassd.stats(id);
+                // One connect the old daemon switched may print its line after "before" was counted.
+                assertTrue(stats.connectsSwitched() >= after - before - 1, "bypassd " + i + " switched "
+                        + stats.connectsSwitched() + " of the " + (after - before) + " connects since it started: " + stats
+                        + "\n" + read(tmp.resolve("bypassd-" + i + ".log")) + "\nkilled " + jvm.info());
+            }
+            for (int i = 1; i <= 2; i++) {
+                read(tmp.resolve("bypassd-" + i + ".log")).lines().filter(l -> l.contains("notified call"))
+                        .forEach(l -> System.out.println("rootless bypassd restart: " + l));
+            }
+            String hostSide = testHost.hostAddress().getHostAddress();
+            String logs = user.jnerd("logs", id).out();
+            assertTrue(logs.lines().filter(l -> l.startsWith("ok ")).allMatch(("ok " + hostSide)::equals),
+                    "every connect came from " + hostSide + ": " + logs);
+            // A connect a daemon received and never answered would wait until nc's own alarm.
+            assertFalse(logs.contains("timed out"), () -> "a held connect was never answered: " + logs + bypassdLogs(tmp));
+            System.out.println("rootless bypassd restart: " + logs.lines().filter(l -> l.startsWith("ok ")).count()
+                    + " connects, none failed; "
+                    + AcceptGaps.read(accepts));
+            RootlessUser.Result rm = user.jnerd("rm", "-f", id);
+            assertEquals(0, rm.status(), rm.describe());
+            id = null;
+            assertEquals(List.of(), bypassd.list(), "rm -f removed the bypass from the restarted bypassd");
+        } finally {
+            if (id != null) {
+                user.jnerd("rm", "-f", id);
+            }
+            bypassdJvm(daemon).destroy();
+            assertTrue(daemon.waitFor(20, TimeUnit.SECONDS), "bypassd stops on SIGTERM");
+        }
+        // Holding nothing, with no daemon connected, the fd holder ends.
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (ProcessHandle.allProcesses().anyMatch(p -> p.info().commandLine().orElse("").contains(FdHolder.class.getName()
+                + " " + socket + ".state"))) {
+            assertTrue(System.nanoTime() < deadline, "the user's fd holder ends once it holds nothing");
+            Thread.sleep(50);
+        }
+    }
+
+    /** {@code jnerd bypassd} as the user; returns once it answers on its socket. */
+    private static Process startBypassd(Path tmp, int generation, BypassClient client) throws Exception {
+        Path log = tmp.resolve("bypassd-" + generation + ".log");
+        long started = System.nanoTime();
+        Process daemon = user.spawn(log, "bypassd");
+        long deadline = started + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try {
+                client.list();
+                System.out.println("rootless bypassd restart: bypassd " + generation + " serves after "
+                        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
+                return daemon;
+            } catch (IOException notYet) {
+                assertTrue(daemon.isAlive() && System.nanoTime() < deadline, () -> "bypassd listens: " + read(log));
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    /** The bypassd JVM itself: as root, {@code spawn} starts it under runuser. */
+    private static ProcessHandle bypassdJvm(Process spawned) {
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(spawned.toHandle()), spawned.descendants())
+                .filter(p -> p.info().arguments().map(a -> a.length > 0 && a[a.length - 1].equals("bypassd")).orElse(false)
+                        && p.info().command().orElse("").endsWith("/java"))
+                .findFirst().orElse(spawned.toHandle());
+    }
+
+    /** Waits for {@code count} "ok" lines in the container's log (none may say FAIL); returns how many there are. */
+    private static int awaitConnects(String id, int count, Path daemonLogs) throws Exception {
+        return awaitLines(id, "ok ", count, daemonLogs);
+    }
+
+    /**
+     * Waits for {@code count} lines starting with {@code prefix} in the container's log (none
+     * may say FAIL); returns how many. A failure shows the logs of the bypassds in {@code daemonLogs}.
+     */
+    private static int awaitLines(String id, String prefix, int count, Path daemonLogs) throws Exception {
+        // The log file jnerd logs prints (raw text), read directly: a jnerd JVM per look would
+        // stretch the gap the test means to make.
+        Path log = user.runtimeDir().resolve("jnerd/default/" + id + "/container.log");
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            String logs = Files.readString(log);
+            assertFalse(logs.contains("FAIL"), () -> "a connect failed: " + logs + bypassdLogs(daemonLogs));
+            int lines = (int) logs.lines().filter(l -> l.startsWith(prefix)).count();
+            if (lines >= count) {
+                return lines;
+            }
+            assertTrue(System.nanoTime() < deadline, () -> "no " + count + " lines \"" + prefix + "\" in 60 s: " + logs
+                    + bypassdLogs(daemonLogs));
+            Thread.sleep(20);
+        }
+    }
+
+    private static String bypassdLogs(Path dir) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; Files.exists(dir.resolve("bypassd-" + i + ".log")); i++) {
+            out.append("\n--- bypassd ").append(i).append(":\n").append(read(dir.resolve("bypassd-" + i + ".log")));
+        }
+        return out.toString();
     }
 
     /** A test host serving "from the test host" as {@link #indexUrl}; skips unless root (which makes the namespace). */

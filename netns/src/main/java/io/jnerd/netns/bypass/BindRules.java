@@ -38,7 +38,10 @@ import java.util.logging.Logger;
  * round again only after billions of new inodes on the host.
  *
  * <p>Each mapping remembers its last {@link #MAX_BOUND_PER_PORT} bound sockets, so a
- * container that binds and closes in a loop does not grow the daemon.
+ * container that binds and closes in a loop does not grow the daemon. What it remembers
+ * outlives the process when a {@link Memory} keeps it (bypassd's state file): the sockets
+ * are the container's, so a restarted daemon recalls them and still maps the container's
+ * self-connects and lets them listen.
  */
 public final class BindRules {
 
@@ -51,27 +54,61 @@ public final class BindRules {
         Set<Long> inodes(Protocol protocol, int hostPort) throws IOException;
     }
 
-    /** A host socket bound for a mapping: its SO_COOKIE (for listen) and its inode (for the host's table). */
-    private record Bound(long cookie, long inode) {}
+    /** A host socket bound for a published port: its SO_COOKIE (for listen) and its inode (for the host's table). */
+    public record BoundSocket(PortMapping port, long cookie, long inode) {}
+
+    /** Where the bound sockets are kept beyond this process. */
+    public interface Memory {
+        /** What an earlier process bound for the same container(s). */
+        List<BoundSocket> recall();
+
+        /** Keeps {@code all} (every socket remembered now) in place of what was kept. */
+        void keep(List<BoundSocket> all) throws IOException;
+
+        /** Keeps nothing: the bypass ends with the process. */
+        Memory NONE = new Memory() {
+            @Override
+            public List<BoundSocket> recall() {
+                return List.of();
+            }
+
+            @Override
+            public void keep(List<BoundSocket> all) {
+            }
+        };
+    }
 
     private final List<PortMapping> published;
     private final HostTable hostTable;
+    private final Memory memory;
     /** Per mapping, its bound host sockets, newest last; each list is replaced, never changed. */
-    private final Map<PortMapping, List<Bound>> bound = new ConcurrentHashMap<>();
+    private final Map<PortMapping, List<BoundSocket>> bound = new ConcurrentHashMap<>();
 
     /** @param published the mappings with their host ports resolved (no port 0) */
     public BindRules(List<PortMapping> published) {
-        this(published, HostSocketTable::inodes);
+        this(published, Memory.NONE);
     }
 
-    BindRules(List<PortMapping> published, HostTable hostTable) {
+    /** As {@link #BindRules(List)}, recalling from and keeping in {@code memory}. */
+    public BindRules(List<PortMapping> published, Memory memory) {
+        this(published, HostSocketTable::inodes, memory);
+    }
+
+    BindRules(List<PortMapping> published, HostTable hostTable, Memory memory) {
         this.hostTable = hostTable;
+        this.memory = memory;
         for (PortMapping p : published) {
             if (p.hostPort() == 0) {
                 throw new IllegalArgumentException("published port " + p + ": host port 0 must be resolved to a free port first");
             }
         }
         this.published = List.copyOf(published);
+        // Only the mappings this bypass publishes: a recalled socket of another is no host socket of ours.
+        for (BoundSocket b : memory.recall()) {
+            if (this.published.contains(b.port())) {
+                remember(b);
+            }
+        }
     }
 
     /** The mapping a bind of {@code kind} to {@code address} publishes, if any. */
@@ -110,18 +147,34 @@ public final class BindRules {
         markBound(port, Sockets.cookie(host), inodeOf(host));
     }
 
-    void markBound(PortMapping port, long socketCookie, long inode) {
-        bound.compute(port, (p, old) -> {
-            List<Bound> list = new ArrayList<>(old == null ? List.of() : old);
-            list.add(new Bound(socketCookie, inode));
+    /**
+     * Serialised, so the memory keeps the last snapshot, not an older one written late (a bind
+     * is rare beside connects). A memory that fails is logged: the bind stands, only a restart
+     * would forget it.
+     */
+    synchronized void markBound(PortMapping port, long socketCookie, long inode) {
+        remember(new BoundSocket(port, socketCookie, inode));
+        List<BoundSocket> all = new ArrayList<>();
+        bound.values().forEach(all::addAll);
+        try {
+            memory.keep(List.copyOf(all));
+        } catch (IOException e) {
+            LOG.warning(() -> "bypass: a restart would forget the host socket bound for " + port + ": " + e.getMessage());
+        }
+    }
+
+    private void remember(BoundSocket b) {
+        bound.compute(b.port(), (p, old) -> {
+            List<BoundSocket> list = new ArrayList<>(old == null ? List.of() : old);
+            list.add(b);
             return List.copyOf(list.subList(Math.max(0, list.size() - MAX_BOUND_PER_PORT), list.size()));
         });
     }
 
     /** Whether the host socket with {@code socketCookie} (SO_COOKIE) is one bound for a published port. */
     public boolean isPublishedSocket(long socketCookie) {
-        for (List<Bound> list : bound.values()) {
-            for (Bound b : list) {
+        for (List<BoundSocket> list : bound.values()) {
+            for (BoundSocket b : list) {
                 if (b.cookie() == socketCookie) {
                     return true;
                 }
@@ -132,7 +185,7 @@ public final class BindRules {
 
     /** Whether one of the sockets the container bound for {@code port} still listens (UDP: is open) on the host. */
     private boolean stillBound(PortMapping port) {
-        List<Bound> list = bound.getOrDefault(port, List.of());
+        List<BoundSocket> list = bound.getOrDefault(port, List.of());
         if (list.isEmpty()) {
             return false;
         }

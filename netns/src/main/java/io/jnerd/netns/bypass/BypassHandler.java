@@ -65,7 +65,16 @@ public final class BypassHandler implements NotificationHandler {
      * @param waiter    finishes blocking connects
      */
     public BypassHandler(IgnoreRules ignore, List<PortMapping> published, ConnectWaiter waiter) {
-        this(ignore, null, published, waiter, SocketSwitcher.QUICK_WAIT_MILLIS, null);
+        this(ignore, published, waiter, BindRules.Memory.NONE);
+    }
+
+    /**
+     * As above, the host sockets bound for {@code published} recalled from and kept in
+     * {@code bound} (bypassd's state file), so a restarted daemon still maps the container's
+     * connects to its own published ports and lets those sockets listen.
+     */
+    public BypassHandler(IgnoreRules ignore, List<PortMapping> published, ConnectWaiter waiter, BindRules.Memory bound) {
+        this(ignore, null, published, waiter, SocketSwitcher.QUICK_WAIT_MILLIS, null, bound);
     }
 
     /**
@@ -76,10 +85,15 @@ public final class BypassHandler implements NotificationHandler {
      */
     BypassHandler(IgnoreRules ignore, List<Cidr> ownSubnets, List<PortMapping> published, ConnectWaiter waiter,
             long quickWaitMillis, GuardedCalls guarded) {
+        this(ignore, ownSubnets, published, waiter, quickWaitMillis, guarded, BindRules.Memory.NONE);
+    }
+
+    private BypassHandler(IgnoreRules ignore, List<Cidr> ownSubnets, List<PortMapping> published, ConnectWaiter waiter,
+            long quickWaitMillis, GuardedCalls guarded, BindRules.Memory bound) {
         this.givenGuarded = guarded;
         this.ignore = ignore;
         this.givenSubnets = ownSubnets == null ? null : List.copyOf(ownSubnets);
-        this.bindRules = new BindRules(published);
+        this.bindRules = new BindRules(published, bound);
         this.listenGuard = new ListenGuard(bindRules, stats);
         this.waiter = waiter;
         this.quickWaitMillis = quickWaitMillis;

@@ -74,11 +74,10 @@ public final class BypassDaemon implements AutoCloseable {
         dirs.add(socket.toAbsolutePath().getParent());
         dirs.addAll(clientDirs);
         states = BypassStateFiles.forSocket(socket);
-        boolean clean = states.takeCleanMark();
         SystemdFdStore systemd = SystemdFdStore.of(env);
         store = systemd != null ? systemd : FdHolderStore.in(states.dir());
         waiter = new ConnectWaiter("bypassd-connect-waiter");
-        registry = new BypassRegistry(new SupervisedBypassFactory(waiter, store, states, !clean), ClientPaths.under(dirs), log);
+        registry = new BypassRegistry(new SupervisedBypassFactory(waiter, store, states), ClientPaths.under(dirs), log);
         try {
             takeOver(states);
             server = UnixHttpServer.start(socket, new BypassApi(registry), ServerLimits.defaults(MAX_CONNECTIONS), log);
@@ -160,7 +159,6 @@ public final class BypassDaemon implements AutoCloseable {
             if (registry != null) {
                 if (forRestart) {
                     registry.detach();
-                    states.markClean();
                 } else {
                     registry.close();
                 }

@@ -33,7 +33,6 @@ final class BypassStateFiles {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SUFFIX = ".json";
-    private static final String CLEAN = "stopped-cleanly";
 
     private final Path dir;
 
@@ -65,6 +64,7 @@ final class BypassStateFiles {
         ObjectNode root = JSON.createObjectNode();
         root.set("spec", JSON.readTree(BypassJson.write(state.spec())));
         root.set("listeners", JSON.valueToTree(state.listeners()));
+        root.set("bound", JSON.valueToTree(state.bound()));
         Path target = file(state.spec().id());
         Path temp = dir.resolve("." + target.getFileName() + ".tmp");
         Files.deleteIfExists(temp);
@@ -78,17 +78,6 @@ final class BypassStateFiles {
         } finally {
             Files.deleteIfExists(temp);
         }
-    }
-
-    /** Notes that the daemon stopped cleanly: it left no notification received and unanswered. */
-    synchronized void markClean() throws IOException {
-        Files.deleteIfExists(dir.resolve(CLEAN));
-        Files.createFile(dir.resolve(CLEAN), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    }
-
-    /** Whether the last daemon stopped cleanly ({@link #markClean}); the mark is used up. */
-    synchronized boolean takeCleanMark() throws IOException {
-        return Files.deleteIfExists(dir.resolve(CLEAN));
     }
 
     synchronized void delete(String id) throws IOException {
@@ -116,8 +105,11 @@ final class BypassStateFiles {
             throw new IOException("not a regular file");
         }
         JsonNode root = JSON.readTree(Files.readString(f, StandardCharsets.UTF_8));
-        if (root == null || !root.isObject() || root.size() != 2 || !root.path("listeners").isArray()) {
-            throw new IOException("expected {\"spec\": ..., \"listeners\": [...]}");
+        // "bound" came later: a file without it (of an older bypassd) is one whose containers bound nothing we know of.
+        boolean hasBound = root != null && root.has("bound");
+        if (root == null || !root.isObject() || root.size() != (hasBound ? 3 : 2) || !root.path("listeners").isArray()
+                || hasBound && !root.get("bound").isArray()) {
+            throw new IOException("expected {\"spec\": ..., \"listeners\": [...], \"bound\": [...]}");
         }
         BypassSpec spec = BypassJson.readSpec(JSON.writeValueAsBytes(root.get("spec")));
         BypassSpecs.validate(spec);
@@ -133,7 +125,13 @@ final class BypassStateFiles {
             }
             listeners.add(new BypassState.Listener(fd, container));
         }
-        return new BypassState(spec, listeners);
+        List<BypassState.Bound> bound = new ArrayList<>();
+        for (JsonNode b : root.path("bound")) {
+            BypassState.Bound entry = JSON.treeToValue(b, BypassState.Bound.class);
+            entry.socket(); // throws for a protocol, address or port out of range
+            bound.add(entry);
+        }
+        return new BypassState(spec, listeners, bound);
     }
 
     private Path file(String id) {

@@ -19,9 +19,11 @@ import java.util.function.Consumer;
  * ends it, and no other holder of the listener can receive it again. A ptrace interrupt
  * ({@link Ptrace#interruptWait}) is such an interruption that the process never sees: the
  * syscall is restarted (ERESTARTSYS), filtered again and notified anew, to the new daemon.
- * It is done once per container at a take-over after an unclean stop, before the new daemon
- * receives anything, so every thread found asleep there holds either such an orphan or a
- * notification nobody received yet (which a restart only makes again). A signal would do the
+ * It is done once per container at every take-over, before the new daemon receives anything,
+ * so every thread found asleep there holds either such an orphan or a notification nobody
+ * received yet (which a restart only makes again). Not only after a kill: a stop (SIGTERM)
+ * drains the connects under way for 2 s, yet one was seen left unanswered all the same (a
+ * connect to an address nobody answers ARP for then waited until nc's own alarm). A signal would do the
  * same to the thread but not to the others: SIGSTOP tells the parent (SIGCHLD), whose own
  * notified call, a close under nerdctl's profile, then returns EINTR without closing (seen:
  * a shell kept its pipe's write end and read it forever).

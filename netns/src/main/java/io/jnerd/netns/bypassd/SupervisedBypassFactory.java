@@ -4,11 +4,13 @@ import io.jnerd.nativebindings.Fd;
 import io.jnerd.netns.IpLiteral;
 import io.jnerd.netns.PortMapping;
 import io.jnerd.netns.Protocol;
+import io.jnerd.netns.bypass.BindRules;
 import io.jnerd.netns.bypass.BypassHandler;
 import io.jnerd.netns.bypass.ConnectWaiter;
 import io.jnerd.netns.bypass.GuardedCalls;
 import io.jnerd.netns.bypass.Verdict;
 import io.jnerd.seccomp.ContainerState;
+import io.jnerd.seccomp.agent.ListenerConsumer;
 import io.jnerd.seccomp.agent.ListenerFds;
 import io.jnerd.seccomp.agent.SeccompAgentServer;
 import io.jnerd.seccomp.notify.Supervisor;
@@ -48,29 +50,27 @@ public final class SupervisedBypassFactory implements BypassFactory {
     private final ConnectWaiter waiter;
     private final ListenerStore store;
     private final BypassStateFiles states;
-    private final boolean afterUncleanStop;
 
     /** Bypasses that end with this process (a bypass served in {@code jnerd run} itself). */
     public SupervisedBypassFactory(ConnectWaiter waiter) {
-        this(waiter, ListenerStore.none(), null, false);
+        this(waiter, ListenerStore.none(), null);
     }
 
     /**
      * bypassd's: each listener kept in {@code store}, each bypass's state in {@code states}, so
-     * a restart takes them over; {@code afterUncleanStop}: the previous daemon did not detach
-     * (it was killed), so a taken-over container may have notifications it received and never
-     * answered ({@link OrphanedNotifications}).
+     * a restart takes them over. A taken-over container may have notifications the previous
+     * daemon received and never answered (it was killed, or stopped with a connect still under
+     * way): they are restarted at each take-over ({@link OrphanedNotifications}).
      */
-    SupervisedBypassFactory(ConnectWaiter waiter, ListenerStore store, BypassStateFiles states, boolean afterUncleanStop) {
+    SupervisedBypassFactory(ConnectWaiter waiter, ListenerStore store, BypassStateFiles states) {
         this.waiter = waiter;
         this.store = store;
         this.states = states;
-        this.afterUncleanStop = afterUncleanStop;
     }
 
     @Override
     public Bypass start(BypassSpec spec, Consumer<String> log) throws BypassException {
-        return open(new BypassState(spec, List.of()), Map.of(), log);
+        return open(new BypassState(spec, List.of()), new java.util.HashMap<>(), log);
     }
 
     /**
@@ -87,9 +87,11 @@ public final class SupervisedBypassFactory implements BypassFactory {
         BypassSpec spec = state.spec();
         List<PortMapping> published = Boolean.TRUE.equals(spec.ignoreBind()) ? List.of() : portMappings(spec);
         ConnectWaiter containerWaiter = waiter.forContainer();
-        BypassHandler handler = new BypassHandler(BypassSpecs.ignoreRules(spec), published, containerWaiter);
+        PersistedBound bound = new PersistedBound(state.boundSockets());
+        BypassHandler handler = new BypassHandler(BypassSpecs.ignoreRules(spec), published, containerWaiter, bound);
         Supervisor supervisor = new Supervisor(handler);
-        Running bypass = new Running(new BypassState(spec, List.of()), handler, supervisor, containerWaiter, log);
+        Running bypass = new Running(new BypassState(spec, List.of(), state.bound()), handler, supervisor, containerWaiter, log);
+        bound.owner = bypass;
         try {
             for (BypassState.Listener l : state.listeners()) {
                 Fd fd = kept.remove(l.fd());
@@ -99,9 +101,7 @@ public final class SupervisedBypassFactory implements BypassFactory {
                     fd.close();
                     log.accept("bypass " + spec.id() + ": kept fd " + l.fd() + " is no seccomp listener: dropped");
                 } else {
-                    if (afterUncleanStop) {
-                        OrphanedNotifications.release(l.container(), log);
-                    }
+                    OrphanedNotifications.release(l.container(), log);
                     bypass.take(l.container(), fd, l.fd());
                 }
             }
@@ -111,11 +111,25 @@ public final class SupervisedBypassFactory implements BypassFactory {
             throw new BypassException(500, "bypass " + spec.id() + ": " + e.getMessage(), e);
         }
         Path socketPath = Path.of(spec.socketPath());
-        try {
-            bypass.agent = SeccompAgentServer.start(socketPath, (container, listener) -> bypass.take(container, listener, null));
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(bypass, e);
-            throw new BypassException(400, "cannot create socketPath " + socketPath + ": " + e.getMessage(), e);
+        ListenerConsumer fromRunc = (container, listener) -> bypass.take(container, listener, null);
+        Fd keptAgent = kept.remove(agentName(spec));
+        if (keptAgent != null) {
+            try {
+                bypass.agent = SeccompAgentServer.resume(socketPath, keptAgent, fromRunc);
+            } catch (IOException | RuntimeException e) {
+                keptAgent.close();
+                log.accept("bypass " + spec.id() + ": the kept agent socket is not taken over (" + e.getMessage()
+                        + "): containers created while bypassd was down lose their bypass");
+            }
+        }
+        if (bypass.agent == null) {
+            try {
+                bypass.agent = SeccompAgentServer.start(socketPath, fromRunc);
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(bypass, e);
+                throw new BypassException(400, "cannot create socketPath " + socketPath + ": " + e.getMessage(), e);
+            }
+            keepAgent(spec, bypass.agent, log);
         }
         if (spec.pidFilePath() != null && !spec.pidFilePath().isEmpty()) {
             try {
@@ -129,6 +143,28 @@ public final class SupervisedBypassFactory implements BypassFactory {
             }
         }
         return bypass;
+    }
+
+    /** The name the store keeps a bypass's agent socket under (ids have no '/', ':' or spaces: BypassSpecs). */
+    private static String agentName(BypassSpec spec) {
+        return "A." + spec.id();
+    }
+
+    /**
+     * Keeps a copy of the agent socket so that it outlives the daemon: runc's connects while
+     * no daemon runs then wait in its backlog (a container created meanwhile starts, its
+     * notified calls waiting), instead of failing on a socket nobody listens on.
+     */
+    private void keepAgent(BypassSpec spec, SeccompAgentServer agent, Consumer<String> log) {
+        if (states == null) {
+            return;
+        }
+        try {
+            store.keep(agentName(spec), agent.listeningSocket());
+        } catch (IOException | RuntimeException e) {
+            log.accept("bypass " + spec.id() + ": its agent socket is not kept, containers created while bypassd restarts"
+                    + " would not start: " + e.getMessage());
+        }
     }
 
     private static void closeQuietly(Bypass bypass, Exception cause) {
@@ -161,6 +197,33 @@ public final class SupervisedBypassFactory implements BypassFactory {
         return out;
     }
 
+    /**
+     * The host sockets a bypass's containers bound for published ports, recalled from its
+     * state after a restart and written into it at each new one (before the bind is answered).
+     */
+    private static final class PersistedBound implements BindRules.Memory {
+
+        private final List<BindRules.BoundSocket> recalled;
+        private volatile Running owner;
+
+        PersistedBound(List<BindRules.BoundSocket> recalled) {
+            this.recalled = recalled;
+        }
+
+        @Override
+        public List<BindRules.BoundSocket> recall() {
+            return recalled;
+        }
+
+        @Override
+        public void keep(List<BindRules.BoundSocket> all) throws IOException {
+            Running bypass = owner;
+            if (bypass != null) {
+                bypass.keepBound(all);
+            }
+        }
+    }
+
     private final class Running implements Bypass {
 
         private final BypassHandler handler;
@@ -172,6 +235,8 @@ public final class SupervisedBypassFactory implements BypassFactory {
         /** What is persisted; guarded by this. */
         private BypassState state;
         private boolean closed;
+        /** Closed for good ({@link #close}), not detached for a restart. */
+        private boolean ended;
 
         Running(BypassState state, BypassHandler handler, Supervisor supervisor, ConnectWaiter waiter, Consumer<String> log) {
             this.state = state;
@@ -223,6 +288,14 @@ public final class SupervisedBypassFactory implements BypassFactory {
             }
         }
 
+        /** Not once the bypass ended for good: its state file is gone and must stay gone. */
+        synchronized void keepBound(List<BindRules.BoundSocket> all) throws IOException {
+            if (!ended) {
+                state = state.withBound(all);
+                persist();
+            }
+        }
+
         synchronized void persist() throws IOException {
             if (states != null) {
                 states.write(state);
@@ -266,7 +339,7 @@ public final class SupervisedBypassFactory implements BypassFactory {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_MILLIS);
             try {
                 if (agent != null) {
-                    agent.close();
+                    agent.detach();
                 }
                 while (waiter.pendingCount() > 0 && System.nanoTime() < deadline) {
                     Thread.sleep(5);
@@ -286,6 +359,7 @@ public final class SupervisedBypassFactory implements BypassFactory {
                 return;
             }
             closed = true;
+            ended = true;
             BypassSpec spec = state.spec();
             try {
                 if (agent != null) {
@@ -294,9 +368,11 @@ public final class SupervisedBypassFactory implements BypassFactory {
             } finally {
                 supervisor.close();
                 waiter.close();
-                for (BypassState.Listener l : state.listeners()) {
+                List<String> kept = new ArrayList<>(List.of(agentName(spec)));
+                state.listeners().forEach(l -> kept.add(l.fd()));
+                for (String name : kept) {
                     try {
-                        store.forget(l.fd());
+                        store.forget(name);
                     } catch (IOException e) {
                         log.accept("bypass " + spec.id() + ": " + e.getMessage());
                     }

@@ -205,6 +205,19 @@ public final class TestHostNamespace implements AutoCloseable {
         return p;
     }
 
+    /**
+     * A TCP server on {@code port} (IPv4) that answers each connection with the
+     * address it came from ({@code SOCAT_PEERADDR}) and logs each accept, with microseconds,
+     * into {@code acceptLog} (read by {@link AcceptGaps}); returns once it accepts. A deep
+     * accept queue: clients that waited through a restart come in a burst.
+     */
+    public HelperProcess startPeerAddressEcho(int port, Path acceptLog) throws IOException {
+        HelperProcess p = start("peer-echo", "socat", "-d", "-d", "-lu", "-lf", acceptLog.toString(),
+                "TCP-LISTEN:" + port + ",reuseaddr,fork,backlog=512", "SYSTEM:echo $SOCAT_PEERADDR");
+        awaitTcp(p, port);
+        return p;
+    }
+
     private void awaitTcp(HelperProcess server, int port) throws IOException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         IOException last = null;

@@ -28,7 +28,7 @@ class BindRulesTest {
     private final PortMapping dns = new PortMapping(ip("10.200.0.1"), 5353, 53, Protocol.UDP);
     /** Inodes of the host's live sockets, as the host's socket table would list them. */
     private final Set<Long> live = new HashSet<>(Set.of(5001L, 5002L, 5003L));
-    private final BindRules rules = new BindRules(List.of(web, dns), (protocol, port) -> live);
+    private final BindRules rules = new BindRules(List.of(web, dns), (protocol, port) -> live, BindRules.Memory.NONE);
 
     @Test
     void bindToAPublishedPortOnTheWildcardOrAContainerAddressIsPublished() {
@@ -92,7 +92,7 @@ class BindRulesTest {
     @Test
     void aWildcardHostIpBindsEverywhereAndSelfConnectsToLoopback() {
         PortMapping any = new PortMapping(ip("0.0.0.0"), 9090, 90, Protocol.TCP);
-        BindRules r = new BindRules(List.of(any), (protocol, port) -> live);
+        BindRules r = new BindRules(List.of(any), (protocol, port) -> live, BindRules.Memory.NONE);
         assertEquals("0.0.0.0 port 9090", r.hostBindAddress(AF_INET, any).toString());
         r.markBound(any, 1003, 5003);
         assertEquals("127.0.0.1 port 9090", r.selfConnect(TCP4, dest(AF_INET, "127.0.0.1", 90)).get().toString());
@@ -121,5 +121,33 @@ class BindRulesTest {
         assertTrue(rules.isPublishedSocket(10_999));
         assertTrue(rules.isPublishedSocket(11_000 - BindRules.MAX_BOUND_PER_PORT));
         assertFalse(rules.isPublishedSocket(11_000 - BindRules.MAX_BOUND_PER_PORT - 1));
+    }
+
+    @Test
+    void whatWasBoundIsKeptAndRecalledByTheNextProcessForItsOwnMappingsOnly() {
+        List<List<BindRules.BoundSocket>> kept = new java.util.ArrayList<>();
+        BindRules.Memory memory = new BindRules.Memory() {
+            @Override
+            public List<BindRules.BoundSocket> recall() {
+                return kept.isEmpty() ? List.of() : kept.get(kept.size() - 1);
+            }
+
+            @Override
+            public void keep(List<BindRules.BoundSocket> all) {
+                kept.add(all);
+            }
+        };
+        BindRules before = new BindRules(List.of(web, dns), (protocol, port) -> live, memory);
+        before.markBound(web, 1001, 5001);
+        before.markBound(dns, 1002, 5002);
+        assertEquals(2, kept.get(kept.size() - 1).size(), "each bind keeps every socket: " + kept);
+
+        // A restarted daemon: nothing bound in this process, yet the container's sockets are known.
+        BindRules after = new BindRules(List.of(web, dns), (protocol, port) -> live, memory);
+        assertTrue(after.isPublishedSocket(1001) && after.isPublishedSocket(1002));
+        assertEquals("127.0.0.1 port 8080", after.selfConnect(TCP4, dest(AF_INET, "127.0.0.1", 80)).get().toString());
+
+        BindRules other = new BindRules(List.of(new PortMapping(null, 8081, 80, Protocol.TCP)), (protocol, port) -> live, memory);
+        assertFalse(other.isPublishedSocket(1001), "a socket bound for a mapping this bypass does not publish");
     }
 }

@@ -10,6 +10,7 @@ import io.jnerd.netns.bypassd.BypassClient;
 import io.jnerd.netns.bypassd.BypassSpec;
 import io.jnerd.netns.bypassd.BypassStatsReport;
 import io.jnerd.netns.bypassd.FdHolder;
+import io.jnerd.netns.testhost.AcceptGaps;
 import io.jnerd.seccomp.profile.DefaultProfile;
 import io.jnerd.seccomp.profile.NotifyTranslator;
 import io.jnerd.seccomp.profile.SeccompProfile;
@@ -19,10 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.LocalTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -49,7 +47,6 @@ class BypassdRestartPrivilegedTest {
     private static final long LONG_GAP_MILLIS = 2_000;
     private static final long SHORT_GAP_MILLIS = 100;
     private static final String POOL_THREAD = "http-conn-";
-    private static final DateTimeFormatter SOCAT_TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSSSSS");
 
     @TempDir
     Path dir;
@@ -65,9 +62,7 @@ class BypassdRestartPrivilegedTest {
         Process daemon = startDaemon(socket, 0);
         String container = null;
         try (TestHost host = TestHost.start()) {
-            // Each connection gets the address it came from; socat logs each accept with microseconds.
-            host.namespace().start("peer-echo", "socat", "-d", "-d", "-lu", "-lf", accepts.toString(),
-                    "TCP-LISTEN:" + PORT + ",reuseaddr,fork,backlog=512", "SYSTEM:echo $SOCAT_PEERADDR");
+            host.namespace().startPeerAddressEcho(PORT, accepts);
             BypassClient client = new BypassClient(socket);
             awaitSocket(socket, daemon, 0);
             Path agent = dir.resolve("agent.sock");
@@ -118,7 +113,7 @@ class BypassdRestartPrivilegedTest {
             for (String l : lines) {
                 assertEquals("ok " + hostSide, l, "every connect came from the host side " + hostSide + ": " + l);
             }
-            System.out.println("bypassd restart: " + lines.size() + " connects, none failed; " + gaps(accepts)
+            System.out.println("bypassd restart: " + lines.size() + " connects, none failed; " + AcceptGaps.read(accepts)
                     + "; the holder's " + Files.readAllLines(Path.of("/proc", Long.toString(holder), "status")).stream()
                             .filter(l -> l.startsWith("VmRSS:")).findFirst().orElse("VmRSS: ?").replaceAll("\\s+", " "));
             client.stop("restart");
@@ -157,28 +152,6 @@ class BypassdRestartPrivilegedTest {
             assertTrue(System.nanoTime() < deadline, "the holder ends once it holds nothing");
             Thread.sleep(50);
         }
-    }
-
-    /** The longest pause between two accepts on the test host, and the median one, from socat's log. */
-    private static String gaps(Path accepts) throws IOException {
-        List<Long> times = new ArrayList<>();
-        for (String line : Files.readAllLines(accepts)) {
-            if (line.contains("accepting connection from")) {
-                // "2026/12/06 14:10:00.123456 socat[12] N accepting connection from ..."
-                LocalTime t = LocalTime.parse(line.substring(11, 26), SOCAT_TIME);
-                times.add(t.toNanoOfDay() / 1000);
-            }
-        }
-        List<Long> intervals = new ArrayList<>();
-        for (int i = 1; i < times.size(); i++) {
-            intervals.add(times.get(i) - times.get(i - 1));
-        }
-        Collections.sort(intervals);
-        if (intervals.isEmpty()) {
-            return "no accepts logged";
-        }
-        return "between two connects the test host saw at most " + intervals.get(intervals.size() - 1) / 1000
-                + " ms (median " + intervals.get(intervals.size() / 2) / 1000.0 + " ms, " + times.size() + " accepts)";
     }
 
     private static int successes(Path output) throws IOException {

@@ -3,7 +3,6 @@ package io.jnerd.netns.bypass;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jnerd.nativebindings.Processes;
 import io.jnerd.netns.IgnoreRules;
 import io.jnerd.netns.PortMapping;
 import io.jnerd.netns.Protocol;
@@ -21,7 +20,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,16 +40,9 @@ class PublishedPortClosedPrivilegedTest {
 
     @Test
     void aHostServiceOnTheFreedPortIsNotReachedThroughTheOldMapping() throws Exception {
-        Assumptions.assumeTrue(Processes.getuid() == 0, "runc needs root to create containers");
-        Assumptions.assumeTrue(Files.isExecutable(RuncBusybox.BUSYBOX), "busybox-static is not installed");
-        Assumptions.assumeTrue(HostNetns.unavailabilityCause() == null, String.valueOf(HostNetns.unavailabilityCause()));
-        Path docroot = Files.createDirectories(dir.resolve("docroot"));
-        Files.writeString(docroot.resolve("index.html"), BODY);
-        RuncBusybox containers = RuncBusybox.prepare(dir, docroot);
-        int hostPort;
-        try (ServerSocket free = new ServerSocket(0)) {
-            hostPort = free.getLocalPort();
-        }
+        RuncBusybox containers = RuncBusybox.servingPage(dir, BODY);
+        Path docroot = containers.docroot();
+        int hostPort = RuncBusybox.freeHostPort();
         InetAddress loopback = InetAddress.getByName("127.0.0.1");
         // The container's script: serve, fetch from itself, stop serving, wait for the host's
         // service to take the port, fetch from "itself" again.

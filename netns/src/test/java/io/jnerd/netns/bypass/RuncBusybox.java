@@ -3,11 +3,13 @@ package io.jnerd.netns.bypass;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jnerd.nativebindings.Processes;
 import io.jnerd.seccomp.profile.ProfileContext;
 import io.jnerd.seccomp.profile.ProfileJson;
 import io.jnerd.seccomp.profile.SeccompProfile;
 import java.io.File;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -15,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Short runc containers of busybox-static for the bypass tests: a read-only rootfs under
@@ -48,6 +51,31 @@ final class RuncBusybox {
             Files.createSymbolicLink(rootfs.resolve("bin").resolve(applet), Path.of("busybox"));
         }
         return new RuncBusybox(dir, docroot);
+    }
+
+    /**
+     * For the published-port tests: skips unless root (runc), busybox-static and the switch's
+     * host-netns probe allow; {@code docroot/index.html} holds {@code page}.
+     */
+    static RuncBusybox servingPage(Path dir, String page) throws IOException {
+        Assumptions.assumeTrue(Processes.getuid() == 0, "runc needs root to create containers");
+        Assumptions.assumeTrue(Files.isExecutable(BUSYBOX), "busybox-static is not installed");
+        Assumptions.assumeTrue(HostNetns.unavailabilityCause() == null, String.valueOf(HostNetns.unavailabilityCause()));
+        Path docroot = Files.createDirectories(dir.resolve("docroot"));
+        Files.writeString(docroot.resolve("index.html"), page);
+        return prepare(dir, docroot);
+    }
+
+    /** The containers' /www on the host: a file written there appears in the running containers. */
+    Path docroot() {
+        return docroot;
+    }
+
+    /** A TCP port free on the host now (for a published port's host side). */
+    static int freeHostPort() throws IOException {
+        try (ServerSocket free = new ServerSocket(0)) {
+            return free.getLocalPort();
+        }
     }
 
     /** {@code runc run} of {@code sh -c script} (after lo is up); returns exit code and output. */

@@ -173,7 +173,7 @@ class RuncBypassPrivilegedTest {
         assertTrue(bypass.stats().bindsSwitched() > binds, "the bind was not switched");
     }
 
-    private static String fetchWithRetry(String url) throws Exception {
+    static String fetchWithRetry(String url) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (true) {
             try {

@@ -27,7 +27,8 @@ class BypassStateFilesTest {
                 new ContainerState.State("1.0.2", "c1", "creating", 43, "/run/bundle", Map.of("a", "b")));
         return new BypassState(new BypassSpec(id, dir.resolve(id + ".sock").toString(), null, null,
                 List.of(new PortSpec(List.of("tcp"), "", 8080, "", 80)), List.of("auto"), null),
-                List.of(new BypassState.Listener("L." + id + ".x-1", container)));
+                List.of(new BypassState.Listener("L." + id + ".x-1", container)),
+                List.of(new BypassState.Bound("tcp", null, 8080, 80, 7, 1234), new BypassState.Bound("udp", "127.0.0.1", 53, 53, 8, 99)));
     }
 
     @Test
@@ -42,6 +43,8 @@ class BypassStateFilesTest {
         }
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(files.dir().resolve("web.json"))));
         assertEquals(List.of(s), files.readAll(line -> { }));
+        assertEquals("127.0.0.1", files.readAll(line -> { }).get(0).boundSockets().get(1).port().hostIp().orElseThrow()
+                .getHostAddress(), "a bound socket's mapping read back");
         files.delete("web");
         assertEquals(List.of(), files.readAll(line -> { }));
     }
@@ -57,14 +60,19 @@ class BypassStateFilesTest {
         Files.writeString(d.resolve("badfd.json"), "{\"spec\":{\"id\":\"badfd\",\"socketPath\":\"/a.sock\"},"
                 + "\"listeners\":[{\"fd\":\"a:b\",\"container\":{\"pid\":1}}]}");
         Files.writeString(d.resolve("torn.json"), "{\"spec\":{\"id\":\"torn\",");
+        Files.writeString(d.resolve("badport.json"), "{\"spec\":{\"id\":\"badport\",\"socketPath\":\"/a.sock\"},"
+                + "\"listeners\":[],\"bound\":[{\"protocol\":\"sctp\",\"hostPort\":80,\"containerPort\":80}]}");
+        // Written by a bypassd before bound sockets were kept: read, with none.
+        Files.writeString(d.resolve("older.json"), "{\"spec\":{\"id\":\"older\",\"socketPath\":\"/a.sock\"},\"listeners\":[]}");
         List<String> log = new ArrayList<>();
         List<BypassState> read = files.readAll(log::add);
-        assertEquals(List.of("good"), read.stream().map(s -> s.spec().id()).toList());
-        assertEquals(5, log.size(), log.toString());
+        assertEquals(List.of("good", "older"), read.stream().map(s -> s.spec().id()).sorted().toList());
+        assertEquals(6, log.size(), log.toString());
+        assertTrue(log.stream().anyMatch(l -> l.contains("badport.json") && l.contains("sctp")), log.toString());
         assertTrue(log.stream().anyMatch(l -> l.contains("relative.json") && l.contains("socketPath")), log.toString());
         assertTrue(log.stream().anyMatch(l -> l.contains("unknown.json") && l.contains("evil")), log.toString());
         assertTrue(Files.exists(d.resolve("torn.json.rejected")));
-        assertEquals(List.of("good"), files.readAll(line -> { }).stream().map(s -> s.spec().id()).toList());
+        assertEquals(List.of("good", "older"), files.readAll(line -> { }).stream().map(s -> s.spec().id()).sorted().toList());
     }
 
     @Test

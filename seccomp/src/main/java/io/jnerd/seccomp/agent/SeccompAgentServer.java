@@ -88,6 +88,34 @@ public final class SeccompAgentServer implements AutoCloseable {
             Files.deleteIfExists(path);
             throw e;
         }
+        return serve(path, consumer, server, wakeup);
+    }
+
+    /**
+     * Serves {@code listening}, the socket at {@code path} as an earlier process bound it and
+     * kept a copy of it (bypassd's fd store) across a restart: runc's connections made
+     * meanwhile wait in its backlog, each with its container's listener (runc sends the state
+     * and goes on without an answer), and are served now. Refused unless it is a listening
+     * AF_UNIX stream socket bound to {@code path} (the copy is untrusted input).
+     * {@code listening} becomes the server's; when refused (thrown) it stays the caller's.
+     */
+    public static SeccompAgentServer resume(Path path, Fd listening, ListenerConsumer consumer) throws IOException {
+        if (Sockets.getIntOption(listening, Sockets.SOL_SOCKET, Sockets.SO_DOMAIN) != SockAddr.AF_UNIX
+                || Sockets.getIntOption(listening, Sockets.SOL_SOCKET, Sockets.SO_TYPE) != Sockets.SOCK_STREAM
+                || Sockets.getIntOption(listening, Sockets.SOL_SOCKET, Sockets.SO_ACCEPTCONN) != 1) {
+            throw new IOException("kept fd " + listening.get() + " is not a listening unix stream socket");
+        }
+        SockAddr bound = Sockets.localAddress(listening);
+        if (bound.isAbstract() || !path.toString().equals(bound.unixPath())) {
+            throw new IOException("kept agent socket is bound to " + bound + ", not " + path);
+        }
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("kept agent socket " + path + " was removed: nobody could connect to it");
+        }
+        return serve(path, consumer, listening, EventFd.create(0, EventFd.EFD_CLOEXEC | EventFd.EFD_NONBLOCK));
+    }
+
+    private static SeccompAgentServer serve(Path path, ListenerConsumer consumer, Fd server, Fd wakeup) {
         SeccompAgentServer s = new SeccompAgentServer(path, consumer, server, wakeup);
         s.thread.start();
         return s;
@@ -107,9 +135,31 @@ public final class SeccompAgentServer implements AutoCloseable {
         return rejected.get();
     }
 
+    /**
+     * The listening socket, to keep a copy of elsewhere (a restarted bypassd {@link #resume}s
+     * it); it stays this server's.
+     */
+    public Fd listeningSocket() {
+        return server;
+    }
+
     /** Stops accepting, waits for the serving thread, removes the socket. Idempotent. */
     @Override
     public synchronized void close() throws IOException {
+        stop();
+        Files.deleteIfExists(path);
+    }
+
+    /**
+     * Stops accepting and waits for the serving thread, but leaves the socket where it is: a
+     * copy kept elsewhere still listens there, and containers created meanwhile queue on it
+     * for the next server. Idempotent.
+     */
+    public synchronized void detach() throws IOException {
+        stop();
+    }
+
+    private void stop() throws IOException {
         if (thread.isAlive()) {
             // Only this method closes the eventfd, so the thread cannot have closed it under us.
             EventFd.signal(wakeup, 1);
@@ -121,7 +171,6 @@ public final class SeccompAgentServer implements AutoCloseable {
         }
         server.close();
         wakeup.close();
-        Files.deleteIfExists(path);
     }
 
     /**
