@@ -134,7 +134,7 @@ class RootlessDaemonEndToEndTest {
         assertNothingLeft();
     }
 
-    /** exec with stdin and its exit code, then cp in and out, into one running container. */
+    /** exec with stdin and its exit code, then cp in and out of one container, running and stopped. */
     @Test
     void execAndCpReachARunningContainer() throws Exception {
         RootlessUser.Result run = docker("", "run", "-d", "--net=none", "--name", "rootless-exec", TestImages.NAME,
@@ -160,6 +160,16 @@ class RootlessDaemonEndToEndTest {
             RootlessUser.Result cpOut = docker("", "cp", "rootless-exec:/tmp/out.txt", out.toString());
             assertEquals(0, cpOut.status(), cpOut.describe());
             assertEquals("made inside\n", Files.readString(out));
+
+            // Stopped: no task to reach it through, its snapshot is mounted (inside rootlesskit's namespaces).
+            RootlessUser.Result kill = docker("", "kill", "rootless-exec");
+            assertEquals(0, kill.status(), kill.describe());
+            RootlessUser.Result waited = docker("", "wait", "rootless-exec");
+            assertEquals("137\n", waited.out(), waited.describe());
+            Path stopped = tmp.resolve("from-stopped.txt");
+            RootlessUser.Result cpStopped = docker("", "cp", "rootless-exec:/tmp/in.txt", stopped.toString());
+            assertEquals(0, cpStopped.status(), cpStopped.describe());
+            assertEquals("copied in\n", Files.readString(stopped));
         } finally {
             RootlessUser.Result rm = docker("", "rm", "-f", "rootless-exec");
             assertEquals(0, rm.status(), rm.describe());

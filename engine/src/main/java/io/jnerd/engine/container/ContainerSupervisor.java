@@ -220,12 +220,14 @@ public final class ContainerSupervisor {
         boolean taskDeleted = false;
         if (!c.getLabelsMap().containsKey(ContainerLabels.RESTART_POLICY)) {
             try {
-                Containers.deleteTask(containerd, id);
-                taskDeleted = true;
                 if (!autoRemove(c)) {
-                    // An AutoRemove one is removed next: its waiters get the status from here, not from a label.
+                    // Kept before the task goes: a docker wait in between finds the one or the other
+                    // (it answered 0 when it came after the delete and before the label). An
+                    // AutoRemove one is removed next: its waiters get the status from here.
                     Containers.recordExit(containerd, id, status);
                 }
+                Containers.deleteTask(containerd, id);
+                taskDeleted = true;
             } catch (StatusRuntimeException e) {
                 // Removed meanwhile (rm -f): nothing to keep.
             }
