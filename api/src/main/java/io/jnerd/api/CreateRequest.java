@@ -78,8 +78,9 @@ final class CreateRequest {
                 .stdinOnce(openStdin && body.path("StdinOnce").asBoolean(false))
                 .remove(host.path("AutoRemove").asBoolean(false))
                 .restart(policy.isEmpty() ? "no" : policy.equals("on-failure") && retries > 0 ? policy + ":" + retries : policy)
-                // The daemon keeps every container's log; containerd has the image (the client pulls).
-                .detach(true).pull(RunSpec.PullPolicy.NEVER).rootless(!ContainerdAddress.isRoot()).build();
+                // The daemon keeps every container's log. The client pulls: the daemon's "fetch" of a
+                // missing image answers moby's 404 (RunRoutes), after one read of the image record.
+                .detach(true).pull(RunSpec.PullPolicy.MISSING).rootless(!ContainerdAddress.isRoot()).build();
     }
 
     /**

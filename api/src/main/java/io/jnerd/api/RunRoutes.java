@@ -10,7 +10,6 @@ import io.jnerd.engine.container.ContainerSupervisor;
 import io.jnerd.engine.container.Containers;
 import io.jnerd.engine.container.RunConsole;
 import io.jnerd.engine.container.RunSpec;
-import io.jnerd.engine.image.ImageService;
 import io.jnerd.engine.image.Platform;
 import io.jnerd.engine.network.BypassNetwork;
 import io.jnerd.http.HttpRequest;
@@ -77,17 +76,16 @@ final class RunRoutes {
         } catch (JnerdException e) {
             return Responses.error(400, e.getMessage());
         }
-        if (new ImageService(containerd).get(ImageService.normalize(spec.image())).isEmpty()) {
-            return Responses.error(404, "No such image: " + spec.image());
-        }
         ContainerRunner runner = new ContainerRunner(containerd, RunConsole.withoutStdio(log), stateRoot, snapshotter,
                 Platform.host(), ref -> {
-                    throw new IOException("no such image: " + ref);
+                    throw new NoSuchImage();
                 }, null);
         try {
             ObjectNode created = Responses.mapper().createObjectNode().put("Id", supervisor.create(spec, runner));
             created.putArray("Warnings");
             return Responses.json(201, created);
+        } catch (NoSuchImage e) {
+            return Responses.error(404, "No such image: " + spec.image());
         } catch (JnerdException e) {
             return Responses.error(e.getMessage().contains("already in use") ? 409 : 500, e.getMessage());
         }
@@ -177,6 +175,15 @@ final class RunRoutes {
         }
         supervisor.resize(found.get().getId(), w, h);
         return HttpResponse.empty(200);
+    }
+
+    /** What the daemon's image "fetch" says: containerd lacks the image, and the client pulls it. */
+    private static final class NoSuchImage extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NoSuchImage() {
+            super("no such image");
+        }
     }
 
     private Optional<Container> find(String ref) {

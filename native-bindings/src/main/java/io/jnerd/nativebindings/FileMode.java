@@ -10,6 +10,7 @@ public final class FileMode {
     private static final int S_IFMT = 0170000;
     private static final int S_IFSOCK = 0140000;
     private static final int S_IFDIR = 0040000;
+    static final int S_IFIFO = 0010000;
 
     /** Write permission, as a mask of the rwx bits. */
     public static final int W_OK = 2;

@@ -48,6 +48,7 @@ public final class SysNr {
     public static final int FCNTL = pick(72, 25);
     public static final int DUP3 = pick(292, 24);
     public static final int OPENAT = pick(257, 56);
+    public static final int MKNODAT = pick(259, 33);
     public static final int PPOLL = pick(271, 73);
     public static final int EPOLL_CREATE1 = pick(291, 20);
     public static final int EPOLL_CTL = pick(233, 21);

@@ -25,7 +25,7 @@ import org.testcontainers.images.builder.Transferable;
  */
 public final class TestcontainersScenario {
 
-    static final String PAGE = "a page for Testcontainers\n";
+    public static final String PAGE = "a page for Testcontainers\n";
 
     private TestcontainersScenario() {}
 
@@ -72,7 +72,7 @@ public final class TestcontainersScenario {
         }
     }
 
-    static List<String> expectedLines() {
+    public static List<String> expectedLines() {
         return List.of("page=" + PAGE.strip(), "exec.exit=3", "exec.stdout=" + PAGE.strip(), "exec.stderr=oops",
                 "logs=web starting", "stopped=true");
     }

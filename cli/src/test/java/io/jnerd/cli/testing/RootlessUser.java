@@ -13,15 +13,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the shaded jnerd jar (a fresh JVM per command) as an ordinary user: as root, the
- * dedicated user {@code jnerd-test} (created if missing) through runuser; as an ordinary
+ * dedicated user {@code jnerd-test} (or {@link #NAME}; created if missing) through runuser; as an ordinary
  * user with subuids, that user itself. Skips with the reason otherwise.
  */
 public final class RootlessUser {
-    public static final String NAME = "jnerd-test";
+    /** -Djnerd.rootlessUser=NAME: another user, for runs beside one that uses jnerd-test's containerd. */
+    public static final String NAME = System.getProperty("jnerd.rootlessUser", "jnerd-test");
     private static final long TIMEOUT_SECONDS = 120;
 
     /** One jnerd command's exit status and output. */
@@ -57,6 +59,49 @@ public final class RootlessUser {
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).directory(Path.of("/").toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
+    }
+
+    /**
+     * {@code java OPTIONS MAIN ARGS} as the user with this JVM's class path, copied first into
+     * {@code classpathDir} (world-readable; the build's own lies under root's home, which the
+     * user cannot read), with only the user's environment and {@code env}.
+     */
+    public Result java(Path classpathDir, List<String> jvmOptions, Map<String, String> env, String mainClass,
+            String... args) throws IOException, InterruptedException {
+        List<String> entries = new ArrayList<>();
+        int n = 0;
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            Path from = Path.of(entry);
+            if (Files.exists(from)) {
+                Path to = classpathDir.resolve(n++ + "-" + from.getFileName());
+                copyTree(from, to);
+                entries.add(to.toString());
+            }
+        }
+        List<String> cmd = new ArrayList<>(List.of("env"));
+        env.forEach((k, v) -> cmd.add(k + "=" + v));
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", String.join(java.io.File.pathSeparator, entries)));
+        cmd.addAll(jvmOptions);
+        cmd.add(mainClass);
+        cmd.addAll(List.of(args));
+        return run(new byte[0], cmd);
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (java.util.stream.Stream<Path> all = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createDirectories(target.getParent());
+                    Files.copy(p, target);
+                }
+                Files.setPosixFilePermissions(target, java.nio.file.attribute.PosixFilePermissions.fromString(
+                        Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
     }
 
     public static RootlessUser get() throws IOException, InterruptedException {

@@ -1,13 +1,15 @@
 package io.jnerd.engine.container;
 
 import io.jnerd.engine.JnerdException;
-import io.jnerd.nativebindings.Errno;
+import io.jnerd.engine.rootless.NamespacedMount;
+import io.jnerd.engine.rootless.RootlessPaths;
 import io.jnerd.nativebindings.Fd;
 import io.jnerd.nativebindings.MountApi;
 import io.jnerd.nativebindings.Openat2;
 import io.jnerd.nativebindings.Pidfd;
 import io.jnerd.nativebindings.SyscallException;
 import io.jnerd.proto.Containerd;
+import io.jnerd.proto.ContainerdAddress;
 import io.jnerd.proto.containerd.containers.Container;
 import io.jnerd.proto.containerd.snapshots.MountsRequest;
 import io.jnerd.proto.containerd.types.Mount;
@@ -27,7 +29,8 @@ import java.util.Optional;
  * could redirect. A container with a live task: its init's {@code /proc/PID/root} (with its
  * volumes, as the container sees them). One without (created, or exited): its snapshot,
  * mounted on a private directory and at once detached (MNT_DETACH), so the fd alone holds it
- * and nothing stays mounted after {@link #close()} or a crash.
+ * and nothing stays mounted after {@link #close()} or a crash; as an ordinary user (rootless
+ * containerd) the same, mounted inside rootlesskit's namespaces by {@link NamespacedMount}.
  */
 final class ContainerRoot implements AutoCloseable {
     private final Fd fd;
@@ -79,9 +82,21 @@ final class ContainerRoot implements AutoCloseable {
                     + " mounts; jnerd reads one");
         }
         Mount m = mounts.get(0);
+        if (!m.getType().equals("overlay") && !m.getOptionsList().contains("bind")
+                && !m.getOptionsList().contains("rbind")) {
+            throw new JnerdException("snapshot mount type " + m.getType() + " is not one jnerd reads (overlay, bind)");
+        }
         Files.createDirectories(scratch, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path point = Files.createTempDirectory(scratch, "rootfs-");
         try {
+            if (!ContainerdAddress.isRoot()) {
+                // An ordinary user's overlay mount fails here with EPERM: rootless containerd's
+                // snapshots are mounted where the user is root, inside rootlesskit's namespaces.
+                List<String> options = new ArrayList<>(m.getOptionsList());
+                options.addAll(List.of("nosuid", "nodev"));
+                return new ContainerRoot(NamespacedMount.open(RootlessPaths.fromEnvironment(System.getenv()),
+                        m.getType().equals("overlay") ? "overlay" : "none", m.getSource(), options, point));
+            }
             mount(m, point);
             try {
                 return new ContainerRoot(Openat2.openPath(point.toString()));
@@ -89,8 +104,7 @@ final class ContainerRoot implements AutoCloseable {
                 MountApi.umount2(point.toString(), MountApi.MNT_DETACH);
             }
         } catch (SyscallException e) {
-            throw new JnerdException("cannot mount the snapshot of container " + c.getId() + ": " + e.getMessage()
-                    + (e.errno() == Errno.EPERM ? " (a container that is not running is reached as root only)" : ""), e);
+            throw new JnerdException("cannot mount the snapshot of container " + c.getId() + ": " + e.getMessage(), e);
         } finally {
             Files.deleteIfExists(point);
         }
@@ -109,9 +123,6 @@ final class ContainerRoot implements AutoCloseable {
                 case "rw" -> { }
                 default -> data.add(o);
             }
-        }
-        if (!type.equals("overlay") && (flags & MountApi.MS_BIND) == 0) {
-            throw new JnerdException("snapshot mount type " + type + " is not one jnerd reads (overlay, bind)");
         }
         MountApi.mount(m.getSource(), point.toString(), type.equals("overlay") ? type : null, flags,
                 data.isEmpty() ? null : String.join(",", data));

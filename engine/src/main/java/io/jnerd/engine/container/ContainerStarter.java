@@ -2,6 +2,7 @@ package io.jnerd.engine.container;
 
 import com.google.protobuf.FieldMask;
 import io.grpc.StatusRuntimeException;
+import io.jnerd.engine.ContainerdErrors;
 import io.jnerd.engine.JnerdException;
 import io.jnerd.engine.image.Json;
 import io.jnerd.engine.network.BypassNetwork;
@@ -109,16 +110,32 @@ public final class ContainerStarter {
      * A failure undoes all of it and keeps docker's exit code for the failure on the
      * container (126, 127: moby's), then throws it.
      *
+     * The caller records the start ({@link #recordStart}) once it watches the task.
+     *
      * @param task its task as the caller just looked it up (one containerd call less per start)
-     * @param log where the caller logs its output (for {@code logs}; a container {@code jnerd run} ran in the foreground had none)
      * @throws JnerdException when it runs already, or what the start failed with
      */
-    public void start(Container c, Optional<Process> task, TaskStdio stdio, Path log) {
+    public void start(Container c, Optional<Process> task, TaskStdio stdio) {
         if (!prepared(c, task)) {
             throw new JnerdException("container " + c.getId() + " is running already");
         }
         startTask(c, stdio);
-        record(c.getId(), Map.of(ContainerLabels.LOG, log.toString(), ContainerLabels.STARTED_AT, Instant.now().toString()));
+    }
+
+    /**
+     * Keeps when the run {@link #start(Container, Optional, TaskStdio)} began and where its
+     * output is logged (for {@code logs}; a container {@code jnerd run} ran in the foreground had
+     * none). A run that ended and was removed (AutoRemove) meanwhile needs nothing kept.
+     */
+    public void recordStart(Container c, Path log) {
+        try {
+            record(c.getId(), Map.of(ContainerLabels.LOG, log.toString(), ContainerLabels.STARTED_AT,
+                    Instant.now().toString()));
+        } catch (StatusRuntimeException e) {
+            if (!ContainerdErrors.isNotFound(e)) {
+                throw e;
+            }
+        }
     }
 
     /** Starts it with its output on the console until it exits ({@code start -a}); its exit status. */
@@ -149,9 +166,9 @@ public final class ContainerStarter {
     }
 
     private void startable(Container c) {
-        String network = c.getLabelsMap().getOrDefault(ContainerLabels.NETWORK, "");
-        if (keeperMain == null && !SPEC_ONLY_NETWORKS.contains(network)) {
-            throw new JnerdException("jnerd cannot start a container with --net=" + network
+        if (keeperMain == null && !specOnlyNetwork(c)) {
+            throw new JnerdException("jnerd cannot start a container with --net="
+                    + c.getLabelsMap().getOrDefault(ContainerLabels.NETWORK, "")
                     + " again yet (run sets its network up): only --net=none and --net=host ones");
         }
     }
@@ -181,6 +198,11 @@ public final class ContainerStarter {
             throw new JnerdException("cannot create " + stateDir + ": " + e.getMessage(), e);
         }
         return stateDir;
+    }
+
+    /** Whether its network is all in its spec (--net=none, host): no driver, network keeper or bypass holds it. */
+    static boolean specOnlyNetwork(Container c) {
+        return SPEC_ONLY_NETWORKS.contains(c.getLabelsMap().getOrDefault(ContainerLabels.NETWORK, ""));
     }
 
     /** Whether its process gets a pseudo-terminal (docker's Tty), as its create decided. */

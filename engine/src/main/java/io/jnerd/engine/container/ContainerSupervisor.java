@@ -102,20 +102,21 @@ public final class ContainerSupervisor {
             }
             AttachedRun run = runs.computeIfAbsent(id, k -> new AttachedRun());
             boolean started = false;
+            Path log;
             try {
                 Path stateDir = starter.stateDir(c);
-                Path log = Path.of(c.getLabelsMap().getOrDefault(ContainerLabels.LOG,
+                log = Path.of(c.getLabelsMap().getOrDefault(ContainerLabels.LOG,
                         stateDir.resolve("container.log").toString()));
                 ContainerStarter.TaskStdio stdio = run.begin(stateDir, log, ContainerStarter.tty(c),
                         c.getLabelsMap().get(ContainerLabels.STDIN), () -> closeStdin(id));
-                starter.start(c, task, stdio, log);
+                starter.start(c, task, stdio);
                 started = true;
             } finally {
                 if (!started) {
                     runs.remove(id, run);
                     run.end(0);
                     if (autoRemove(c)) {
-                        remove(c);
+                        remove(c, false);
                     }
                 }
             }
@@ -131,6 +132,9 @@ public final class ContainerSupervisor {
             }, "jnerd-exit-" + id.substring(0, 12));
             watcher.setDaemon(true);
             watcher.start();
+            // After the watcher: the label write (a containerd transaction) is not on the way of
+            // a short run's exit, which docker run --rm waits for.
+            starter.recordStart(c, log);
             return true;
         }
     }
@@ -213,13 +217,17 @@ public final class ContainerSupervisor {
         }
         runs.remove(id, run);
         // One with a restart policy is the network keeper's: it deletes the task and starts it again.
+        boolean taskDeleted = false;
         if (!c.getLabelsMap().containsKey(ContainerLabels.RESTART_POLICY)) {
             try {
-                Containers.deleteTask(containerd, id);
                 if (!autoRemove(c)) {
-                    // An AutoRemove one is removed next: its waiters get the status from here, not from a label.
+                    // Kept before the task goes: a docker wait in between finds the one or the other
+                    // (it answered 0 when it came after the delete and before the label). An
+                    // AutoRemove one is removed next: its waiters get the status from here.
                     Containers.recordExit(containerd, id, status);
                 }
+                Containers.deleteTask(containerd, id);
+                taskDeleted = true;
             } catch (StatusRuntimeException e) {
                 // Removed meanwhile (rm -f): nothing to keep.
             }
@@ -230,7 +238,7 @@ public final class ContainerSupervisor {
             exit.complete(status);
         }
         if (autoRemove(c)) {
-            remove(c);
+            remove(c, taskDeleted);
         }
     }
 
@@ -238,10 +246,17 @@ public final class ContainerSupervisor {
         return "true".equals(c.getLabelsMap().get(ContainerLabels.AUTO_REMOVE));
     }
 
-    /** AutoRemove: whatever is left of it (task, network, snapshot, state) goes; the destroy event. */
-    private void remove(Container c) {
+    /**
+     * AutoRemove: whatever is left of it (task, network, snapshot, state) goes; the destroy
+     * event. With its task deleted and its network in its spec (--net=none, host) there is no
+     * one else to tell: a run that exited goes without a look at its task, the network keeper or bypassd.
+     */
+    private void remove(Container c, boolean taskDeleted) {
         try {
-            containers.stopWithNetwork(c.getId(), Signals.SIGKILL, 10, stateRoot, bypassdSocket);
+            if (!taskDeleted || !ContainerStarter.specOnlyNetwork(c)) {
+                // A task may be left, or a network keeper or bypassd may hold it: they are told, the task stopped.
+                containers.stopWithNetwork(c.getId(), Signals.SIGKILL, 10, stateRoot, bypassdSocket);
+            }
             containers.remove(c, stateRoot);
         } catch (RuntimeException e) {
             // Removed meanwhile by rm -f; either way it is gone for its waiters.

@@ -1,5 +1,7 @@
 package io.jnerd.engine.container;
 
+import io.jnerd.nativebindings.Fifos;
+import io.jnerd.nativebindings.SyscallException;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -9,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A foreground container's stdio: named pipes in a directory jnerd owns, which the shim
@@ -34,23 +35,14 @@ final class TaskIo implements AutoCloseable {
         Path in = withStdin ? dir.resolve("stdin") : null;
         Path out = dir.resolve("stdout");
         Path err = terminal ? null : dir.resolve("stderr");
-        List<String> cmd = new ArrayList<>(List.of("mkfifo", "-m", "0600"));
-        if (in != null) {
-            cmd.add(in.toString());
-        }
-        cmd.add(out.toString());
-        if (err != null) {
-            cmd.add(err.toString());
-        }
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String msg = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
         try {
-            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IOException("mkfifo in " + dir + " failed: " + msg);
+            for (Path fifo : new Path[] {in, out, err}) {
+                if (fifo != null) {
+                    Fifos.make(fifo.toString(), 0600);
+                }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted creating FIFOs", e);
+        } catch (SyscallException e) {
+            throw new IOException("cannot make the task's FIFOs in " + dir + ": " + e.getMessage(), e);
         }
         return new TaskIo(in, out, err);
     }
