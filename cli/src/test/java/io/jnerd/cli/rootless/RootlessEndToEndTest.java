@@ -328,6 +328,14 @@ class RootlessEndToEndTest {
         }
     }
 
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
     private static String bypassdLogs(Path dir) {
         StringBuilder out = new StringBuilder();
         for (int i = 0; Files.exists(dir.resolve("bypassd-" + i + ".log")); i++) {
