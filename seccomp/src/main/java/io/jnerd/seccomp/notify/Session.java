@@ -195,6 +195,15 @@ public final class Session implements AutoCloseable {
         return errno + ", " + e;
     }
 
+    /**
+     * The listener, when the caller is the session's own thread (which gives most answers):
+     * it may use it without {@link #withListener}, so an answer there makes no lambda and
+     * takes no lock. Null on any other thread.
+     */
+    Fd listenerIfOwnThread() {
+        return Thread.currentThread() == thread ? listener : null;
+    }
+
     /** Runs {@code call} on the listener unless the session has ended; then returns {@code ifClosed}. */
     <T> T withListener(ListenerCall<T> call, T ifClosed) throws SyscallException {
         if (Thread.currentThread() == thread) {

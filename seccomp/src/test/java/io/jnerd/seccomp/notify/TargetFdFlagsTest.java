@@ -20,14 +20,20 @@ class TargetFdFlagsTest {
 
     @Test
     void fdinfoFlagsAreOctalAndCarryCloseOnExec() throws IOException {
-        assertTrue(TargetFdFlags.isCloseOnExec("pos:\t0\nflags:\t02004002\nmnt_id:\t9\nino:\t123\n", 7, 3));
-        assertFalse(TargetFdFlags.isCloseOnExec("pos:\t0\nflags:\t04002\n", 7, 3), "O_NONBLOCK alone");
-        IOException e = assertThrows(IOException.class, () -> TargetFdFlags.isCloseOnExec("pos:\t0\n", 7, 3));
+        assertTrue(isCloseOnExec("pos:\t0\nflags:\t02004002\nmnt_id:\t9\nino:\t123\n", 7, 3));
+        assertFalse(isCloseOnExec("pos:\t0\nflags:\t04002\n", 7, 3), "O_NONBLOCK alone");
+        IOException e = assertThrows(IOException.class, () -> isCloseOnExec("pos:\t0\n", 7, 3));
         assertTrue(e.getMessage().contains("/proc/7/fdinfo/3"), e.getMessage());
-        assertTrue(TargetFdFlags.isCloseOnExec("flags:\t02000000\n", 7, 3), "flags on the first line");
-        assertThrows(IOException.class, () -> TargetFdFlags.isCloseOnExec("pos:\t0\nflags:\t02x\n", 7, 3), "garbage");
-        assertThrows(IOException.class, () -> TargetFdFlags.isCloseOnExec("pos:\t0\nxflags:\t02000000\n", 7, 3),
+        assertTrue(isCloseOnExec("flags:\t02000000\n", 7, 3), "flags on the first line");
+        assertThrows(IOException.class, () -> isCloseOnExec("pos:\t0\nflags:\t02x\n", 7, 3), "garbage");
+        assertThrows(IOException.class, () -> isCloseOnExec("pos:\t0\nxflags:\t02000000\n", 7, 3),
                 "a line that only contains flags:");
+    }
+
+    /** The text as a pread gives it: bytes, with room to spare after them. */
+    private static boolean isCloseOnExec(String fdinfo, int tid, int fd) throws IOException {
+        byte[] bytes = java.util.Arrays.copyOf(fdinfo.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 256);
+        return TargetFdFlags.isCloseOnExec(bytes, fdinfo.length(), tid, fd);
     }
 
     @Tag("kernel")
