@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jnerd.nativebindings.Fd;
+import io.jnerd.nativebindings.OpenFlags;
 import io.jnerd.nativebindings.SockAddr;
 import io.jnerd.nativebindings.Sockets;
 import java.io.IOException;
@@ -43,9 +44,11 @@ class TargetFdFlagsTest {
         try (TargetFdFlags flags = new TargetFdFlags()) {
             // fd 0 of a JVM is never close-on-exec.
             assertFalse(flags.isCloseOnExec(PID, 0));
-            int number;
-            try (Fd s = Sockets.socket(SockAddr.AF_INET, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0)) {
-                number = s.get();
+            // A number far above the lowest free one, which another thread of this JVM may
+            // take the moment the socket is closed (seen once under load: then no error).
+            int number = unusedHighFd();
+            try (Fd low = Sockets.socket(SockAddr.AF_INET, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0);
+                    Fd s = Sockets.dup3(low, number, OpenFlags.O_CLOEXEC)) {
                 assertTrue(flags.isCloseOnExec(PID, number));
                 Sockets.setFdFlags(s, 0);
                 assertFalse(flags.isCloseOnExec(PID, number), "re-read, not remembered");
@@ -55,6 +58,15 @@ class TargetFdFlagsTest {
             assertThrows(IOException.class, () -> flags.isCloseOnExec(PID, 99999));
         }
         assertEquals(before, OpenFds.count(OpenFds.FDINFO), OpenFds.describe());
+    }
+
+    private static int unusedHighFd() {
+        for (int fd = 900; fd < 1000; fd++) {
+            if (!java.nio.file.Files.exists(java.nio.file.Path.of("/proc/self/fd/" + fd), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                return fd;
+            }
+        }
+        throw new IllegalStateException("fds 900-999 all open");
     }
 
     @Tag("kernel")
