@@ -35,7 +35,8 @@ public final class Poll {
             throw new IllegalArgumentException("poll: " + fds.length + " fds but " + events.length
                     + " events and " + revents.length + " revents");
         }
-        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        // No clock read for a wait without end: a supervisor's loop polls once per notification.
+        long deadline = timeoutMillis >= 0 ? System.nanoTime() + timeoutMillis * 1_000_000L : 0;
         int timeoutAt = fds.length * POLLFD_SIZE;
         long r;
         NativeBuffer b;

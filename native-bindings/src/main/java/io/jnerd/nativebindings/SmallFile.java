@@ -45,14 +45,24 @@ public final class SmallFile {
      *         ENOENT once the process or its fd N is gone
      */
     public static String reread(Fd file, int max, String what) throws SyscallException {
-        NativeBuffer b = Scratch.get(max);
+        byte[] text = new byte[max];
+        return new String(text, 0, reread(file, text, what), StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * As {@link #reread(Fd, int, String)}, into {@code dst} (at most its length): for a file
+     * re-read on every notification by a caller that keeps one array for it.
+     *
+     * @return how many bytes were read
+     */
+    public static int reread(Fd file, byte[] dst, String what) throws SyscallException {
+        NativeBuffer b = Scratch.get(dst.length);
         long r;
         do {
-            r = Sys.call(SysNr.PREAD64, file.get(), b.address(), max, 0);
+            r = Sys.call(SysNr.PREAD64, file.get(), b.address(), dst.length, 0);
         } while (Sys.interrupted(r));
         Sys.check(r, "pread", what);
-        byte[] text = new byte[(int) r];
-        b.buffer().get(0, text);
-        return new String(text, StandardCharsets.US_ASCII);
+        b.buffer().get(0, dst, 0, (int) r);
+        return (int) r;
     }
 }

@@ -359,12 +359,33 @@ public final class Sockets {
 
     /** An option's raw bytes (struct linger, struct timeval, ...), at most {@code maxLength}. */
     public static byte[] getOption(Fd socket, int level, int name, int maxLength) throws SyscallException {
+        NativeBuffer b = rawOption(socket, level, name, maxLength);
+        return b.bytes(0, Math.min(b.buffer().getInt(align8(maxLength)), maxLength));
+    }
+
+    /**
+     * An option's raw bytes, at most {@code maxLength}, into the start of {@code dst}: for a
+     * caller that reads many options per call and keeps one array for them (the bypass's
+     * option copy), where the variant above makes an array per option.
+     *
+     * @return how many bytes the kernel wrote
+     */
+    public static int getOption(Fd socket, int level, int name, byte[] dst, int maxLength) throws SyscallException {
+        java.util.Objects.checkFromIndexSize(0, maxLength, dst.length);
+        NativeBuffer b = rawOption(socket, level, name, maxLength);
+        int length = Math.min(b.buffer().getInt(align8(maxLength)), maxLength);
+        b.buffer().get(0, dst, 0, length);
+        return length;
+    }
+
+    /** getsockopt into the scratch buffer: the value at 0, the length the kernel wrote at align8(maxLength). */
+    private static NativeBuffer rawOption(Fd socket, int level, int name, int maxLength) throws SyscallException {
         int lenAt = align8(maxLength);
         NativeBuffer b = Scratch.zeroed(lenAt + Integer.BYTES);
         b.buffer().putInt(lenAt, maxLength);
         long r = Sys.call(SysNr.GETSOCKOPT, socket.get(), level, name, b.address(), b.address(lenAt));
         checkOption(r, "getsockopt", socket, level, name);
-        return b.bytes(0, Math.min(b.buffer().getInt(lenAt), maxLength));
+        return b;
     }
 
     /**
@@ -378,9 +399,15 @@ public final class Sockets {
     }
 
     public static void setOption(Fd socket, int level, int name, byte[] value) throws SyscallException {
-        NativeBuffer b = Scratch.get(value.length);
-        b.buffer().put(0, value);
-        long r = Sys.call(SysNr.SETSOCKOPT, socket.get(), level, name, b.address(), value.length);
+        setOption(socket, level, name, value, value.length);
+    }
+
+    /** setsockopt of the first {@code length} bytes of {@code value}. */
+    public static void setOption(Fd socket, int level, int name, byte[] value, int length) throws SyscallException {
+        java.util.Objects.checkFromIndexSize(0, length, value.length);
+        NativeBuffer b = Scratch.get(length);
+        b.buffer().put(0, value, 0, length);
+        long r = Sys.call(SysNr.SETSOCKOPT, socket.get(), level, name, b.address(), length);
         checkOption(r, "setsockopt", socket, level, name);
     }
 

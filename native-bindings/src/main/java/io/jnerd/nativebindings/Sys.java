@@ -9,26 +9,30 @@ final class Sys {
     private Sys() {}
 
     static long call(int nr, long a1) {
-        return Native.backend().syscall(nr, a1, 0, 0, 0, 0, 0);
+        return call(nr, a1, 0, 0, 0, 0, 0);
     }
 
     static long call(int nr, long a1, long a2) {
-        return Native.backend().syscall(nr, a1, a2, 0, 0, 0, 0);
+        return call(nr, a1, a2, 0, 0, 0, 0);
     }
 
     static long call(int nr, long a1, long a2, long a3) {
-        return Native.backend().syscall(nr, a1, a2, a3, 0, 0, 0);
+        return call(nr, a1, a2, a3, 0, 0, 0);
     }
 
     static long call(int nr, long a1, long a2, long a3, long a4) {
-        return Native.backend().syscall(nr, a1, a2, a3, a4, 0, 0);
+        return call(nr, a1, a2, a3, a4, 0, 0);
     }
 
     static long call(int nr, long a1, long a2, long a3, long a4, long a5) {
-        return Native.backend().syscall(nr, a1, a2, a3, a4, a5, 0);
+        return call(nr, a1, a2, a3, a4, a5, 0);
     }
 
     static long call(int nr, long a1, long a2, long a3, long a4, long a5, long a6) {
+        // A NativeThread hands the backend its state from a field (no ThreadLocal lookup).
+        if (Thread.currentThread() instanceof NativeThread t) {
+            return Native.backend().syscall(t.backendState(), nr, a1, a2, a3, a4, a5, a6);
+        }
         return Native.backend().syscall(nr, a1, a2, a3, a4, a5, a6);
     }
 

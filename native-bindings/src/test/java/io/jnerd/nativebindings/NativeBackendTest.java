@@ -23,6 +23,48 @@ class NativeBackendTest {
     }
 
     @Test
+    void everyBackendCallsTheKernelWithTheStateItMadeForAThread() {
+        for (SyscallBackend b : Native.available()) {
+            Object state = b.newThreadState();
+            assertEquals(ProcessHandle.current().pid(), b.syscall(state, SysNr.GETPID, 0, 0, 0, 0, 0, 0), b.name());
+            assertEquals(-Errno.EBADF, b.syscall(state, SysNr.CLOSE, -1, 0, 0, 0, 0, 0), b.name());
+        }
+    }
+
+    /**
+     * A NativeThread's calls go through its fields (backend state, scratch buffer): errno
+     * still reaches the caller, and the scratch grows past its first 4 KiB.
+     */
+    @Test
+    void aNativeThreadsCallsCaptureErrnoAndGrowItsScratch() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread t = new NativeThread(() -> {
+            try {
+                assertEquals(-Errno.EBADF, Sys.call(SysNr.CLOSE, -1), "errno through the thread's own state");
+                Fd[] pair = Sockets.socketpair(SockAddr.AF_UNIX, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0);
+                try (Fd a = pair[0]; Fd c = pair[1]) {
+                    byte[] out = new byte[20_000];
+                    out[19_999] = 42;
+                    assertEquals(out.length, Sockets.write(a, out, 0, out.length));
+                    byte[] in = new byte[out.length];
+                    int n = 0;
+                    while (n < in.length) {
+                        n += Sockets.read(c, in, n, in.length - n);
+                    }
+                    assertEquals(42, in[19_999], "20,000 bytes through a scratch that started at 4 KiB");
+                }
+            } catch (Throwable e) {
+                failed.set(e);
+            }
+        }, "native-thread-test");
+        t.start();
+        t.join();
+        if (failed.get() != null) {
+            throw new AssertionError(failed.get());
+        }
+    }
+
+    @Test
     void addressIsThatOfElementZeroWhateverThePosition() {
         for (SyscallBackend b : Native.available()) {
             ByteBuffer buf = ByteBuffer.allocateDirect(16);

@@ -20,6 +20,23 @@ public interface SyscallBackend {
      */
     long syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
 
+    /**
+     * What {@link #syscall(Object, long, long, long, long, long, long, long)} needs per
+     * thread, for a thread that keeps it in a field ({@link io.jnerd.nativebindings.NativeThread});
+     * null when the backend needs nothing.
+     */
+    default Object newThreadState() {
+        return null;
+    }
+
+    /**
+     * {@link #syscall(long, long, long, long, long, long, long)} with the calling thread's
+     * state from {@link #newThreadState()}, made by this backend on this thread.
+     */
+    default long syscall(Object threadState, long nr, long a1, long a2, long a3, long a4, long a5, long a6) {
+        return syscall(nr, a1, a2, a3, a4, a5, a6);
+    }
+
     /** The native address of element 0 of a direct buffer (its position is ignored). */
     long addressOf(ByteBuffer direct);
 }

@@ -35,7 +35,7 @@ public final class FfmSyscallBackend implements SyscallBackend {
             Linker.Option.firstVariadicArg(1),
             Linker.Option.captureCallState("errno"));
 
-    /** One capture segment per thread, so calls need no allocation. */
+    /** One capture segment per thread, so calls need no allocation (a NativeThread's: newThreadState). */
     private static final ThreadLocal<MemorySegment> CALL_STATE_PER_THREAD =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CALL_STATE));
 
@@ -46,7 +46,21 @@ public final class FfmSyscallBackend implements SyscallBackend {
 
     @Override
     public long syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6) {
-        MemorySegment state = CALL_STATE_PER_THREAD.get();
+        return call(CALL_STATE_PER_THREAD.get(), nr, a1, a2, a3, a4, a5, a6);
+    }
+
+    /** The errno capture segment, kept by a NativeThread in a field. */
+    @Override
+    public Object newThreadState() {
+        return Arena.ofAuto().allocate(CALL_STATE);
+    }
+
+    @Override
+    public long syscall(Object threadState, long nr, long a1, long a2, long a3, long a4, long a5, long a6) {
+        return call((MemorySegment) threadState, nr, a1, a2, a3, a4, a5, a6);
+    }
+
+    private static long call(MemorySegment state, long nr, long a1, long a2, long a3, long a4, long a5, long a6) {
         long result;
         try {
             result = (long) SYSCALL.invokeExact(state, nr, a1, a2, a3, a4, a5, a6);

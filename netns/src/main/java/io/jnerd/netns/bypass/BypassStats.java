@@ -2,7 +2,6 @@ package io.jnerd.netns.bypass;
 
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -12,7 +11,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class BypassStats {
 
-    private final Map<Verdict, LongAdder> verdicts = new ConcurrentHashMap<>();
+    /** By {@link Verdict#ordinal()}: one array read per connect, where a map made a lookup and a lambda. */
+    private final LongAdder[] verdicts = adders(Verdict.values().length);
     private final LongAdder connectsSwitched = new LongAdder();
     private final LongAdder bindsSwitched = new LongAdder();
     private final LongAdder errors = new LongAdder();
@@ -24,8 +24,16 @@ public final class BypassStats {
     private final LongAdder bindsListeningAtOnce = new LongAdder();
     private final LongAdder compatRefused = new LongAdder();
 
+    private static LongAdder[] adders(int n) {
+        LongAdder[] a = new LongAdder[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = new LongAdder();
+        }
+        return a;
+    }
+
     void verdict(Verdict v) {
-        verdicts.computeIfAbsent(v, k -> new LongAdder()).increment();
+        verdicts[v.ordinal()].increment();
     }
 
     void connectSwitched() {
@@ -126,15 +134,20 @@ public final class BypassStats {
     }
 
     public long verdicts(Verdict v) {
-        LongAdder a = verdicts.get(v);
-        return a == null ? 0 : a.sum();
+        return verdicts[v.ordinal()].sum();
     }
 
     /** A snapshot for the daemon's {@code GET /v1/bypass/{id}/stats} (plain maps, JSON-ready). */
     public Map<String, Object> snapshot() {
         Map<String, Object> m = new TreeMap<>();
         Map<String, Long> perVerdict = new TreeMap<>();
-        verdicts.forEach((k, v) -> perVerdict.put(k.name(), v.sum()));
+        for (Verdict v : Verdict.values()) {
+            // Only verdicts given at least once, as when they were kept in a map.
+            long n = verdicts(v);
+            if (n > 0) {
+                perVerdict.put(v.name(), n);
+            }
+        }
         m.put("verdicts", perVerdict);
         m.put("connectsSwitched", connectsSwitched());
         m.put("bindsSwitched", bindsSwitched());

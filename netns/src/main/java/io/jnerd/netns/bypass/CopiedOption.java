@@ -2,7 +2,8 @@ package io.jnerd.netns.bypass;
 
 import io.jnerd.nativebindings.SockAddr;
 import io.jnerd.nativebindings.Sockets;
-import java.nio.ByteBuffer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,15 +95,17 @@ public enum CopiedOption {
         }
     }
 
-    /** The value to pass to setsockopt so that getsockopt then reads {@code read}. */
-    public byte[] valueToSet(byte[] read) {
-        if (this != SO_SNDBUF && this != SO_RCVBUF) {
-            return read.clone();
+    /**
+     * Turns {@code value}, as getsockopt read it, into what setsockopt must be given so that
+     * getsockopt then reads it again (in place: the option copy keeps one array for all).
+     */
+    public void makeSettable(byte[] value) {
+        if (this == SO_SNDBUF || this == SO_RCVBUF) {
+            NATIVE_INT.set(value, 0, (int) NATIVE_INT.get(value, 0) / 2);
         }
-        ByteBuffer b = ByteBuffer.wrap(read.clone()).order(ByteOrder.nativeOrder());
-        b.putInt(0, b.getInt(0) / 2);
-        return b.array();
     }
+
+    private static final VarHandle NATIVE_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.nativeOrder());
 
     /** The options a socket of {@code kind} carries, in declaration order. */
     public static List<CopiedOption> forKind(SocketKind kind) {

@@ -315,8 +315,12 @@ public final class SocketSwitcher {
      */
     private boolean inject(NotificationContext ctx, Fd host, int fd, int flags, boolean closeOnExec) {
         try {
-            // After ADDFD the container shares this open file, and so its status flags.
-            Sockets.setFileStatusFlags(host, flags);
+            // After ADDFD the container shares this open file, and so its status flags. A
+            // non-blocking container socket (Go's, an event loop's) has the host socket's
+            // already: one fcntl fewer.
+            if (flags != SpareHostSockets.STATUS_FLAGS) {
+                Sockets.setFileStatusFlags(host, flags);
+            }
             // ADDFD fails with ENOENT when the target went away: no separate check needed.
             ctx.addFd(host, fd, closeOnExec);
             stats.connectSwitched();
@@ -437,15 +441,21 @@ public final class SocketSwitcher {
      */
     private void answerConnect(NotificationContext ctx, int errno, boolean nonBlocking, Fd connecting, Runnable release)
             throws SyscallException {
-        if (errno == Errno.EINPROGRESS && !nonBlocking) {
-            awaitThen(ctx, connecting, result -> {
+        int result = errno;
+        if (result == Errno.EINPROGRESS && !nonBlocking && quickWaitMillis > 0 && isEstablished(connecting)) {
+            // The common case of a peer on this machine: established within the connect
+            // call, so answered here, without a continuation for the wait.
+            result = 0;
+        }
+        if (result == Errno.EINPROGRESS && !nonBlocking) {
+            awaitHandshake(ctx, connecting, r -> {
                 release.run();
-                answer(ctx, result);
+                answer(ctx, r);
             });
             return;
         }
         release.run();
-        answer(ctx, errno);
+        answer(ctx, result);
     }
 
     /**
@@ -459,6 +469,11 @@ public final class SocketSwitcher {
             then.accept(0);
             return;
         }
+        awaitHandshake(ctx, socket, then);
+    }
+
+    /** {@link #awaitThen} for a connect already seen not established: the quick wait, then the waiter. */
+    private void awaitHandshake(NotificationContext ctx, Fd socket, IntConsumer then) throws SyscallException {
         int[] revents = new int[1];
         if (quickWaitMillis > 0 && Poll.poll(new Fd[] {socket}, new int[] {Poll.POLLOUT}, revents, quickWaitMillis) > 0) {
             then.accept(Sockets.getIntOption(socket, Sockets.SOL_SOCKET, Sockets.SO_ERROR));

@@ -104,6 +104,10 @@ public final class NotificationContext {
      * may name another process already.
      */
     public boolean isValid() throws SyscallException {
+        Fd own = session.listenerIfOwnThread();
+        if (own != null) {
+            return SeccompNotify.isValid(own, notification.id());
+        }
         return session.withListener(l -> SeccompNotify.isValid(l, notification.id()), false);
     }
 
@@ -161,6 +165,10 @@ public final class NotificationContext {
      * @throws SyscallException ENOENT when the target went away or the session ended
      */
     public int addFd(Fd source, int targetFd, boolean closeOnExec) throws SyscallException {
+        Fd own = session.listenerIfOwnThread();
+        if (own != null) {
+            return SeccompNotify.addFd(own, notification.id(), source, SeccompNotify.ADDFD_FLAG_SETFD, targetFd, closeOnExec);
+        }
         Integer r = session.withListener(l -> SeccompNotify.addFd(l, notification.id(), source,
                 SeccompNotify.ADDFD_FLAG_SETFD, targetFd, closeOnExec), null);
         if (r == null) {
@@ -225,16 +233,20 @@ public final class NotificationContext {
         boolean delivered = false;
         try {
             long id = notification.id();
-            delivered = session.withListener(l -> {
-                switch (kind) {
-                    case CONTINUE: return SeccompNotify.respondContinue(l, id);
-                    case VALUE: return SeccompNotify.respond(l, id, value, 0);
-                    default: return SeccompNotify.respondError(l, id, errno);
-                }
-            }, false);
+            Fd own = session.listenerIfOwnThread();
+            delivered = own != null ? send(own, id, kind, value, errno)
+                    : session.withListener(l -> send(l, id, kind, value, errno), false);
             return delivered;
         } finally {
             session.answered(kind, delivered, System.nanoTime() - receivedNanos);
+        }
+    }
+
+    private static boolean send(Fd listener, long id, Answer kind, long value, int errno) throws SyscallException {
+        switch (kind) {
+            case CONTINUE: return SeccompNotify.respondContinue(listener, id);
+            case VALUE: return SeccompNotify.respond(listener, id, value, 0);
+            default: return SeccompNotify.respondError(listener, id, errno);
         }
     }
 

@@ -5,6 +5,7 @@ import io.jnerd.nativebindings.CompatAbi;
 import io.jnerd.nativebindings.Errno;
 import io.jnerd.nativebindings.EventFd;
 import io.jnerd.nativebindings.Fd;
+import io.jnerd.nativebindings.NativeThread;
 import io.jnerd.nativebindings.Poll;
 import io.jnerd.nativebindings.SeccompNotify;
 import io.jnerd.nativebindings.SyscallException;
@@ -64,7 +65,8 @@ public final class Session implements AutoCloseable {
         // ping-pong, which same-CPU wake-ups make several times cheaper (Linux 6.6;
         // older kernels answer EINVAL and keep the ordinary wake-ups).
         SeccompNotify.setFlags(listener, SeccompNotify.USER_NOTIF_FD_SYNC_WAKE_UP);
-        this.thread = new Thread(this::serve, "seccomp-notify-" + container.containerId());
+        // ~35 syscalls per switched connect: scratch memory and errno capture in fields.
+        this.thread = new NativeThread(this::serve, "seccomp-notify-" + container.containerId());
         this.thread.setDaemon(true);
     }
 
@@ -193,6 +195,15 @@ public final class Session implements AutoCloseable {
                 ? "errno " + Errno.describe(((SyscallException) e).errno())
                 : "no errno";
         return errno + ", " + e;
+    }
+
+    /**
+     * The listener, when the caller is the session's own thread (which gives most answers):
+     * it may use it without {@link #withListener}, so an answer there makes no lambda and
+     * takes no lock. Null on any other thread.
+     */
+    Fd listenerIfOwnThread() {
+        return Thread.currentThread() == thread ? listener : null;
     }
 
     /** Runs {@code call} on the listener unless the session has ended; then returns {@code ifClosed}. */

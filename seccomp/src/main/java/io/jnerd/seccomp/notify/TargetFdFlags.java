@@ -6,6 +6,8 @@ import io.jnerd.nativebindings.OpenFlags;
 import io.jnerd.nativebindings.SmallFile;
 import io.jnerd.nativebindings.SyscallException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Whether a target's fd is close-on-exec, which a handler must know to install a
@@ -26,6 +28,8 @@ final class TargetFdFlags implements AutoCloseable {
     private static final int FDINFO_MAX = 256;
 
     private final ClosingCache<Long, Fd> files = new ClosingCache<>(CAPACITY);
+    /** The text of the last read (every read is under this object's lock). */
+    private final byte[] text = new byte[FDINFO_MAX];
     private boolean closed;
 
     /** Whether fd {@code fd} of thread {@code tid} is close-on-exec. */
@@ -38,7 +42,7 @@ final class TargetFdFlags implements AutoCloseable {
         if (kept != null) {
             try {
                 // The path is only for messages: made when one is needed, not per call.
-                return isCloseOnExec(SmallFile.reread(kept, FDINFO_MAX, "fdinfo"), tid, fd);
+                return isCloseOnExec(text, SmallFile.reread(kept, text, "fdinfo"), tid, fd);
             } catch (SyscallException e) {
                 files.evict(key);
             }
@@ -54,45 +58,65 @@ final class TargetFdFlags implements AutoCloseable {
             throw e;
         }
         files.put(key, opened);
-        return isCloseOnExec(SmallFile.reread(opened, FDINFO_MAX, path), tid, fd);
+        return isCloseOnExec(text, SmallFile.reread(opened, text, path), tid, fd);
     }
 
     private static String path(int tid, int fd) {
         return "/proc/" + tid + "/fdinfo/" + fd;
     }
 
-    /** Whether an fdinfo text's {@code flags:} (octal) carry O_CLOEXEC; tid and fd only name it in an error. */
-    static boolean isCloseOnExec(String fdinfo, int tid, int fd) throws IOException {
-        int flags = flags(fdinfo);
+    /**
+     * Whether the first {@code length} bytes of an fdinfo text carry O_CLOEXEC in their
+     * {@code flags:} (octal); tid and fd only name it in an error.
+     */
+    static boolean isCloseOnExec(byte[] fdinfo, int length, int tid, int fd) throws IOException {
+        int flags = flags(fdinfo, length);
         if (flags < 0) {
             throw new IOException(path(tid, fd) + " has no flags line");
         }
         return (flags & OpenFlags.O_CLOEXEC) != 0;
     }
 
+    private static final byte[] FLAGS = "flags:".getBytes(StandardCharsets.US_ASCII);
+
     /**
      * The octal number after a line's {@code flags:} (tabs or spaces before it), or -1 when
-     * no line starts so: scanned in place, one connect's worth of notifications makes no
-     * substrings.
+     * no line starts so: scanned in place in the bytes read, so a connect's worth of
+     * notifications makes no string.
      */
-    private static int flags(String fdinfo) {
-        int at = fdinfo.startsWith("flags:") ? 0 : fdinfo.indexOf("\nflags:");
-        if (at < 0) {
+    private static int flags(byte[] fdinfo, int length) {
+        int i = lineStartingWithFlags(fdinfo, length);
+        if (i < 0) {
             return -1;
         }
-        int i = at + (at == 0 ? 6 : 7);
-        while (i < fdinfo.length() && (fdinfo.charAt(i) == ' ' || fdinfo.charAt(i) == '\t')) {
+        i += FLAGS.length;
+        while (i < length && (fdinfo[i] == ' ' || fdinfo[i] == '\t')) {
             i++;
         }
         int value = 0;
         int digits = 0;
-        for (; i < fdinfo.length() && fdinfo.charAt(i) >= '0' && fdinfo.charAt(i) <= '7' && digits < 10; i++, digits++) {
-            value = value * 8 + (fdinfo.charAt(i) - '0');
+        for (; i < length && fdinfo[i] >= '0' && fdinfo[i] <= '7' && digits < 10; i++, digits++) {
+            value = value * 8 + (fdinfo[i] - '0');
         }
-        if (digits == 0 || (i < fdinfo.length() && fdinfo.charAt(i) != '\n')) {
+        if (digits == 0 || (i < length && fdinfo[i] != '\n')) {
             return -1;
         }
         return value;
+    }
+
+    /** Where the first line that starts with {@code flags:} starts, or -1. */
+    private static int lineStartingWithFlags(byte[] text, int length) {
+        for (int line = 0; line + FLAGS.length <= length; ) {
+            if (Arrays.equals(text, line, line + FLAGS.length, FLAGS, 0, FLAGS.length)) {
+                return line;
+            }
+            int end = line;
+            while (end < length && text[end] != '\n') {
+                end++;
+            }
+            line = end + 1;
+        }
+        return -1;
     }
 
     @Override

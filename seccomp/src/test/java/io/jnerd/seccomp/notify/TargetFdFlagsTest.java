@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jnerd.nativebindings.Fd;
+import io.jnerd.nativebindings.OpenFlags;
 import io.jnerd.nativebindings.SockAddr;
 import io.jnerd.nativebindings.Sockets;
 import java.io.IOException;
@@ -20,14 +21,20 @@ class TargetFdFlagsTest {
 
     @Test
     void fdinfoFlagsAreOctalAndCarryCloseOnExec() throws IOException {
-        assertTrue(TargetFdFlags.isCloseOnExec("pos:\t0\nflags:\t02004002\nmnt_id:\t9\nino:\t123\n", 7, 3));
-        assertFalse(TargetFdFlags.isCloseOnExec("pos:\t0\nflags:\t04002\n", 7, 3), "O_NONBLOCK alone");
-        IOException e = assertThrows(IOException.class, () -> TargetFdFlags.isCloseOnExec("pos:\t0\n", 7, 3));
+        assertTrue(isCloseOnExec("pos:\t0\nflags:\t02004002\nmnt_id:\t9\nino:\t123\n", 7, 3));
+        assertFalse(isCloseOnExec("pos:\t0\nflags:\t04002\n", 7, 3), "O_NONBLOCK alone");
+        IOException e = assertThrows(IOException.class, () -> isCloseOnExec("pos:\t0\n", 7, 3));
         assertTrue(e.getMessage().contains("/proc/7/fdinfo/3"), e.getMessage());
-        assertTrue(TargetFdFlags.isCloseOnExec("flags:\t02000000\n", 7, 3), "flags on the first line");
-        assertThrows(IOException.class, () -> TargetFdFlags.isCloseOnExec("pos:\t0\nflags:\t02x\n", 7, 3), "garbage");
-        assertThrows(IOException.class, () -> TargetFdFlags.isCloseOnExec("pos:\t0\nxflags:\t02000000\n", 7, 3),
+        assertTrue(isCloseOnExec("flags:\t02000000\n", 7, 3), "flags on the first line");
+        assertThrows(IOException.class, () -> isCloseOnExec("pos:\t0\nflags:\t02x\n", 7, 3), "garbage");
+        assertThrows(IOException.class, () -> isCloseOnExec("pos:\t0\nxflags:\t02000000\n", 7, 3),
                 "a line that only contains flags:");
+    }
+
+    /** The text as a pread gives it: bytes, with room to spare after them. */
+    private static boolean isCloseOnExec(String fdinfo, int tid, int fd) throws IOException {
+        byte[] bytes = java.util.Arrays.copyOf(fdinfo.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 256);
+        return TargetFdFlags.isCloseOnExec(bytes, fdinfo.length(), tid, fd);
     }
 
     @Tag("kernel")
@@ -37,9 +44,11 @@ class TargetFdFlagsTest {
         try (TargetFdFlags flags = new TargetFdFlags()) {
             // fd 0 of a JVM is never close-on-exec.
             assertFalse(flags.isCloseOnExec(PID, 0));
-            int number;
-            try (Fd s = Sockets.socket(SockAddr.AF_INET, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0)) {
-                number = s.get();
+            // A number far above the lowest free one, which another thread of this JVM may
+            // take the moment the socket is closed (seen once under load: then no error).
+            int number = unusedHighFd();
+            try (Fd low = Sockets.socket(SockAddr.AF_INET, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0);
+                    Fd s = Sockets.dup3(low, number, OpenFlags.O_CLOEXEC)) {
                 assertTrue(flags.isCloseOnExec(PID, number));
                 Sockets.setFdFlags(s, 0);
                 assertFalse(flags.isCloseOnExec(PID, number), "re-read, not remembered");
@@ -49,6 +58,15 @@ class TargetFdFlagsTest {
             assertThrows(IOException.class, () -> flags.isCloseOnExec(PID, 99999));
         }
         assertEquals(before, OpenFds.count(OpenFds.FDINFO), OpenFds.describe());
+    }
+
+    private static int unusedHighFd() {
+        for (int fd = 900; fd < 1000; fd++) {
+            if (!java.nio.file.Files.exists(java.nio.file.Path.of("/proc/self/fd/" + fd), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                return fd;
+            }
+        }
+        throw new IllegalStateException("fds 900-999 all open");
     }
 
     @Tag("kernel")
