@@ -23,6 +23,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -322,9 +323,11 @@ public final class ContainerRoutes {
      */
     private HttpResponse list(HttpRequest request, Map<String, String> params) {
         boolean all = isTrue(request.query("all"));
-        Map<String, String> imageIds = images.ids();
+        List<ContainerSummary> summaries = containers.summaries();
+        // The image records only when there is a container to name an image ID for.
+        Map<String, String> imageIds = summaries.isEmpty() ? Map.of() : images.ids();
         ArrayNode out = Responses.mapper().createArrayNode();
-        for (ContainerSummary c : containers.summaries()) {
+        for (ContainerSummary c : summaries) {
             if (!all && !c.state().equals("running")) {
                 continue;
             }

@@ -20,6 +20,7 @@ import io.jnerd.proto.containerd.snapshots.RemoveSnapshotRequest;
 import io.jnerd.proto.containerd.tasks.DeleteTaskRequest;
 import io.jnerd.proto.containerd.tasks.GetRequest;
 import io.jnerd.proto.containerd.tasks.KillRequest;
+import io.jnerd.proto.containerd.tasks.ListTasksRequest;
 import io.jnerd.proto.containerd.tasks.WaitRequest;
 import io.jnerd.proto.containerd.types.task.Process;
 import io.jnerd.proto.containerd.types.task.Status;
@@ -28,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,11 +52,23 @@ public final class Containers {
         return containerd.containers().list(ListContainersRequest.getDefaultInstance()).getContainersList();
     }
 
-    /** Every container with its state, newest first (as docker ps lists them). */
+    /**
+     * Every container with its state, newest first (as docker ps lists them): two containerd
+     * calls, however many there are.
+     */
     public List<ContainerSummary> summaries() {
         List<ContainerSummary> all = new ArrayList<>();
-        for (Container c : list()) {
-            all.add(ContainerSummary.of(c, task(c.getId())));
+        List<Container> containers = list();
+        if (containers.isEmpty()) {
+            return all;
+        }
+        // One Tasks/List rather than a Tasks/Get per container (docker ps: N + 1 round trips before).
+        Map<String, Process> tasks = new HashMap<>();
+        for (Process task : containerd.tasks().list(ListTasksRequest.getDefaultInstance()).getTasksList()) {
+            tasks.put(task.getId(), task);
+        }
+        for (Container c : containers) {
+            all.add(ContainerSummary.of(c, Optional.ofNullable(tasks.get(c.getId()))));
         }
         all.sort(java.util.Comparator.comparing(ContainerSummary::created).reversed());
         return all;
