@@ -19,6 +19,8 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -52,6 +54,7 @@ public final class UnixHttpServer implements AutoCloseable {
     private final ThreadPoolExecutor workers;
     private final ChannelGroup channels;
     private final AtomicInteger connections = new AtomicInteger();
+    private final Set<Thread> started = ConcurrentHashMap.newKeySet();
     private Channel server;
     private boolean closed;
 
@@ -62,9 +65,9 @@ public final class UnixHttpServer implements AutoCloseable {
         this.handler = handler;
         this.limits = limits;
         this.log = log;
-        this.loop = new MultiThreadIoEventLoopGroup(1, threads("http-loop " + name), EpollIoHandler.newFactory());
+        this.loop = new MultiThreadIoEventLoopGroup(1, threads("http-loop " + name, started), EpollIoHandler.newFactory());
         this.workers = new ThreadPoolExecutor(0, limits.maxConnections(), 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                threads("http-conn-"));
+                threads("http-conn-", started));
         this.channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     }
 
@@ -186,11 +189,14 @@ public final class UnixHttpServer implements AutoCloseable {
         log.accept(line);
     }
 
-    private static ThreadFactory threads(String prefix) {
+    /** Makes daemon threads and remembers them until they have ended, so close() can wait for them. */
+    private static ThreadFactory threads(String prefix, Set<Thread> started) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
+            started.removeIf(t -> !t.isAlive());
             Thread t = new Thread(r, prefix.endsWith("-") ? prefix + n.incrementAndGet() : prefix);
             t.setDaemon(true);
+            started.add(t);
             return t;
         };
     }
@@ -217,6 +223,13 @@ public final class UnixHttpServer implements AutoCloseable {
         loop.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         try {
             workers.awaitTermination(5, TimeUnit.SECONDS);
+            // Both terminations are signalled from the ending thread itself, before it has returned
+            // from run(): join, so that no thread of this server outlives close().
+            for (Thread t : started) {
+                if (t != Thread.currentThread()) {
+                    t.join(TimeUnit.SECONDS.toMillis(5));
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

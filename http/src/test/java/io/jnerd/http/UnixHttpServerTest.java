@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -344,7 +345,9 @@ class UnixHttpServerTest {
         }
     }
 
-    @Test
+    // Repeated: the threads' own end signals come before they have ended, a race lost in 28 of
+    // 300 rounds with two busy CPUs before close() joined them.
+    @RepeatedTest(100)
     void closeEndsEveryThreadAndFd() throws Exception {
         RawExchange idle = new RawExchange(socket);
         idle.send("GET /ok HTTP/1.1\r\n\r\n");
