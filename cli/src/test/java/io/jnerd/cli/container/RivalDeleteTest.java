@@ -12,6 +12,7 @@ import io.jnerd.proto.Containerd;
 import io.jnerd.proto.containerd.types.task.Status;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
 class RivalDeleteTest extends LoadedContainerd {
     private static final int ROUNDS = 8;
     private static final int CLIENTS = 3;
+    private static final int STAGGERED_ROUNDS = 24;
 
     @Test
     void everyClientStopsItAndTheTasksStatusIsKept() throws Exception {
@@ -65,6 +67,64 @@ class RivalDeleteTest extends LoadedContainerd {
         } finally {
             pool.shutdownNow();
             cli.run("rm", "-f", "rival");
+        }
+    }
+
+    /**
+     * Clients stopping one running task a few milliseconds apart: a late one sees it running,
+     * and its kill (runc kill, milliseconds) can end after an earlier client deleted it, so its
+     * Wait finds no task. That is the task gone, not an error (docker rm -f of a container that
+     * exited by itself got "NOT_FOUND: task ... not found", with the daemon's exit watcher as the rival).
+     */
+    @Test
+    void clientsStoppingARunningTaskApartAllSucceed() throws Exception {
+        Cli.Result run = cli.run("run", "-d", "--net", "none", "--name", "rival-running", TestImages.NAME, "sleep", "1000");
+        assertEquals(0, run.exitCode, run.toString());
+        String id = run.out.trim();
+        ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
+        try {
+            for (int round = 0; round < STAGGERED_ROUNDS; round++) {
+                if (round > 0) {
+                    Cli.Result start = cli.run("start", "rival-running");
+                    assertEquals(0, start.exitCode, start.toString());
+                }
+                awaitRunning(id);
+                List<Future<?>> stops = new ArrayList<>();
+                for (int i = 0; i < CLIENTS; i++) {
+                    long delayMicros = i * round * 500L;
+                    stops.add(pool.submit(() -> {
+                        try (Containerd c = containerd.connect()) {
+                            Containers containers = new Containers(c);
+                            containers.task(id); // connected before the delay
+                            TimeUnit.MICROSECONDS.sleep(delayMicros);
+                            containers.stop(id, Signals.SIGKILL, 1);
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> stop : stops) {
+                    stop.get(60, TimeUnit.SECONDS);
+                }
+                try (Containerd c = containerd.connect()) {
+                    assertEquals(Optional.empty(), new Containers(c).task(id), "round " + round);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+            cli.run("rm", "-f", "rival-running");
+        }
+    }
+
+    private static void awaitRunning(String id) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        try (Containerd c = containerd.connect()) {
+            Containers containers = new Containers(c);
+            while (containers.task(id).map(t -> t.getStatus() != Status.RUNNING).orElse(true)) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("the task of " + id + " did not start: " + containers.task(id));
+                }
+                Thread.sleep(20);
+            }
         }
     }
 

@@ -184,15 +184,33 @@ public final class Containers {
         }
         if (task.get().getStatus() != Status.STOPPED) {
             kill(id, signal);
-            try {
-                containerd.tasksUnbounded().withDeadlineAfter(Math.max(1, timeoutSeconds), TimeUnit.SECONDS)
-                        .wait(WaitRequest.newBuilder().setContainerId(id).build());
-            } catch (StatusRuntimeException e) {
+            if (!exitedWithin(id, Math.max(1, timeoutSeconds))) {
                 kill(id, Signals.SIGKILL);
-                containerd.tasks().wait(WaitRequest.newBuilder().setContainerId(id).build());
+                try {
+                    containerd.tasks().wait(WaitRequest.newBuilder().setContainerId(id).build());
+                } catch (StatusRuntimeException e) {
+                    if (!ContainerdErrors.isNotFound(e)) {
+                        throw e;
+                    }
+                }
             }
         }
         deleteTask(containerd, id).ifPresent(status -> recordExit(containerd, id, status));
+    }
+
+    /**
+     * Whether the task exited in time; any failure of the wait counts as not (the caller kills
+     * it then). A task that is gone has exited: another client (the daemon's exit watcher, a
+     * foreground {@code run --rm}) saw the exit first and deleted it while our kill was under way.
+     */
+    private boolean exitedWithin(String id, int seconds) {
+        try {
+            containerd.tasksUnbounded().withDeadlineAfter(seconds, TimeUnit.SECONDS)
+                    .wait(WaitRequest.newBuilder().setContainerId(id).build());
+            return true;
+        } catch (StatusRuntimeException e) {
+            return ContainerdErrors.isNotFound(e);
+        }
     }
 
     /**
