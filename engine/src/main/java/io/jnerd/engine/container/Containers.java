@@ -123,6 +123,17 @@ public final class Containers {
     /** The container's task (init process), or empty if it has none. */
     public Optional<Process> task(String id) {
         try {
+            return taskNow(containerd, id);
+        } catch (StatusRuntimeException e) {
+            if (goneUnder(e, id)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private static Optional<Process> taskNow(Containerd containerd, String id) {
+        try {
             return Optional.of(containerd.tasks().get(GetRequest.newBuilder().setContainerId(id).build()).getProcess());
         } catch (StatusRuntimeException e) {
             if (ContainerdErrors.isNotFound(e)) {
@@ -189,7 +200,7 @@ public final class Containers {
                 try {
                     containerd.tasks().wait(WaitRequest.newBuilder().setContainerId(id).build());
                 } catch (StatusRuntimeException e) {
-                    if (!ContainerdErrors.isNotFound(e)) {
+                    if (!ContainerdErrors.isNotFound(e) && !goneUnder(e, id)) {
                         throw e;
                     }
                 }
@@ -270,7 +281,8 @@ public final class Containers {
         try {
             containerd.tasks().kill(KillRequest.newBuilder().setContainerId(id).setSignal(signal).setAll(all).build());
         } catch (StatusRuntimeException e) {
-            if (!ContainerdErrors.isNotFound(e) && e.getStatus().getCode() != io.grpc.Status.Code.FAILED_PRECONDITION) {
+            if (!ContainerdErrors.isNotFound(e) && e.getStatus().getCode() != io.grpc.Status.Code.FAILED_PRECONDITION
+                    && !goneUnder(e, id)) {
                 throw e;
             }
         }
@@ -359,11 +371,14 @@ public final class Containers {
      * loaded machine took longer than a second (docker restart failed with "ttrpc: closed").
      */
     private static boolean deletedMeanwhile(Containerd containerd, String id) {
-        Containers c = new Containers(containerd);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(RIVAL_DELETE_SECONDS);
         while (System.nanoTime() < deadline) {
-            if (c.task(id).isEmpty()) {
-                return true;
+            try {
+                if (taskNow(containerd, id).isEmpty()) {
+                    return true;
+                }
+            } catch (StatusRuntimeException stillClosing) {
+                // the shim's connection closing under this look too: look again
             }
             try {
                 Thread.sleep(50);
@@ -373,6 +388,15 @@ public final class Containers {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether a call about the task failed because another client deleted it meanwhile: a
+     * get, kill or wait that reaches the shim while the rival's delete shuts it down fails with
+     * "ttrpc: closed" (UNKNOWN) rather than NotFound; the task is gone once the rival is done.
+     */
+    private boolean goneUnder(StatusRuntimeException e, String id) {
+        return e.getStatus().getCode() == io.grpc.Status.Code.UNKNOWN && deletedMeanwhile(containerd, id);
     }
 
     static void killAndDeleteTask(Containerd containerd, String id) {
