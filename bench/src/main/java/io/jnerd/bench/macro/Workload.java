@@ -179,8 +179,6 @@ public enum Workload {
         @Override
         Map<Metric, Double> run(Placement p, Context ctx) throws IOException {
             RootfulContainerd c = ctx.rootful();
-            // Warm: the daemon's first run loads the classes and opens what every later run reuses.
-            c.docker(ctx.timeout(), "run", "--rm", "--net=none", BenchImage.NAME, "true");
             Map<Metric, List<Double>> runs = new java.util.EnumMap<>(Metric.class);
             java.util.Set<Metric> leftOut = java.util.EnumSet.noneOf(Metric.class);
             for (int i = 0; i < ctx.cliPairs(); i++) {
@@ -206,7 +204,6 @@ public enum Workload {
         @Override
         Map<Metric, Double> run(Placement p, Context ctx) throws IOException {
             RootfulContainerd c = ctx.rootful();
-            c.docker(ctx.timeout(), "ps");
             List<Double> docker = new ArrayList<>();
             List<Double> ctr = new ArrayList<>();
             for (int i = 0; i < ctx.cliPairs(); i++) {
