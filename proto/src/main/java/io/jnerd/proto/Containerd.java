@@ -175,6 +175,11 @@ public final class Containerd implements AutoCloseable {
         return bounded(ImagesGrpc::newBlockingStub);
     }
 
+    /** Images calls that return futures: one sent beside another call. */
+    public ImagesGrpc.ImagesFutureStub imagesFuture() {
+        return bounded(ImagesGrpc::newFutureStub);
+    }
+
     public IntrospectionGrpc.IntrospectionBlockingStub introspection() {
         return bounded(IntrospectionGrpc::newBlockingStub);
     }
@@ -200,6 +205,17 @@ public final class Containerd implements AutoCloseable {
         return TasksGrpc.newBlockingStub(channel);
     }
 
+    /** Tasks calls that return futures: several sent at once (a listing's per-container looks). */
+    public TasksGrpc.TasksFutureStub tasksFuture() {
+        return bounded(TasksGrpc::newFutureStub);
+    }
+
+    /** Events' Publish. */
+    public EventsGrpc.EventsBlockingStub events() {
+        return bounded(EventsGrpc::newBlockingStub);
+    }
+
+    /** Events' Subscribe: a stream for as long as the subscriber keeps it. */
     public EventsGrpc.EventsStub eventsAsync() {
         return EventsGrpc.newStub(channel);
     }
