@@ -4,6 +4,7 @@ import io.jnerd.engine.container.ContainerArchive;
 import io.jnerd.engine.container.ContainerSummary;
 import io.jnerd.engine.container.ContainerSupervisor;
 import io.jnerd.engine.container.Containers;
+import io.jnerd.engine.container.RunningTasks;
 import io.jnerd.engine.container.ExecInstances;
 import io.jnerd.engine.image.ImageService;
 import io.jnerd.engine.network.BypassNetwork;
@@ -26,13 +27,14 @@ public final class EngineRoutes {
      * @param bypassdSocket where a bypassd listens that containers' networks may use
      * @param keeperMain the class whose main runs {@code network-keeper} (the networks of the containers it starts)
      * @param log where the daemon's own remarks go
+     * @param running the running tasks as containerd's events tell them, for listings
      */
     public static void register(DockerApi api, Containerd containerd, Map<String, String> env, String snapshotter,
-            Path stateRoot, Optional<Path> bypassdSocket, String keeperMain, Consumer<String> log) {
+            Path stateRoot, Optional<Path> bypassdSocket, String keeperMain, Consumer<String> log, RunningTasks running) {
         EventStream events = new EventStream();
         BypassNetwork.Settings bypass = new BypassNetwork.Settings(List.of(), bypassdSocket, line -> { });
         ContainerSupervisor supervisor = new ContainerSupervisor(containerd, stateRoot, keeperMain, bypass, events);
-        new ContainerRoutes(new Containers(containerd), supervisor, new ImageService(containerd), stateRoot,
+        new ContainerRoutes(new Containers(containerd, running), supervisor, new ImageService(containerd), stateRoot,
                 bypassdSocket).register(api.routes());
         new RunRoutes(containerd, supervisor, stateRoot, snapshotter, bypass, log).register(api.routes());
         events.register(api.routes());
@@ -43,8 +45,9 @@ public final class EngineRoutes {
     }
 
     /** What /info counts, read from containerd at each request. */
-    public static Supplier<EngineSummary> summary(Containerd containerd, String rootDir, boolean rootless) {
-        Containers containers = new Containers(containerd);
+    public static Supplier<EngineSummary> summary(Containerd containerd, RunningTasks tasks, String rootDir,
+            boolean rootless) {
+        Containers containers = new Containers(containerd, tasks);
         ImageService images = new ImageService(containerd);
         return () -> {
             int running = 0;

@@ -4,6 +4,7 @@ import io.jnerd.api.Daemon;
 import io.jnerd.api.EngineRoutes;
 import io.jnerd.cli.Main;
 import io.jnerd.engine.JnerdException;
+import io.jnerd.engine.container.RunningTasks;
 import io.jnerd.netns.bypassd.BypassdSocket;
 import io.jnerd.proto.Containerd;
 import io.jnerd.proto.ContainerdAddress;
@@ -38,7 +39,8 @@ public final class DaemonCommand extends Subcommand implements Callable<Integer>
             }
         }
         try (Containerd containerd = global().connectByAddress();
-                Daemon daemon = start(containerd, err)) {
+                RunningTasks running = RunningTasks.follow(containerd, err::println);
+                Daemon daemon = start(containerd, running, err)) {
             if (group != null) {
                 daemon.shareWith(group);
             }
@@ -58,13 +60,13 @@ public final class DaemonCommand extends Subcommand implements Callable<Integer>
         return 0;
     }
 
-    private Daemon start(Containerd containerd, PrintStream err) {
+    private Daemon start(Containerd containerd, RunningTasks running, PrintStream err) {
         try {
             return Daemon.start(global().host(), terminal().env(), VersionCommand.jnerdVersion(),
-                    EngineRoutes.summary(containerd, global().stateDir().toString(), !ContainerdAddress.isRoot()),
+                    EngineRoutes.summary(containerd, running, global().stateDir().toString(), !ContainerdAddress.isRoot()),
                     global().debug(), err::println, api -> EngineRoutes.register(api, containerd, terminal().env(), global().snapshotter(),
                             global().stateDir(), BypassdSocket.find(terminal().env(), ContainerdAddress.isRoot()),
-                            Main.class.getName(), err::println));
+                            Main.class.getName(), err::println, running));
         } catch (IOException e) {
             throw new JnerdException(e.getMessage());
         }

@@ -11,6 +11,7 @@ import io.jnerd.cli.testing.Cli;
 import io.jnerd.cli.testing.Leftovers;
 import io.jnerd.cli.testing.StallingRegistry;
 import io.jnerd.cli.testing.TestImages;
+import io.jnerd.engine.container.RunningTasks;
 import io.jnerd.http.RawExchange;
 import io.jnerd.http.ServerFds;
 import io.jnerd.proto.Containerd;
@@ -45,6 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DaemonAbuseTest {
     static ContainerdFixture fixture;
     static Containerd containerd;
+    static RunningTasks running;
     static Daemon daemon;
     static Cli cli;
     @TempDir
@@ -58,9 +60,11 @@ class DaemonAbuseTest {
         Cli.Result run = cli.run("run", "-d", "--name", "target", "--net", "none", TestImages.NAME, "sleep", "300");
         assertEquals(0, run.exitCode, run.toString());
         containerd = fixture.connect();
+        running = RunningTasks.follow(containerd, line -> { });
         daemon = Daemon.start("unix://" + tmp.resolve("d.sock"), Map.of(), "test", EngineRoutes.summary(containerd,
-                "/var/lib/jnerd", false), false, line -> { }, api -> EngineRoutes.register(api, containerd, Map.of(),
-                "overlayfs", cli.stateDir(), Optional.empty(), io.jnerd.cli.Main.class.getName(), line -> { }));
+                running, "/var/lib/jnerd", false), false, line -> { }, api -> EngineRoutes.register(api, containerd,
+                Map.of(), "overlayfs", cli.stateDir(), Optional.empty(), io.jnerd.cli.Main.class.getName(), line -> { },
+                running));
     }
 
     @AfterAll
@@ -68,6 +72,9 @@ class DaemonAbuseTest {
         try {
             if (daemon != null) {
                 daemon.close();
+            }
+            if (running != null) {
+                running.close();
             }
             if (containerd != null) {
                 containerd.close();

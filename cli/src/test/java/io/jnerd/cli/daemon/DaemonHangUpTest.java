@@ -46,7 +46,7 @@ class DaemonHangUpTest {
                     Daemon daemon = Daemon.start("unix://" + tmp.resolve("d.sock"), Map.of(), "test",
                             () -> EngineSummary.NONE, false, line -> { }, api -> EngineRoutes.register(api, containerd,
                                     Map.of(), "overlayfs", cli.stateDir(), Optional.empty(),
-                                    io.jnerd.cli.Main.class.getName(), line -> { }))) {
+                                    io.jnerd.cli.Main.class.getName(), line -> { }, null))) {
                 long fdsBefore = ServerFds.count(daemon.socket());
                 for (String request : new String[] {"POST /containers/quiet/wait HTTP/1.1\r\nHost: d\r\n\r\n",
                         "GET /containers/quiet/logs?stdout=1&follow=1 HTTP/1.1\r\nHost: d\r\n\r\n"}) {

@@ -9,6 +9,7 @@ import io.jnerd.api.EngineSummary;
 import io.jnerd.cli.testing.Cli;
 import io.jnerd.cli.testing.Leftovers;
 import io.jnerd.cli.testing.TestImages;
+import io.jnerd.engine.container.RunningTasks;
 import io.jnerd.proto.Containerd;
 import io.jnerd.proto.testing.ContainerdFixture;
 import java.nio.file.Files;
@@ -27,13 +28,16 @@ final class InProcessDaemon implements AutoCloseable {
     final Cli cli;
     final DockerCli docker;
     private final Containerd containerd;
+    private final RunningTasks running;
     private final Daemon daemon;
     private final List<String> containers = new ArrayList<>();
 
-    private InProcessDaemon(ContainerdFixture fixture, Cli cli, Containerd containerd, Daemon daemon, DockerCli docker) {
+    private InProcessDaemon(ContainerdFixture fixture, Cli cli, Containerd containerd, RunningTasks running, Daemon daemon,
+            DockerCli docker) {
         this.fixture = fixture;
         this.cli = cli;
         this.containerd = containerd;
+        this.running = running;
         this.daemon = daemon;
         this.docker = docker;
     }
@@ -45,11 +49,12 @@ final class InProcessDaemon implements AutoCloseable {
             Cli cli = new Cli(fixture, tmp.resolve("state"));
             assertEquals(0, cli.run("load", "-i", TestImages.busyboxArchive(tmp).toString()).exitCode);
             Containerd containerd = fixture.connect();
+            RunningTasks running = RunningTasks.follow(containerd, line -> { });
             Daemon daemon = Daemon.start("unix://" + tmp.resolve("d.sock"), Map.of(), "test", () -> EngineSummary.NONE,
                     false, line -> { }, api -> EngineRoutes.register(api, containerd, Map.of(), "overlayfs",
-                            cli.stateDir(), Optional.empty(), io.jnerd.cli.Main.class.getName(), line -> { }));
+                            cli.stateDir(), Optional.empty(), io.jnerd.cli.Main.class.getName(), line -> { }, running));
             Files.createDirectories(tmp.resolve("docker"));
-            return new InProcessDaemon(fixture, cli, containerd, daemon,
+            return new InProcessDaemon(fixture, cli, containerd, running, daemon,
                     new DockerCli(daemon.socket(), tmp.resolve("docker")));
         } catch (Exception | Error e) {
             fixture.close();
@@ -88,6 +93,7 @@ final class InProcessDaemon implements AutoCloseable {
                 assertEquals(0, rm.exitCode, rm.toString());
             }
             daemon.close();
+            running.close();
             containerd.close();
             Leftovers.assertNone(fixture);
         } finally {

@@ -20,6 +20,11 @@ public record ContainerSummary(String id, String name, String image, List<String
         String state, int exitCode, Map<String, String> labels) {
 
     public static ContainerSummary of(Container c, Optional<Process> task) {
+        return of(c, task, command(c));
+    }
+
+    /** With its command as {@link #command(Container)} read it before (a listing keeps them). */
+    static ContainerSummary of(Container c, Optional<Process> task, List<String> command) {
         String state;
         int exit = -1;
         if (task.isEmpty()) {
@@ -37,12 +42,17 @@ public record ContainerSummary(String id, String name, String image, List<String
                 default -> state = "created";
             }
         }
+        Instant created = Instant.ofEpochSecond(c.getCreatedAt().getSeconds(), c.getCreatedAt().getNanos());
+        return new ContainerSummary(c.getId(), c.getLabelsMap().getOrDefault(ContainerLabels.NAME, ""), c.getImage(),
+                command, created, state, exit, Map.copyOf(c.getLabelsMap()));
+    }
+
+    /** The process args of its OCI spec. */
+    static List<String> command(Container c) {
         List<String> args = new ArrayList<>();
         Json.parse(c.getSpec().getValue().toByteArray(), "the spec of container " + c.getId())
                 .path("process").path("args").forEach(a -> args.add(a.asText()));
-        Instant created = Instant.ofEpochSecond(c.getCreatedAt().getSeconds(), c.getCreatedAt().getNanos());
-        return new ContainerSummary(c.getId(), c.getLabelsMap().getOrDefault(ContainerLabels.NAME, ""), c.getImage(),
-                List.copyOf(args), created, state, exit, Map.copyOf(c.getLabelsMap()));
+        return List.copyOf(args);
     }
 
     /** A label written by a jnerd that this one cannot read counts as a failure, not a success. */

@@ -1,6 +1,8 @@
 package io.jnerd.engine.container;
 
+import com.google.common.util.concurrent.ListenableFuture;
 import com.google.protobuf.FieldMask;
+import com.google.protobuf.Timestamp;
 import io.grpc.StatusRuntimeException;
 import io.jnerd.engine.ContainerdErrors;
 import io.jnerd.engine.JnerdException;
@@ -19,6 +21,7 @@ import io.jnerd.proto.containerd.containers.UpdateContainerRequest;
 import io.jnerd.proto.containerd.snapshots.RemoveSnapshotRequest;
 import io.jnerd.proto.containerd.tasks.DeleteTaskRequest;
 import io.jnerd.proto.containerd.tasks.GetRequest;
+import io.jnerd.proto.containerd.tasks.GetResponse;
 import io.jnerd.proto.containerd.tasks.KillRequest;
 import io.jnerd.proto.containerd.tasks.ListTasksRequest;
 import io.jnerd.proto.containerd.tasks.WaitRequest;
@@ -30,10 +33,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /** Finding and removing containers and their tasks, by ID, unique ID prefix or name. */
@@ -43,10 +50,22 @@ public final class Containers {
     /** How long a delete that lost to another client's waits for that one to finish (shim shut down included). */
     private static final long RIVAL_DELETE_SECONDS = 15;
     private final Containerd containerd;
+    /** The daemon's view of running tasks (null: ask containerd at each listing). */
+    private final RunningTasks runningTasks;
+    /** Each listed container's command, parsed once from its spec (12 KB of JSON) per version of the record. */
+    private final Map<String, ParsedCommand> commands = new ConcurrentHashMap<>();
 
     public Containers(Containerd containerd) {
-        this.containerd = containerd;
+        this(containerd, null);
     }
+
+    /** For a long-lived front door: listings take the running tasks from {@code runningTasks} when it is in step. */
+    public Containers(Containerd containerd, RunningTasks runningTasks) {
+        this.containerd = containerd;
+        this.runningTasks = runningTasks;
+    }
+
+    private record ParsedCommand(Timestamp updatedAt, List<String> args) {}
 
     public List<Container> list() {
         return containerd.containers().list(ListContainersRequest.getDefaultInstance()).getContainersList();
@@ -60,18 +79,66 @@ public final class Containers {
         List<ContainerSummary> all = new ArrayList<>();
         List<Container> containers = list();
         if (containers.isEmpty()) {
+            commands.clear();
             return all;
         }
-        // One Tasks/List rather than a Tasks/Get per container (docker ps: N + 1 round trips before).
-        Map<String, Process> tasks = new HashMap<>();
-        for (Process task : containerd.tasks().list(ListTasksRequest.getDefaultInstance()).getTasksList()) {
-            tasks.put(task.getId(), task);
-        }
+        Map<String, Process> tasks = tasksOf(containers);
+        Set<String> listed = new HashSet<>();
         for (Container c : containers) {
-            all.add(ContainerSummary.of(c, Optional.ofNullable(tasks.get(c.getId()))));
+            listed.add(c.getId());
+            all.add(ContainerSummary.of(c, Optional.ofNullable(tasks.get(c.getId())), command(c)));
         }
+        commands.keySet().retainAll(listed);
         all.sort(java.util.Comparator.comparing(ContainerSummary::created).reversed());
         return all;
+    }
+
+    private List<String> command(Container c) {
+        ParsedCommand known = commands.get(c.getId());
+        if (known != null && known.updatedAt().equals(c.getUpdatedAt())) {
+            return known.args();
+        }
+        List<String> args = ContainerSummary.command(c);
+        commands.put(c.getId(), new ParsedCommand(c.getUpdatedAt(), args));
+        return args;
+    }
+
+    /**
+     * Their tasks by container ID. With {@link RunningTasks} in step: the running ones from
+     * it, the others' looked up all at once (Tasks/Get of a container with no task does not
+     * reach a shim). Otherwise one Tasks/List rather than a Tasks/Get per container.
+     */
+    private Map<String, Process> tasksOf(List<Container> containers) {
+        Optional<Map<String, Process>> running = runningTasks == null ? Optional.empty() : runningTasks.now();
+        Map<String, Process> tasks = new HashMap<>();
+        if (running.isEmpty()) {
+            for (Process task : containerd.tasks().list(ListTasksRequest.getDefaultInstance()).getTasksList()) {
+                tasks.put(task.getId(), task);
+            }
+            return tasks;
+        }
+        tasks.putAll(running.get());
+        Map<String, ListenableFuture<GetResponse>> looks =
+                new HashMap<>();
+        for (Container c : containers) {
+            if (!tasks.containsKey(c.getId())) {
+                looks.put(c.getId(), containerd.tasksFuture().get(GetRequest.newBuilder().setContainerId(c.getId()).build()));
+            }
+        }
+        for (Map.Entry<String, ListenableFuture<GetResponse>> look : looks.entrySet()) {
+            try {
+                tasks.put(look.getKey(), look.getValue().get().getProcess());
+            } catch (ExecutionException e) {
+                // NotFound: no task. Anything else as one look alone would take it (a rival's delete included).
+                if (!(e.getCause() instanceof StatusRuntimeException s && ContainerdErrors.isNotFound(s))) {
+                    task(look.getKey()).ifPresent(t -> tasks.put(look.getKey(), t));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new JnerdException("interrupted listing containers");
+            }
+        }
+        return tasks;
     }
 
     public Optional<Container> findByName(String name) {
