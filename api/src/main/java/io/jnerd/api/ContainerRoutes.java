@@ -323,9 +323,20 @@ public final class ContainerRoutes {
      */
     private HttpResponse list(HttpRequest request, Map<String, String> params) {
         boolean all = isTrue(request.query("all"));
-        List<ContainerSummary> summaries = containers.summaries();
-        // The image records only when there is a container to name an image ID for.
-        Map<String, String> imageIds = summaries.isEmpty() ? Map.of() : images.ids();
+        // The image records are asked for beside the containers, and read only when there is a
+        // container to name an image ID for.
+        ImageService.IdsLater askedForIds = images.ids();
+        List<ContainerSummary> summaries;
+        try {
+            summaries = containers.summaries();
+        } catch (RuntimeException e) {
+            askedForIds.cancel();
+            throw e;
+        }
+        if (summaries.isEmpty()) {
+            askedForIds.cancel();
+        }
+        Map<String, String> imageIds = summaries.isEmpty() ? Map.of() : askedForIds.get();
         ArrayNode out = Responses.mapper().createArrayNode();
         for (ContainerSummary c : summaries) {
             if (!all && !c.state().equals("running")) {

