@@ -28,9 +28,9 @@ public enum Metric {
     DOCKER_RUN_SLIRP("docker-run-slirp4netns", "docker run --rm --net=slirp4netns IMAGE true (rootful)", "s", false),
     DOCKER_RUN_BYPASS("docker-run-bypass4netns", "docker run --rm --net=bypass4netns IMAGE true (rootful)", "s", false),
     DAEMON_RSS_PER_CONTAINER("daemon-rss-per-container", "jnerd daemon RSS growth per detached container", "MB", false),
-    DOCKER_PS("docker-ps", "docker ps through jnerd daemon (rootful)", "s", false),
-    DOCKER_PS_CTR("docker-ps-ctr", "ctr containers ls (rootful, beside docker-ps)", "s", false),
-    DAEMON_RSS_IDLE("daemon-rss-idle", "jnerd daemon RSS, idle after serving docker ps", "MB", false),
+    DOCKER_PS("docker-ps", "docker ps through jnerd daemon, 10 running containers (rootful)", "s", false),
+    DOCKER_PS_CTR("docker-ps-ctr", "ctr containers ls, the same 10 (rootful, beside docker-ps)", "s", false),
+    DAEMON_RSS_IDLE("daemon-rss-idle", "jnerd daemon RSS, idle after its warm-up (no container)", "MB", false),
     DETACHED_RSS_1("detached-rss-1", "network keeper + watcher RSS, 1 detached container (rootful)", "MB", false),
     DETACHED_RSS_20("detached-rss-20", "network keeper + watcher RSS, 20 detached containers (rootful)", "MB", false),
     DETACHED_RSS_GROWTH("detached-rss-growth", "keeper RSS growth per detached container, (RSS20 - RSS1) / 19", "MB", false);

@@ -195,13 +195,42 @@ final class RootfulContainerd implements AutoCloseable {
                 }
             }
             // As the cli-server: warmed with the commands measured, so that the pairs time a
-            // daemon that has been serving for a while, not its first requests in the interpreter.
-            for (int i = 0; i < WARM_UP_ROUNDS; i++) {
-                docker(SHORT, "run", "--rm", "--net=none", BenchImage.NAME, "true");
-                docker(SHORT, "ps");
+            // daemon that has been serving for a while, not its first requests in the interpreter;
+            // with a container running, so that ps has one to list.
+            List<String> running = dockerDetached(1, SHORT);
+            try {
+                for (int i = 0; i < WARM_UP_ROUNDS; i++) {
+                    docker(SHORT, "run", "--rm", "--net=none", BenchImage.NAME, "true");
+                    docker(SHORT, "ps");
+                }
+            } finally {
+                dockerRemove(running, SHORT);
             }
         }
         return socket;
+    }
+
+    /** Starts {@code n} detached {@code sleep} containers through the daemon (no network); their IDs. */
+    List<String> dockerDetached(int n, Duration timeout) throws IOException {
+        List<String> ids = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                ids.add(docker(timeout, "run", "-d", "--net=none", BenchImage.NAME, "sleep", "3600").strip());
+            }
+        } catch (IOException | RuntimeException e) {
+            dockerRemove(ids, timeout);
+            throw e;
+        }
+        return ids;
+    }
+
+    /** docker rm -f of these containers, if there are any. */
+    void dockerRemove(List<String> ids, Duration timeout) throws IOException {
+        if (!ids.isEmpty()) {
+            List<String> rm = new ArrayList<>(List.of("rm", "-f"));
+            rm.addAll(ids);
+            docker(timeout, rm.toArray(String[]::new));
+        }
     }
 
     /** The daemon's resident memory now (VmRSS), in MB; env and bin/jnerd exec into its JVM, so the pid is the JVM's. */
@@ -218,18 +247,11 @@ final class RootfulContainerd implements AutoCloseable {
     /** Starts {@code n} detached containers through the daemon, returns (RSS after − before) / n in MB, removes them. */
     double daemonRssGrowthPerContainer(int n, Duration timeout) throws IOException {
         double before = daemonRssMegabytes();
-        List<String> ids = new ArrayList<>();
+        List<String> ids = dockerDetached(n, timeout);
         try {
-            for (int i = 0; i < n; i++) {
-                ids.add(docker(timeout, "run", "-d", "--net=none", BenchImage.NAME, "sleep", "600").strip());
-            }
             return (daemonRssMegabytes() - before) / n;
         } finally {
-            if (!ids.isEmpty()) {
-                List<String> rm = new ArrayList<>(List.of("rm", "-f"));
-                rm.addAll(ids);
-                docker(timeout, rm.toArray(String[]::new));
-            }
+            dockerRemove(ids, timeout);
         }
     }
 
