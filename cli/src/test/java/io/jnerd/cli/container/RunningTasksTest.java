@@ -66,7 +66,8 @@ class RunningTasksTest extends LoadedContainerd {
     @Test
     void listingsDoNotTrustItWhileContainerdIsDownAndItCatchesUpAfter() throws Exception {
         String kept = runDetached("kept", "sleep", "1000");
-        try (Containerd c = containerd.connect(); RunningTasks running = RunningTasks.follow(c, line -> { })) {
+        List<String> said = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (Containerd c = containerd.connect(); RunningTasks running = RunningTasks.follow(c, said::add)) {
             assertTrue(running.awaitInStep(TimeUnit.SECONDS.toMillis(SETTLE_SECONDS)), "in step with containerd");
             List<Boolean> outOfStepWhileDown = new ArrayList<>();
             containerd.restart(() -> {
@@ -78,6 +79,8 @@ class RunningTasksTest extends LoadedContainerd {
             });
             assertEquals(List.of(true), outOfStepWhileDown, "out of step once containerd's stream broke");
             assertTrue(running.awaitInStep(TimeUnit.SECONDS.toMillis(SETTLE_SECONDS)), "in step again");
+            assertEquals(1, said.size(), "one line for the outage, not one per retry: " + said);
+            assertTrue(said.get(0).contains("task events stopped"), said.get(0));
             assertTrue(running.now().orElseThrow().containsKey(kept), "the task that ran through the restart");
             assertEquals(0, cli.run("rm", "-f", "kept").exitCode);
             await(running, m -> !m.containsKey(kept), "a removal after the restart");

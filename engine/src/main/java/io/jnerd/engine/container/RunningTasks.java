@@ -98,18 +98,22 @@ public final class RunningTasks implements AutoCloseable {
         return true;
     }
 
+    /** Says once when it falls out of step (not at every retry while containerd is down). */
     private void followWhileOpen() {
         while (!closed) {
+            String why = "the stream ended";
             try {
                 followOnce();
             } catch (StatusRuntimeException e) {
-                if (!closed) {
-                    log.accept("jnerd daemon: following containerd's task events: " + e.getStatus());
-                }
+                why = e.getStatus().toString();
             } catch (InterruptedException e) {
                 return;
             }
             synchronized (lock) {
+                if (inStep && !closed) {
+                    log.accept("jnerd daemon: containerd's task events stopped (" + why
+                            + "); listings ask containerd until they follow again");
+                }
                 inStep = false;
                 running.clear();
             }
