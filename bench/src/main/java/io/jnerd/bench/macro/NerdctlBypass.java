@@ -18,8 +18,8 @@ import java.util.List;
  * A container as {@code nerdctl run --annotation nerdctl/bypass4netns=true} makes it, served
  * by {@code jnerd bypassd}: the rootless user's bypassd on a socket of its own (not the
  * default one, which {@code jnerd run --net=bypass4netns} would pick up for the other
- * workloads), a seccomp profile that is the default one with nerdctl's calls as
- * SCMP_ACT_NOTIFY to the bypass's agent socket, and per container {@code POST /v1/bypass},
+ * workloads), a seccomp profile that is the default one with nerdctl's calls (and
+ * {@link #GUARD}) as SCMP_ACT_NOTIFY to the bypass's agent socket, and per container {@code POST /v1/bypass},
  * {@code jnerd run --net=slirp4netns --security-opt seccomp=PROFILE}, {@code DELETE}. A run
  * whose bypass switched no connect is a failure: its numbers would be slirp4netns's.
  */
@@ -31,6 +31,13 @@ final class NerdctlBypass implements AutoCloseable {
      */
     static final List<String> NOTIFIED = List.of("bind", "close", "connect", "setsockopt", "fcntl", "exit_group",
             "getpeername");
+    /**
+     * What a nerdctl user has to add for jnerd's bypassd to switch anything (issue 14's
+     * guard, {@code GuardedCalls}): the default profile admits the i386 ABI, whose socketcall
+     * runs unseen under nerdctl's set, and could connect a switched socket anywhere. Without
+     * it the workload measures the refusal (slirp4netns), not the switch.
+     */
+    static final String GUARD = "socketcall";
     private static final Duration DAEMON_START = Duration.ofSeconds(90);
 
     private final RootlessUser user;
@@ -67,7 +74,9 @@ final class NerdctlBypass implements AutoCloseable {
                 user.command("bypassd", "--socket", dir.resolve("bypassd.sock").toString()), dir.resolve("bypassd.log"));
         NerdctlBypass b = new NerdctlBypass(user, image, dir, daemon, progress);
         try {
-            ProfileJson.write(NotifyTranslator.withNotify(DefaultProfile.get(), NOTIFIED, b.agentSocket.toString(), null),
+            List<String> notified = new ArrayList<>(NOTIFIED);
+            notified.add(GUARD);
+            ProfileJson.write(NotifyTranslator.withNotify(DefaultProfile.get(), notified, b.agentSocket.toString(), null),
                     b.profile);
             b.awaitApi();
         } catch (IOException | RuntimeException e) {
