@@ -118,8 +118,7 @@ public final class Containers {
             return tasks;
         }
         tasks.putAll(running.get());
-        Map<String, ListenableFuture<GetResponse>> looks =
-                new HashMap<>();
+        Map<String, ListenableFuture<GetResponse>> looks = new HashMap<>();
         for (Container c : containers) {
             if (!tasks.containsKey(c.getId())) {
                 looks.put(c.getId(), containerd.tasksFuture().get(GetRequest.newBuilder().setContainerId(c.getId()).build()));
