@@ -70,7 +70,7 @@ class SeccompAgentServerLimitsTest {
             }
             assertEquals(WAITING, after[0], "the waiting connections were served (as empty ones) once fds were back");
             assertEquals(before[2], after[2], "threads");
-            assertEquals(before[3], after[3], "fds");
+            assertEquals(before[3], after[3], "sockets and anon-inode fds (eventfds, epoll)");
         } finally {
             child.getOutputStream().close();
             if (!child.waitFor(10, TimeUnit.SECONDS)) {
