@@ -32,7 +32,7 @@ class RunningTasksTest extends LoadedContainerd {
     void followsWhatOtherClientsDoToTasks() throws Exception {
         String before = runDetached("before", "sleep", "1000");
         try (Containerd c = containerd.connect(); RunningTasks running = RunningTasks.follow(c, line -> { })) {
-            assertTrue(running.awaitInStep(TimeUnit.SECONDS.toMillis(SETTLE_SECONDS)), "in step with containerd");
+            await(running, m -> true, "in step with containerd");
             assertEquals(Status.RUNNING, running.now().orElseThrow().get(before).getStatus(),
                     "a task running before it followed comes from the Tasks/List that seeds it");
 
@@ -68,7 +68,7 @@ class RunningTasksTest extends LoadedContainerd {
         String kept = runDetached("kept", "sleep", "1000");
         List<String> said = java.util.Collections.synchronizedList(new ArrayList<>());
         try (Containerd c = containerd.connect(); RunningTasks running = RunningTasks.follow(c, said::add)) {
-            assertTrue(running.awaitInStep(TimeUnit.SECONDS.toMillis(SETTLE_SECONDS)), "in step with containerd");
+            await(running, m -> true, "in step with containerd");
             List<Boolean> outOfStepWhileDown = new ArrayList<>();
             containerd.restart(() -> {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SETTLE_SECONDS);
@@ -78,7 +78,7 @@ class RunningTasksTest extends LoadedContainerd {
                 outOfStepWhileDown.add(running.now().isEmpty());
             });
             assertEquals(List.of(true), outOfStepWhileDown, "out of step once containerd's stream broke");
-            assertTrue(running.awaitInStep(TimeUnit.SECONDS.toMillis(SETTLE_SECONDS)), "in step again");
+            await(running, m -> true, "in step again");
             assertEquals(1, said.size(), "one line for the outage, not one per retry: " + said);
             assertTrue(said.get(0).contains("task events stopped"), said.get(0));
             assertTrue(running.now().orElseThrow().containsKey(kept), "the task that ran through the restart");

@@ -86,18 +86,6 @@ public final class RunningTasks implements AutoCloseable {
         }
     }
 
-    /** Whether {@link #now()} answers (for tests and the daemon's start). */
-    public boolean awaitInStep(long millis) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        while (now().isEmpty()) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(10);
-        }
-        return true;
-    }
-
     /** Says once when it falls out of step (not at every retry while containerd is down). */
     private void followWhileOpen() {
         while (!closed) {
