@@ -19,7 +19,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class TestBed implements AutoCloseable {
     static final int IPERF_PORT = 5201;
+    /** One acceptor: the server of a single connecting thread (see netbench.c, accept_loop). */
     static final int ACCEPT_PORT = 5300;
+    /** An acceptor per CPU: the server of several connecting threads at once. */
+    static final int ACCEPT_MANY_PORT = 5301;
     static final int REDIS_PORT = 6379;
 
     private final TestHostNamespace testHost;
@@ -59,9 +62,11 @@ final class TestBed implements AutoCloseable {
         iperf3 = testHost.start("iperf3", "iperf3", "-s", "-p", Integer.toString(IPERF_PORT));
         servers.add(iperf3);
         servers.add(testHost.start("netbench", netbench.toString(), "accept", "0.0.0.0", Integer.toString(ACCEPT_PORT)));
+        servers.add(testHost.start("netbench", netbench.toString(), "accept", "0.0.0.0", Integer.toString(ACCEPT_MANY_PORT),
+                Integer.toString(Math.min(64, Runtime.getRuntime().availableProcessors()))));
         servers.add(testHost.start("redis", "redis-server", "--bind", "0.0.0.0", "--port", Integer.toString(REDIS_PORT),
                 "--protected-mode", "no", "--save", "", "--appendonly", "no"));
-        for (int port : new int[] {IPERF_PORT, ACCEPT_PORT, REDIS_PORT}) {
+        for (int port : new int[] {IPERF_PORT, ACCEPT_PORT, ACCEPT_MANY_PORT, REDIS_PORT}) {
             awaitAccepting(new InetSocketAddress(testHost.address(), port), servers);
         }
     }
